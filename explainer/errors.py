@@ -1,0 +1,42 @@
+"""The one error type a user sees: where, which field, what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ContentError:
+    """A mistake in content or templates, reported as `file:line:column: field: message`.
+
+    Lines and columns are 1-based. `field` is a path such as `questions[2].answer`,
+    or a short label such as `(yaml)` when no field applies.
+    """
+
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.field}: {self.message}"
+
+
+class BuildError(Exception):
+    """The build stopped; `errors` says why. Raised only for the user's mistakes."""
+
+    def __init__(self, errors: list[ContentError]):
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = sorted(errors)
+
+
+def field_path(parts: list[str | int] | tuple[str | int, ...]) -> str:
+    """Format a path into a document the way an editor reads it: `questions[2].answer`."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(document)"

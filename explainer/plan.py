@@ -1,0 +1,98 @@
+"""Stage 4: decide every page of the site: where it goes, which template, what it shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Explainer, Site
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file. `path` is relative to site/; `url` is relative to the base path."""
+
+    path: str
+    url: str
+    template: str
+    context: dict[str, Any] = field(hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    anchor: str
+    label: str
+
+
+def explainer_url(explainer: Explainer) -> str:
+    return f"{explainer.slug}/"
+
+
+def question_url(explainer: Explainer, question_id: str) -> str:
+    return f"{explainer.slug}/questions/{question_id}/"
+
+
+def card_url(explainer: Explainer, card_id: str) -> str:
+    return f"{explainer.slug}/offers/{card_id}/"
+
+
+def _toc(explainer: Explainer) -> tuple[TocEntry, ...]:
+    """The table of contents, in page order; empty sections are left out."""
+    entries = [TocEntry(q.id, q.question) for q in explainer.questions]
+    if explainer.offers:
+        entries.append(TocEntry("offers", explainer.offers.heading))
+    if explainer.lessons:
+        entries.append(TocEntry("lessons", explainer.lessons.heading))
+    for anchor, label, present in (
+        ("timeline", "Timeline", explainer.timeline),
+        ("people", "People", explainer.people),
+        ("glossary", "Glossary", explainer.glossary),
+        ("sources", "Sources", explainer.sources),
+    ):
+        if present:
+            entries.append(TocEntry(anchor, label))
+    return tuple(entries)
+
+
+def _page(url: str, template: str, **context: Any) -> Page:
+    path = url + "index.html" if url.endswith("/") or not url else url
+    return Page(path, url, template, context)
+
+
+def _neighbours(links: list[Link], i: int) -> dict[str, Link | None]:
+    return {"previous": links[i - 1] if i else None, "next": links[i + 1] if i + 1 < len(links) else None}
+
+
+def plan_explainer(explainer: Explainer) -> list[Page]:
+    """The explainer's own page and one page per question and per card."""
+    home = explainer_url(explainer)
+    questions = [(q, question_url(explainer, q.id)) for q in explainer.questions]
+    cards = [(c, card_url(explainer, c.id)) for c in (explainer.offers.cards if explainer.offers else ())]
+    pages = [_page(home, "explainer.html", explainer=explainer, toc=_toc(explainer), questions=questions, cards=cards)]
+    question_links = [Link(q.question, url) for q, url in questions]
+    for i, (question, url) in enumerate(questions):
+        pages.append(_page(url, "question.html", explainer=explainer, explainer_url=home, question=question, **_neighbours(question_links, i)))
+    card_links = [Link(c.title, url) for c, url in cards]
+    for i, (card, url) in enumerate(cards):
+        pages.append(_page(url, "card.html", explainer=explainer, explainer_url=home, card=card, card_url=url, **_neighbours(card_links, i)))
+    return pages
+
+
+def newest_first(site: Site) -> tuple[Explainer, ...]:
+    """Explainers by publication date, newest first; ties by title so the order never wobbles."""
+    return tuple(sorted(site.explainers, key=lambda e: (-e.published.toordinal(), e.title, e.slug)))
+
+
+def plan_pages(site: Site) -> tuple[Page, ...]:
+    """Every page of the site, in a fixed order."""
+    listing = [(e, explainer_url(e)) for e in newest_first(site)]
+    pages = [_page("", "index.html", explainers=listing), _page("404.html", "404.html")]
+    for explainer in sorted(site.explainers, key=lambda e: e.slug):
+        pages.extend(plan_explainer(explainer))
+    return tuple(pages)

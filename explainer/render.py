@@ -1,0 +1,62 @@
+"""Stage 5: pages to bytes with Jinja. Templates are compiled once per build and never see Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from pathlib import Path
+
+import jinja2
+
+from .errors import BuildError, ContentError
+from .model import Site
+from .plan import Page
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def date_text(value: dt.date | str) -> str:
+    """'2025-10-16' or a date as 'October 16, 2025'; '2025-08' as 'August 2025'; '2019' as '2019'."""
+    text = value.isoformat() if isinstance(value, dt.date) else value
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return f"{MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
+    return str(parts[0])
+
+
+def make_env(templates: Path, site: Site) -> jinja2.Environment:
+    """The Jinja environment: autoescaped, strict, with `url` and `absolute` filters that add the base path."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates.resolve()),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    base_path = site.base_path
+    env.filters["url"] = lambda url: base_path + url
+    env.filters["absolute"] = lambda url: site.base_url + url
+    env.filters["date_text"] = date_text
+    env.globals["site"] = site
+    return env
+
+
+def _template_error(exc: jinja2.TemplateError, page: Page, templates: Path) -> ContentError:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return ContentError(f"templates/{exc.name or exc.filename}", exc.lineno, 1, "(template)", exc.message or str(exc))
+    # Jinja rewrites tracebacks so template frames carry the template's file and line.
+    where = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).is_relative_to(templates)]
+    name, line = (Path(where[-1].filename).relative_to(templates).as_posix(), where[-1].lineno or 1) if where else (page.template, 1)
+    return ContentError(f"templates/{name}", line, 1, "(template)", f"{exc} (while rendering {page.path})")
+
+
+def render_page(env: jinja2.Environment, page: Page) -> bytes:
+    """One page as UTF-8 bytes; a template mistake becomes a BuildError, not a traceback."""
+    try:
+        html = env.get_template(page.template).render(page=page, **page.context)
+    except jinja2.TemplateError as exc:
+        raise BuildError([_template_error(exc, page, Path(env.loader.searchpath[0]).resolve())]) from None
+    return html.encode("utf-8")
