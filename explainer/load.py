@@ -79,6 +79,12 @@ def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
     return errors
 
 
+def _tag_at(text: str, mark: Any) -> str:
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column:].split(" ", 1)[0] or "(unknown)"
+
+
 def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
     """Parse one file's bytes; returns the document or the errors that stop it."""
     if len(raw) > MAX_FILE_BYTES:
@@ -101,6 +107,9 @@ def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
+        if isinstance(exc, yaml.constructor.ConstructorError) and exc.problem_mark is not None:
+            # Only plain text, numbers, lists and mappings are content; a tag that builds objects is refused.
+            problem = f"the tag {_tag_at(text, exc.problem_mark)} is not allowed: content is text, lists and mappings only"
         return [_error(path, mark, "(yaml)", problem)]
     except yaml.YAMLError as exc:
         return [ContentError(path, 1, 1, "(yaml)", str(exc).splitlines()[0])]

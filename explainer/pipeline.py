@@ -11,7 +11,7 @@ from .model import build_site
 from .plan import plan_pages
 from .render import make_env, render_page
 from .validate import validate_project
-from .write import write_site
+from .write import check_output, recover, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +22,10 @@ class BuildResult:
 
 def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:
     """Build the project at root into out (root/site by default). Raises BuildError for any content mistake."""
+    out = out or root / "site"
+    # A build killed mid-swap is undone first, so even a failing build leaves the last good site.
+    recover(out)
+    check_output(out)
     project = load_project(root)
     errors = list(project.errors) + validate_project(project.site, project.explainers)
     if errors or project.site is None:
@@ -30,5 +34,5 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None) -> B
     pages = plan_pages(site)
     env = make_env(root / "templates", site)
     files = {page.path: render_page(env, page) for page in pages}
-    written = write_site(out or root / "site", files)
+    written = write_site(out, files)
     return BuildResult(len(files), written)

@@ -53,21 +53,27 @@ def _safe_relative(path: str) -> PurePosixPath:
     return rel
 
 
+def check_output(out: Path) -> None:
+    """Refuse, before any work, to replace a folder this tool did not make."""
+    if _manifest(out) is None:
+        raise BuildError([ContentError(str(out.name), 1, 1, "(output)", f"'{out.name}/' exists and was not made by this tool; move it away or pass another --out")])
+
+
 def write_site(out: Path, files: dict[str, bytes]) -> int:
     """Replace out with exactly `files` ({relative path: bytes}); returns how many files were (re)written."""
     recover(out)
-    previous = _manifest(out)
-    if previous is None:
-        raise BuildError([ContentError(str(out.name), 1, 1, "(output)", f"'{out.name}/' exists and was not made by this tool; move it away or pass another --out")])
+    check_output(out)
+    previous = _manifest(out) or {}
+    hashes = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
+    if hashes == previous:
+        return 0  # nothing changed: leave every file, the marker included, as it is
     tmp = _sibling(out, ".tmp")
     tmp.mkdir(parents=True)
-    hashes: dict[str, str] = {}
     written = 0
     for path in sorted(files):
         data = files[path]
         rel = _safe_relative(path)
-        digest = hashlib.sha256(data).hexdigest()
-        hashes[path] = digest
+        digest = hashes[path]
         target = tmp.joinpath(*rel.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         old_file = out.joinpath(*rel.parts)

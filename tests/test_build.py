@@ -1,0 +1,214 @@
+"""Building: the pages a reader gets, where they go, and what a rebuild touches."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from conftest import REPO, SEED_ARTICLE, SEED_SLUG, minimal_explainer
+from explainer.errors import BuildError
+from explainer.pipeline import build
+
+
+def page_text(path: Path) -> str:
+    """What a reader sees in <main>, with white space folded."""
+    doc = lxml_html.fromstring(path.read_bytes())
+    return " ".join(doc.find(".//main").text_content().split())
+
+
+def hrefs(path: Path) -> list[str]:
+    return lxml_html.fromstring(path.read_bytes()).xpath("//a/@href | //link/@href")
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and modification time: equal means the file was not rewritten."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+def article_blocks() -> list[str]:
+    """The seed article's paragraphs and bullets, without its title, photo lines and headings."""
+    lines = [" ".join(line.split()) for line in SEED_ARTICLE.read_text("utf-8").splitlines()]
+    blocks = [line for line in lines[1:] if line and "Photo-" not in line]
+    # Headings are the short lines without a final full stop.
+    return [b for b in blocks if len(b) > 80]
+
+
+def test_the_seed_page_shows_every_paragraph_and_bullet_of_the_article(seed_site):
+    text = page_text(seed_site / SEED_SLUG / "index.html")
+    blocks = article_blocks()
+    assert len(blocks) >= 17
+    for block in blocks:
+        if block.startswith("•") or block.startswith("Challenges:"):
+            label, body = block.lstrip("• ").split(": ", 1)
+            assert label in text
+            assert body in text
+        else:
+            assert block in text
+
+
+def test_the_seed_offers_are_five_cards_each_with_its_own_page(seed_site):
+    page = lxml_html.fromstring((seed_site / SEED_SLUG / "index.html").read_bytes())
+    titles = [h.text_content() for h in page.xpath("//section[@id='offers']//article[@class='card']/h3")]
+    assert titles == ["Sanctions Rollback", "Ukraine Concessions", "Energy and Trade Pacts", "Global Security Deals", "Personal Diplomacy Perks"]
+    for card in ("sanctions-rollback", "ukraine-concessions", "energy-and-trade-pacts", "global-security-deals", "personal-diplomacy-perks"):
+        card_page = seed_site / SEED_SLUG / "offers" / card / "index.html"
+        assert f'href="/repo/{SEED_SLUG}/"' in card_page.read_text("utf-8")
+
+
+def test_each_question_is_an_anchored_section_listed_in_the_contents(seed_site):
+    page = lxml_html.fromstring((seed_site / SEED_SLUG / "index.html").read_bytes())
+    toc = page.xpath("//nav[@id='contents']//a/@href")
+    for anchor in ("#why-another-summit", "#something-new", "#europe-game-changer", "#high-stakes", "#offers", "#lessons", "#timeline", "#people", "#glossary", "#sources"):
+        assert anchor in toc
+        assert page.xpath(f"//*[@id='{anchor[1:]}']"), anchor
+
+
+def test_the_site_has_an_index_a_404_and_a_page_per_question(seed_site):
+    assert SEED_SLUG in (seed_site / "index.html").read_text("utf-8")
+    assert "Page not found" in (seed_site / "404.html").read_text("utf-8")
+    questions = sorted(p.name for p in (seed_site / SEED_SLUG / "questions").iterdir())
+    assert questions == ["europe-game-changer", "high-stakes", "something-new", "why-another-summit"]
+
+
+def test_every_internal_link_carries_the_base_path(seed_site):
+    for path in seed_site.rglob("*.html"):
+        for href in hrefs(path):
+            if href.startswith("#") or href.startswith("data:"):
+                continue
+            assert href.startswith("/repo/") or href.startswith("https://example.org/repo/"), (path, href)
+
+
+def test_the_canonical_url_is_absolute_under_the_base_url(seed_site):
+    assert f'<link rel="canonical" href="https://example.org/repo/{SEED_SLUG}/">' in (seed_site / SEED_SLUG / "index.html").read_text("utf-8")
+
+
+def test_pages_need_no_script_and_inline_their_css(seed_site):
+    for path in seed_site.rglob("*.html"):
+        text = path.read_text("utf-8")
+        assert "<script" not in text
+        assert '<link rel="stylesheet"' not in text
+        assert "<style>" in text and "prefers-color-scheme:dark" in text and "@media print" in text and "prefers-reduced-motion" in text
+
+
+def test_building_twice_gives_identical_bytes(tmp_path):
+    build(REPO, tmp_path / "one")
+    build(REPO, tmp_path / "two")
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert one == two
+
+
+def test_a_rebuild_rewrites_only_what_changed(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b", title="Bee")})
+    build(root)
+    before = snapshot(root / "site")
+    build(root)
+    assert snapshot(root / "site") == before
+
+    (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="It happened again."), "utf-8")
+    build(root)
+    after = snapshot(root / "site")
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert "a/index.html" in changed and "a/questions/first/index.html" in changed
+    assert not any(path.startswith("b/") for path in changed)
+    assert "It happened again." in (root / "site/a/index.html").read_text("utf-8")
+
+
+def test_pages_of_a_removed_explainer_are_removed(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b")})
+    build(root)
+    (root / "content" / "b.yaml").unlink()
+    build(root)
+    assert not (root / "site" / "b").exists()
+    assert (root / "site" / "a" / "index.html").exists()
+
+
+def test_the_index_lists_explainers_newest_first(make_site):
+    root = make_site({
+        "old.yaml": minimal_explainer("old", title="Old one", published="2020-05-01"),
+        "new.yaml": minimal_explainer("new", title="New one", published="2025-05-01"),
+        "mid.yaml": minimal_explainer("mid", title="Middle one", published="2023-05-01"),
+    })
+    build(root)
+    text = page_text(root / "site" / "index.html")
+    assert text.index("New one") < text.index("Middle one") < text.index("Old one")
+
+
+def test_the_build_refuses_to_replace_a_folder_it_did_not_make(make_site, tmp_path):
+    root = make_site({"a.yaml": minimal_explainer()})
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    with pytest.raises(BuildError) as raised:
+        build(root, precious)
+    assert "was not made by this tool" in str(raised.value.errors[0])
+    assert (precious / "notes.txt").read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["precious", "project"]
+
+
+def test_a_build_left_half_swapped_recovers_the_previous_site(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    build(root)
+    # As if a build were killed between its two renames.
+    (root / "site").rename(root / "site.old")
+    (root / "site.tmp").mkdir()
+    (root / "content" / "a.yaml").write_text("slug: [", "utf-8")
+    with pytest.raises(BuildError):
+        build(root)
+    assert (root / "site" / "a" / "index.html").is_file()
+    assert not (root / "site.old").exists() and not (root / "site.tmp").exists()
+
+
+@pytest.mark.parametrize("markdown, forbidden", [
+    ("[click](javascript:alert(1))", 'href="javascript'),
+    ("[click](JaVaScRiPt:alert(1))", 'href="JaVaScRiPt'),
+    ("[click](&#106;avascript:alert(1))", 'href="javascript'),
+    ("[click](data:text/html;base64,PHNjcmlwdD4=)", 'href="data:'),
+    ("<script>alert(1)</script>", "<script>"),
+    ('<img src=x onerror="alert(1)">', "<img"),
+    ("![pixel](https://tracker.example/p.png)", "<img"),
+    ("{{ site.name }} {% raw %}", "Explainers Explainers"),
+])
+def test_markdown_cannot_carry_script_html_or_remote_images(make_site, markdown, forbidden):
+    root = make_site({"a.yaml": minimal_explainer(answer=markdown.replace("\\", "\\\\"))})
+    build(root)
+    text = (root / "site" / "minimal" / "index.html").read_text("utf-8").split('<main id="main">')[1]
+    assert forbidden not in text
+    assert "click" in text or "alert" in text or "pixel" in text or "site.name" in text
+
+
+def test_markdown_keeps_safe_links(make_site):
+    answer = "[web](https://example.com/a) [mail](mailto:desk@example.com) [near](../other/)"
+    root = make_site({"a.yaml": minimal_explainer(answer=answer)})
+    build(root)
+    text = (root / "site" / "minimal" / "index.html").read_text("utf-8")
+    for href in ("https://example.com/a", "mailto:desk@example.com", "../other/"):
+        assert f'href="{href}"' in text
+
+
+def test_help_lists_the_commands():
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--help"], capture_output=True, text=True, check=True)
+    assert re.search(r"^\s+build\s", result.stdout, re.M)
+
+
+def test_the_console_command_builds_too(make_site):
+    root = make_site({"a.yaml": minimal_explainer()})
+    command = shutil.which("explainer")
+    assert command, "the package is not installed: pip install -e '.[test]'"
+    result = subprocess.run([command, "--root", str(root)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (root / "site" / "minimal" / "index.html").is_file()
+
+
+def test_python_build_py_with_no_arguments_builds_here(make_site):
+    root = make_site({"a.yaml": minimal_explainer()})
+    result = subprocess.run([sys.executable, str(REPO / "build.py")], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("built ")
+    assert (root / "site" / "minimal" / "index.html").is_file()

@@ -1,0 +1,89 @@
+"""Every content mistake stops the build with file:line:column, the field and what was expected."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, minimal_explainer
+
+CASES = sorted(p.stem for p in (Path(__file__).parent / "invalid").glob("*.yaml"))
+
+
+def run_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), *args], capture_output=True, text=True, timeout=60)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_content_prints_its_error_and_leaves_the_site_alone(make_site, case):
+    here = Path(__file__).parent / "invalid"
+    root = make_site({"good.yaml": minimal_explainer("good")})
+    assert run_build(root).returncode == 0
+    before = tree(root / "site")
+    (root / "content" / f"{case}.yaml").write_bytes((here / f"{case}.yaml").read_bytes())
+
+    result = run_build(root)
+
+    expected = (here / f"{case}.txt").read_text("utf-8").splitlines()
+    printed = [line for line in result.stderr.splitlines() if not line.startswith("build failed")]
+    assert printed == expected
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert tree(root / "site") == before
+
+
+def test_a_slug_used_twice_names_both_files(make_site):
+    root = make_site({"a.yaml": minimal_explainer("same"), "b.yaml": minimal_explainer("same")})
+    result = run_build(root)
+    assert result.returncode == 1
+    assert "content/b.yaml:1:7: slug: duplicate slug 'same', also used by content/a.yaml" in result.stderr
+
+
+def test_a_missing_site_file_is_reported(make_site):
+    root = make_site({"a.yaml": minimal_explainer()})
+    (root / "site.yaml").unlink()
+    result = run_build(root)
+    assert result.returncode == 1
+    assert result.stderr.startswith("site.yaml:1:1: (file): missing")
+
+
+def test_a_bad_site_file_names_the_field(make_site):
+    root = make_site({"a.yaml": minimal_explainer()}, base_url="example.org")
+    result = run_build(root)
+    assert result.returncode == 1
+    assert "site.yaml:5:11: base_url: expected an absolute address ending in '/'" in result.stderr
+
+
+def test_a_template_mistake_names_the_template_and_line(make_site):
+    root = make_site({"a.yaml": minimal_explainer()})
+    template = root / "templates" / "question.html"
+    template.write_text(template.read_text("utf-8").replace("{{ question.question }}", "{{ question.questoin }}"), "utf-8")
+    result = run_build(root)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "templates/question.html:" in result.stderr and "questoin" in result.stderr
+
+
+def test_a_bad_base_url_on_the_command_line_is_refused(make_site):
+    root = make_site({"a.yaml": minimal_explainer()})
+    result = run_build(root, "--base-url", "/repo")
+    assert result.returncode == 2
+    assert "expected an absolute address" in result.stderr
+
+
+def test_every_error_in_a_file_is_printed_in_order(make_site):
+    text = minimal_explainer().replace("dek: A short dek.", "dek: 7").replace("title:", "titel:")
+    root = make_site({"a.yaml": text})
+    lines = run_build(root).stderr.splitlines()
+    assert lines[:3] == [
+        "content/a.yaml:1:1: title: required field missing",
+        "content/a.yaml:2:1: titel: unknown field; did you mean 'title'?",
+        "content/a.yaml:3:6: dek: expected text, found 7 (put quotes around text that YAML reads as a number, date or yes/no)",
+    ]
