@@ -1,0 +1,80 @@
+"""The built pages as readers get them: in a real browser, accessible, valid, and asking nothing of other hosts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED_SLUG
+from webtools import format_violations, record_requests, run_axe, static_server, vnu_errors
+
+
+def page_urls(site: Path) -> list[str]:
+    """Every HTML page, as the URL path below the base path."""
+    urls = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        urls.append(rel.removesuffix("index.html"))
+    return urls
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_passes_axe_and_requests_nothing_from_another_host(seed_site, browser, scheme):
+    context = browser.new_context(color_scheme=scheme, java_script_enabled=True)
+    page = context.new_page()
+    failures = []
+    with static_server(seed_site, "/repo/") as base:
+        origin = base.split("/repo/")[0]
+        for url in page_urls(seed_site):
+            requests = record_requests(page)
+            page.goto(base + url)
+            outside = [r for r in requests if not r.startswith(origin + "/repo/")]
+            if outside:
+                failures.append(f"{url}: requested {outside}")
+            violations = run_axe(page)
+            if violations:
+                failures.append(f"{url} ({scheme}):\n{format_violations(violations)}")
+    context.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_pages_read_fully_with_javascript_off(seed_site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    with static_server(seed_site, "/repo/") as base:
+        page.goto(f"{base}{SEED_SLUG}/")
+        assert page.locator("h1").inner_text() == "Why Does Trump Want to Meet Putin Again?"
+        assert page.locator("#offers .card").count() == 5
+        page.goto(f"{base}{SEED_SLUG}/#europe-game-changer")
+        assert page.locator("#europe-game-changer h2").is_visible()
+    context.close()
+
+
+def test_offer_cards_sit_side_by_side_on_a_wide_screen_and_stack_on_a_phone(seed_site, browser):
+    with static_server(seed_site, "/repo/") as base:
+        for width, expect_columns in ((1200, True), (375, False)):
+            context = browser.new_context(viewport={"width": width, "height": 800})
+            page = context.new_page()
+            page.goto(f"{base}{SEED_SLUG}/")
+            boxes = [page.locator("#offers .card").nth(i).bounding_box() for i in range(2)]
+            same_row = abs(boxes[0]["y"] - boxes[1]["y"]) < 1
+            assert same_row == expect_columns, width
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            context.close()
+
+
+def test_a_missing_page_gets_the_404_page_with_working_links(seed_site, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    with static_server(seed_site, "/repo/") as base:
+        response = page.goto(f"{base}no/such/page/")
+        assert response.status == 404
+        assert page.locator("h1").inner_text() == "Page not found"
+        page.get_by_role("link", name="See every explainer").click()
+        assert page.url == base
+    context.close()
+
+
+def test_every_page_passes_the_nu_html_checker(seed_site):
+    assert vnu_errors([seed_site]) == []
