@@ -44,7 +44,7 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"build failed: {len(exc.errors)} error(s); site/ was left as it was", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
-    print(f"built {result.pages} pages ({result.written} changed) in {elapsed:.2f}s")
+    print(f"built {result.pages} pages ({result.rendered} rendered, {result.written} written) in {elapsed:.2f}s")
     return 0
 
 

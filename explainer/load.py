@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ class RawDoc:
     path: str
     node: yaml.Node
     data: Any
+    digest: str  # of the file's bytes: unchanged bytes mean unchanged pages
 
 
 def _error(path: str, mark: Any, field: str, message: str) -> ContentError:
@@ -115,53 +117,91 @@ def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
         return [ContentError(path, 1, 1, "(yaml)", str(exc).splitlines()[0])]
     finally:
         loader.dispose()
-    return RawDoc(path, node, data)
-
-
-def load_file(root: Path, relative: str) -> RawDoc | list[ContentError]:
-    """Read root/relative and parse it; the display path stays relative so messages are short."""
-    try:
-        raw = (root / relative).read_bytes()
-    except OSError as exc:
-        return [ContentError(relative, 1, 1, "(file)", f"cannot read: {exc.strerror}")]
-    return parse_yaml(relative, raw)
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """Everything read from disk: the site file and every explainer file, sorted by path."""
-
-    site: RawDoc | None
-    explainers: tuple[RawDoc, ...]
-    errors: tuple[ContentError, ...]
+    return RawDoc(path, node, data, hashlib.sha256(raw).hexdigest())
 
 
 SITE_FILE = "site.yaml"
 CONTENT_DIR = "content"
 
 
-def load_project(root: Path) -> Project:
-    """Read site.yaml and content/*.yaml under root."""
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """The raw bytes of the site file and every explainer file, keyed by display path, sorted."""
+
+    site: bytes | None
+    explainers: dict[str, bytes]
+    errors: tuple[ContentError, ...]
+
+
+def _read(root: Path, relative: str) -> bytes | ContentError:
+    try:
+        return (root / relative).read_bytes()
+    except OSError as exc:
+        return ContentError(relative, 1, 1, "(file)", f"cannot read: {exc.strerror}")
+
+
+def read_sources(root: Path) -> Sources:
+    """Read site.yaml and content/*.yaml under root; nothing is parsed here."""
     errors: list[ContentError] = []
     site = None
     if not (root / SITE_FILE).is_file():
         errors.append(ContentError(SITE_FILE, 1, 1, "(file)", "missing: the site file names the site, its base_url, language and publisher"))
     else:
-        loaded = load_file(root, SITE_FILE)
-        if isinstance(loaded, list):
-            errors.extend(loaded)
+        raw = _read(root, SITE_FILE)
+        if isinstance(raw, ContentError):
+            errors.append(raw)
         else:
-            site = loaded
+            site = raw
     content = root / CONTENT_DIR
     # Sorted so every build reads files in the same order and output is byte-identical.
     names = sorted(p.name for p in content.glob("*.yaml")) if content.is_dir() else []
     if not names:
         errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml"))
-    docs = []
+    explainers: dict[str, bytes] = {}
     for name in names:
-        loaded = load_file(root, f"{CONTENT_DIR}/{name}")
-        if isinstance(loaded, list):
-            errors.extend(loaded)
+        raw = _read(root, f"{CONTENT_DIR}/{name}")
+        if isinstance(raw, ContentError):
+            errors.append(raw)
         else:
-            docs.append(loaded)
+            explainers[f"{CONTENT_DIR}/{name}"] = raw
+    return Sources(site, explainers, tuple(errors))
+
+
+def load_file(root: Path, relative: str) -> RawDoc | list[ContentError]:
+    """Read root/relative and parse it; the display path stays relative so messages are short."""
+    raw = _read(root, relative)
+    return [raw] if isinstance(raw, ContentError) else parse_yaml(relative, raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Everything read and parsed: the site file and every explainer file, sorted by path."""
+
+    site: RawDoc | None
+    explainers: tuple[RawDoc, ...]
+    errors: tuple[ContentError, ...]
+
+
+def parse_sources(sources: Sources) -> Project:
+    """Parse every file read by read_sources, collecting all their errors."""
+    errors = list(sources.errors)
+    site = None
+    if sources.site is not None:
+        parsed = parse_yaml(SITE_FILE, sources.site)
+        if isinstance(parsed, list):
+            errors.extend(parsed)
+        else:
+            site = parsed
+    docs = []
+    for path, raw in sources.explainers.items():
+        parsed = parse_yaml(path, raw)
+        if isinstance(parsed, list):
+            errors.extend(parsed)
+        else:
+            docs.append(parsed)
     return Project(site, tuple(docs), tuple(errors))
+
+
+def load_project(root: Path) -> Project:
+    """Read and parse site.yaml and content/*.yaml under root."""
+    return parse_sources(read_sources(root))

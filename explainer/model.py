@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +96,7 @@ class Explainer:
     glossary: tuple[Term, ...]
     sources: tuple[Source, ...]
     source_file: str  # the YAML file it came from, for messages
+    digest: str  # of that file's bytes: pages built from it change only when it does
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,7 @@ class Site:
     language: str
     publisher: Publisher
     explainers: tuple[Explainer, ...]
+    digest: str  # of the site file and the base URL: every page shows them
 
     @property
     def base_path(self) -> str:
@@ -157,17 +160,20 @@ def build_explainer(doc: RawDoc) -> Explainer:
         glossary=tuple(Term(t["term"].strip(), render_block(t["definition"])) for t in d.get("glossary", ())),
         sources=tuple(Source(s["title"].strip(), s.get("url"), _text(s.get("publisher")), _text(s.get("note"))) for s in d.get("sources", ())),
         source_file=doc.path,
+        digest=doc.digest,
     )
 
 
-def build_site(site: RawDoc, explainers: tuple[RawDoc, ...], base_url: str | None = None) -> Site:
-    """The validated site file and explainers as a Site; base_url, when given, overrides the file's."""
+def build_site(site: RawDoc, explainers: tuple[Explainer, ...], base_url: str | None = None) -> Site:
+    """The validated site file and its explainers as a Site; base_url, when given, overrides the file's."""
     d = site.data
     publisher = d["publisher"]
+    base = base_url or d["base_url"]
     return Site(
         name=d["name"].strip(),
-        base_url=base_url or d["base_url"],
+        base_url=base,
         language=d["language"],
         publisher=Publisher(publisher["name"].strip(), publisher.get("url")),
-        explainers=tuple(build_explainer(doc) for doc in explainers),
+        explainers=explainers,
+        digest=hashlib.sha256(f"{site.digest} {base}".encode()).hexdigest(),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,11 +11,16 @@ from .model import Explainer, Site
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One output file. `path` is relative to site/; `url` is relative to the base path."""
+    """One output file. `path` is relative to site/; `url` is relative to the base path.
+
+    `key` digests the content the page is made from: while it and the page's templates are
+    unchanged, the page is not rendered again.
+    """
 
     path: str
     url: str
     template: str
+    key: str
     context: dict[str, Any] = field(hash=False)
 
 
@@ -60,27 +66,33 @@ def _toc(explainer: Explainer) -> tuple[TocEntry, ...]:
     return tuple(entries)
 
 
-def _page(url: str, template: str, **context: Any) -> Page:
+def digest(*parts: str) -> str:
+    """One key for several inputs."""
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _page(url: str, template: str, key: str, **context: Any) -> Page:
     path = url + "index.html" if url.endswith("/") or not url else url
-    return Page(path, url, template, context)
+    return Page(path, url, template, key, context)
 
 
 def _neighbours(links: list[Link], i: int) -> dict[str, Link | None]:
     return {"previous": links[i - 1] if i else None, "next": links[i + 1] if i + 1 < len(links) else None}
 
 
-def plan_explainer(explainer: Explainer) -> list[Page]:
-    """The explainer's own page and one page per question and per card."""
+def plan_explainer(site: Site, explainer: Explainer) -> list[Page]:
+    """The explainer's own page and one page per question and per card; they depend on it and the site file only."""
+    key = digest(site.digest, explainer.digest)
     home = explainer_url(explainer)
     questions = [(q, question_url(explainer, q.id)) for q in explainer.questions]
     cards = [(c, card_url(explainer, c.id)) for c in (explainer.offers.cards if explainer.offers else ())]
-    pages = [_page(home, "explainer.html", explainer=explainer, toc=_toc(explainer), questions=questions, cards=cards)]
+    pages = [_page(home, "explainer.html", key, explainer=explainer, toc=_toc(explainer), questions=questions, cards=cards)]
     question_links = [Link(q.question, url) for q, url in questions]
     for i, (question, url) in enumerate(questions):
-        pages.append(_page(url, "question.html", explainer=explainer, explainer_url=home, question=question, **_neighbours(question_links, i)))
+        pages.append(_page(url, "question.html", key, explainer=explainer, explainer_url=home, question=question, **_neighbours(question_links, i)))
     card_links = [Link(c.title, url) for c, url in cards]
     for i, (card, url) in enumerate(cards):
-        pages.append(_page(url, "card.html", explainer=explainer, explainer_url=home, card=card, card_url=url, **_neighbours(card_links, i)))
+        pages.append(_page(url, "card.html", key, explainer=explainer, explainer_url=home, card=card, card_url=url, **_neighbours(card_links, i)))
     return pages
 
 
@@ -92,7 +104,8 @@ def newest_first(site: Site) -> tuple[Explainer, ...]:
 def plan_pages(site: Site) -> tuple[Page, ...]:
     """Every page of the site, in a fixed order."""
     listing = [(e, explainer_url(e)) for e in newest_first(site)]
-    pages = [_page("", "index.html", explainers=listing), _page("404.html", "404.html")]
+    everything = digest(site.digest, *(e.digest for e in site.explainers))
+    pages = [_page("", "index.html", everything, explainers=listing), _page("404.html", "404.html", site.digest)]
     for explainer in sorted(site.explainers, key=lambda e: e.slug):
-        pages.extend(plan_explainer(explainer))
+        pages.extend(plan_explainer(site, explainer))
     return tuple(pages)

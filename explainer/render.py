@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import traceback
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 
 from .errors import BuildError, ContentError
 from .model import Site
@@ -36,12 +38,45 @@ def make_env(templates: Path, site: Site) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    base_path = site.base_path
-    env.filters["url"] = lambda url: base_path + url
-    env.filters["absolute"] = lambda url: site.base_url + url
     env.filters["date_text"] = date_text
-    env.globals["site"] = site
+    set_site(env, site)
     return env
+
+
+def set_site(env: jinja2.Environment, site: Site) -> None:
+    """Point a reused environment at this build's site (its name, base URL and filters)."""
+    env.filters["url"] = lambda url: site.base_path + url
+    env.filters["absolute"] = lambda url: site.base_url + url
+    env.globals["site"] = site
+
+
+def template_digests(env: jinja2.Environment) -> dict[str, str]:
+    """For each template, a digest of its source and of every template it extends or includes.
+
+    A page is re-rendered when its template's digest changes, so editing one partial re-renders
+    only the pages that use it.
+    """
+    loader = env.loader
+    assert loader is not None
+    sources: dict[str, str] = {}
+    refs: dict[str, list[str]] = {}
+    for name in loader.list_templates():
+        source = loader.get_source(env, name)[0]
+        sources[name] = source
+        try:
+            refs[name] = [r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r]
+        except jinja2.TemplateSyntaxError:
+            refs[name] = []  # reported with its line when the page is rendered
+    digests: dict[str, str] = {}
+    for name in sources:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen and current in sources:
+                seen.add(current)
+                todo.extend(refs[current])
+        digests[name] = hashlib.sha256("\0".join(f"{n}\0{sources[n]}" for n in sorted(seen)).encode()).hexdigest()
+    return digests
 
 
 def _template_error(exc: jinja2.TemplateError, page: Page, templates: Path) -> ContentError:

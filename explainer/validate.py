@@ -139,20 +139,32 @@ def _explainer_rules(doc: RawDoc) -> list[ContentError]:
     return errors
 
 
+def validate_explainer(doc: RawDoc) -> list[ContentError]:
+    """Every error in one explainer file: the schema first, then the rules that assume its shape."""
+    return validate_doc(doc, "explainer") or _explainer_rules(doc)
+
+
+def check_slugs(explainers: tuple[RawDoc, ...]) -> list[ContentError]:
+    """Each slug names one folder of the site, so no two explainers may share one."""
+    errors: list[ContentError] = []
+    owners: dict[str, RawDoc] = {}
+    for doc in explainers:
+        slug = doc.data["slug"]
+        if slug in owners:
+            node, _ = node_at(doc.node, ["slug"])
+            errors.append(_at(doc, node, ["slug"], f"duplicate slug '{slug}', also used by {owners[slug].path}"))
+        else:
+            owners[slug] = doc
+    return errors
+
+
 def validate_project(site: RawDoc | None, explainers: tuple[RawDoc, ...]) -> list[ContentError]:
     """Every error in the site file and the explainers; empty means the content can be built."""
     errors = validate_doc(site, "site") if site is not None else []
-    slugs: dict[str, RawDoc] = {}
+    valid = []
     for doc in explainers:
-        doc_errors = validate_doc(doc, "explainer")
-        if not doc_errors:
-            # Cross-field rules assume the shape the schema guarantees.
-            doc_errors = _explainer_rules(doc)
-            slug = doc.data["slug"]
-            if slug in slugs:
-                node, _ = node_at(doc.node, ["slug"])
-                doc_errors.append(_at(doc, node, ["slug"], f"duplicate slug '{slug}', also used by {slugs[slug].path}"))
-            else:
-                slugs[slug] = doc
+        doc_errors = validate_explainer(doc)
         errors.extend(doc_errors)
-    return errors
+        if not doc_errors:
+            valid.append(doc)
+    return errors + check_slugs(tuple(valid))

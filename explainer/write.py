@@ -1,8 +1,10 @@
-"""Stage 6: put the rendered files into site/ all at once, rewriting only what changed.
+"""Stage 6: put the rendered files into site/, rewriting only what changed.
 
-The new tree is assembled beside site/ (site.tmp/), unchanged files hard-linked from the old tree
-so they keep their bytes and timestamps, then swapped in with two renames. A failed or killed build
-therefore never leaves a half-written site/, and the next build finishes or undoes the swap.
+A build assembles the new tree beside site/ (site.tmp/), hard-links unchanged files from the old
+tree so they keep their bytes and timestamps, then swaps it in with two renames: a failed or killed
+build never leaves a half-written site/, and the next build finishes or undoes the swap.
+The preview server writes in place instead (each file replaced atomically), so an edit costs in
+proportion to what it changed rather than to the size of the site.
 """
 
 from __future__ import annotations
@@ -11,12 +13,21 @@ import hashlib
 import json
 import os
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, ContentError
 
-# Marks a folder as ours; the build refuses to replace a folder without it.
+# Marks a folder as ours and records, per file, its content hash and the key it was made from.
 MARKER = ".explainer-site.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What the last build wrote: {path: sha256 of bytes} and {path: key of its inputs}."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 def _sibling(out: Path, suffix: str) -> Path:
@@ -33,56 +44,86 @@ def recover(out: Path) -> None:
             shutil.rmtree(stray)
 
 
-def _manifest(out: Path) -> dict[str, str] | None:
-    """The hashes the last build wrote, or None when out holds something that is not ours."""
+def read_manifest(out: Path) -> Manifest | None:
+    """The last build's manifest; empty for a missing or empty folder, None for a folder that is not ours."""
     if not out.exists():
-        return {}
+        return Manifest()
     marker = out / MARKER
     if not marker.is_file():
-        return {} if out.is_dir() and not any(out.iterdir()) else None
+        return Manifest() if out.is_dir() and not any(out.iterdir()) else None
     try:
-        return json.loads(marker.read_text("utf-8"))["files"]
+        data = json.loads(marker.read_text("utf-8"))
+        return Manifest(dict(data["files"]), dict(data.get("keys", {})))
     except (ValueError, KeyError, TypeError):
-        return {}
+        return Manifest()  # ours but unreadable: rebuild everything
 
 
-def _safe_relative(path: str) -> PurePosixPath:
-    rel = PurePosixPath(path)
-    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
-        raise ValueError(f"output path escapes the site folder: {path!r}")
-    return rel
-
-
-def check_output(out: Path) -> None:
-    """Refuse, before any work, to replace a folder this tool did not make."""
-    if _manifest(out) is None:
+def check_output(out: Path) -> Manifest:
+    """The last build's manifest; refuses, before any work, a folder this tool did not make."""
+    manifest = read_manifest(out)
+    if manifest is None:
         raise BuildError([ContentError(str(out.name), 1, 1, "(output)", f"'{out.name}/' exists and was not made by this tool; move it away or pass another --out")])
+    return manifest
 
 
-def write_site(out: Path, files: dict[str, bytes]) -> int:
-    """Replace out with exactly `files` ({relative path: bytes}); returns how many files were (re)written."""
-    recover(out)
-    check_output(out)
-    previous = _manifest(out) or {}
-    hashes = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
-    if hashes == previous:
-        return 0  # nothing changed: leave every file, the marker included, as it is
+def _relative(path: str) -> tuple[str, ...]:
+    rel = PurePosixPath(path)
+    if rel.is_absolute() or not rel.parts or any(part in ("", ".", "..") for part in rel.parts):
+        raise ValueError(f"output path escapes the site folder: {path!r}")
+    return rel.parts
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
+def _marker(files: dict[str, str], keys: dict[str, str]) -> bytes:
+    return json.dumps({"files": files, "keys": keys}, indent=0, sort_keys=True).encode()
+
+
+def write_site(out: Path, rendered: dict[str, bytes], kept: set[str], keys: dict[str, str], *, in_place: bool = False) -> int:
+    """Make out hold exactly `rendered` plus the `kept` files of the last build; returns how many files were written.
+
+    `keys` maps every path to the key of its inputs, remembered for the next build.
+    """
+    previous = check_output(out)
+    hashes = {path: previous.files[path] for path in kept}
+    hashes.update({path: hashlib.sha256(data).hexdigest() for path, data in rendered.items()})
+    changed = sorted(path for path, digest in hashes.items() if previous.files.get(path) != digest)
+    removed = sorted(set(previous.files) - set(hashes))
+    if not changed and not removed:
+        if previous.keys != keys:
+            _atomic_write(out / MARKER, _marker(hashes, keys))
+        return 0
+    for path in changed:
+        _relative(path)
+    if in_place and out.exists():
+        for path in changed:
+            _atomic_write(out.joinpath(*_relative(path)), rendered[path])
+        for path in removed:
+            target = out.joinpath(*_relative(path))
+            target.unlink(missing_ok=True)
+            # Drop folders the removal emptied, up to out itself.
+            for parent in target.parents:
+                if parent == out or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        _atomic_write(out / MARKER, _marker(hashes, keys))
+        return len(changed)
     tmp = _sibling(out, ".tmp")
     tmp.mkdir(parents=True)
-    written = 0
-    for path in sorted(files):
-        data = files[path]
-        rel = _safe_relative(path)
-        digest = hashes[path]
-        target = tmp.joinpath(*rel.parts)
+    for path in sorted(hashes):
+        parts = _relative(path)
+        target = tmp.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        old_file = out.joinpath(*rel.parts)
-        if previous.get(path) == digest and old_file.is_file():
-            os.link(old_file, target)
+        if path in changed:
+            target.write_bytes(rendered[path])
         else:
-            target.write_bytes(data)
-            written += 1
-    (tmp / MARKER).write_text(json.dumps({"files": hashes}, indent=0, sort_keys=True), "utf-8")
+            os.link(out.joinpath(*parts), target)
+    (tmp / MARKER).write_bytes(_marker(hashes, keys))
     if out.exists():
         old = _sibling(out, ".old")
         out.rename(old)
@@ -90,4 +131,4 @@ def write_site(out: Path, files: dict[str, bytes]) -> int:
         shutil.rmtree(old)
     else:
         tmp.rename(out)
-    return written
+    return len(changed)
