@@ -20,10 +20,11 @@ def _base_url(value: str) -> str:
     return value
 
 
-def _add_build_options(parser: argparse.ArgumentParser) -> None:
+def _add_build_options(parser: argparse.ArgumentParser, base_url: bool = True) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder holding site.yaml, content/ and templates/ (default: here)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site)")
-    parser.add_argument("--base-url", type=_base_url, default=None, help="override site.yaml's base_url, e.g. https://newsroom.github.io/explainers/")
+    if base_url:
+        parser.add_argument("--base-url", type=_base_url, default=None, help="override site.yaml's base_url, e.g. https://newsroom.github.io/explainers/")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -31,7 +32,25 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build content/ into site/ (the default)")
     _add_build_options(build_cmd)
+    serve_cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild and reload the browser on every edit")
+    _add_build_options(serve_cmd, base_url=False)
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; 0.0.0.0 exposes the preview to your network)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one and prints it)")
+    serve_cmd.add_argument("--base-path", type=_base_path, default="/", help="serve under this path, as a GitHub Pages project site is: /repo/")
+    serve_cmd.add_argument("--open", action="store_true", help="open the preview in a web browser")
     return parser
+
+
+def _base_path(value: str) -> str:
+    if not re.fullmatch(r"/([A-Za-z0-9._~-]+/)*", value):
+        raise argparse.ArgumentTypeError(f"expected a path that starts and ends with '/', like /repo/, found {value!r}")
+    return value
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve  # the server's imports cost a build nothing
+
+    return serve(args.root, args.out, args.host, args.port, args.base_path, args.open)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -48,7 +67,7 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": run_build}
+COMMANDS = {"build": run_build, "serve": run_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -212,3 +212,22 @@ def test_python_build_py_with_no_arguments_builds_here(make_site):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("built ")
     assert (root / "site" / "minimal" / "index.html").is_file()
+
+
+def test_a_template_change_re_renders_only_the_pages_that_use_it(make_site):
+    from explainer.pipeline import Builder
+
+    root = make_site()
+    builder = Builder(root)
+    assert builder.build().rendered == 12
+    before = snapshot(root / "site")
+    pager = root / "templates" / "_partials" / "pager.html"
+    pager.write_text(pager.read_text("utf-8").replace("More from this explainer", "More in this explainer"), "utf-8")
+
+    result = builder.build()
+
+    after = snapshot(root / "site")
+    changed = sorted(path for path in after if after[path] != before.get(path) and path.endswith(".html"))
+    # The pager is on question and card pages only: 4 questions and 5 cards.
+    assert result.rendered == 9
+    assert len(changed) == 9 and all("/questions/" in p or "/offers/" in p for p in changed)

@@ -1,0 +1,152 @@
+"""`python build.py serve`: a real server on 127.0.0.1, a real browser, real edits to real files."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, minimal_explainer
+
+
+@contextmanager
+def serving(root: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Run the preview server on a free port; yield its URL and the process."""
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        url = None
+        deadline = time.monotonic() + 30
+        assert process.stdout is not None
+        while url is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            match = re.match(r"Serving (http://\S+)", line)
+            url = match.group(1) if match else None
+        assert url, "the server did not start"
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+
+
+def test_an_edit_shows_in_the_open_page_and_a_mistake_shows_as_an_error_page(make_site, page):
+    root = make_site({"a.yaml": minimal_explainer("a", answer="The first answer.")})
+    source = root / "content" / "a.yaml"
+    with serving(root) as (url, _):
+        page.goto(url + "a/")
+        assert page.locator("#first h2").inner_text() == "What happened?"
+
+        edit(source, "question: What happened?", "question: What happened next?")
+        page.locator("#first h2", has_text="What happened next?").wait_for(timeout=15_000)
+
+        edit(source, "dek: A short dek.", "dek: [unclosed")
+        page.get_by_role("heading", name="Build failed").wait_for(timeout=15_000)
+        assert re.search(r"content/a\.yaml:\d+:\d+: ", page.locator("pre").inner_text())
+
+        edit(source, "dek: [unclosed", "dek: A short dek.")
+        page.locator("#first h2", has_text="What happened next?").wait_for(timeout=15_000)
+
+
+def test_an_edit_to_one_explainer_rewrites_only_its_pages_and_the_index(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b")})
+    site = root / "site"
+    with serving(root) as (url, process):
+        def stamp() -> dict[str, tuple[int, int]]:
+            return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*.html")}
+
+        before = stamp()
+        edit(root / "content" / "a.yaml", "title: A minimal explainer", "title: A retitled explainer")
+        deadline = time.monotonic() + 15
+        while "retitled" not in (site / "index.html").read_text("utf-8") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        after = stamp()
+    changed = sorted(path for path in after if after[path] != before[path])
+    assert changed == ["a/index.html", "a/questions/first/index.html", "index.html"]
+
+
+def test_the_preview_serves_under_a_base_path(make_site, page):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    with serving(root, "--base-path", "/repo/") as (url, _):
+        assert url.endswith("/repo/")
+        origin = url.removesuffix("/repo/")
+        page.goto(origin + "/")
+        assert page.url == url
+        page.get_by_role("link", name="A minimal explainer").click()
+        assert page.url == url + "a/"
+        assert status(origin + "/a/") == 404
+
+
+def test_the_preview_serves_nothing_outside_the_site_folder(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    (root / "secret.txt").write_text("not for the browser")
+    with serving(root) as (url, _):
+        for path in ("../secret.txt", "..%2fsecret.txt", "%2e%2e/secret.txt", "../site.yaml", "a/../../secret.txt"):
+            with socket.create_connection(("127.0.0.1", int(url.split(":")[2].strip("/")))) as conn:
+                conn.sendall(f"GET /{path} HTTP/1.0\r\n\r\n".encode())
+                reply = b"".join(iter(lambda: conn.recv(65536), b""))
+            assert b"not for the browser" not in reply and b"base_url" not in reply, path
+            assert not reply.startswith(b"HTTP/1.1 200"), path
+
+
+def test_a_port_in_use_gets_a_clear_message(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_stops_the_server_cleanly(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    with serving(root) as (url, process):
+        assert status(url) == 200
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "Traceback" not in output
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(url, timeout=2)
+
+
+def test_the_reload_script_is_served_but_never_written_into_the_site(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    with serving(root) as (url, _):
+        with urllib.request.urlopen(url + "a/") as response:
+            assert b"livereload.js" in response.read()
+    for path in (root / "site").rglob("*.html"):
+        assert "livereload" not in path.read_text("utf-8")
