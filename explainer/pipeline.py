@@ -14,11 +14,11 @@ import jinja2
 
 from .errors import BuildError, ContentError
 from .load import RawDoc, parse_yaml, read_sources, SITE_FILE
-from .model import Explainer, build_explainer, build_site
-from .plan import digest, plan_pages
+from .model import Explainer, Site, build_explainer, build_site
+from .plan import Page, digest, plan_explainer, plan_pages
 from .render import make_env, render_page, set_site, template_digests
 from .validate import check_slugs, validate_doc, validate_explainer
-from .write import check_output, recover, write_site
+from .write import Manifest, check_output, recover, write_site
 
 
 def _code_digest() -> str:
@@ -59,7 +59,11 @@ class Builder:
         self.base_url = base_url
         self.in_place = in_place
         self._parsed: dict[str, _Parsed] = {}
+        self._plans: dict[tuple[str, str], list[Page]] = {}
         self._env: jinja2.Environment | None = None
+        # What this Builder last wrote; None until then, when the output folder's marker is read
+        # and every file it lists is checked to still be there.
+        self._manifest: Manifest | None = None
 
     def _explainer(self, path: str, raw: bytes) -> _Parsed:
         key = hashlib.sha256(raw).hexdigest()
@@ -79,7 +83,9 @@ class Builder:
         """Build once. Raises BuildError, leaving the output folder as it was, for any content mistake."""
         # A build killed mid-swap is undone first, so even a failing build leaves the last good site.
         recover(self.out)
-        manifest = check_output(self.out)
+        trusted = self._manifest is not None and self.out.is_dir()
+        manifest = self._manifest if trusted else check_output(self.out)
+        assert manifest is not None
         sources = read_sources(self.root)
         errors = list(sources.errors)
         site_doc = parse_yaml(SITE_FILE, sources.site) if sources.site is not None else None
@@ -97,17 +103,36 @@ class Builder:
             raise BuildError(errors)
 
         site = build_site(site_doc, tuple(p.explainer for p in parsed if p.explainer), self.base_url)
-        pages = plan_pages(site)
+        pages = plan_pages(site, self._plan_explainer)
+        live = {(site.digest, e.digest) for e in site.explainers}
+        self._plans = {k: v for k, v in self._plans.items() if k in live}  # forget edited-away versions
         if self._env is None:
             self._env = make_env(self.root / "templates", site)
         set_site(self._env, site)
         templates = template_digests(self._env)
-        keys = {page.path: digest(page.key, templates.get(page.template, ""), CODE_DIGEST) for page in pages}
+        combined: dict[tuple[str, str], str] = {}
+        keys = {}
+        for page in pages:
+            # Pages of one explainer share a key and a few templates: digest each pair once.
+            pair = (page.key, page.template)
+            if pair not in combined:
+                combined[pair] = digest(page.key, templates.get(page.template, ""), CODE_DIGEST)
+            keys[page.path] = combined[pair]
         # A page whose inputs, templates and code are all unchanged keeps last build's file.
-        kept = {path for path, key in keys.items() if manifest.keys.get(path) == key and path in manifest.files and (self.out / path).is_file()}
+        kept = {path for path, key in keys.items() if manifest.keys.get(path) == key and path in manifest.files}
+        if not trusted:
+            kept = {path for path in kept if (self.out / path).is_file()}
         rendered = {page.path: render_page(self._env, page) for page in pages if page.path not in kept}
-        written = write_site(self.out, rendered, kept, keys, in_place=self.in_place)
+        self._manifest = None  # if writing fails, the next build reads the folder again
+        self._manifest, written = write_site(self.out, manifest, rendered, kept, keys, in_place=self.in_place)
         return BuildResult(len(pages), len(rendered), written)
+
+    def _plan_explainer(self, site: Site, explainer: Explainer) -> list[Page]:
+        """plan_explainer, remembered: an explainer's pages change only with it or the site file."""
+        key = (site.digest, explainer.digest)
+        if key not in self._plans:
+            self._plans[key] = plan_explainer(site, explainer)
+        return self._plans[key]
 
 
 def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:

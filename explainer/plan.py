@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from .model import Explainer, Site
@@ -101,11 +102,12 @@ def newest_first(site: Site) -> tuple[Explainer, ...]:
     return tuple(sorted(site.explainers, key=lambda e: (-e.published.toordinal(), e.title, e.slug)))
 
 
-def plan_pages(site: Site) -> tuple[Page, ...]:
-    """Every page of the site, in a fixed order."""
+def plan_pages(site: Site, plan_one: Callable[[Site, Explainer], list[Page]] = plan_explainer) -> tuple[Page, ...]:
+    """Every page of the site, in a fixed order. `plan_one` plans one explainer's pages (a cache may wrap it)."""
     listing = [(e, explainer_url(e)) for e in newest_first(site)]
-    everything = digest(site.digest, *(e.digest for e in site.explainers))
-    pages = [_page("", "index.html", everything, explainers=listing), _page("404.html", "404.html", site.digest)]
+    # The index shows only these fields: an edit elsewhere in an explainer leaves it alone.
+    listed = digest(site.digest, *(f"{e.slug}\0{e.title}\0{e.dek}\0{e.published}\0{e.updated}\0{e.attribution}" for e, _ in listing))
+    pages = [_page("", "index.html", listed, explainers=listing), _page("404.html", "404.html", site.digest)]
     for explainer in sorted(site.explainers, key=lambda e: e.slug):
-        pages.extend(plan_explainer(site, explainer))
+        pages.extend(plan_one(site, explainer))
     return tuple(pages)

@@ -50,6 +50,19 @@ def set_site(env: jinja2.Environment, site: Site) -> None:
     env.globals["site"] = site
 
 
+_REFERENCES: dict[str, list[str]] = {}
+
+
+def _references(env: jinja2.Environment, source: str) -> list[str]:
+    """The templates a source extends or includes; remembered, since templates rarely change."""
+    if source not in _REFERENCES:
+        try:
+            _REFERENCES[source] = [r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r]
+        except jinja2.TemplateSyntaxError:
+            _REFERENCES[source] = []  # reported with its line when the page is rendered
+    return _REFERENCES[source]
+
+
 def template_digests(env: jinja2.Environment) -> dict[str, str]:
     """For each template, a digest of its source and of every template it extends or includes.
 
@@ -63,10 +76,7 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
     for name in loader.list_templates():
         source = loader.get_source(env, name)[0]
         sources[name] = source
-        try:
-            refs[name] = [r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r]
-        except jinja2.TemplateSyntaxError:
-            refs[name] = []  # reported with its line when the page is rendered
+        refs[name] = _references(env, source)
     digests: dict[str, str] = {}
     for name in sources:
         seen, todo = set(), [name]

@@ -11,6 +11,7 @@ import errno
 import re
 import socket
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,7 @@ def serve(root: Path, out: Path | None, host: str, port: int, base_path: str, op
     state = PreviewState()
 
     def rebuild() -> None:
+        started = time.perf_counter()
         try:
             result = builder.build()
         except BuildError as exc:
@@ -148,7 +150,8 @@ def serve(root: Path, out: Path | None, host: str, port: int, base_path: str, op
             print(f"build failed: {len(exc.errors)} error(s); the browser shows them until they are fixed", file=sys.stderr, flush=True)
         else:
             state.errors = ()
-            print(f"rebuilt: {result.rendered} of {result.pages} pages rendered, {result.written} written", flush=True)
+            elapsed = time.perf_counter() - started
+            print(f"rebuilt: {result.rendered} of {result.pages} pages rendered, {result.written} written in {elapsed * 1000:.0f} ms", flush=True)
         state.builds += 1
 
     rebuild()

@@ -10,7 +10,6 @@ proportion to what it changed rather than to the size of the site.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -18,8 +17,10 @@ from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, ContentError
 
-# Marks a folder as ours and records, per file, its content hash and the key it was made from.
-MARKER = ".explainer-site.json"
+# Marks a folder as ours and records, per file, its content hash and the key it was made from:
+# one "path<TAB>sha256<TAB>key" line per file (paths never hold tabs or newlines).
+MARKER = ".explainer-site"
+MARKER_HEADER = "explainer-site 1\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +52,15 @@ def read_manifest(out: Path) -> Manifest | None:
     marker = out / MARKER
     if not marker.is_file():
         return Manifest() if out.is_dir() and not any(out.iterdir()) else None
-    try:
-        data = json.loads(marker.read_text("utf-8"))
-        return Manifest(dict(data["files"]), dict(data.get("keys", {})))
-    except (ValueError, KeyError, TypeError):
-        return Manifest()  # ours but unreadable: rebuild everything
+    text = marker.read_text("utf-8", errors="replace")
+    files: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    if text.startswith(MARKER_HEADER):
+        for line in text[len(MARKER_HEADER):].splitlines():
+            fields = line.split("\t")
+            if len(fields) == 3:  # anything else is damage: that file is simply rebuilt
+                files[fields[0]], keys[fields[0]] = fields[1], fields[2]
+    return Manifest(files, keys)
 
 
 def check_output(out: Path) -> Manifest:
@@ -81,23 +86,24 @@ def _atomic_write(target: Path, data: bytes) -> None:
 
 
 def _marker(files: dict[str, str], keys: dict[str, str]) -> bytes:
-    return json.dumps({"files": files, "keys": keys}, indent=0, sort_keys=True).encode()
+    return (MARKER_HEADER + "".join(f"{path}\t{files[path]}\t{keys.get(path, '')}\n" for path in sorted(files))).encode()
 
 
-def write_site(out: Path, rendered: dict[str, bytes], kept: set[str], keys: dict[str, str], *, in_place: bool = False) -> int:
-    """Make out hold exactly `rendered` plus the `kept` files of the last build; returns how many files were written.
+def write_site(out: Path, previous: Manifest, rendered: dict[str, bytes], kept: set[str], keys: dict[str, str], *, in_place: bool = False) -> tuple[Manifest, int]:
+    """Make out hold exactly `rendered` plus the `kept` files of the last build (described by `previous`).
 
-    `keys` maps every path to the key of its inputs, remembered for the next build.
+    `keys` maps every path to the key of its inputs, remembered for the next build. Returns the
+    new manifest and how many files were written.
     """
-    previous = check_output(out)
     hashes = {path: previous.files[path] for path in kept}
     hashes.update({path: hashlib.sha256(data).hexdigest() for path, data in rendered.items()})
+    manifest = Manifest(hashes, keys)
     changed = sorted(path for path, digest in hashes.items() if previous.files.get(path) != digest)
     removed = sorted(set(previous.files) - set(hashes))
     if not changed and not removed:
         if previous.keys != keys:
             _atomic_write(out / MARKER, _marker(hashes, keys))
-        return 0
+        return manifest, 0
     for path in changed:
         _relative(path)
     if in_place and out.exists():
@@ -112,7 +118,7 @@ def write_site(out: Path, rendered: dict[str, bytes], kept: set[str], keys: dict
                     break
                 parent.rmdir()
         _atomic_write(out / MARKER, _marker(hashes, keys))
-        return len(changed)
+        return manifest, len(changed)
     tmp = _sibling(out, ".tmp")
     tmp.mkdir(parents=True)
     for path in sorted(hashes):
@@ -131,4 +137,4 @@ def write_site(out: Path, rendered: dict[str, bytes], kept: set[str], keys: dict
         shutil.rmtree(old)
     else:
         tmp.rename(out)
-    return len(changed)
+    return manifest, len(changed)

@@ -1,0 +1,57 @@
+"""Make a project of N synthetic explainers shaped like the bundled one, for benchmarks.
+
+Each has 6 questions of Markdown, 5 offer cards, a timeline, people and a glossary, with text
+varied per explainer so nothing can be shared between them by accident.
+
+    python bench/synth.py 1000 /path/to/project
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "content" / "why-trump-wants-to-meet-putin-again.yaml"
+
+
+def synthetic(seed: dict, i: int) -> dict:
+    """The seed explainer, renamed and varied for number i, with six questions."""
+    doc = copy.deepcopy(seed)
+    doc["slug"] = f"explainer-{i:05d}"
+    doc["title"] = f"{seed['title']} (No. {i})"
+    doc["published"] = f"20{10 + i % 15:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+    doc.pop("updated", None)
+    doc.pop("made_from", None)
+    questions = doc["questions"]
+    while len(questions) < 6:
+        extra = copy.deepcopy(questions[len(questions) % 4])
+        extra["id"] = f"{extra['id']}-{len(questions)}"
+        questions.append(extra)
+    for n, question in enumerate(questions):
+        question["answer"] = f"{question['answer']}\n*Note {i}.{n}:* see [the source](https://example.org/{i}/{n}).\n"
+    for card in doc["offers"]["cards"]:
+        card["detail"] = f"{card['detail']}\nVariant {i}.\n"
+    return doc
+
+
+def make_project(n: int, root: Path) -> Path:
+    """Write site.yaml, templates/ and n explainers under root; returns root."""
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "content").mkdir(parents=True)
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    seed = yaml.safe_load(SEED.read_text("utf-8"))
+    for i in range(n):
+        text = yaml.safe_dump(synthetic(seed, i), allow_unicode=True, sort_keys=False, width=1000)
+        (root / "content" / f"explainer-{i:05d}.yaml").write_text(text, "utf-8")
+    return root
+
+
+if __name__ == "__main__":
+    make_project(int(sys.argv[1]), Path(sys.argv[2]))
