@@ -161,5 +161,6 @@ def serve(root: Path, out: Path | None, host: str, port: int, base_path: str, op
     # livereload skips a reload that comes within seconds of the last one; an editor saving twice
     # in a row must see both saves.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    server.serve(port=port, host=host, root=str(builder.out), restart_delay=0, open_url_delay=0.5 if open_browser else None)
+    # restart_delay="forever": livereload otherwise reloads every open page once at start-up.
+    server.serve(port=port, host=host, root=str(builder.out), restart_delay="forever", open_url_delay=0.5 if open_browser else None)
     return 0

@@ -67,8 +67,12 @@ def test_an_edit_shows_in_the_open_page_and_a_mistake_shows_as_an_error_page(mak
         page.goto(url + "a/")
         assert page.locator("#first h2").inner_text() == "What happened?"
 
+        loads: list[str] = []
+        page.on("load", lambda p: loads.append(p.url))
         edit(source, "question: What happened?", "question: What happened next?")
         page.locator("#first h2", has_text="What happened next?").wait_for(timeout=15_000)
+        time.sleep(2)  # room for a second, unwanted reload
+        assert len(loads) == 1
 
         edit(source, "dek: A short dek.", "dek: [unclosed")
         page.get_by_role("heading", name="Build failed").wait_for(timeout=15_000)
