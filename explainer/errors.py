@@ -30,6 +30,10 @@ class BuildError(Exception):
         super().__init__(f"{len(errors)} error(s)")
         self.errors = sorted(errors)
 
+    def __reduce__(self) -> tuple[type, tuple[list[ContentError]]]:
+        # Raised in a worker process, it must arrive whole in the parent.
+        return (BuildError, (self.errors,))
+
 
 def field_path(parts: list[str | int] | tuple[str | int, ...]) -> str:
     """Format a path into a document the way an editor reads it: `questions[2].answer`."""

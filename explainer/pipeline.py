@@ -1,28 +1,32 @@
 """The build, in order: load, validate, model, plan, render, write.
 
-A Builder remembers what it parsed and rendered, so the preview server's rebuilds cost in
-proportion to what changed; a one-off build is a Builder used once.
+A Builder remembers what it parsed, planned and wrote, so the preview server's rebuilds cost in
+proportion to what changed; a one-off build is a Builder used once. Across processes, the marker
+in site/ remembers each page's key, so an unchanged page is never rendered twice, and a build
+whose inputs are all unchanged does nothing at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import jinja2
 
 from .errors import BuildError, ContentError
-from .load import RawDoc, parse_yaml, read_sources, SITE_FILE
+from .load import SITE_FILE, parse_yaml, read_sources
 from .model import Explainer, Site, build_explainer, build_site
+from .parallel import parallel_map
 from .plan import Page, digest, plan_explainer, plan_pages
 from .render import make_env, render_page, set_site, template_digests
-from .validate import check_slugs, validate_doc, validate_explainer
+from .validate import SlugAt, check_slugs, slug_at, validate_doc, validate_explainer
 from .write import Manifest, check_output, recover, write_site
 
 
 def _code_digest() -> str:
-    """A digest of this package's code: output made by other code is never reused."""
+    """A digest of this package's code and schemas: output made by other code is never reused."""
     package = Path(__file__).parent
     h = hashlib.sha256()
     for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.json")):
@@ -41,13 +45,30 @@ class BuildResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Parsed:
-    """One explainer file after load, validate and model: the doc or its errors."""
+class Parsed:
+    """One explainer file after load, validate and model: the explainer, or its errors."""
 
     digest: str
-    doc: RawDoc | None
     errors: tuple[ContentError, ...]
     explainer: Explainer | None
+    slug: SlugAt | None
+
+
+def parse_explainer(item: tuple[str, bytes]) -> Parsed:
+    """Load, validate and model one explainer file."""
+    path, raw = item
+    key = hashlib.sha256(raw).hexdigest()
+    doc = parse_yaml(path, raw)
+    if isinstance(doc, list):
+        return Parsed(key, tuple(doc), None, None)
+    errors = validate_explainer(doc)
+    if errors:
+        return Parsed(key, tuple(errors), None, None)
+    return Parsed(key, (), build_explainer(doc), slug_at(doc))
+
+
+def _render(env: jinja2.Environment, page: Page) -> bytes:
+    return render_page(env, page)
 
 
 class Builder:
@@ -58,26 +79,11 @@ class Builder:
         self.out = out or root / "site"
         self.base_url = base_url
         self.in_place = in_place
-        self._parsed: dict[str, _Parsed] = {}
+        self._parsed: dict[str, Parsed] = {}
         self._plans: dict[tuple[str, str], list[Page]] = {}
         self._env: jinja2.Environment | None = None
-        # What this Builder last wrote; None until then, when the output folder's marker is read
-        # and every file it lists is checked to still be there.
+        # What this Builder last wrote; None until then, when the output folder's marker is read.
         self._manifest: Manifest | None = None
-
-    def _explainer(self, path: str, raw: bytes) -> _Parsed:
-        key = hashlib.sha256(raw).hexdigest()
-        cached = self._parsed.get(path)
-        if cached is not None and cached.digest == key:
-            return cached
-        doc = parse_yaml(path, raw)
-        if isinstance(doc, list):
-            parsed = _Parsed(key, None, tuple(doc), None)
-        else:
-            errors = validate_explainer(doc)
-            parsed = _Parsed(key, doc, tuple(errors), None if errors else build_explainer(doc))
-        self._parsed[path] = parsed
-        return parsed
 
     def build(self) -> BuildResult:
         """Build once. Raises BuildError, leaving the output folder as it was, for any content mistake."""
@@ -88,17 +94,29 @@ class Builder:
         assert manifest is not None
         sources = read_sources(self.root)
         errors = list(sources.errors)
+        if self._env is None:
+            self._env = make_env(self.root / "templates")
+        templates = template_digests(self._env)
+        hashes = {path: hashlib.sha256(raw).hexdigest() for path, raw in sources.explainers.items()}
+        inputs = digest(CODE_DIGEST, self.base_url or "", hashlib.sha256(sources.site or b"").hexdigest(),
+                        *(f"{name}={d}" for name, d in sorted(templates.items())), *(f"{p}={d}" for p, d in hashes.items()))
+        if not errors and manifest.inputs == inputs and manifest.files:
+            return BuildResult(len(manifest.files), 0, 0)  # nothing this build reads has changed
+
         site_doc = parse_yaml(SITE_FILE, sources.site) if sources.site is not None else None
         if isinstance(site_doc, list):
             errors.extend(site_doc)
             site_doc = None
         elif site_doc is not None:
             errors.extend(validate_doc(site_doc, "site"))
-        parsed = [self._explainer(path, raw) for path, raw in sources.explainers.items()]
-        self._parsed = {path: p for path, p in zip(sources.explainers, parsed)}  # forget deleted files
+        todo = [(path, raw) for path, raw in sources.explainers.items() if self._parsed.get(path, _NONE).digest != hashes[path]]
+        fresh = dict(zip((path for path, _ in todo), parallel_map(parse_explainer, todo)))
+        # Keep only files that still exist, so deleted explainers are forgotten.
+        self._parsed = {path: fresh.get(path) or self._parsed[path] for path in sources.explainers}
+        parsed = list(self._parsed.values())
         for p in parsed:
             errors.extend(p.errors)
-        errors.extend(check_slugs(tuple(p.doc for p in parsed if p.doc is not None and not p.errors)))
+        errors.extend(check_slugs([p.slug for p in parsed if p.slug is not None]))
         if errors or site_doc is None:
             raise BuildError(errors)
 
@@ -106,10 +124,7 @@ class Builder:
         pages = plan_pages(site, self._plan_explainer)
         live = {(site.digest, e.digest) for e in site.explainers}
         self._plans = {k: v for k, v in self._plans.items() if k in live}  # forget edited-away versions
-        if self._env is None:
-            self._env = make_env(self.root / "templates", site)
         set_site(self._env, site)
-        templates = template_digests(self._env)
         combined: dict[tuple[str, str], str] = {}
         keys = {}
         for page in pages:
@@ -122,10 +137,11 @@ class Builder:
         kept = {path for path, key in keys.items() if manifest.keys.get(path) == key and path in manifest.files}
         if not trusted:
             kept = {path for path in kept if (self.out / path).is_file()}
-        rendered = {page.path: render_page(self._env, page) for page in pages if page.path not in kept}
+        todo_pages = [page for page in pages if page.path not in kept]
+        rendered = zip((page.path for page in todo_pages), parallel_map(partial(_render, self._env), todo_pages))
         self._manifest = None  # if writing fails, the next build reads the folder again
-        self._manifest, written = write_site(self.out, manifest, rendered, kept, keys, in_place=self.in_place)
-        return BuildResult(len(pages), len(rendered), written)
+        self._manifest, written = write_site(self.out, manifest, rendered, kept, keys, inputs, in_place=self.in_place)
+        return BuildResult(len(pages), len(todo_pages), written)
 
     def _plan_explainer(self, site: Site, explainer: Explainer) -> list[Page]:
         """plan_explainer, remembered: an explainer's pages change only with it or the site file."""
@@ -133,6 +149,9 @@ class Builder:
         if key not in self._plans:
             self._plans[key] = plan_explainer(site, explainer)
         return self._plans[key]
+
+
+_NONE = Parsed("", (), None, None)
 
 
 def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:

@@ -28,7 +28,7 @@ def date_text(value: dt.date | str) -> str:
     return str(parts[0])
 
 
-def make_env(templates: Path, site: Site) -> jinja2.Environment:
+def make_env(templates: Path) -> jinja2.Environment:
     """The Jinja environment: autoescaped, strict, with `url` and `absolute` filters that add the base path."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates.resolve()),
@@ -39,7 +39,6 @@ def make_env(templates: Path, site: Site) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["date_text"] = date_text
-    set_site(env, site)
     return env
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 import json
 from functools import cache
 from importlib import resources
@@ -157,17 +158,30 @@ def validate_explainer(doc: RawDoc) -> list[ContentError]:
     return validate_doc(doc, "explainer") or _explainer_rules(doc)
 
 
-def check_slugs(explainers: tuple[RawDoc, ...]) -> list[ContentError]:
+@dataclass(frozen=True, slots=True)
+class SlugAt:
+    """Where an explainer names its slug: enough to report a clash without keeping the whole file."""
+
+    path: str
+    slug: str
+    line: int
+    column: int
+
+
+def slug_at(doc: RawDoc) -> SlugAt:
+    node, _ = node_at(doc.node, ["slug"])
+    return SlugAt(doc.path, doc.data["slug"], node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def check_slugs(explainers: list[SlugAt]) -> list[ContentError]:
     """Each slug names one folder of the site, so no two explainers may share one."""
     errors: list[ContentError] = []
-    owners: dict[str, RawDoc] = {}
-    for doc in explainers:
-        slug = doc.data["slug"]
-        if slug in owners:
-            node, _ = node_at(doc.node, ["slug"])
-            errors.append(_at(doc, node, ["slug"], f"duplicate slug '{slug}', also used by {owners[slug].path}"))
+    owners: dict[str, str] = {}
+    for at in explainers:
+        if at.slug in owners:
+            errors.append(ContentError(at.path, at.line, at.column, "slug", f"duplicate slug '{at.slug}', also used by {owners[at.slug]}"))
         else:
-            owners[slug] = doc
+            owners[at.slug] = at.path
     return errors
 
 
@@ -180,4 +194,4 @@ def validate_project(site: RawDoc | None, explainers: tuple[RawDoc, ...]) -> lis
         errors.extend(doc_errors)
         if not doc_errors:
             valid.append(doc)
-    return errors + check_slugs(tuple(valid))
+    return errors + check_slugs([slug_at(doc) for doc in valid])

@@ -13,14 +13,16 @@ import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, ContentError
 
 # Marks a folder as ours and records, per file, its content hash and the key it was made from:
-# one "path<TAB>sha256<TAB>key" line per file (paths never hold tabs or newlines).
+# a header line with the digest of every input, then one "path<TAB>sha256<TAB>key" line per file
+# (paths never hold tabs or newlines).
 MARKER = ".explainer-site"
-MARKER_HEADER = "explainer-site 1\n"
+MARKER_HEADER = "explainer-site 1 "
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,7 @@ class Manifest:
 
     files: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
+    inputs: str = ""  # digest of everything the build read: equal means nothing to do
 
 
 def _sibling(out: Path, suffix: str) -> Path:
@@ -55,12 +58,14 @@ def read_manifest(out: Path) -> Manifest | None:
     text = marker.read_text("utf-8", errors="replace")
     files: dict[str, str] = {}
     keys: dict[str, str] = {}
-    if text.startswith(MARKER_HEADER):
-        for line in text[len(MARKER_HEADER):].splitlines():
-            fields = line.split("\t")
-            if len(fields) == 3:  # anything else is damage: that file is simply rebuilt
-                files[fields[0]], keys[fields[0]] = fields[1], fields[2]
-    return Manifest(files, keys)
+    header, _, body = text.partition("\n")
+    if not header.startswith(MARKER_HEADER):
+        return Manifest()
+    for line in body.splitlines():
+        fields = line.split("\t")
+        if len(fields) == 3:  # anything else is damage: that file is simply rebuilt
+            files[fields[0]], keys[fields[0]] = fields[1], fields[2]
+    return Manifest(files, keys, header[len(MARKER_HEADER):])
 
 
 def check_output(out: Path) -> Manifest:
@@ -85,51 +90,51 @@ def _atomic_write(target: Path, data: bytes) -> None:
     os.replace(tmp, target)
 
 
-def _marker(files: dict[str, str], keys: dict[str, str]) -> bytes:
-    return (MARKER_HEADER + "".join(f"{path}\t{files[path]}\t{keys.get(path, '')}\n" for path in sorted(files))).encode()
+def _marker(manifest: Manifest) -> bytes:
+    files, keys = manifest.files, manifest.keys
+    return (f"{MARKER_HEADER}{manifest.inputs}\n" + "".join(f"{path}\t{files[path]}\t{keys.get(path, '')}\n" for path in sorted(files))).encode()
 
 
-def write_site(out: Path, previous: Manifest, rendered: dict[str, bytes], kept: set[str], keys: dict[str, str], *, in_place: bool = False) -> tuple[Manifest, int]:
-    """Make out hold exactly `rendered` plus the `kept` files of the last build (described by `previous`).
+def write_site(out: Path, previous: Manifest, rendered: Iterable[tuple[str, bytes]], kept: set[str], keys: dict[str, str], inputs: str, *, in_place: bool = False) -> tuple[Manifest, int]:
+    """Make out hold exactly the `rendered` files plus the `kept` files of the last build (described by `previous`).
 
-    `keys` maps every path to the key of its inputs, remembered for the next build. Returns the
-    new manifest and how many files were written.
+    `rendered` is consumed as it comes, so a large site is never held in memory whole. `keys` maps
+    every path to the key of its inputs and `inputs` digests all of them; both are remembered for
+    the next build. Returns the new manifest and how many files were written.
     """
-    hashes = {path: previous.files[path] for path in kept}
-    hashes.update({path: hashlib.sha256(data).hexdigest() for path, data in rendered.items()})
-    manifest = Manifest(hashes, keys)
-    changed = sorted(path for path, digest in hashes.items() if previous.files.get(path) != digest)
-    removed = sorted(set(previous.files) - set(hashes))
-    if not changed and not removed:
-        if previous.keys != keys:
-            _atomic_write(out / MARKER, _marker(hashes, keys))
-        return manifest, 0
-    for path in changed:
-        _relative(path)
     if in_place and out.exists():
-        for path in changed:
-            _atomic_write(out.joinpath(*_relative(path)), rendered[path])
-        for path in removed:
-            target = out.joinpath(*_relative(path))
-            target.unlink(missing_ok=True)
-            # Drop folders the removal emptied, up to out itself.
-            for parent in target.parents:
-                if parent == out or any(parent.iterdir()):
-                    break
-                parent.rmdir()
-        _atomic_write(out / MARKER, _marker(hashes, keys))
-        return manifest, len(changed)
+        return _write_in_place(out, previous, dict(rendered), kept, keys, inputs)
     tmp = _sibling(out, ".tmp")
     tmp.mkdir(parents=True)
-    for path in sorted(hashes):
-        parts = _relative(path)
-        target = tmp.joinpath(*parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if path in changed:
-            target.write_bytes(rendered[path])
-        else:
-            os.link(out.joinpath(*parts), target)
-    (tmp / MARKER).write_bytes(_marker(hashes, keys))
+    try:
+        hashes = {path: previous.files[path] for path in kept}
+        folders: set[Path] = {tmp}
+        written = 0
+
+        def place(path: str, data: bytes | None) -> None:
+            nonlocal written
+            parts = _relative(path)
+            target = tmp.joinpath(*parts)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            old = out.joinpath(*parts)
+            if data is None or (previous.files.get(path) == hashes[path] and old.is_file()):
+                os.link(old, target)  # unchanged: the same file, same bytes and timestamp
+            else:
+                target.write_bytes(data)
+                written += 1
+
+        for path, data in rendered:
+            hashes[path] = hashlib.sha256(data).hexdigest()
+            place(path, data)
+        for path in kept:
+            place(path, None)
+        manifest = Manifest(hashes, keys, inputs)
+        (tmp / MARKER).write_bytes(_marker(manifest))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     if out.exists():
         old = _sibling(out, ".old")
         out.rename(old)
@@ -137,4 +142,26 @@ def write_site(out: Path, previous: Manifest, rendered: dict[str, bytes], kept: 
         shutil.rmtree(old)
     else:
         tmp.rename(out)
+    return manifest, written
+
+
+def _write_in_place(out: Path, previous: Manifest, rendered: dict[str, bytes], kept: set[str], keys: dict[str, str], inputs: str) -> tuple[Manifest, int]:
+    """The preview's way: replace each changed file atomically, remove what is gone, touch nothing else."""
+    hashes = {path: previous.files[path] for path in kept}
+    hashes.update({path: hashlib.sha256(data).hexdigest() for path, data in rendered.items()})
+    manifest = Manifest(hashes, keys, inputs)
+    changed = sorted(path for path, digest in hashes.items() if previous.files.get(path) != digest)
+    removed = sorted(set(previous.files) - set(hashes))
+    for path in changed:
+        _atomic_write(out.joinpath(*_relative(path)), rendered[path])
+    for path in removed:
+        target = out.joinpath(*_relative(path))
+        target.unlink(missing_ok=True)
+        # Drop folders the removal emptied, up to out itself.
+        for parent in target.parents:
+            if parent == out or any(parent.iterdir()):
+                break
+            parent.rmdir()
+    if changed or removed or previous.keys != keys or previous.inputs != inputs:
+        _atomic_write(out / MARKER, _marker(manifest))
     return manifest, len(changed)
