@@ -8,13 +8,15 @@ import json
 from functools import cache
 from importlib import resources
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 import yaml
 
 from .errors import ContentError, field_path
+
+if TYPE_CHECKING:
+    import jsonschema
 from .load import RawDoc
 
 # Anchors the explainer page uses for its own sections; a question or card id must not take one.
@@ -33,6 +35,9 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def _validator(name: str) -> jsonschema.protocols.Validator:
+    # Imported here: only content with mistakes needs it, and it costs a tenth of a second.
+    import jsonschema
+
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)

@@ -1,0 +1,84 @@
+"""Build benchmark: clean build, rebuild after one edit, no-change rebuild, peak memory and bytes
+per explainer, against the floor (bench/floor.py), for synthetic sites of N explainers.
+
+    python bench/build_bench.py                      # N = 100, 1,000 and 10,000; 3 runs each
+    python bench/build_bench.py --sizes 100 1000 --runs 5
+
+Every figure is the median of the runs. Peak memory is the largest resident set of any one
+process of the build (os.wait4). Run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from synth import make_project  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, env=ENV)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"{' '.join(args)} failed with status {status}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def bench(n: int, runs: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        project = make_project(n, Path(tmp) / "project")
+        site, floor_out = project / "site", Path(tmp) / "floor"
+        build = [PYTHON, str(REPO / "build.py"), "--root", str(project)]
+        clean, memory, floor = [], [], []
+        for _ in range(runs):
+            shutil.rmtree(site, ignore_errors=True)
+            seconds, mb = run(build)
+            clean.append(seconds)
+            memory.append(mb)
+            shutil.rmtree(floor_out, ignore_errors=True)
+            floor.append(run([PYTHON, str(REPO / "bench" / "floor.py"), str(project), str(floor_out)])[0])
+        unchanged = [run(build)[0] for _ in range(runs)]
+        edits = subprocess.run([PYTHON, str(REPO / "bench" / "incremental.py"), str(project), str(max(runs, 5))],
+                               capture_output=True, text=True, env=ENV, check=True).stdout.split()
+        return {
+            "clean": statistics.median(clean), "floor": statistics.median(floor),
+            "edit_ms": statistics.median(float(e) for e in edits), "unchanged": statistics.median(unchanged),
+            "memory": max(memory), "bytes": folder_bytes(site) / n,
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", type=int, default=[100, 1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}; median of {args.runs} runs")
+    print(f"| explainers | clean build | floor | build/floor | rebuild after 1 edit | no-change rebuild | peak memory | bytes/explainer |")
+    print(f"|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in args.sizes:
+        r = bench(n, args.runs)
+        print(f"| {n:,} | {r['clean']:.2f} s | {r['floor']:.2f} s | {r['clean'] / r['floor']:.2f} | {r['edit_ms']:.0f} ms | {r['unchanged']:.2f} s | {r['memory']:.0f} MB | {r['bytes']:,.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
