@@ -8,25 +8,62 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer, ComposerError
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from .errors import ContentError
-
-# The C parser is several times faster; both give the same nodes and marks.
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Limits that keep a hostile or broken file from hanging the build or eating memory.
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 32
-MAX_ALIASES = 100
+# How many values a file may stand for once its aliases are expanded.
+MAX_VALUES = 100_000
+
+try:
+    # libyaml's parser, several times faster than PyYAML's; same events, same marks.
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # PyYAML built without libyaml
+    _Parser = None
 
 
-class _ContentLoader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loader that leaves dates as text: the schema checks their format."""
+class _DepthLimit(Composer):
+    """PyYAML's composer, stopping at MAX_DEPTH: libyaml's own composer recurses in C and crashes
+    the process on a file of a few thousand nested brackets."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
+if _Parser is not None:
+
+    class _ContentLoader(_DepthLimit, _Parser, SafeConstructor, Resolver):  # type: ignore[misc, valid-type]
+        """Safe: plain text, numbers, lists and mappings only; nesting bounded."""
+
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            _DepthLimit.__init__(self)
+
+else:
+
+    class _ContentLoader(_DepthLimit, yaml.SafeLoader):  # type: ignore[no-redef]
+        """Safe: plain text, numbers, lists and mappings only; nesting bounded."""
+
+
+# Dates stay text: the schema checks their format, and the model reads them.
 _ContentLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
 }
 
 
@@ -46,38 +83,49 @@ def _error(path: str, mark: Any, field: str, message: str) -> ContentError:
     return ContentError(path, line, column, field, message)
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
-    """Reject what plain data must not contain: duplicate or non-text keys, deep nesting, alias bombs."""
+    """Reject what plain data must not contain: duplicate or non-text keys, alias loops and bombs."""
     errors: list[ContentError] = []
-    seen: set[int] = set()
-    aliases = 0
-    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    # How many values each node stands for once aliases are expanded, found depth first without
+    # recursion; an alias that leads back into itself never finishes, and is refused.
+    size: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
-        node, depth = stack.pop()
-        if id(node) in seen:
-            # A node reached twice is an alias; many of them can expand exponentially.
-            aliases += 1
-            if aliases > MAX_ALIASES:
-                errors.append(_error(path, node.start_mark, "(yaml)", f"more than {MAX_ALIASES} aliases; write the text out instead"))
-                break
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in _children(node))
+            if size[key] > MAX_VALUES:
+                return [_error(path, node.start_mark, "(yaml)", f"aliases expand this to more than {MAX_VALUES:,} values; write the text out instead")]
             continue
-        seen.add(id(node))
-        if depth > MAX_DEPTH:
-            errors.append(_error(path, node.start_mark, "(yaml)", f"nested deeper than {MAX_DEPTH} levels"))
-            break
+        if key in size:
+            continue
+        if key in open_nodes:
+            return [_error(path, node.start_mark, "(yaml)", "an alias refers to the value that contains it")]
+        open_nodes.add(key)
+        stack.append((node, True))
         if isinstance(node, yaml.MappingNode):
             keys: dict[str, yaml.Node] = {}
-            for key, value in node.value:
-                if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
-                    errors.append(_error(path, key.start_mark, "(yaml)", f"keys must be text, found {key.value!r}" if isinstance(key, yaml.ScalarNode) else "keys must be text"))
-                elif key.value in keys:
-                    first = keys[key.value].start_mark.line + 1
-                    errors.append(_error(path, key.start_mark, key.value, f"duplicate key (first at line {first})"))
+            for k, _ in node.value:
+                if not isinstance(k, yaml.ScalarNode) or k.tag != "tag:yaml.org,2002:str":
+                    found = f"{k.value!r}" if isinstance(k, yaml.ScalarNode) and k.tag.startswith("tag:yaml.org,2002:") and "python" not in k.tag else k.tag.replace("tag:yaml.org,2002:", "!!")
+                    errors.append(_error(path, k.start_mark, "(yaml)", f"keys must be plain text, found {found}"))
+                elif k.value in keys:
+                    first = keys[k.value].start_mark.line + 1
+                    errors.append(_error(path, k.start_mark, k.value, f"duplicate key (first at line {first})"))
                 else:
-                    keys[key.value] = key
-                stack.append((value, depth + 1))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, depth + 1) for item in node.value)
+                    keys[k.value] = k
+        stack.extend((child, False) for child in _children(node) if id(child) not in size)
     return errors
 
 
@@ -106,9 +154,16 @@ def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
         if errors:
             return errors
         data = loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        return [ContentError(path, line, column, "(yaml)", f"character U+{code:04X} is not allowed in YAML; delete it, or write it as an escape inside double quotes")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
+        if problem == "but found another document":
+            problem = "a second document ('---') in one file; put each explainer in its own file"
         if isinstance(exc, yaml.constructor.ConstructorError) and exc.problem_mark is not None:
             # Only plain text, numbers, lists and mappings are content; a tag that builds objects is refused.
             problem = f"the tag {_tag_at(text, exc.problem_mark)} is not allowed: content is text, lists and mappings only"
