@@ -195,9 +195,25 @@ def _read(root: Path, relative: str) -> bytes | ContentError:
         return ContentError(relative, 1, 1, "(file)", f"cannot read: {exc.strerror}")
 
 
+def outside_links(root: Path, folders: tuple[str, ...] = (CONTENT_DIR, "templates", SITE_FILE)) -> list[ContentError]:
+    """Links in content/ or templates/ (or the site file) that lead outside the project: refused,
+    so a build never reads, and a page never publishes, a file from elsewhere on the machine."""
+    top = root.resolve()
+    errors = []
+    for name in folders:
+        start = root / name
+        candidates = [start, *sorted(start.rglob("*"))] if start.is_dir() else [start]
+        for path in candidates:
+            if path.is_symlink() and not path.resolve().is_relative_to(top):
+                errors.append(ContentError(path.relative_to(root).as_posix(), 1, 1, "(file)", "is a link to a file outside the project; copy the file in instead"))
+    return errors
+
+
 def read_sources(root: Path) -> Sources:
     """Read site.yaml and content/*.yaml under root; nothing is parsed here."""
-    errors: list[ContentError] = []
+    errors: list[ContentError] = outside_links(root)
+    if errors:
+        return Sources(None, {}, tuple(errors))
     site = None
     if not (root / SITE_FILE).is_file():
         errors.append(ContentError(SITE_FILE, 1, 1, "(file)", "missing: the site file names the site, its base_url, language and publisher"))

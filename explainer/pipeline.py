@@ -22,7 +22,7 @@ from .parallel import parallel_map
 from .plan import Page, digest, plan_explainer, plan_pages
 from .render import make_env, render_page, set_site, template_digests
 from .validate import SlugAt, check_slugs, slug_at, validate_doc, validate_explainer
-from .write import Manifest, check_output, recover, write_site
+from .write import Manifest, build_lock, check_output, recover, write_site
 
 
 def _code_digest() -> str:
@@ -86,7 +86,17 @@ class Builder:
         self._manifest: Manifest | None = None
 
     def build(self) -> BuildResult:
-        """Build once. Raises BuildError, leaving the output folder as it was, for any content mistake."""
+        """Build once. Raises BuildError, leaving the output folder as it was, for any content mistake
+        and for an output folder that cannot be written (full, read-only, locked by another build)."""
+        try:
+            with build_lock(self.out):
+                return self._build()
+        except OSError as exc:
+            self._manifest = None
+            where = exc.filename or self.out
+            raise BuildError([ContentError(str(self.out.name), 1, 1, "(output)", f"cannot write {where}: {exc.strerror or exc}; the previous site is unchanged")]) from None
+
+    def _build(self) -> BuildResult:
         # A build killed mid-swap is undone first, so even a failing build leaves the last good site.
         recover(self.out)
         trusted = self._manifest is not None and self.out.is_dir()

@@ -3,17 +3,23 @@
 A build assembles the new tree beside site/ (site.tmp/), hard-links unchanged files from the old
 tree so they keep their bytes and timestamps, then swaps it in with two renames: a failed or killed
 build never leaves a half-written site/, and the next build finishes or undoes the swap.
+Where Linux allows it the two renames are one atomic exchange, so site/ is never missing.
 The preview server writes in place instead (each file replaced atomically), so an edit costs in
 proportion to what it changed rather than to the size of the site.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import functools
 import hashlib
 import os
 import shutil
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, ContentError
@@ -135,14 +141,65 @@ def write_site(out: Path, previous: Manifest, rendered: Iterable[tuple[str, byte
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if out.exists():
+    _swap(tmp, out)
+    return manifest, written
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux's renameat2 RENAME_EXCHANGE); False where unsupported."""
+    rename = getattr(_libc(), "renameat2", None) if sys.platform.startswith("linux") else None
+    if rename is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if rename(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL):  # an old kernel, or a file system that cannot
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Put the finished tree tmp in out's place. Where the system can, in one atomic step: a build
+    killed at any moment leaves out whole, old or new; elsewhere recover() mends the gap."""
+    if not out.exists():
+        tmp.rename(out)
+    elif _exchange(tmp, out):
+        shutil.rmtree(tmp)  # now the old tree; if killed here, recover() removes the rest
+    else:
         old = _sibling(out, ".old")
         out.rename(old)
         tmp.rename(out)
         shutil.rmtree(old)
-    else:
-        tmp.rename(out)
-    return manifest, written
+
+
+@contextlib.contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """Hold a lock on out's parent folder while building, so two builds never write out at once.
+
+    The lock (flock on the folder itself) writes nothing and is released if the process dies.
+    """
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks on folders
+        yield
+        return
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError([ContentError(out.name, 1, 1, "(output)", f"another build is writing '{out.name}/' now; wait for it to finish and try again")]) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _write_in_place(out: Path, previous: Manifest, rendered: dict[str, bytes], kept: set[str], keys: dict[str, str], inputs: str) -> tuple[Manifest, int]:
