@@ -44,7 +44,11 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"build failed: {len(exc.errors)} error(s); site/ was left as it was", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     print(f"built {result.pages} pages ({result.written} changed) in {elapsed:.2f}s")
+    if result.warnings:
+        print(f"{len(result.warnings)} warning(s): the site was built; see above", file=sys.stderr)
     return 0
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, ContentWarning
 from .load import load_project
 from .model import build_site
 from .plan import plan_pages
 from .render import make_env, render_page
-from .validate import validate_project
+from .validate import validate_project, warn_project
 from .write import check_output, recover, write_site
 
 
@@ -18,6 +18,7 @@ from .write import check_output, recover, write_site
 class BuildResult:
     pages: int
     written: int
+    warnings: tuple[ContentWarning, ...] = ()  # accepted content an editor should still look at
 
 
 def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:
@@ -35,4 +36,4 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None) -> B
     env = make_env(root / "templates", site)
     files = {page.path: render_page(env, page) for page in pages}
     written = write_site(out, files)
-    return BuildResult(len(files), written)
+    return BuildResult(len(files), written, tuple(warn_project(project.explainers)))
