@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import re
 import sys
 import time
 from pathlib import Path
 
+from .article import FORMATS
 from .errors import BuildError
+from .importer import ImportFailed, import_article, read_source, write_scaffold
 from .pipeline import build
+from .provenance import check_project, format_report
 from .validate import load_schema
 
 
@@ -20,8 +25,28 @@ def _base_url(value: str) -> str:
     return value
 
 
-def _add_build_options(parser: argparse.ArgumentParser, base_url: bool = True) -> None:
+def _date(value: str) -> dt.date:
+    try:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, found {value!r}")
+
+
+def _slug(value: str) -> str:
+    pattern = load_schema("explainer")["$defs"]["slug"]["pattern"]
+    if not re.match(pattern, value) or len(value) > 80:
+        raise argparse.ArgumentTypeError(f"expected lowercase letters, digits and single hyphens, like 'budget-vote', found {value!r}")
+    return value
+
+
+def _add_root(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder holding site.yaml, content/ and templates/ (default: here)")
+
+
+def _add_build_options(parser: argparse.ArgumentParser, base_url: bool = True) -> None:
+    _add_root(parser)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site)")
     if base_url:
         parser.add_argument("--base-url", type=_base_url, default=None, help="override site.yaml's base_url, e.g. https://newsroom.github.io/explainers/")
@@ -38,6 +63,24 @@ def make_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one and prints it)")
     serve_cmd.add_argument("--base-path", type=_base_path, default="/", help="serve under this path, as a GitHub Pages project site is: /repo/")
     serve_cmd.add_argument("--open", action="store_true", help="open the preview in a web browser")
+    import_cmd = commands.add_parser(
+        "import", help="turn an article (text, Markdown or HTML) into content/<slug>.yaml for an editor to finish",
+        description="Read an article and write a content file that validates and builds. Every sentence of the article is kept; "
+        "what cannot be placed is listed under `unplaced:` and the build warns about it. An editor must check the result.",
+    )
+    import_cmd.add_argument("path", type=Path, help="the article: .txt, .md or .html (or say which with --format)")
+    import_cmd.add_argument("--format", choices=FORMATS, default=None, help="read the article as this format instead of going by its extension")
+    import_cmd.add_argument("-o", "--output", default=None, metavar="FILE", help="write here instead of ROOT/content/<slug>.yaml; '-' prints the YAML")
+    import_cmd.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    import_cmd.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD", help="the publication date to write (default: today)")
+    import_cmd.add_argument("--slug", type=_slug, default=None, help="the explainer's URL segment (default: made from the title)")
+    _add_root(import_cmd)
+    check_cmd = commands.add_parser(
+        "check", help="compare each explainer with the article(s) its made_from names",
+        description="For each explainer with made_from: the share of the article's sentences found in the explainer, the ones "
+        "missing, and the explainer's sentences the article does not support. Exits 1 when a source sentence is missing.",
+    )
+    _add_root(check_cmd)
     return parser
 
 
@@ -63,11 +106,78 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"build failed: {len(exc.errors)} error(s); site/ was left as it was", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     print(f"built {result.pages} pages ({result.rendered} rendered, {result.written} written) in {elapsed:.2f}s")
+    if result.warnings:
+        print(f"{len(result.warnings)} warning(s): the site was built; see above", file=sys.stderr)
     return 0
 
 
-COMMANDS = {"build": run_build, "serve": run_serve}
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when it is under it."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _in_project(root: Path, path: Path) -> str | None:
+    """path relative to the project folder, as made_from writes it, or None when it is outside."""
+    resolved, project = path.resolve(), root.resolve()
+    return resolved.relative_to(project).as_posix() if resolved.is_relative_to(project) else None
+
+
+def run_import(args: argparse.Namespace) -> int:
+    try:
+        article = read_source(args.path, args.format)
+        made_from = _in_project(args.root, args.path)
+        # The clock is read here, at the edge; the importer itself is given the date.
+        published = args.published or dt.date.today()
+        scaffold = import_article(article, published=published, origin=made_from or args.path.name, made_from=made_from, slug=args.slug)
+        if args.output == "-":
+            sys.stdout.write(scaffold.yaml)
+            out, where = sys.stderr, "standard output"
+        else:
+            if args.output:
+                target = Path(args.output)
+            else:
+                target = args.root / "content" / f"{scaffold.slug}.yaml"
+                target.parent.mkdir(exist_ok=True)
+            write_scaffold(target, scaffold.yaml, args.force)
+            out, where = sys.stdout, _shown(target)
+    except ImportFailed as exc:
+        print(f"import failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"imported {_shown(args.path)} ({article.format}) into {where}", file=out)
+    for line in scaffold.report.lines():
+        print(line, file=out)
+    print("an editor must check every field before publishing" + ("; `python build.py check` compares it with the article" if made_from else ""), file=out)
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    result = check_project(args.root)
+    for error in result.errors:
+        print(error, file=sys.stderr)
+    for report in result.reports:
+        for line in format_report(report):
+            print(line)
+    if result.unchecked:
+        print(f"not checked (no made_from): {', '.join(result.unchecked)}")
+    missing = sum(len(s.missing) for r in result.reports for s in r.sources)
+    if result.errors:
+        print(f"check failed: {len(result.errors)} error(s)", file=sys.stderr)
+        return 1
+    if missing:
+        print(f"{missing} source sentence(s) missing from their explainer")
+        return 1
+    checked = len(result.reports)
+    print(f"checked {checked} explainer(s): every source sentence is present" if checked else "no explainer names made_from: nothing to check")
+    return 0
+
+
+COMMANDS = {"build": run_build, "serve": run_serve, "import": run_import, "check": run_check}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,7 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
-    return COMMANDS[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except BrokenPipeError:
+        # The reader stopped early (`import -o - | head`): not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -23,6 +23,24 @@ class ContentError:
         return f"{self.file}:{self.line}:{self.column}: {self.field}: {self.message}"
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class ContentWarning:
+    """Something the build accepts but an editor should see: `file:line:column: field: warning: message`.
+
+    Warnings never stop a build; they are kept apart from errors so that content which only warns
+    still publishes, and error output stays exactly as it was.
+    """
+
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.field}: warning: {self.message}"
+
+
 class BuildError(Exception):
     """The build stopped; `errors` says why. Raised only for the user's mistakes."""
 

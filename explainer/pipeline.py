@@ -15,13 +15,13 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import BuildError, ContentError
+from .errors import BuildError, ContentError, ContentWarning
 from .load import SITE_FILE, parse_yaml, read_sources
 from .model import Explainer, Site, build_explainer, build_site
 from .parallel import parallel_map
 from .plan import Page, digest, plan_explainer, plan_pages
 from .render import make_env, render_page, set_site, template_digests
-from .validate import SlugAt, check_slugs, slug_at, validate_doc, validate_explainer
+from .validate import SlugAt, check_slugs, slug_at, validate_doc, validate_explainer, warn_project
 from .write import Manifest, build_lock, check_output, recover, write_site
 
 
@@ -42,6 +42,7 @@ class BuildResult:
     pages: int
     rendered: int
     written: int
+    warnings: tuple[ContentWarning, ...] = ()  # accepted content an editor should still look at
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class Parsed:
     errors: tuple[ContentError, ...]
     explainer: Explainer | None
     slug: SlugAt | None
+    warnings: tuple[ContentWarning, ...] = ()
 
 
 def parse_explainer(item: tuple[str, bytes]) -> Parsed:
@@ -64,7 +66,7 @@ def parse_explainer(item: tuple[str, bytes]) -> Parsed:
     errors = validate_explainer(doc)
     if errors:
         return Parsed(key, tuple(errors), None, None)
-    return Parsed(key, (), build_explainer(doc), slug_at(doc))
+    return Parsed(key, (), build_explainer(doc), slug_at(doc), tuple(warn_project((doc,))))
 
 
 def _render(env: jinja2.Environment, page: Page) -> bytes:
@@ -110,7 +112,8 @@ class Builder:
         hashes = {path: hashlib.sha256(raw).hexdigest() for path, raw in sources.explainers.items()}
         inputs = digest(CODE_DIGEST, self.base_url or "", hashlib.sha256(sources.site or b"").hexdigest(),
                         *(f"{name}={d}" for name, d in sorted(templates.items())), *(f"{p}={d}" for p, d in hashes.items()))
-        if not errors and manifest.inputs == inputs and manifest.files:
+        # Unplaced text is warned about on every build, so such a project never takes the shortcut.
+        if not errors and manifest.inputs == inputs and manifest.files and not any(b"unplaced:" in raw for raw in sources.explainers.values()):
             return BuildResult(len(manifest.files), 0, 0)  # nothing this build reads has changed
 
         site_doc = parse_yaml(SITE_FILE, sources.site) if sources.site is not None else None
@@ -151,7 +154,7 @@ class Builder:
         rendered = zip((page.path for page in todo_pages), parallel_map(partial(_render, self._env), todo_pages))
         self._manifest = None  # if writing fails, the next build reads the folder again
         self._manifest, written = write_site(self.out, manifest, rendered, kept, keys, inputs, in_place=self.in_place)
-        return BuildResult(len(pages), len(todo_pages), written)
+        return BuildResult(len(pages), len(todo_pages), written, tuple(sorted(w for p in parsed for w in p.warnings)))
 
     def _plan_explainer(self, site: Site, explainer: Explainer) -> list[Page]:
         """plan_explainer, remembered: an explainer's pages change only with it or the site file."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import fastjsonschema
 import yaml
 
-from .errors import ContentError, field_path
+from .errors import ContentError, ContentWarning, field_path
 
 if TYPE_CHECKING:
     import jsonschema
@@ -200,3 +200,20 @@ def validate_project(site: RawDoc | None, explainers: tuple[RawDoc, ...]) -> lis
         if not doc_errors:
             valid.append(doc)
     return errors + check_slugs([slug_at(doc) for doc in valid])
+
+
+# Long entries are cut in messages so each warning stays one readable line.
+_WARNING_TEXT = 80
+
+
+def warn_project(explainers: tuple[RawDoc, ...]) -> list[ContentWarning]:
+    """What valid explainers still ask an editor to do: each `unplaced` entry left by the importer."""
+    warnings: list[ContentWarning] = []
+    for doc in explainers:
+        for i, text in enumerate(doc.data.get("unplaced", ())):
+            node, _ = node_at(doc.node, ["unplaced", i])
+            shown = " ".join(text.split())
+            shown = shown if len(shown) <= _WARNING_TEXT else shown[: _WARNING_TEXT - 3] + "..."
+            mark = node.start_mark
+            warnings.append(ContentWarning(doc.path, mark.line + 1, mark.column + 1, f"unplaced[{i}]", f"imported text not yet placed in the explainer (not published): {shown!r}; move it into a field or delete it"))
+    return sorted(warnings)

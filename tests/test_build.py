@@ -231,3 +231,23 @@ def test_a_template_change_re_renders_only_the_pages_that_use_it(make_site):
     # The pager is on question and card pages only: 4 questions and 5 cards.
     assert result.rendered == 9
     assert len(changed) == 9 and all("/questions/" in p or "/offers/" in p for p in changed)
+
+
+def test_unplaced_text_is_a_warning_on_its_line_and_the_site_is_still_built(make_site):
+    text = minimal_explainer() + "unplaced:\n  - A sentence the importer could not place.\n"
+    root = make_site({"a.yaml": text})
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stderr.splitlines()[0] == (
+        "content/a.yaml:12:5: unplaced[0]: warning: imported text not yet placed in the explainer (not published): "
+        "'A sentence the importer could not place.'; move it into a field or delete it"
+    )
+    assert "1 warning(s)" in result.stderr
+    assert (root / "site/minimal/index.html").is_file()
+    # Unplaced text is for the editor, never for readers.
+    assert "could not place" not in (root / "site/minimal/index.html").read_text("utf-8")
+
+
+def test_content_without_unplaced_text_builds_without_warnings(make_site):
+    root = make_site({"a.yaml": minimal_explainer()})
+    assert build(root).warnings == ()

@@ -1,0 +1,465 @@
+"""Article to content scaffold: `python build.py import PATH` writes content/<slug>.yaml for an editor to finish.
+
+Pure from article text to YAML text (`import_article`); only `read_source` and `write_scaffold`
+touch disk, and the date comes in from the caller. The importer moves the article's own words into
+fields and never writes facts of its own: where a required field has nothing to copy, it copies the
+nearest honest text (a first sentence, the heading itself) and says so in a comment. Every sentence
+it reads lands in the YAML; what it cannot place goes into `unplaced`, which the build warns about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .article import Article, Block, Format, Item, format_for, read_article
+from .load import parse_yaml
+from .provenance import article_sentences, present_sentences, split_sentences, text_fields
+from .validate import RESERVED_IDS, RESERVED_SLUGS, load_schema
+
+SCHEMA_LINE = "# yaml-language-server: $schema=../explainer/schema/explainer.schema.json"
+MAX_SLUG = 60
+# A dek is a line or two; a longer first paragraph is the start of the story, not a dek.
+MAX_DEK_CHARS = 300
+MAX_DEK_SENTENCES = 2
+
+
+class ImportFailed(Exception):
+    """The article could not be imported; the message says why, for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What the importer found and kept, as the command prints it."""
+
+    questions: int
+    relabelled: int  # questions made from headings that are not phrased as questions
+    cards: int
+    paragraphs: int
+    sentences_read: int
+    sentences_kept: int
+    unplaced: int
+
+    def lines(self) -> list[str]:
+        relabelled = f" ({self.relabelled} from headings that are not questions: write their questions)" if self.relabelled else ""
+        return [
+            f"  questions: {self.questions}{relabelled}",
+            f"  cards: {self.cards}",
+            f"  paragraphs: {self.paragraphs}",
+            f"  sentences kept: {self.sentences_kept} of {self.sentences_read} read",
+            f"  unplaced: {self.unplaced}" + (" (listed under `unplaced:`; the build warns until an editor places them)" if self.unplaced else ""),
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Scaffold:
+    """An imported explainer: its slug, the YAML text to write, and the report."""
+
+    slug: str
+    yaml: str
+    report: ImportReport
+
+
+# --- ids and slugs ----------------------------------------------------------------------------
+
+def slugify(text: str, limit: int = MAX_SLUG) -> str:
+    """Lowercase ASCII words joined by hyphens, cut at a word boundary to at most limit characters."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = re.sub(r"['’]", "", ascii_text)  # "Trump's" -> "trumps", not "trump-s"
+    words = re.findall(r"[a-z0-9]+", ascii_text)
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > limit:
+            break
+        slug = candidate
+    return slug or (words[0][:limit] if words else "")
+
+
+def _unique(base: str, taken: set[str], fallback: str) -> str:
+    """base, or base-2, base-3, ... when taken or reserved by the page; fallback when base is empty."""
+    base = base or fallback
+    ident, n = base, 1
+    while ident in taken or ident in RESERVED_IDS:
+        n += 1
+        ident = f"{base}-{n}"
+    taken.add(ident)
+    return ident
+
+
+def first_statement(text: str) -> str:
+    """The first sentence of plain text that is not a question ("Success odds?"), else the first sentence."""
+    sentences = split_sentences(text)
+    for sentence in sentences:
+        if not sentence.endswith("?"):
+            return sentence
+    return sentences[0] if sentences else ""
+
+
+# --- structure --------------------------------------------------------------------------------
+
+def _markdown(block: Block) -> str:
+    """A body block as Markdown, as the article wrote it (a marker paragraph gets its lead word back)."""
+    return f"{block.marker}: {block.markdown}" if block.marker else block.markdown
+
+
+def _plain(block: Block) -> str:
+    if block.kind == "list":
+        return " ".join(f"{i.label}: {i.text}" if i.label else i.text for i in block.items)
+    return f"{block.marker}: {block.text}" if block.marker else block.text
+
+
+def _join(blocks: list[Block]) -> str:
+    return "\n\n".join(_markdown(b) for b in blocks) + "\n"
+
+
+def _is_cards(block: Block) -> bool:
+    """A bulleted list whose every item starts with a label: offers, options, proposals."""
+    return block.kind == "list" and len(block.items) >= 2 and all(i.label for i in block.items)
+
+
+def _is_question(heading: Block) -> bool:
+    return heading.question or heading.text.rstrip().endswith("?")
+
+
+@dataclass
+class _Section:
+    heading: Block | None
+    body: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    """The explainer as it is assembled: fields in schema order, comments for the editor, leftovers."""
+
+    data: dict[str, Any]
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (anchor, comment): anchor is a key or "id:<id>"
+    unplaced: list[str] = field(default_factory=list)
+    relabelled: int = 0
+
+
+def _title_dek_credit(blocks: list[Block], draft: _Draft) -> list[Block]:
+    """Take the title, dek and photo credit out of blocks; returns the rest, in order."""
+    rest = list(blocks)
+    title = next((b for b in rest if b.kind == "heading" and b.level == 1), None)
+    if title is not None:
+        rest.remove(title)
+        draft.data["title"] = title.text
+    credit = next((b for b in rest if b.kind == "credit"), None)
+    if credit is not None:
+        draft.data["image_credit"] = credit.text
+    dek = next((b for b in rest if b.kind == "dek"), None)
+    if dek is None:
+        dek = _implied_dek(rest, title)
+    if dek is not None:
+        rest.remove(dek)
+        draft.data["dek"] = dek.text
+    for block in rest:
+        if block.kind in ("credit", "caption"):
+            # A caption repeating the title, or a credit repeating the first, is already in the YAML.
+            if block.text not in (draft.data.get("title"), draft.data.get("image_credit")):
+                draft.unplaced.append(block.text)
+    return [b for b in rest if b.kind not in ("credit", "caption")]
+
+
+def _implied_dek(blocks: list[Block], title: Block | None) -> Block | None:
+    """A short paragraph right after the title, before any heading and followed by more text, is the dek."""
+    if title is None:
+        return None
+    body = [b for b in blocks if b.kind not in ("credit", "caption")]
+    if len(body) < 2 or body[0].kind != "paragraph" or body[0].marker:
+        return None
+    first = body[0]
+    if first.line < title.line or len(first.text) > MAX_DEK_CHARS or first.text.endswith(":") or len(split_sentences(first.text)) > MAX_DEK_SENTENCES:
+        return None
+    return first
+
+
+def _sections(blocks: list[Block]) -> list[_Section]:
+    sections = [_Section(None)]
+    for block in blocks:
+        if block.kind == "heading":
+            sections.append(_Section(block))
+        else:
+            # A second dek-like block is just a paragraph where it stands.
+            sections[-1].body.append(block if block.kind != "dek" else Block("paragraph", block.markdown, block.text, block.line))
+    return sections
+
+
+def _offers(section: _Section, draft: _Draft, taken: set[str]) -> dict[str, Any]:
+    """The offers section from a section holding a labelled list: intro, cards, then challenges."""
+    assert section.heading is not None
+    at = next(i for i, b in enumerate(section.body) if _is_cards(b))
+    before, cards_block, after = section.body[:at], section.body[at], section.body[at + 1:]
+    offers: dict[str, Any] = {"heading": section.heading.text}
+    if before:
+        offers["intro"] = _join(before)
+    offers["cards"] = [_card(item, taken) for item in cards_block.items]
+    if after and after[0].kind == "paragraph" and after[0].marker == "Challenges":
+        offers["challenges"] = "\n\n".join([after[0].markdown] + [_markdown(b) for b in after[1:]]) + "\n"
+    else:
+        # The schema has no place for text after the cards other than challenges.
+        draft.unplaced.extend(_plain(b) for b in after)
+    draft.notes.append(("offers", "Cards come from the article's labelled list: each title is the label and each summary the first sentence of its detail. Shorten the summaries."))
+    return offers
+
+
+def _card(item: Item, taken: set[str]) -> dict[str, Any]:
+    assert item.label is not None
+    return {
+        "id": _unique(slugify(item.label), taken, "card"),
+        "title": item.label,
+        "summary": first_statement(item.text) or item.label,
+        "detail": item.body + "\n",
+    }
+
+
+def _question(section: _Section, label: str | None, draft: _Draft, taken: set[str]) -> dict[str, Any]:
+    heading = section.heading
+    assert heading is not None
+    first = next(b for b in section.body)
+    entry: dict[str, Any] = {"id": _unique(slugify(heading.text), taken, "question")}
+    if _is_question(heading):
+        if label:
+            entry["label"] = label
+        entry["question"] = heading.text
+    else:
+        entry["label"] = heading.text
+        entry["question"] = heading.text
+        draft.relabelled += 1
+        draft.notes.append((f"id:{entry['id']}", "The article's heading here is not a question: `label` keeps it and `question` repeats it. Write the question a reader would ask."))
+    entry["short_answer"] = first_statement(_plain(first)) or heading.text
+    entry["answer"] = _join(section.body)
+    return entry
+
+
+def structure(article: Article, published: dt.date, made_from: str | None = None, slug: str | None = None) -> _Draft:
+    """The article's blocks arranged as an explainer: fields in the schema's order, notes, leftovers."""
+    draft = _Draft({})
+    blocks = _title_dek_credit(list(article.blocks), draft)
+    sections = _sections(blocks)
+    intro, sections = sections[0], sections[1:]
+    taken: set[str] = set()
+    questions: list[dict[str, Any]] = []
+    offers: dict[str, Any] | None = None
+    carried: str | None = None  # an empty heading, kept as the label of the question after it
+    for section in sections:
+        assert section.heading is not None
+        if not section.body:
+            if carried is not None:
+                draft.unplaced.append(carried)
+            carried = section.heading.text
+            continue
+        if offers is None and any(_is_cards(b) for b in section.body):
+            offers = _offers(section, draft, taken)
+        else:
+            label = carried if section.heading and _is_question(section.heading) else None
+            if carried is not None and label is None:
+                draft.unplaced.append(carried)
+            questions.append(_question(section, label, draft, taken))
+        carried = None
+    if carried is not None:
+        draft.unplaced.append(carried)
+
+    title = draft.data.get("title")
+    if title is None:
+        first = next((b for b in blocks if b.kind in ("paragraph", "list")), None)
+        if first is None:
+            raise ImportFailed("found no text to import")
+        draft.data["title"] = title = first_statement(_plain(first))
+        draft.notes.append(("title", "The article has no title the importer could find: this is its first sentence. Write the headline."))
+    if not questions:
+        # No sections: the whole text becomes one entry, for the editor to split into questions.
+        if not intro.body:
+            raise ImportFailed("found a title but no text under it")
+        questions.append({
+            "id": _unique(slugify(title), taken, "question"),
+            "question": title,
+            "short_answer": first_statement(_plain(intro.body[0])) or title,
+            "answer": _join(intro.body),
+        })
+        draft.notes.append(("questions", "The article has no sections, so its whole text is one answer here. Split it into the questions a reader asks."))
+        intro = _Section(None)
+    else:
+        draft.notes.append(("questions", "Each id comes from its question's words and each short_answer is the answer's first sentence: rewrite them as needed."))
+    if "dek" not in draft.data:
+        first_text = next((b for b in blocks if b.kind == "paragraph"), None)
+        draft.data["dek"] = first_statement(first_text.text) if first_text else title
+        draft.notes.append(("dek", "The article has no dek the importer could find: this is its first sentence. Write one or two sentences for under the headline."))
+
+    draft.data = _ordered({
+        "slug": slug or _explainer_slug(title),
+        "title": title,
+        "dek": draft.data["dek"],
+        "published": published.isoformat(),
+        "image_credit": draft.data.get("image_credit"),
+        "intro": _join(intro.body) if intro.body else None,
+        "questions": questions,
+        "offers": offers,
+        "made_from": [made_from] if made_from else None,
+    })
+    draft.notes.append(("published", "The date given to the importer (today's, unless --published was given): check it."))
+    if made_from:
+        draft.notes.append(("made_from", "The article this was imported from; `python build.py check` compares the two."))
+    return draft
+
+
+def _explainer_slug(title: str) -> str:
+    slug = slugify(title) or "imported"
+    return f"{slug}-explainer" if slug in RESERVED_SLUGS else slug
+
+
+def _ordered(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields that have values, in the order the schema lists them, as editors read them."""
+    order = list(load_schema("explainer")["properties"])
+    return {key: data[key] for key in sorted(data, key=order.index) if data[key] is not None}
+
+
+# --- YAML -------------------------------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, with lists indented under their key and multi-line text as `|` blocks."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Indented lists ("  - id: ...") are how the bundled content is written.
+        return super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Markdown fields end in a newline, so they come out as literal blocks; PyYAML still falls back
+    # to a quoted style by itself when a block cannot hold the text exactly.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """Explainer data as YAML text: keys in the order given, Unicode as is, long lines unwrapped."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False)
+
+
+def _comment(text: str, indent: str) -> list[str]:
+    """A comment wrapped to about 100 columns at the given indent."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(indent) + 2 + len(line) + 1 + len(word) > 100:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return [f"{indent}# {part}" for part in lines]
+
+
+def annotate(text: str, notes: list[tuple[str, str]]) -> str:
+    """Put each note as a comment above its anchor: a top-level key, or the `- id: <id>` line of an entry.
+
+    Ids are unique slugs and keys appear once at the top level, so each anchor names exactly one line.
+    """
+    wanted: dict[str, list[str]] = {}
+    for anchor, note in notes:
+        wanted.setdefault(anchor, []).append(note)
+    out: list[str] = []
+    for line in text.splitlines():
+        key = re.match(r"^([a-z_]+):", line)
+        entry = re.match(r"^(\s*)- id: ([a-z0-9-]+)$", line)
+        if key and key.group(1) in wanted:
+            out.extend(c for note in wanted.pop(key.group(1)) for c in _comment(note, ""))
+        elif entry and f"id:{entry.group(2)}" in wanted:
+            out.extend(c for note in wanted.pop(f"id:{entry.group(2)}") for c in _comment(note, entry.group(1)))
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _header(origin: str, made_from: str | None) -> str:
+    lines = [SCHEMA_LINE]
+    lines += _comment(f"Imported from {origin} by `python build.py import`. This is a first draft, not a finished explainer: an editor must check every field against the article before it is published. The comments below mark what the importer derived rather than copied; delete them once checked.", "")
+    if not made_from:
+        lines += _comment("made_from is not set because the article is outside the project: copy it into the project (seeds/, say) and name it in made_from so `python build.py check` can compare the two.", "")
+    return "\n".join(lines) + "\n"
+
+
+# --- the whole import -------------------------------------------------------------------------
+
+def _kept(article: Article, yaml_text: str) -> tuple[int, int]:
+    """(sentences read, sentences found again in the written YAML), measured on the text as written."""
+    doc = parse_yaml("(import)", yaml_text.encode("utf-8"))
+    assert not isinstance(doc, list), doc  # the dumper's own output always parses
+    blocks = [b for _, bs in text_fields(doc.data) for b in bs] + [" ".join(u.split()) for u in doc.data.get("unplaced", ())]
+    sentences = article_sentences(article)
+    return len(sentences), sum(present_sentences(sentences, blocks))
+
+
+def import_article(article: Article, *, published: dt.date, origin: str, made_from: str | None = None, slug: str | None = None) -> Scaffold:
+    """An article as a content scaffold that validates and builds, with every sentence kept.
+
+    origin names the article in the header comment; made_from, when given, is written to the
+    made_from field (a path relative to the project). Raises ImportFailed when there is no text.
+    """
+    draft = structure(article, published, made_from, slug)
+    data = draft.data
+    # Anything the arrangement missed (it should be nothing) is listed rather than lost.
+    fields = [b for _, bs in text_fields(data) for b in bs] + draft.unplaced
+    sentences = article_sentences(article)
+    for sentence, found in zip(sentences, present_sentences(sentences, fields)):
+        if not found and sentence.text not in draft.unplaced:
+            draft.unplaced.append(sentence.text)
+    if draft.unplaced:
+        data["unplaced"] = list(dict.fromkeys(draft.unplaced))
+        draft.notes.append(("unplaced", "Text from the article the importer could not place. The build warns about each entry until an editor moves it into a field above, or deletes it."))
+    text = _header(origin, made_from) + annotate(dump_yaml(data), draft.notes)
+    read, kept = _kept(article, text)
+    questions = data["questions"]
+    cards = len(data["offers"]["cards"]) if "offers" in data else 0
+    paragraphs = sum(1 for b in article.blocks if b.kind == "paragraph")
+    report = ImportReport(len(questions), draft.relabelled, cards, paragraphs, read, kept, len(data.get("unplaced", ())))
+    return Scaffold(data["slug"], text, report)
+
+
+# --- the edges: reading the article, writing the scaffold -------------------------------------
+
+def read_source(path: Path, fmt: Format | None) -> Article:
+    """Read an article file as fmt, or as its extension says. Raises ImportFailed with a message for the user."""
+    fmt = fmt or format_for(path.name)
+    if fmt is None:
+        raise ImportFailed(f"cannot tell the format of {path} from its extension; pass --format text, markdown or html")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportFailed(f"{path}:{line}: not UTF-8 text; save the article as UTF-8") from None
+    article = read_article(text, fmt)
+    if not article.blocks:
+        raise ImportFailed(f"found no text in {path}")
+    return article
+
+
+def write_scaffold(path: Path, text: str, force: bool) -> None:
+    """Write text to path, refusing to replace an existing file unless force; never leaves half a file."""
+    if path.exists() and not force:
+        raise ImportFailed(f"{path} already exists; pass --force to replace it")
+    if not path.parent.is_dir():
+        raise ImportFailed(f"cannot write {path}: the folder {path.parent} does not exist")
+    # Written beside the target and renamed over it, so a crash never leaves a half-written file.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,388 @@
+"""Importing: an article in, a content file out that builds, keeps every sentence and says what it derived."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pysbd
+import pytest
+import yaml
+from lxml import html as lxml_html
+
+from conftest import REPO, SEED_ARTICLE, SEED_SLUG
+from explainer.article import escape_markdown, read_article, split_credit
+from explainer.importer import import_article, read_source
+from explainer.load import parse_yaml
+from explainer.markdown import plain_blocks
+from explainer.pipeline import build
+from explainer.provenance import normalise
+from explainer.validate import load_schema, validate_doc
+
+ARTICLES = Path(__file__).parent / "articles"
+PUBLISHED = dt.date(2025, 5, 1)
+
+# For each article shape: the questions and cards it must give, and how many entries are left unplaced.
+SHAPES = {
+    "qa_pairs.txt": (4, 0, 0),
+    "numbered_with_list.txt": (4, 3, 0),
+    "markdown_headings.md": (3, 2, 0),
+    "html_export.html": (3, 3, 2),
+    SEED_ARTICLE.name: (5, 5, 0),
+}
+SEED_CARDS = ["Sanctions Rollback", "Ukraine Concessions", "Energy and Trade Pacts", "Global Security Deals", "Personal Diplomacy Perks"]
+
+
+def article_path(name: str) -> Path:
+    return SEED_ARTICLE if name == SEED_ARTICLE.name else ARTICLES / name
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True, timeout=60, cwd=cwd)
+
+
+def imported(name: str) -> tuple[str, dict]:
+    """The YAML the importer writes for a fixture article, and that YAML read back."""
+    path = article_path(name)
+    scaffold = import_article(read_source(path, None), published=PUBLISHED, origin=path.name)
+    return scaffold.yaml, yaml.safe_load(scaffold.yaml)
+
+
+def strings(value) -> list[str]:
+    """Every string in parsed YAML, Markdown fields reduced to what a reader sees."""
+    if isinstance(value, str):
+        return plain_blocks(value) + [" ".join(value.split())]
+    if isinstance(value, list):
+        return [s for item in value for s in strings(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings(item)]
+    return []
+
+
+# An oracle for "every sentence is kept" that does not use the importer's reader: the article's
+# own lines or elements, split by pysbd, with only the markers a reader would not call text removed.
+_MARKER = re.compile(r"^\s*(?:Q:|A:|[-*•]\s|\d+[.)]\s)\s*")
+_CREDIT_MARKER = re.compile(r"^(?:Photo)[-:]\s*", re.IGNORECASE)
+
+
+def input_sentences(path: Path) -> list[str]:
+    text = path.read_text("utf-8")
+    if path.suffix == ".md":
+        blocks = plain_blocks(text)
+    elif path.suffix == ".html":
+        article = lxml_html.document_fromstring(text).find(".//article")
+        blocks = [el.text_content() for el in article.iter("h1", "h2", "h3", "p", "li", "figcaption")]
+    else:
+        blocks = text.splitlines()
+    segmenter = pysbd.Segmenter(language="en", clean=False)
+    out = []
+    for block in blocks:
+        block = _MARKER.sub("", " ".join(block.split()))
+        out.extend(s.strip() for s in segmenter.segment(block) if s.strip()) if block else None
+    return out
+
+
+def found(sentence: str, haystack: str) -> bool:
+    """Whole; or a credit without its "Photo" marker (hyphens read as spaces); or each side of a "Label: text"."""
+    if normalise(sentence) in haystack:
+        return True
+    credit = _CREDIT_MARKER.sub("", sentence)
+    if credit != sentence:
+        return normalise(credit) in haystack or normalise(credit.replace("-", " ")) in haystack
+    if ": " in sentence:
+        label, rest = sentence.split(": ", 1)
+        return normalise(label) in haystack and found(rest, haystack)
+    return False
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_each_article_shape_gives_its_questions_and_cards(name):
+    questions, cards, unplaced = SHAPES[name]
+    _, data = imported(name)
+    assert len(data["questions"]) == questions
+    assert len(data.get("offers", {}).get("cards", [])) == cards
+    assert len(data.get("unplaced", [])) == unplaced
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_every_sentence_of_the_article_is_somewhere_in_the_yaml(name):
+    text, data = imported(name)
+    # The YAML as written (keys included: a "Challenges:" lead becomes the challenges field) and its values.
+    haystack = normalise(text) + "\n" + "\n".join(normalise(s) for s in strings(data))
+    sentences = input_sentences(article_path(name))
+    assert len(sentences) >= 15
+    assert [s for s in sentences if not found(s, haystack)] == []
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_the_report_counts_every_sentence_as_kept(name):
+    path = article_path(name)
+    report = import_article(read_source(path, None), published=PUBLISHED, origin=path.name).report
+    assert report.sentences_read >= 15
+    assert report.sentences_kept == report.sentences_read
+    assert report.questions == SHAPES[name][0] and report.cards == SHAPES[name][1]
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_the_imported_file_validates_and_builds_without_edits(make_site, name):
+    text, data = imported(name)
+    doc = parse_yaml("content/imported.yaml", text.encode("utf-8"))
+    assert not isinstance(doc, list), doc
+    assert validate_doc(doc, "explainer") == []
+    root = make_site({"imported.yaml": text})
+    result = build(root)
+    assert (root / "site" / data["slug"] / "index.html").is_file()
+    for question in data["questions"]:
+        assert (root / "site" / data["slug"] / "questions" / question["id"] / "index.html").is_file()
+    # Only text left unplaced is warned about, one warning per entry.
+    assert [w.field for w in result.warnings] == [f"unplaced[{i}]" for i in range(len(data.get("unplaced", [])))]
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_the_yaml_is_written_for_an_editor_to_read(name):
+    text, data = imported(name)
+    lines = text.splitlines()
+    assert lines[0] == "# yaml-language-server: $schema=../explainer/schema/explainer.schema.json"
+    assert lines[1].startswith("# Imported from ") and "an editor must check every field" in " ".join(lines[1:5])
+    order = list(load_schema("explainer")["properties"])
+    assert list(data) == sorted(data, key=order.index)
+    # Answers are literal blocks, one paragraph to a line, not quoted strings full of escapes.
+    assert re.search(r"^    answer: \|$", text, re.MULTILINE)
+    assert '\\n' not in text
+
+
+def test_the_seed_article_gives_the_seed_explainers_questions_and_five_offers():
+    _, data = imported(SEED_ARTICLE.name)
+    seed = yaml.safe_load((REPO / "content" / f"{SEED_SLUG}.yaml").read_text("utf-8"))
+    headings = {normalise(q.get("label") or q["question"]) for q in data["questions"]}
+    for question in seed["questions"]:
+        # Each seed question is one of the article's headings, kept as the label or as the question.
+        assert normalise(question.get("label") or question["question"]) in headings
+    assert [c["title"] for c in data["offers"]["cards"]] == SEED_CARDS
+    assert [c["id"] for c in data["offers"]["cards"]] == [c["id"] for c in seed["offers"]["cards"]]
+    assert data["offers"]["heading"] == seed["offers"]["heading"]
+
+
+def test_the_seed_article_gives_every_paragraph_of_the_seed_explainer():
+    _, data = imported(SEED_ARTICLE.name)
+    seed = yaml.safe_load((REPO / "content" / f"{SEED_SLUG}.yaml").read_text("utf-8"))
+    paragraphs = plain_blocks(seed["intro"]) + plain_blocks(seed["offers"]["challenges"])
+    paragraphs += [p for q in seed["questions"] for p in plain_blocks(q["answer"])]
+    paragraphs += [p for c in seed["offers"]["cards"] for p in plain_blocks(c["detail"])]
+    paragraphs += [p for item in seed["lessons"]["items"] for p in plain_blocks(item["text"])]
+    assert len(paragraphs) == 17
+    imported_text = [normalise(s) for s in strings(data)]
+    for paragraph in paragraphs:
+        assert any(normalise(paragraph) in block for block in imported_text), paragraph
+
+
+def test_the_seed_articles_first_line_is_the_title_and_its_photo_line_the_credit():
+    _, data = imported(SEED_ARTICLE.name)
+    assert data["title"] == SEED_ARTICLE.read_text("utf-8").splitlines()[0]
+    assert data["image_credit"] == "Official White House Photo by Daniel Torok"
+    assert "unplaced" not in data
+
+
+def test_a_heading_that_is_not_a_question_is_kept_as_the_label_with_a_note_for_the_editor():
+    text, data = imported("markdown_headings.md")
+    background = data["questions"][0]
+    assert background["label"] == "Background" and background["question"] == "Background"
+    note = text[: text.index("  - id: background")].splitlines()[-2:]
+    assert all(line.startswith("  # ") for line in note) and "not a question" in note[0]
+    # A heading phrased as a question needs no label.
+    assert "label" not in data["questions"][1]
+
+
+def test_fields_the_article_lacks_are_derived_from_its_own_text_and_marked():
+    text, data = imported(SEED_ARTICLE.name)
+    first = data["questions"][0]
+    assert first["id"] == "a-high-stakes-bid-to-end-the-inglorious-war"
+    assert first["answer"].startswith(first["short_answer"])
+    # The seed has no dek: its first sentence stands in, and a comment says so.
+    assert data["intro"].startswith(data["dek"])
+    assert "# The article has no dek" in text
+    assert data["published"] == "2025-05-01"
+
+
+def test_a_short_answer_skips_a_first_sentence_that_is_a_question():
+    article = read_article("A title\n\nWhy does it matter?\n\nGood question? It matters because the river rises.\n", "text")
+    data = yaml.safe_load(import_article(article, published=PUBLISHED, origin="a.txt").yaml)
+    assert data["questions"][0]["short_answer"] == "It matters because the river rises."
+
+
+def test_markdown_links_and_emphasis_survive_the_import():
+    _, data = imported("markdown_headings.md")
+    answer = data["questions"][1]["answer"]
+    assert "*special education*" in answer
+    assert "[district website](https://example.org/budget)" in answer
+
+
+def test_text_after_the_cards_that_is_not_challenges_is_listed_as_unplaced():
+    _, data = imported("html_export.html")
+    assert "The council will decide which ideas to fund at its meeting in December." in data["unplaced"]
+    # The caption under the photo is not the title, so it waits for an editor too.
+    assert "Volunteers fill sandbags on Mill Road." in data["unplaced"]
+    assert data["image_credit"] == "Ana Ruiz / River Courier"
+
+
+@pytest.mark.parametrize("text", [
+    "Prices rose 3*4 times in_between [brackets] and <tags> & more &amp; a \\ backslash.",
+    "1990. That year the bridge opened.",
+    "# not a heading",
+    "- not a list",
+    "> not a quote",
+    "`not code` and **not bold**",
+])
+def test_plain_text_is_escaped_so_markdown_shows_it_exactly(text):
+    assert plain_blocks(escape_markdown(text)) == [text]
+
+
+def test_an_empty_heading_becomes_the_label_of_the_question_after_it():
+    article = read_article("# Title\n\nA dek line here.\n\nSome intro text.\n\n## Money\n\n### Who pays?\n\nThe council pays.\n", "markdown")
+    data = yaml.safe_load(import_article(article, published=PUBLISHED, origin="a.md").yaml)
+    assert data["questions"] == [{"id": "who-pays", "label": "Money", "question": "Who pays?", "short_answer": "The council pays.", "answer": "The council pays.\n"}]
+
+
+def test_an_article_with_no_sections_becomes_one_entry_to_split():
+    lede = "Fees rise by 10 percent in June. The council says the money pays for repairs. Parking stays free on Sundays."
+    article = read_article(f"Council raises parking fees\n\n{lede}\n\nResidents object.\n", "text")
+    scaffold = import_article(article, published=PUBLISHED, origin="a.txt")
+    data = yaml.safe_load(scaffold.yaml)
+    assert data["questions"][0]["question"] == "Council raises parking fees"
+    assert data["questions"][0]["answer"] == f"{lede}\n\nResidents object.\n"
+    assert "intro" not in data
+    assert data["dek"] == "Fees rise by 10 percent in June."
+    assert "no sections" in scaffold.yaml
+    assert scaffold.report.sentences_kept == scaffold.report.sentences_read == 5
+
+
+def test_a_short_paragraph_after_the_title_is_the_dek():
+    article = read_article("Council raises parking fees\n\nFees rise by 10 percent in June.\n\nResidents object.\n", "text")
+    data = yaml.safe_load(import_article(article, published=PUBLISHED, origin="a.txt").yaml)
+    assert data["dek"] == "Fees rise by 10 percent in June."
+    assert data["questions"][0]["answer"] == "Residents object.\n"
+
+
+# --- the command ------------------------------------------------------------------------------
+
+def project(make_site) -> Path:
+    root = make_site({})
+    (root / "seeds").mkdir()
+    (root / "seeds" / SEED_ARTICLE.name).write_bytes(SEED_ARTICLE.read_bytes())
+    return root
+
+
+def test_import_writes_content_and_reports_what_it_found(make_site):
+    root = project(make_site)
+    result = run("import", f"seeds/{SEED_ARTICLE.name}", "--published", "2025-10-16", cwd=root)
+    assert result.returncode == 0, result.stderr
+    target = root / "content" / "why-does-trump-want-to-meet-putin-again.yaml"
+    assert result.stdout.splitlines()[:6] == [
+        f"imported seeds/{SEED_ARTICLE.name} (text) into content/why-does-trump-want-to-meet-putin-again.yaml",
+        "  questions: 5 (3 from headings that are not questions: write their questions)",
+        "  cards: 5",
+        "  paragraphs: 13",
+        "  sentences kept: 78 of 78 read",
+        "  unplaced: 0",
+    ]
+    data = yaml.safe_load(target.read_text("utf-8"))
+    assert data["made_from"] == [f"seeds/{SEED_ARTICLE.name}"]
+    assert data["published"] == "2025-10-16"
+    assert run(cwd=root).returncode == 0
+
+
+def test_import_never_overwrites_without_force(make_site):
+    root = project(make_site)
+    target = root / "content" / "why-does-trump-want-to-meet-putin-again.yaml"
+    target.write_text("an editor's work\n", "utf-8")
+    refused = run("import", f"seeds/{SEED_ARTICLE.name}", cwd=root)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "import failed: content/why-does-trump-want-to-meet-putin-again.yaml already exists; pass --force to replace it"
+    assert target.read_text("utf-8") == "an editor's work\n"
+    forced = run("import", f"seeds/{SEED_ARTICLE.name}", "--force", cwd=root)
+    assert forced.returncode == 0, forced.stderr
+    assert target.read_text("utf-8").startswith("# yaml-language-server:")
+
+
+def test_import_to_standard_output_writes_no_file(make_site):
+    root = project(make_site)
+    result = run("import", f"seeds/{SEED_ARTICLE.name}", "-o", "-", cwd=root)
+    assert result.returncode == 0
+    assert yaml.safe_load(result.stdout)["title"] == "Why Does Trump Want to Meet Putin Again?"
+    # The report goes to standard error so the YAML can be piped.
+    assert "sentences kept: 78 of 78 read" in result.stderr
+    assert sorted(p.name for p in (root / "content").iterdir()) == []
+
+
+def test_import_to_a_named_file_also_refuses_to_overwrite_it(make_site, tmp_path):
+    root = project(make_site)
+    target = tmp_path / "draft.yaml"
+    assert run("import", f"seeds/{SEED_ARTICLE.name}", "-o", str(target), cwd=root).returncode == 0
+    assert target.read_text("utf-8").startswith("# yaml-language-server:")
+    again = run("import", f"seeds/{SEED_ARTICLE.name}", "-o", str(target), cwd=root)
+    assert again.returncode == 1 and "already exists; pass --force" in again.stderr
+
+
+def test_published_defaults_to_the_date_of_the_import(make_site):
+    root = project(make_site)
+    before = dt.date.today().isoformat()
+    result = run("import", f"seeds/{SEED_ARTICLE.name}", "-o", "-", cwd=root)
+    after = dt.date.today().isoformat()
+    assert yaml.safe_load(result.stdout)["published"] in {before, after}
+
+
+def test_format_overrides_the_extension(make_site):
+    root = project(make_site)
+    (root / "article.txt").write_text("# A Markdown title\n\nA dek sentence.\n\nIntro text here.\n\n## Why now?\n\nBecause of the vote.\n", "utf-8")
+    as_text = yaml.safe_load(run("import", "article.txt", "-o", "-", cwd=root).stdout)
+    as_markdown = yaml.safe_load(run("import", "article.txt", "-o", "-", "--format", "markdown", cwd=root).stdout)
+    assert as_markdown["title"] == "A Markdown title"
+    assert [q["question"] for q in as_markdown["questions"]] == ["Why now?"]
+    assert as_text["title"] != "A Markdown title"
+
+
+def test_an_article_of_unknown_format_is_refused_with_a_hint(make_site):
+    root = project(make_site)
+    (root / "article.docx").write_bytes(b"PK\x03\x04")
+    result = run("import", "article.docx", cwd=root)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "import failed: cannot tell the format of article.docx from its extension; pass --format text, markdown or html"
+
+
+def test_an_article_outside_the_project_is_imported_without_made_from(make_site, tmp_path):
+    root = project(make_site)
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text((ARTICLES / "markdown_headings.md").read_text("utf-8"), "utf-8")
+    result = run("import", str(outside), "-o", "-", cwd=root)
+    assert result.returncode == 0
+    assert "made_from" not in yaml.safe_load(result.stdout)
+    assert "# made_from is not set because the article is outside the project" in result.stdout
+    # The article's own folder on this machine is not written into the content.
+    assert str(tmp_path) not in result.stdout
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Photo-Official-White-House-Photo-by-Daniel-Torok", ("", "Official White House Photo by Daniel Torok")),
+    ("Volunteers fill sandbags. Photo: Ana Ruiz / River Courier", ("Volunteers fill sandbags.", "Ana Ruiz / River Courier")),
+    ("Image credit: Reuters", ("", "Reuters")),
+    ("Photo by Jane Doe", ("", "Jane Doe")),
+    ("A picture-perfect day at the beach", None),
+    ("The photo: a man on a bridge", None),
+    ("Photo: the mayor opened the new bridge on Monday after two years of delays.", None),
+])
+def test_a_photo_credit_is_told_apart_from_text_that_mentions_a_photo(line, expected):
+    assert split_credit(line) == expected
+
+
+def test_html_text_is_not_run_together_across_line_breaks_and_nested_blocks():
+    article = read_article("<article><h1>T</h1><p>Line one<br>line two.</p><ul><li><p>First.</p><p>Second.</p></li><li>Third.</li></ul></article>", "html")
+    assert [b.text for b in article.blocks] == ["T", "Line one line two.", "First. Second. Third."]
+
+
+def test_html_outside_the_article_and_its_menus_is_not_read_but_loose_text_inside_is():
+    page = "<body><nav>Home News</nav><h1>The title</h1><article>Loose text first.<p>A paragraph.</p><div>A <b>div</b> of text.</div></article><footer>Site footer.</footer></body>"
+    article = read_article(page, "html")
+    assert [(b.kind, b.text) for b in article.blocks] == [("heading", "The title"), ("paragraph", "Loose text first."), ("paragraph", "A paragraph."), ("paragraph", "A div of text.")]
