@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from .embeds import plan_embeds
 from .errors import BuildError, ContentError
 from .load import RawDoc, parse_yaml, read_sources, SITE_FILE
 from .model import Explainer, build_explainer, build_site
@@ -97,7 +98,7 @@ class Builder:
             raise BuildError(errors)
 
         site = build_site(site_doc, tuple(p.explainer for p in parsed if p.explainer), self.base_url)
-        pages = plan_pages(site)
+        pages = plan_embeds(site, plan_pages(site))
         if self._env is None:
             self._env = make_env(self.root / "templates", site)
         set_site(self._env, site)

@@ -88,8 +88,15 @@ def test_the_canonical_url_is_absolute_under_the_base_url(seed_site):
     assert f'<link rel="canonical" href="https://example.org/repo/{SEED_SLUG}/">' in (seed_site / SEED_SLUG / "index.html").read_text("utf-8")
 
 
+def reading_pages(site: Path) -> list[Path]:
+    """The pages a reader visits: every HTML file but the embeds under <slug>/embed/."""
+    return [p for p in sorted(site.rglob("*.html")) if "embed" not in p.relative_to(site).parts]
+
+
 def test_pages_need_no_script_and_inline_their_css(seed_site):
-    for path in seed_site.rglob("*.html"):
+    pages = reading_pages(seed_site)
+    assert len(pages) == 12
+    for path in pages:
         text = path.read_text("utf-8")
         assert "<script" not in text
         assert '<link rel="stylesheet"' not in text
