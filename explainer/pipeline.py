@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 
+from .embeds import loader_page, plan_explainer_embeds
 from .errors import BuildError, ContentError, ContentWarning
 from .load import SITE_FILE, parse_yaml, read_sources
 from .model import Explainer, Site, build_explainer, build_site
@@ -134,7 +135,7 @@ class Builder:
             raise BuildError(errors)
 
         site = build_site(site_doc, tuple(p.explainer for p in parsed if p.explainer), self.base_url)
-        pages = plan_pages(site, self._plan_explainer)
+        pages = plan_pages(site, self._plan_explainer) + (loader_page(site),)
         live = {(site.digest, e.digest) for e in site.explainers}
         self._plans = {k: v for k, v in self._plans.items() if k in live}  # forget edited-away versions
         set_site(self._env, site)
@@ -160,7 +161,7 @@ class Builder:
         """plan_explainer, remembered: an explainer's pages change only with it or the site file."""
         key = (site.digest, explainer.digest)
         if key not in self._plans:
-            self._plans[key] = plan_explainer(site, explainer)
+            self._plans[key] = plan_explainer_embeds(site, explainer, plan_explainer(site, explainer))
         return self._plans[key]
 
 

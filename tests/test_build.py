@@ -88,10 +88,30 @@ def test_the_canonical_url_is_absolute_under_the_base_url(seed_site):
     assert f'<link rel="canonical" href="https://example.org/repo/{SEED_SLUG}/">' in (seed_site / SEED_SLUG / "index.html").read_text("utf-8")
 
 
+def reading_pages(site: Path) -> list[Path]:
+    """The pages a reader visits: every HTML file but the embeds under <slug>/embed/."""
+    return [p for p in sorted(site.rglob("*.html")) if "embed" not in p.relative_to(site).parts]
+
+
+def copy_script() -> str:
+    """The text of the one script a reading page may carry: the Copy buttons of its "Embed this" panels."""
+    source = (REPO / "templates" / "_partials" / "embed_copy.html").read_text("utf-8")
+    return lxml_html.fragment_fromstring(source[source.index("<script>"):]).text
+
+
 def test_pages_need_no_script_and_inline_their_css(seed_site):
-    for path in seed_site.rglob("*.html"):
+    copy = copy_script()
+    assert "clipboard" in copy
+    pages = reading_pages(seed_site)
+    assert len(pages) == 12
+    for path in pages:
         text = path.read_text("utf-8")
-        assert "<script" not in text
+        doc = lxml_html.fromstring(text)
+        # Reading needs no script; a page with "Embed this" panels carries exactly one, inline,
+        # that adds their Copy buttons (tests/test_pages_in_browser.py reads pages with JavaScript off).
+        scripts = doc.xpath("//script")
+        panels = doc.xpath("//details[@class='embed-this']")
+        assert [(s.get("src"), s.text) for s in scripts] == ([(None, copy)] if panels else []), path
         assert '<link rel="stylesheet"' not in text
         assert "<style>" in text and "prefers-color-scheme:dark" in text and "@media print" in text and "prefers-reduced-motion" in text
 
@@ -179,6 +199,8 @@ def test_markdown_cannot_carry_script_html_or_remote_images(make_site, markdown,
     root = make_site({"a.yaml": minimal_explainer(answer=markdown.replace("\\", "\\\\"))})
     build(root)
     text = (root / "site" / "minimal" / "index.html").read_text("utf-8").split('<main id="main">')[1]
+    # The page's own Copy-button script is the one script allowed; the content must add none.
+    text = text.replace(f"<script>{copy_script()}</script>", "", 1)
     assert forbidden not in text
     assert "click" in text or "alert" in text or "pixel" in text or "site.name" in text
 
@@ -219,7 +241,8 @@ def test_a_template_change_re_renders_only_the_pages_that_use_it(make_site):
 
     root = make_site()
     builder = Builder(root)
-    assert builder.build().rendered == 12
+    first = builder.build()
+    assert first.rendered == first.pages
     before = snapshot(root / "site")
     pager = root / "templates" / "_partials" / "pager.html"
     pager.write_text(pager.read_text("utf-8").replace("More from this explainer", "More in this explainer"), "utf-8")
