@@ -238,12 +238,6 @@ def read_sources(root: Path) -> Sources:
     return Sources(site, explainers, tuple(errors))
 
 
-def load_file(root: Path, relative: str) -> RawDoc | list[ContentError]:
-    """Read root/relative and parse it; the display path stays relative so messages are short."""
-    raw = _read(root, relative)
-    return [raw] if isinstance(raw, ContentError) else parse_yaml(relative, raw)
-
-
 @dataclass(frozen=True, slots=True)
 class Project:
     """Everything read and parsed: the site file and every explainer file, sorted by path."""
