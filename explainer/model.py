@@ -78,12 +78,22 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """A dated update or correction, shown on the page: newsrooms say what changed and when."""
+
+    date: dt.date
+    kind: str  # "update" or "correction"
+    text_html: str
+
+
+@dataclass(frozen=True, slots=True)
 class Explainer:
     slug: str
     title: str
     dek: str
     published: dt.date
     updated: dt.date | None
+    changes: tuple[Change, ...]  # as the file lists them; plan.py orders them for display
     attribution: str | None
     image_credit: str | None
     intro_html: str | None
@@ -111,6 +121,7 @@ class Site:
     base_url: str  # absolute, ends in "/"
     language: str
     publisher: Publisher
+    cname: str | None  # custom domain for GitHub Pages, written to site/CNAME
     explainers: tuple[Explainer, ...]
     digest: str  # of the site file and the base URL: every page shows them
 
@@ -148,6 +159,7 @@ def build_explainer(doc: RawDoc) -> Explainer:
         dek=d["dek"].strip(),
         published=dt.date.fromisoformat(d["published"]),
         updated=dt.date.fromisoformat(d["updated"]) if "updated" in d else None,
+        changes=tuple(Change(dt.date.fromisoformat(c["date"]), c["kind"], render_block(c["text"])) for c in d.get("changes", ())),
         attribution=_text(d.get("attribution")),
         image_credit=_text(d.get("image_credit")),
         intro_html=_block(d.get("intro")),
@@ -174,6 +186,7 @@ def build_site(site: RawDoc, explainers: tuple[Explainer, ...], base_url: str | 
         base_url=base,
         language=d["language"],
         publisher=Publisher(publisher["name"].strip(), publisher.get("url")),
+        cname=d.get("cname"),
         explainers=explainers,
         digest=hashlib.sha256(f"{site.digest} {base}".encode()).hexdigest(),
     )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 from .load import RawDoc
 
 # Anchors the explainer page uses for its own sections; a question or card id must not take one.
-RESERVED_IDS = frozenset({"main", "contents", "key-points", "questions", "offers", "lessons", "timeline", "people", "glossary", "sources", "credits", "top"})
+RESERVED_IDS = frozenset({"main", "contents", "key-points", "questions", "offers", "lessons", "timeline", "people", "glossary", "sources", "credits", "top", "changes"})
 # Folder names at the site root that are not explainers.
 RESERVED_SLUGS = frozenset({"assets", "embed", "feed", "static"})
 
@@ -147,6 +147,10 @@ def _explainer_rules(doc: RawDoc) -> list[ContentError]:
     if "updated" in data and data["updated"] < data["published"]:
         node, _ = node_at(doc.node, ["updated"])
         errors.append(_at(doc, node, ["updated"], f"is before published ({data['published']})"))
+    for i, change in enumerate(data.get("changes", [])):
+        if change["date"] < data["published"]:
+            node, _ = node_at(doc.node, ["changes", i, "date"])
+            errors.append(_at(doc, node, ["changes", i, "date"], f"is before published ({data['published']})"))
     timeline = data.get("timeline", [])
     for i in range(1, len(timeline)):
         if timeline[i]["date"] < timeline[i - 1]["date"]:
