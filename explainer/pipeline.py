@@ -20,7 +20,8 @@ from .errors import BuildError, ContentError, ContentWarning
 from .load import SITE_FILE, parse_yaml, read_sources
 from .model import Explainer, Site, build_explainer, build_site
 from .parallel import parallel_map
-from .plan import Page, digest, plan_explainer, plan_pages
+from .plan import Page, digest, plan_explainer
+from .publish import plan_site, share_explainer
 from .render import make_env, render_page, set_site, template_digests
 from .validate import SlugAt, check_slugs, slug_at, validate_doc, validate_explainer, warn_project
 from .write import Manifest, build_lock, check_output, recover, write_site
@@ -135,7 +136,7 @@ class Builder:
             raise BuildError(errors)
 
         site = build_site(site_doc, tuple(p.explainer for p in parsed if p.explainer), self.base_url)
-        pages = plan_pages(site, self._plan_explainer) + (loader_page(site),)
+        pages = plan_site(site, self._plan_explainer) + (loader_page(site),)
         live = {(site.digest, e.digest) for e in site.explainers}
         self._plans = {k: v for k, v in self._plans.items() if k in live}  # forget edited-away versions
         set_site(self._env, site)
@@ -158,10 +159,11 @@ class Builder:
         return BuildResult(len(pages), len(todo_pages), written, tuple(sorted(w for p in parsed for w in p.warnings)))
 
     def _plan_explainer(self, site: Site, explainer: Explainer) -> list[Page]:
-        """plan_explainer, remembered: an explainer's pages change only with it or the site file."""
+        """An explainer's pages, embeds and sharing metadata, remembered: they change only with it or the site file."""
         key = (site.digest, explainer.digest)
         if key not in self._plans:
-            self._plans[key] = plan_explainer_embeds(site, explainer, plan_explainer(site, explainer))
+            pages = plan_explainer_embeds(site, explainer, plan_explainer(site, explainer))
+            self._plans[key] = share_explainer(site, explainer, pages)
         return self._plans[key]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -13,6 +14,7 @@ import jinja2.meta
 from .errors import BuildError, ContentError
 from .model import Site
 from .plan import Page
+from . import feeds, publish, social
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
@@ -97,8 +99,22 @@ def _template_error(exc: jinja2.TemplateError, page: Page, templates: Path) -> C
     return ContentError(f"templates/{name}", line, 1, "(template)", f"{exc} (while rendering {page.path})")
 
 
+# Files that are not Jinja templates, by the name a Page gives as its template: each is made by
+# a function of the page alone.
+RENDERERS: dict[str, Callable[[Page], bytes]] = {
+    publish.SOCIAL_IMAGE: social.render_social_image,
+    publish.FEED: feeds.render_feed,
+    publish.SITEMAP: feeds.render_sitemap,
+    publish.ROBOTS: feeds.render_robots,
+    publish.NOJEKYLL: feeds.render_empty,
+    publish.CNAME: feeds.render_cname,
+}
+
+
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
     """One page as UTF-8 bytes; a template mistake becomes a BuildError, not a traceback."""
+    if page.template in RENDERERS:
+        return RENDERERS[page.template](page)
     try:
         html = env.get_template(page.template).render(page=page, **page.context)
     except jinja2.TemplateError as exc:

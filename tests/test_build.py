@@ -109,7 +109,8 @@ def test_pages_need_no_script_and_inline_their_css(seed_site):
         doc = lxml_html.fromstring(text)
         # Reading needs no script; a page with "Embed this" panels carries exactly one, inline,
         # that adds their Copy buttons (tests/test_pages_in_browser.py reads pages with JavaScript off).
-        scripts = doc.xpath("//script")
+        # JSON-LD is data for search engines, which browsers never run.
+        scripts = [s for s in doc.xpath("//script") if s.get("type") != "application/ld+json"]
         panels = doc.xpath("//details[@class='embed-this']")
         assert [(s.get("src"), s.text) for s in scripts] == ([(None, copy)] if panels else []), path
         assert '<link rel="stylesheet"' not in text

@@ -1,0 +1,212 @@
+"""Stage 4, continued: what publishing adds to the planned pages.
+
+Each page gets what it tells search engines and social sites about itself (Open Graph, Twitter
+card, schema.org JSON-LD); each explainer and each card gets a social image; the site gets an
+Atom feed, a sitemap, robots.txt, and the files GitHub Pages reads (.nojekyll, CNAME).
+Everything here is a plain value; render.py turns each into bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .model import Card, Change, Explainer, Site
+from .plan import Page, card_url, digest, explainer_url, newest_first, plan_explainer, plan_pages, question_url
+
+SOCIAL_IMAGE = "social.png"
+# The size Open Graph and Twitter's large summary card both show without cropping.
+SOCIAL_IMAGE_SIZE = (1200, 630)
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+NOJEKYLL = ".nojekyll"
+CNAME = "CNAME"
+
+
+@dataclass(frozen=True, slots=True)
+class Sharing:
+    """What a page says about itself to search engines and social sites. URLs are absolute."""
+
+    kind: str  # og:type: "article" or "website"
+    title: str
+    description: str
+    url: str
+    image_url: str | None
+    image_alt: str | None
+    published: dt.date | None
+    modified: dt.date | None
+    # schema.org NewsArticle for the explainer page, else None; the template serializes it with
+    # Jinja's tojson, which escapes <, >, & and ' so no text can end the <script> element.
+    json_ld: dict[str, Any] | None = field(default=None, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SocialImage:
+    """What a social image shows; render.py draws it with social.py."""
+
+    title: str
+    kicker: str | None  # the explainer's title above a card's, else None
+    site_name: str
+    address: str  # where the site lives, host and path, shown at the foot
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    id: str
+    title: str
+    url: str
+    summary: str
+    author: str
+    published: dt.date
+    updated: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """An Atom feed of the explainers, newest first."""
+
+    id: str
+    title: str
+    language: str
+    url: str  # the feed's own address
+    home_url: str
+    author: str
+    author_url: str | None
+    updated: dt.date
+    entries: tuple[FeedEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    url: str
+    modified: dt.date
+
+
+def last_modified(explainer: Explainer) -> dt.date:
+    """The explainer's latest date: published, updated or any change, whichever is latest."""
+    return max((explainer.published, explainer.updated or explainer.published, *(c.date for c in explainer.changes)))
+
+
+def changes_newest_first(explainer: Explainer) -> tuple[Change, ...]:
+    """Updates and corrections as the page lists them; same-day changes keep the file's order."""
+    return tuple(sorted(explainer.changes, key=lambda c: -c.date.toordinal()))
+
+
+def social_image_url(explainer: Explainer, card: Card | None = None) -> str:
+    return (card_url(explainer, card.id) if card else explainer_url(explainer)) + SOCIAL_IMAGE
+
+
+def _address(site: Site) -> str:
+    return site.base_url.split("://", 1)[1].rstrip("/")
+
+
+def _social_image(site: Site, url: str, title: str, kicker: str | None) -> Page:
+    image = SocialImage(title, kicker, site.name, _address(site))
+    # Keyed on exactly what the image shows: editing an answer does not redraw it.
+    key = digest(SOCIAL_IMAGE, image.title, image.kicker or "", image.site_name, image.address)
+    return Page(url, url, SOCIAL_IMAGE, key, {"image": image})
+
+
+def _news_article(site: Site, explainer: Explainer, url: str, image_url: str) -> dict[str, Any]:
+    publisher: dict[str, Any] = {"@type": "Organization", "name": site.publisher.name}
+    if site.publisher.url:
+        publisher["url"] = site.publisher.url
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": explainer.title,
+        "description": explainer.dek,
+        "datePublished": explainer.published.isoformat(),
+        "dateModified": last_modified(explainer).isoformat(),
+        "author": {"@type": "Person", "name": explainer.attribution} if explainer.attribution else publisher,
+        "publisher": publisher,
+        "image": image_url,
+        "inLanguage": site.language,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+    }
+
+
+def _share(site: Site, explainer: Explainer, page: Page) -> Page:
+    """The page with `sharing` (and, for pages that show them, `changes`) added to its context."""
+    url = site.base_url + page.url
+    card = page.context.get("card")
+    image_url = site.base_url + social_image_url(explainer, card)
+    published, modified = explainer.published, last_modified(explainer)
+    extra: dict[str, Any] = {"changes": changes_newest_first(explainer)}
+    if page.template == "explainer.html":
+        sharing = Sharing("article", explainer.title, explainer.dek, url, image_url, explainer.title, published, modified,
+                          _news_article(site, explainer, url, image_url))
+    elif page.template == "question.html":
+        question = page.context["question"]
+        sharing = Sharing("article", question.question, question.short_answer, url, image_url, explainer.title, published, modified)
+    elif page.template == "card.html":
+        sharing = Sharing("article", card.title, card.summary, url, image_url, f"{card.title}: {explainer.title}", published, modified)
+    else:
+        return page  # pages this module does not know (embeds, say) are left as they are
+    return replace(page, context={**page.context, **extra, "sharing": sharing})
+
+
+def share_explainer(site: Site, explainer: Explainer, pages: list[Page]) -> list[Page]:
+    """The explainer's planned pages with their sharing metadata, then its and each card's social image."""
+    shared = [_share(site, explainer, page) for page in pages]
+    shared.append(_social_image(site, social_image_url(explainer), explainer.title, None))
+    for card in explainer.offers.cards if explainer.offers else ():
+        shared.append(_social_image(site, social_image_url(explainer, card), card.title, explainer.title))
+    return shared
+
+
+def plan_shared_explainer(site: Site, explainer: Explainer) -> list[Page]:
+    """plan_explainer's pages, shared: see share_explainer."""
+    return share_explainer(site, explainer, plan_explainer(site, explainer))
+
+
+def _feed(site: Site) -> Feed:
+    entries = []
+    for explainer in newest_first(site):
+        url = site.base_url + explainer_url(explainer)
+        author = explainer.attribution or site.publisher.name
+        entries.append(FeedEntry(url, explainer.title, url, explainer.dek, author, explainer.published, last_modified(explainer)))
+    updated = max((e.updated for e in entries), default=dt.date(1970, 1, 1))
+    return Feed(site.base_url, site.name, site.language, site.base_url + FEED, site.base_url, site.publisher.name,
+                site.publisher.url, updated, tuple(entries))
+
+
+def _sitemap(site: Site) -> tuple[SitemapEntry, ...]:
+    """Every page a search engine should list, with the date its content last changed."""
+    explainers = sorted(site.explainers, key=lambda e: e.slug)
+    newest = max((last_modified(e) for e in explainers), default=None)
+    entries = [SitemapEntry(site.base_url, newest)] if newest else []
+    for explainer in explainers:
+        modified = last_modified(explainer)
+        urls = [explainer_url(explainer)]
+        urls += [question_url(explainer, q.id) for q in explainer.questions]
+        urls += [card_url(explainer, c.id) for c in (explainer.offers.cards if explainer.offers else ())]
+        entries.extend(SitemapEntry(site.base_url + url, modified) for url in urls)
+    return tuple(entries)
+
+
+def _site_sharing(site: Site, page: Page) -> Page:
+    sharing = Sharing("website", site.name, site.name, site.base_url + page.url, None, None, None, None)
+    return replace(page, context={**page.context, "sharing": sharing})
+
+
+def plan_site(site: Site, plan_one: Callable[[Site, Explainer], list[Page]] = plan_shared_explainer) -> tuple[Page, ...]:
+    """Every page and file of the published site, in a fixed order.
+
+    `plan_one` plans one explainer's pages, as plan_shared_explainer does (a cache may wrap it).
+    """
+    pages = [_site_sharing(site, page) if page.template == "index.html" else page for page in plan_pages(site, plan_one)]
+    everything = digest(site.digest, *(e.digest for e in site.explainers))
+    pages.append(Page(FEED, FEED, FEED, everything, {"feed": _feed(site)}))
+    pages.append(Page(SITEMAP, SITEMAP, SITEMAP, everything, {"entries": _sitemap(site)}))
+    pages.append(Page(ROBOTS, ROBOTS, ROBOTS, site.digest, {"sitemap_url": site.base_url + SITEMAP}))
+    # GitHub Pages runs Jekyll over a branch unless this file is there; Jekyll would drop files
+    # and folders whose names start with "_" and reprocess the HTML.
+    pages.append(Page(NOJEKYLL, NOJEKYLL, NOJEKYLL, NOJEKYLL, {}))
+    if site.cname:
+        pages.append(Page(CNAME, CNAME, CNAME, site.cname, {"host": site.cname}))
+    return tuple(pages)

@@ -1,0 +1,145 @@
+"""Stage 5, for social images: a 1200x630 PNG per explainer and per card, drawn with Pillow.
+
+The text is set in Pillow's bundled font (ImageFont.load_default), so a build needs no fonts on
+the machine and draws the same pixels everywhere Pillow's version is the same. That font covers
+basic Latin and common punctuation: accented letters it lacks are drawn without their accents
+(é as e) and dashes as hyphens; other scripts show as boxes. The PNG holds no timestamp or
+other metadata, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from functools import cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from .plan import Page
+from .publish import SOCIAL_IMAGE_SIZE, SocialImage
+
+WIDTH, HEIGHT = SOCIAL_IMAGE_SIZE
+MARGIN = 80
+TEXT_WIDTH = WIDTH - 2 * MARGIN
+# Light colours, as the site's light scheme: dark text on a pale card, the accent for the name.
+BACKGROUND = "#f5f6f8"
+ACCENT = "#0b5cad"
+INK = "#1b1b1b"
+MUTED = "#4a4a4a"
+RULE = "#d6d6d6"
+LINE_HEIGHT = 1.18
+TITLE_SIZES = range(76, 43, -4)  # the largest that fits is used
+TITLE_TOP = 168
+TITLE_BOTTOM = 520
+# Characters the bundled font lacks, drawn as the nearest character it has.
+_SUBSTITUTES = {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u201e": "\u201c", "\u201a": "\u2018"}
+
+
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def _glyph(char: str) -> bytes:
+    image = Image.new("L", (64, 64))
+    ImageDraw.Draw(image).text((8, 4), char, font=_font(40), fill=255)
+    return image.tobytes()
+
+
+@cache
+def _has_glyph(char: str) -> bool:
+    # A character the font lacks is drawn as its "missing" box; a private-use one always is.
+    return char == " " or _glyph(char) != _glyph("\ue000")
+
+
+def _drawable(char: str) -> str:
+    if _has_glyph(char):
+        return char
+    if char in _SUBSTITUTES:
+        return _SUBSTITUTES[char]
+    bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return bare if bare and all(_has_glyph(c) for c in bare) else char
+
+
+def drawable_text(text: str) -> str:
+    """text as the image draws it: one line, no control characters, letters the font has."""
+    visible = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    return "".join(_drawable(c) for c in " ".join(visible.split()))
+
+
+def _fit_word(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """A word wider than the line, broken into pieces that fit."""
+    pieces = []
+    while word and font.getlength(word) > width:
+        cut = max(1, max((i for i in range(1, len(word)) if font.getlength(word[:i]) <= width), default=1))
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return pieces + ([word] if word else [])
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Greedy word wrap: as many words on each line as fit in width."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if font.getlength(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        *whole, line = _fit_word(word, font, width)
+        lines.extend(whole)
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _clip(lines: list[str], font: ImageFont.FreeTypeFont, width: int, count: int) -> list[str]:
+    """At most count lines; a cut ends with an ellipsis."""
+    if len(lines) <= count:
+        return lines
+    last = lines[count - 1]
+    while last and font.getlength(last + "\u2026") > width:
+        last = last[:-1]
+    return lines[: count - 1] + [last.rstrip() + "\u2026"]
+
+
+def _fit_title(text: str, height: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest size at which the title fits the space, clipped at the smallest if none does."""
+    for size in TITLE_SIZES:
+        font = _font(size)
+        lines = wrap(text, font, TEXT_WIDTH)
+        if len(lines) * size * LINE_HEIGHT <= height:
+            return font, lines
+    return font, _clip(lines, font, TEXT_WIDTH, max(1, int(height // (size * LINE_HEIGHT))))
+
+
+def draw_social_image(image: SocialImage) -> Image.Image:
+    """The site's name at the top, the title large in the middle, the address at the foot."""
+    canvas = Image.new("RGB", SOCIAL_IMAGE_SIZE, BACKGROUND)
+    draw = ImageDraw.Draw(canvas)
+    draw.rectangle((0, 0, WIDTH, 14), fill=ACCENT)
+    draw.text((MARGIN, 62), drawable_text(image.site_name), font=_font(36), fill=ACCENT)
+    top = TITLE_TOP
+    if image.kicker:
+        kicker_font = _font(32)
+        for line in _clip(wrap(drawable_text(image.kicker), kicker_font, TEXT_WIDTH), kicker_font, TEXT_WIDTH, 2):
+            draw.text((MARGIN, top), line, font=kicker_font, fill=MUTED)
+            top += round(32 * LINE_HEIGHT)
+        top += 24
+    font, lines = _fit_title(drawable_text(image.title), TITLE_BOTTOM - top)
+    for line in lines:
+        draw.text((MARGIN, top), line, font=font, fill=INK)
+        top += round(font.size * LINE_HEIGHT)
+    draw.line((MARGIN, 548, WIDTH - MARGIN, 548), fill=RULE, width=2)
+    footer = _clip(wrap(drawable_text(image.address), _font(28), TEXT_WIDTH), _font(28), TEXT_WIDTH, 1)
+    draw.text((MARGIN, 568), footer[0] if footer else "", font=_font(28), fill=MUTED)
+    return canvas
+
+
+def render_social_image(page: Page) -> bytes:
+    """The page's social image as PNG bytes: no timestamp, no text chunks, the same every build."""
+    out = io.BytesIO()
+    draw_social_image(page.context["image"]).save(out, format="PNG", optimize=True)
+    return out.getvalue()
