@@ -1,0 +1,519 @@
+"""Publishing: the site works under any base path, tells crawlers, feed readers and social sites
+about itself, shows its updates and corrections, and deploys to GitHub Pages."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import feedparser
+import pytest
+import yaml
+from lxml import etree
+from lxml import html as lxml_html
+from PIL import Image
+
+from conftest import REPO, SEED_SLUG, minimal_explainer
+from explainer.load import load_project
+from explainer.model import build_explainer, build_site
+from explainer.pipeline import build
+from explainer.publish import plan_site
+from webtools import static_server
+
+SITEMAP_XSD = Path(__file__).parent / "data" / "sitemap.xsd"
+WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+# A headline that tries to end the JSON-LD <script> and start its own, with a line separator
+# (U+2028, a line break inside JavaScript source before ES2019) and characters HTML and JSON escape.
+HOSTILE_TITLE = "</script><script>alert(1)</script> \u2028 <!-- & \"quoted\" 'single' \\ end"
+
+EXPLAINER_WITH_CHANGES = """\
+slug: changed
+title: A changed explainer
+dek: It was updated and corrected.
+published: 2025-01-02
+updated: 2025-01-10
+attribution: Jane Reporter
+changes:
+  - date: 2025-01-05
+    kind: correction
+    text: An earlier version gave the wrong *year*.
+  - date: 2025-01-20
+    kind: update
+    text: Added the committee's vote.
+questions:
+  - id: first
+    question: What happened?
+    short_answer: Something happened.
+    answer: It happened.
+offers:
+  heading: What is on the table?
+  cards:
+    - id: deal
+      title: A deal
+      summary: One deal.
+      detail: The deal in detail.
+"""
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def parse(path: Path) -> lxml_html.HtmlElement:
+    return lxml_html.fromstring(path.read_bytes())
+
+
+def meta(doc: lxml_html.HtmlElement, key: str) -> str | None:
+    """The content of <meta property=key> or <meta name=key>."""
+    found = doc.xpath("//meta[@property=$k or @name=$k]/@content", k=key)
+    return found[0] if found else None
+
+
+def json_ld(doc: lxml_html.HtmlElement) -> list[dict]:
+    return [json.loads(s.text) for s in doc.xpath("//script[@type='application/ld+json']")]
+
+
+def png_chunks(data: bytes) -> list[str]:
+    """The chunk types of a PNG file, in order."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = [], 8
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        chunks.append(kind.decode("ascii"))
+        at += 12 + length
+    return chunks
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and modification time: equal means the file was not rewritten."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers.get_content_type(), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get_content_type(), error.read()
+
+
+def links_in(content_type: str, body: bytes) -> list[str]:
+    """Every address a crawler would follow from one file, as written in it."""
+    if content_type == "text/html":
+        doc = lxml_html.fromstring(body)
+        found = doc.xpath("//a/@href | //link/@href | //*[@src]/@src")
+        found += doc.xpath("//meta[@property='og:image' or @property='og:url' or @name='twitter:image']/@content")
+        for data in json_ld(doc):
+            found += [data["image"], data["url"], data["mainEntityOfPage"]["@id"]]
+        return found
+    if content_type == "text/plain":  # robots.txt
+        return [line.split(":", 1)[1].strip() for line in body.decode().splitlines() if line.lower().startswith("sitemap:")]
+    if content_type in ("application/xml", "text/xml", "application/atom+xml"):
+        root = etree.fromstring(body)
+        return root.xpath("//s:loc/text()", namespaces={"s": SITEMAP[1:-1]}) + root.xpath("//a:link/@href", namespaces={"a": ATOM[1:-1]})
+    return []
+
+
+def crawl(local_base: str, public_base: str, start: list[str]) -> dict[str, object]:
+    """Follow every link from start, fetching from local_base what the pages call public_base.
+
+    Returns what was fetched and every broken link, link that leaves the base path, and
+    #fragment that names no element on its page.
+    """
+    local = urlsplit(local_base)
+    public_origin = "{0.scheme}://{0.netloc}".format(urlsplit(public_base))
+    prefix = local.path
+    seen: dict[str, tuple[int, str, bytes]] = {}
+    broken, escaped, fragments = [], [], []
+    todo = [(url, "(start)") for url in start]
+    while todo:
+        url, source = todo.pop()
+        url, fragment = urldefrag(url)
+        if fragment:
+            fragments.append((url, fragment, source))
+        if url not in seen:
+            status, content_type, body = seen[url] = fetch(url)
+            if status != 200 and source != "(start)":
+                broken.append(f"{source} -> {url}: {status}")
+            for link in links_in(content_type, body):
+                if link.startswith(public_origin + "/"):
+                    link = f"{local.scheme}://{local.netloc}" + link[len(public_origin):]
+                target = urlsplit(urljoin(url, link))
+                if target.scheme not in ("http", "https") or target.netloc != local.netloc:
+                    continue  # another site (a source, the publisher) or mailto:
+                if not target.path.startswith(prefix):
+                    escaped.append(f"{url} -> {link}")
+                    continue
+                todo.append((target.geturl(), url))
+    for url, fragment, source in fragments:
+        status, content_type, body = seen[url]
+        if content_type == "text/html" and not lxml_html.fromstring(body).xpath("//*[@id=$id]", id=fragment):
+            broken.append(f"{source} -> {url}#{fragment}: no such id")
+    return {"seen": seen, "broken": broken, "escaped": escaped}
+
+
+def project_keys(root: Path) -> dict[str, str]:
+    """Each output path's key, as the build plans it, for the project at root."""
+    project = load_project(root)
+    site = build_site(project.site, tuple(build_explainer(doc) for doc in project.explainers))
+    return {page.path: page.key for page in plan_site(site)}
+
+
+@pytest.fixture(scope="module")
+def changed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An explainer with an attribution, an update and a correction, built under /repo/."""
+    root = tmp_path_factory.mktemp("changed")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    (root / "content").mkdir()
+    (root / "content" / "changed.yaml").write_text(EXPLAINER_WITH_CHANGES, "utf-8")
+    (root / "content" / "plain.yaml").write_text(minimal_explainer("plain", published="2024-06-01"), "utf-8")
+    build(root, base_url="https://example.org/repo/")
+    return root / "site"
+
+
+# --- base path -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["/repo/", "/"])
+def test_a_crawl_from_the_root_finds_no_broken_link_and_none_outside_the_base_path(seed_site, tmp_path, prefix):
+    if prefix == "/repo/":
+        site = seed_site
+    else:
+        site = tmp_path / "site"
+        build(REPO, site, base_url="https://example.org/")
+    public = f"https://example.org{prefix}"
+    with static_server(site, prefix) as base:
+        # The root, robots.txt as crawlers ask for it, and a missing page, whose 404 page's links must work too.
+        result = crawl(base, public, [base, base + "robots.txt", base + "no/such/page/"])
+        missing_status = result["seen"][base + "no/such/page/"][0]
+    assert result["broken"] == []
+    assert result["escaped"] == []
+    assert missing_status == 404
+    # The crawl reached every file a reader, crawler or feed reader can get to.
+    reached = {urlsplit(url).path[len(prefix):] for url, (status, _, _) in result["seen"].items() if status == 200}
+    reached = {path + "index.html" if path.endswith("/") or not path else path for path in reached}
+    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    assert published - reached == {"404.html"}
+
+
+def test_every_internal_address_in_html_feed_and_sitemap_is_under_the_base_url(seed_site):
+    addresses = []
+    for path in html_files(seed_site):
+        doc = parse(path)
+        addresses += doc.xpath("//link[@rel='canonical' or @rel='alternate']/@href")
+        addresses += [meta(doc, k) for k in ("og:url", "og:image", "twitter:image") if meta(doc, k)]
+    addresses += etree.parse(str(seed_site / "sitemap.xml")).xpath("//s:loc/text()", namespaces={"s": SITEMAP[1:-1]})
+    addresses += etree.parse(str(seed_site / "feed.xml")).xpath("//a:link/@href | //a:id/text()", namespaces={"a": ATOM[1:-1]})
+    assert addresses
+    for address in addresses:
+        assert address.startswith("https://example.org/repo/") or address.startswith("/repo/"), address
+
+
+# --- sitemap, feed, robots.txt ----------------------------------------------------------------
+
+
+def test_the_sitemap_is_valid_against_the_sitemaps_org_schema_and_lists_every_canonical_page(seed_site):
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_XSD)))
+    sitemap = etree.parse(str(seed_site / "sitemap.xml"))
+    schema.assertValid(sitemap)
+    listed = sitemap.xpath("//s:loc/text()", namespaces={"s": SITEMAP[1:-1]})
+    canonical = [parse(p).xpath("//link[@rel='canonical']/@href") for p in html_files(seed_site)]
+    assert sorted(listed) == sorted(c[0] for c in canonical if c)
+    assert len(listed) == 11  # the index, the explainer, 4 questions, 5 cards
+    assert set(sitemap.xpath("//s:lastmod/text()", namespaces={"s": SITEMAP[1:-1]})) == {"2025-10-16"}
+
+
+def test_robots_txt_allows_everything_and_names_the_absolute_sitemap_address(seed_site):
+    lines = (seed_site / "robots.txt").read_text("utf-8").splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow:" in lines
+    assert "Sitemap: https://example.org/repo/sitemap.xml" in lines
+
+
+def test_the_atom_feed_parses_without_error_and_has_an_entry_per_explainer(changed_site):
+    feed = feedparser.parse((changed_site / "feed.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "Explainers"
+    assert [e.title for e in feed.entries] == ["A changed explainer", "A minimal explainer"]  # newest first
+    assert [e.link for e in feed.entries] == ["https://example.org/repo/changed/", "https://example.org/repo/plain/"]
+    assert feed.entries[0].author == "Jane Reporter"
+    assert feed.entries[1].author == "Explainers"  # no attribution: the publisher
+    assert feed.entries[0].summary == "It was updated and corrected."
+
+
+def test_every_page_links_the_feed_under_the_base_path(seed_site):
+    for path in html_files(seed_site):
+        feeds = parse(path).xpath("//link[@rel='alternate' and @type='application/atom+xml']/@href")
+        assert feeds == ["/repo/feed.xml"], path
+
+
+def test_control_characters_in_content_are_left_out_of_the_feed_and_sitemap(make_site):
+    # YAML escapes let content carry characters XML 1.0 forbids; the XML must stay well formed.
+    title = "Bell\\x07 and \\x01 escape\\x1b and \\uFFFE here"
+    root = make_site({"a.yaml": minimal_explainer("a", title=f'"{title}"')})
+    build(root)
+    feed_bytes = (root / "site" / "feed.xml").read_bytes()
+    etree.fromstring(feed_bytes)  # strict: raises on any character XML cannot carry
+    etree.parse(str(root / "site" / "sitemap.xml"))
+    feed = feedparser.parse(feed_bytes)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.entries[0].title == "Bell and  escape and  here"
+
+
+# --- sharing metadata and JSON-LD ----------------------------------------------------------------
+
+
+def test_explainer_question_and_card_pages_carry_open_graph_and_twitter_card_tags(seed_site):
+    base = f"https://example.org/repo/{SEED_SLUG}/"
+    explainer = parse(seed_site / SEED_SLUG / "index.html")
+    assert meta(explainer, "og:type") == "article"
+    assert meta(explainer, "og:title") == "Why Does Trump Want to Meet Putin Again?"
+    assert meta(explainer, "og:url") == base
+    assert meta(explainer, "og:image") == meta(explainer, "twitter:image") == base + "social.png"
+    assert meta(explainer, "twitter:card") == "summary_large_image"
+    assert meta(explainer, "og:description") == explainer.xpath("//meta[@name='description']/@content")[0]
+
+    card = parse(seed_site / SEED_SLUG / "offers" / "sanctions-rollback" / "index.html")
+    assert meta(card, "og:title") == "Sanctions Rollback"
+    assert meta(card, "og:image") == base + "offers/sanctions-rollback/social.png"
+
+    question = parse(seed_site / SEED_SLUG / "questions" / "high-stakes" / "index.html")
+    assert meta(question, "og:url") == base + "questions/high-stakes/"
+    assert meta(question, "og:image") == base + "social.png"
+
+    index = parse(seed_site / "index.html")
+    assert meta(index, "og:type") == "website"
+    assert meta(index, "og:url") == "https://example.org/repo/"
+
+
+def test_every_json_ld_block_parses_and_the_explainer_is_a_news_article(seed_site):
+    blocks = {path: json_ld(parse(path)) for path in html_files(seed_site)}
+    article_pages = [path for path, found in blocks.items() if found]
+    assert article_pages == [seed_site / SEED_SLUG / "index.html"]
+    article = blocks[article_pages[0]][0]
+    url = f"https://example.org/repo/{SEED_SLUG}/"
+    assert article["@context"] == "https://schema.org"
+    assert article["@type"] == "NewsArticle"
+    assert article["headline"] == "Why Does Trump Want to Meet Putin Again?"
+    assert article["description"].startswith("Trump plans to meet Putin in Budapest")
+    assert article["datePublished"] == article["dateModified"] == "2025-10-16"
+    # The seed explainer has no byline: the publisher is the author.
+    assert article["author"] == article["publisher"] == {"@type": "Organization", "name": "Explainers"}
+    assert article["image"] == url + "social.png"
+    assert article["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
+
+
+def test_json_ld_names_the_byline_as_author(changed_site):
+    article = json_ld(parse(changed_site / "changed" / "index.html"))[0]
+    assert article["author"] == {"@type": "Person", "name": "Jane Reporter"}
+    assert article["publisher"] == {"@type": "Organization", "name": "Explainers"}
+
+
+def test_a_hostile_title_cannot_run_script_and_round_trips_through_json_ld(make_site, browser):
+    content = EXPLAINER_WITH_CHANGES.replace("title: A changed explainer", f"title: {json.dumps(HOSTILE_TITLE)}")
+    content = content.replace("title: A deal", f"title: {json.dumps(HOSTILE_TITLE)}")
+    root = make_site({"changed.yaml": content}, base_url="https://example.org/repo/")
+    build(root)
+    site = root / "site"
+
+    # Read as JSON, straight from the file.
+    text = (site / "changed" / "index.html").read_text("utf-8")
+    assert "\u2028" not in text.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert json_ld(lxml_html.fromstring(text.encode()))[0]["headline"] == HOSTILE_TITLE
+
+    # And as a browser runs it.
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with static_server(site, "/repo/") as base:
+        for url in ("", "changed/", "changed/questions/first/", "changed/offers/deal/"):
+            page.goto(base + url)
+            page.wait_for_load_state("load")
+            assert page.evaluate("[...document.scripts].every(s => s.type === 'application/ld+json')"), url
+        page.goto(base + "changed/")
+        headline = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent).headline")
+        heading = page.locator("h1").inner_text()
+    context.close()
+    assert dialogs == []
+    assert headline == HOSTILE_TITLE
+    assert heading.startswith("</script><script>alert(1)</script>")
+
+
+# --- updates and corrections -------------------------------------------------------------------
+
+
+def test_updates_and_corrections_are_shown_newest_first(changed_site):
+    for page in ("changed/index.html", "changed/questions/first/index.html", "changed/offers/deal/index.html"):
+        section = parse(changed_site / page).xpath("//section[@id='changes']")
+        assert section, page
+        items = [" ".join(li.text_content().split()) for li in section[0].xpath(".//li")]
+        assert items == [
+            "Updated January 20, 2025 Added the committee's vote.",
+            "Correction: January 5, 2025 An earlier version gave the wrong year.",
+        ]
+    assert not parse(changed_site / "plain" / "index.html").xpath("//section[@id='changes']")
+
+
+def test_the_latest_change_is_the_modified_date_everywhere(changed_site):
+    # updated is 2025-01-10; the latest change, 2025-01-20, is later.
+    article = json_ld(parse(changed_site / "changed" / "index.html"))[0]
+    assert (article["datePublished"], article["dateModified"]) == ("2025-01-02", "2025-01-20")
+    assert meta(parse(changed_site / "changed" / "index.html"), "article:modified_time") == "2025-01-20"
+    entry = feedparser.parse((changed_site / "feed.xml").read_bytes()).entries[0]
+    assert (entry.published, entry.updated) == ("2025-01-02T00:00:00Z", "2025-01-20T00:00:00Z")
+    sitemap = etree.parse(str(changed_site / "sitemap.xml"))
+    lastmod = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod") for u in sitemap.getroot()}
+    assert lastmod["https://example.org/repo/changed/"] == "2025-01-20"
+    assert lastmod["https://example.org/repo/changed/offers/deal/"] == "2025-01-20"
+    assert lastmod["https://example.org/repo/plain/"] == "2024-06-01"
+    assert lastmod["https://example.org/repo/"] == "2025-01-20"  # the newest explainer
+
+
+def test_an_updated_date_later_than_every_change_is_the_modified_date(make_site):
+    content = EXPLAINER_WITH_CHANGES.replace("updated: 2025-01-10", "updated: 2025-02-01")
+    root = make_site({"changed.yaml": content})
+    build(root)
+    assert json_ld(parse(root / "site" / "changed" / "index.html"))[0]["dateModified"] == "2025-02-01"
+
+
+# --- social images -----------------------------------------------------------------------------
+
+
+def test_each_explainer_and_card_has_a_1200_by_630_png_with_no_metadata(seed_site):
+    images = sorted(p.relative_to(seed_site).as_posix() for p in seed_site.rglob("*.png"))
+    assert len(images) == 6  # the explainer and its 5 cards
+    for name in images:
+        data = (seed_site / name).read_bytes()
+        # No tIME or text chunks: the same inputs give the same bytes.
+        assert set(png_chunks(data)) <= {"IHDR", "PLTE", "IDAT", "IEND"}, name
+        with Image.open(seed_site / name) as image:
+            assert (image.format, image.size) == ("PNG", (1200, 630))
+
+
+def test_a_social_image_is_light_with_dark_text_where_the_title_goes(seed_site):
+    with Image.open(seed_site / SEED_SLUG / "social.png") as image:
+        grey = image.convert("L")
+        assert grey.getpixel((600, 600)) > 200  # a light background
+        dark = sum(grey.crop((80, 160, 1120, 520)).histogram()[:80])
+        assert dark > 5000  # the title, drawn large in dark ink
+
+
+def test_a_social_image_is_not_rewritten_by_a_rebuild_and_is_redrawn_when_its_title_changes(make_site):
+    root = make_site({"a.yaml": EXPLAINER_WITH_CHANGES, "b.yaml": minimal_explainer("b")})
+    build(root)
+    before = snapshot(root / "site")
+    first = (root / "site" / "changed" / "social.png").read_bytes()
+    build(root)
+    assert snapshot(root / "site") == before
+
+    (root / "content" / "a.yaml").write_text(EXPLAINER_WITH_CHANGES.replace("title: A changed explainer", "title: A retitled explainer"), "utf-8")
+    build(root)
+    after = snapshot(root / "site")
+    assert after["changed/social.png"] != before["changed/social.png"]
+    assert (root / "site" / "changed" / "social.png").read_bytes() != first
+    # The card's image shows the explainer's title above its own; the other explainer's is untouched.
+    assert after["changed/offers/deal/social.png"] != before["changed/offers/deal/social.png"]
+    assert after["b/social.png"] == before["b/social.png"]
+
+
+def test_an_edit_that_leaves_the_title_alone_does_not_redraw_the_social_image(make_site):
+    root = make_site({"a.yaml": EXPLAINER_WITH_CHANGES})
+    before = project_keys(root)
+    (root / "content" / "a.yaml").write_text(EXPLAINER_WITH_CHANGES.replace("answer: It happened.", "answer: It happened twice."), "utf-8")
+    edited = project_keys(root)
+    # The build re-renders exactly the outputs whose key changed.
+    assert edited["changed/index.html"] != before["changed/index.html"]
+    assert edited["changed/social.png"] == before["changed/social.png"]
+    assert edited["changed/offers/deal/social.png"] == before["changed/offers/deal/social.png"]
+
+
+# --- GitHub Pages ------------------------------------------------------------------------------
+
+
+def test_the_site_has_a_nojekyll_file_and_no_cname_unless_the_site_file_names_a_domain(seed_site, make_site):
+    assert (seed_site / ".nojekyll").read_bytes() == b""
+    assert not (seed_site / "CNAME").exists()
+
+    root = make_site({"a.yaml": minimal_explainer()})
+    (root / "site.yaml").write_text((root / "site.yaml").read_text("utf-8") + "cname: explainers.example.org\n", "utf-8")
+    build(root)
+    assert (root / "site" / "CNAME").read_text("utf-8") == "explainers.example.org\n"
+
+
+def test_a_cname_with_a_scheme_or_path_is_refused_with_its_line(make_site):
+    root = make_site({"a.yaml": minimal_explainer()})
+    (root / "site.yaml").write_text((root / "site.yaml").read_text("utf-8") + "cname: https://explainers.example.org/\n", "utf-8")
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "site.yaml:9:8: cname: expected a bare host name, like explainers.example.org (no https:// and no path), found 'https://explainers.example.org/'" in result.stderr
+
+
+def test_the_pages_workflow_is_valid_against_the_github_workflow_schema():
+    command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows"]
+    result = subprocess.run([*command, str(WORKFLOW)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_workflow_schema_check_catches_a_broken_workflow(tmp_path):
+    # The check above is only worth something if the schema can fail a workflow.
+    broken = tmp_path / "pages.yml"
+    broken.write_text(WORKFLOW.read_text("utf-8").replace("pages: write", "pages: publish"), "utf-8")
+    command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows"]
+    result = subprocess.run([*command, str(broken)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "pages" in result.stdout
+
+
+def workflow_steps() -> tuple[dict, list[dict], list[dict]]:
+    workflow = yaml.safe_load(WORKFLOW.read_text("utf-8"))
+    return workflow, workflow["jobs"]["build"]["steps"], workflow["jobs"]["deploy"]["steps"]
+
+
+def test_the_workflow_installs_builds_with_the_readme_command_and_deploys_with_the_official_actions():
+    workflow, build_steps, deploy_steps = workflow_steps()
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["concurrency"]["group"] == "pages"
+    uses = [step["uses"].split("@")[0] for step in build_steps + deploy_steps if "uses" in step]
+    assert uses == ["actions/checkout", "actions/setup-python", "actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"]
+    upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "site"
+    runs = [step["run"] for step in build_steps if "run" in step]
+    readme = (REPO / "README.md").read_text("utf-8")
+    assert runs[0] == "pip install -e ." and "pip install -e . && python build.py" in readme
+    assert runs[1].startswith("python build.py --base-url ")
+    assert workflow["jobs"]["deploy"]["needs"] == "build"
+    assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+
+
+@pytest.mark.parametrize("pages_base_url", ["https://owner.github.io/repo", "https://owner.github.io/repo/", "https://explainers.example.org"])
+def test_the_workflow_build_step_builds_for_the_address_configure_pages_gives(make_site, pages_base_url):
+    root = make_site({"a.yaml": minimal_explainer()})
+    shutil.copy(REPO / "build.py", root / "build.py")
+    _, build_steps, _ = workflow_steps()
+    step = next(s for s in build_steps if s.get("name") == "Build")
+    # The step's own shell command, with the output configure-pages would give it.
+    env = {**os.environ, **{k: v.replace("${{ steps.pages.outputs.base_url }}", pages_base_url) for k, v in step["env"].items()},
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(REPO)}
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    expected = pages_base_url.rstrip("/") + "/"
+    page = parse(root / "site" / "minimal" / "index.html")
+    assert page.xpath("//link[@rel='canonical']/@href") == [expected + "minimal/"]
+    assert page.xpath("//header[@class='masthead']/a/@href") == [urlsplit(expected).path]
