@@ -141,5 +141,6 @@ def draw_social_image(image: SocialImage) -> Image.Image:
 def render_social_image(page: Page) -> bytes:
     """The page's social image as PNG bytes: no timestamp, no text chunks, the same every build."""
     out = io.BytesIO()
-    draw_social_image(page.context["image"]).save(out, format="PNG", optimize=True)
+    # Pillow's default compression: optimize=True saves 4% of the bytes in more than twice the time.
+    draw_social_image(page.context["image"]).save(out, format="PNG")
     return out.getvalue()
