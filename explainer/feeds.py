@@ -97,4 +97,5 @@ def render_cname(page: Page) -> bytes:
 
 
 def render_empty(page: Page) -> bytes:
+    """An empty file, for markers such as .nojekyll whose presence is the message."""
     return b""

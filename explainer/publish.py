@@ -96,6 +96,7 @@ def changes_newest_first(explainer: Explainer) -> tuple[Change, ...]:
 
 
 def social_image_url(explainer: Explainer, card: Card | None = None) -> str:
+    """The URL (below the base path) of the explainer's social image, or of one card's."""
     return (card_url(explainer, card.id) if card else explainer_url(explainer)) + SOCIAL_IMAGE
 
 
@@ -131,23 +132,25 @@ def _news_article(site: Site, explainer: Explainer, url: str, image_url: str) ->
 
 
 def _share(site: Site, explainer: Explainer, page: Page) -> Page:
-    """The page with `sharing` (and, for pages that show them, `changes`) added to its context."""
+    """An explainer, question or card page with `sharing` and `changes` added to its context.
+
+    Pages of other kinds (embeds, say) are returned as they are.
+    """
     url = site.base_url + page.url
     card = page.context.get("card")
     image_url = site.base_url + social_image_url(explainer, card)
-    published, modified = explainer.published, last_modified(explainer)
-    extra: dict[str, Any] = {"changes": changes_newest_first(explainer)}
+    dates = (explainer.published, last_modified(explainer))
     if page.template == "explainer.html":
-        sharing = Sharing("article", explainer.title, explainer.dek, url, image_url, explainer.title, published, modified,
+        sharing = Sharing("article", explainer.title, explainer.dek, url, image_url, explainer.title, *dates,
                           _news_article(site, explainer, url, image_url))
     elif page.template == "question.html":
         question = page.context["question"]
-        sharing = Sharing("article", question.question, question.short_answer, url, image_url, explainer.title, published, modified)
+        sharing = Sharing("article", question.question, question.short_answer, url, image_url, explainer.title, *dates)
     elif page.template == "card.html":
-        sharing = Sharing("article", card.title, card.summary, url, image_url, f"{card.title}: {explainer.title}", published, modified)
+        sharing = Sharing("article", card.title, card.summary, url, image_url, f"{card.title}: {explainer.title}", *dates)
     else:
-        return page  # pages this module does not know (embeds, say) are left as they are
-    return replace(page, context={**page.context, **extra, "sharing": sharing})
+        return page
+    return replace(page, context={**page.context, "changes": changes_newest_first(explainer), "sharing": sharing})
 
 
 def share_explainer(site: Site, explainer: Explainer, pages: list[Page]) -> list[Page]:
@@ -204,8 +207,8 @@ def plan_site(site: Site, plan_one: Callable[[Site, Explainer], list[Page]] = pl
     pages.append(Page(FEED, FEED, FEED, everything, {"feed": _feed(site)}))
     pages.append(Page(SITEMAP, SITEMAP, SITEMAP, everything, {"entries": _sitemap(site)}))
     pages.append(Page(ROBOTS, ROBOTS, ROBOTS, site.digest, {"sitemap_url": site.base_url + SITEMAP}))
-    # GitHub Pages runs Jekyll over a branch unless this file is there; Jekyll would drop files
-    # and folders whose names start with "_" and reprocess the HTML.
+    # GitHub Pages runs Jekyll over a site published from a branch unless this file is there,
+    # and Jekyll leaves out files and folders whose names start with "_" or ".".
     pages.append(Page(NOJEKYLL, NOJEKYLL, NOJEKYLL, NOJEKYLL, {}))
     if site.cname:
         pages.append(Page(CNAME, CNAME, CNAME, site.cname, {"host": site.cname}))
