@@ -5,6 +5,12 @@ the machine and draws the same pixels everywhere Pillow's version is the same. T
 basic Latin and common punctuation: accented letters it lacks are drawn without their accents
 (é as e) and dashes as hyphens; other scripts show as boxes. The PNG holds no timestamp or
 other metadata, so the same inputs give the same bytes.
+
+Images are drawn with a palette of one ramp of shades per colour, from the background to that
+colour: each colour's shapes and text are drawn, anti-aliased, as coverage on a layer of their
+own, and coverage picks the shade. A PNG of one byte a pixel is about a third of the size of an
+RGB one and several times quicker to write, which counts when a site has an image for every
+explainer and every card.
 """
 
 from __future__ import annotations
@@ -22,11 +28,10 @@ WIDTH, HEIGHT = SOCIAL_IMAGE_SIZE
 MARGIN = 80
 TEXT_WIDTH = WIDTH - 2 * MARGIN
 # Light colours, as the site's light scheme: dark text on a pale card, the accent for the name.
-BACKGROUND = "#f5f6f8"
-ACCENT = "#0b5cad"
-INK = "#1b1b1b"
-MUTED = "#4a4a4a"
-RULE = "#d6d6d6"
+BACKGROUND = (0xF5, 0xF6, 0xF8)
+ACCENT, INK, MUTED, RULE = range(4)  # layers, one per colour
+COLOURS = ((0x0B, 0x5C, 0xAD), (0x1B, 0x1B, 0x1B), (0x4A, 0x4A, 0x4A), (0xD6, 0xD6, 0xD6))
+SHADES = 256 // len(COLOURS)  # palette entries per colour; the first of each is the background
 LINE_HEIGHT = 1.18
 TITLE_SIZES = range(76, 43, -4)  # the largest that fits is used
 TITLE_TOP = 168
@@ -115,32 +120,60 @@ def _fit_title(text: str, height: int) -> tuple[ImageFont.FreeTypeFont, list[str
     return font, _clip(lines, font, TEXT_WIDTH, max(1, int(height // (size * LINE_HEIGHT))))
 
 
+def _palette() -> list[int]:
+    """Entry SHADES * c + k is k / (SHADES - 1) of the way from the background to colour c."""
+    entries = []
+    for colour in COLOURS:
+        for k in range(SHADES):
+            entries.extend(round(b + (c - b) * k / (SHADES - 1)) for b, c in zip(BACKGROUND, colour))
+    return entries
+
+
+PALETTE = _palette()
+
+
+# Coverage (0-255) to a palette index on colour c's ramp, and to a mask of the pixels it touches.
+_SHADE_OF = [[c * SHADES + round(a * (SHADES - 1) / 255) for a in range(256)] for c in range(len(COLOURS))]
+_TOUCHED = [0] + [255] * 255
+
+
+def _flatten(layers: list[Image.Image]) -> Image.Image:
+    """One palette image from a coverage layer per colour (the colours never overlap)."""
+    canvas = Image.new("L", SOCIAL_IMAGE_SIZE, 0)
+    for colour, layer in enumerate(layers):
+        box = layer.getbbox()  # only the part with something drawn: most of a layer is empty
+        if box:
+            coverage = layer.crop(box)
+            canvas.paste(coverage.point(_SHADE_OF[colour]), box, mask=coverage.point(_TOUCHED))
+    canvas.putpalette(PALETTE)  # the bytes are palette indices: this makes it a "P" image
+    return canvas
+
+
 def draw_social_image(image: SocialImage) -> Image.Image:
     """The site's name at the top, the title large in the middle, the address at the foot."""
-    canvas = Image.new("RGB", SOCIAL_IMAGE_SIZE, BACKGROUND)
-    draw = ImageDraw.Draw(canvas)
-    draw.rectangle((0, 0, WIDTH, 14), fill=ACCENT)
-    draw.text((MARGIN, 62), drawable_text(image.site_name), font=_font(36), fill=ACCENT)
+    layers = [Image.new("L", SOCIAL_IMAGE_SIZE, 0) for _ in COLOURS]
+    pen = [ImageDraw.Draw(layer) for layer in layers]  # pen[INK] draws in ink; 255 is full cover
+    pen[ACCENT].rectangle((0, 0, WIDTH, 14), fill=255)
+    pen[ACCENT].text((MARGIN, 62), drawable_text(image.site_name), font=_font(36), fill=255)
     top = TITLE_TOP
     if image.kicker:
         kicker_font = _font(32)
         for line in _clip(wrap(drawable_text(image.kicker), kicker_font, TEXT_WIDTH), kicker_font, TEXT_WIDTH, 2):
-            draw.text((MARGIN, top), line, font=kicker_font, fill=MUTED)
+            pen[MUTED].text((MARGIN, top), line, font=kicker_font, fill=255)
             top += round(32 * LINE_HEIGHT)
         top += 24
     font, lines = _fit_title(drawable_text(image.title), TITLE_BOTTOM - top)
     for line in lines:
-        draw.text((MARGIN, top), line, font=font, fill=INK)
+        pen[INK].text((MARGIN, top), line, font=font, fill=255)
         top += round(font.size * LINE_HEIGHT)
-    draw.line((MARGIN, 548, WIDTH - MARGIN, 548), fill=RULE, width=2)
+    pen[RULE].line((MARGIN, 548, WIDTH - MARGIN, 548), fill=255, width=2)
     footer = _clip(wrap(drawable_text(image.address), _font(28), TEXT_WIDTH), _font(28), TEXT_WIDTH, 1)
-    draw.text((MARGIN, 568), footer[0] if footer else "", font=_font(28), fill=MUTED)
-    return canvas
+    pen[MUTED].text((MARGIN, 568), footer[0] if footer else "", font=_font(28), fill=255)
+    return _flatten(layers)
 
 
 def render_social_image(page: Page) -> bytes:
     """The page's social image as PNG bytes: no timestamp, no text chunks, the same every build."""
     out = io.BytesIO()
-    # Pillow's default compression: optimize=True saves 4% of the bytes in more than twice the time.
     draw_social_image(page.context["image"]).save(out, format="PNG")
     return out.getvalue()
