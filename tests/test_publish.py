@@ -3,6 +3,7 @@ about itself, shows its updates and corrections, and deploys to GitHub Pages."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -22,10 +23,13 @@ from lxml import html as lxml_html
 from PIL import Image
 
 from conftest import REPO, SEED_SLUG, minimal_explainer
+from explainer.errors import BuildError
+from explainer.feeds import render_feed, render_sitemap
 from explainer.load import load_project
 from explainer.model import build_explainer, build_site
 from explainer.pipeline import build
-from explainer.publish import plan_site
+from explainer.plan import Page
+from explainer.publish import Feed, FeedEntry, SitemapEntry, plan_site
 from webtools import format_violations, run_axe, static_server, vnu_errors
 
 SITEMAP_XSD = Path(__file__).parent / "data" / "sitemap.xsd"
@@ -70,7 +74,13 @@ offers:
 
 
 def html_files(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    """Every HTML document; embed fragments (fragment.html) are markup to paste, not documents."""
+    return [p for p in sorted(site.rglob("*.html")) if p.name != "fragment.html"]
+
+
+def reading_pages(site: Path) -> list[Path]:
+    """The pages a reader visits: every HTML document but the embed pages under <slug>/embed/."""
+    return [p for p in html_files(site) if "embed" not in p.relative_to(site).parts]
 
 
 def parse(path: Path) -> lxml_html.HtmlElement:
@@ -125,6 +135,9 @@ def links_in(content_type: str, body: bytes) -> list[str]:
     if content_type in ("application/xml", "text/xml", "application/atom+xml"):
         root = etree.fromstring(body)
         return root.xpath("//s:loc/text()", namespaces={"s": SITEMAP[1:-1]}) + root.xpath("//a:link/@href", namespaces={"a": ATOM[1:-1]})
+    if content_type == "application/json":  # an oEmbed response: its iframe code
+        html = json.loads(body).get("html")
+        return lxml_html.fragment_fromstring(html, create_parent=True).xpath("//@src | //@href") if html else []
     return []
 
 
@@ -204,11 +217,15 @@ def test_a_crawl_from_the_root_finds_no_broken_link_and_none_outside_the_base_pa
     assert result["broken"] == []
     assert result["escaped"] == []
     assert missing_status == 404
-    # The crawl reached every file a reader, crawler or feed reader can get to.
+    # The crawl reached every file a reader, crawler or feed reader can get to. (Embed pages,
+    # fragments and the loader are mostly named only in the codes other sites paste;
+    # tests/test_embeds.py follows those.)
     reached = {urlsplit(url).path[len(prefix):] for url, (status, _, _) in result["seen"].items() if status == 200}
     reached = {path + "index.html" if path.endswith("/") or not path else path for path in reached}
     published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and not p.name.startswith(".")}
-    assert published - reached == {"404.html"}
+    embeds = {p for p in published if "embed" in p.split("/")[1:-1] or p == "embed.js"}
+    assert published - embeds - reached == {"404.html"}
+    assert any("/embed/" in path for path in reached)  # oEmbed discovery links were followed too
 
 
 def test_every_internal_address_in_html_feed_and_sitemap_is_under_the_base_url(seed_site):
@@ -232,8 +249,9 @@ def test_the_sitemap_is_valid_against_the_sitemaps_org_schema_and_lists_every_ca
     sitemap = etree.parse(str(seed_site / "sitemap.xml"))
     schema.assertValid(sitemap)
     listed = sitemap.xpath("//s:loc/text()", namespaces={"s": SITEMAP[1:-1]})
-    canonical = [parse(p).xpath("//link[@rel='canonical']/@href") for p in html_files(seed_site)]
-    assert sorted(listed) == sorted(c[0] for c in canonical if c)
+    # Embed pages name the page they show as canonical, so canonical addresses repeat.
+    canonical = {c for p in html_files(seed_site) for c in parse(p).xpath("//link[@rel='canonical']/@href")}
+    assert sorted(listed) == sorted(canonical)
     assert len(listed) == 11  # the index, the explainer, 4 questions, 5 cards
     assert set(sitemap.xpath("//s:lastmod/text()", namespaces={"s": SITEMAP[1:-1]})) == {"2025-10-16"}
 
@@ -258,22 +276,32 @@ def test_the_atom_feed_parses_without_error_and_has_an_entry_per_explainer(chang
 
 
 def test_every_page_links_the_feed_under_the_base_path(seed_site):
-    for path in html_files(seed_site):
+    for path in reading_pages(seed_site):
         feeds = parse(path).xpath("//link[@rel='alternate' and @type='application/atom+xml']/@href")
         assert feeds == ["/repo/feed.xml"], path
 
 
-def test_control_characters_in_content_are_left_out_of_the_feed_and_sitemap(make_site):
-    # YAML escapes let content carry characters XML 1.0 forbids; the XML must stay well formed.
-    title = "Bell\\x07 and \\x01 escape\\x1b and \\uFFFE here"
-    root = make_site({"a.yaml": minimal_explainer("a", title=f'"{title}"')})
-    build(root)
-    feed_bytes = (root / "site" / "feed.xml").read_bytes()
-    etree.fromstring(feed_bytes)  # strict: raises on any character XML cannot carry
-    etree.parse(str(root / "site" / "sitemap.xml"))
-    feed = feedparser.parse(feed_bytes)
-    assert feed.bozo == 0, feed.get("bozo_exception")
-    assert feed.entries[0].title == "Bell and  escape and  here"
+def test_characters_xml_cannot_carry_are_left_out_of_the_feed_and_sitemap():
+    # The schema refuses control characters in content; the XML writers drop them all the same,
+    # so nothing that reaches them can make a document a feed reader must reject.
+    bad = "Bell\x07 and \x01 escape\x1b, \ufffe and a lone \ud800 surrogate"
+    entry = FeedEntry("https://example.org/a/", bad, "https://example.org/a/\x0b", bad, bad, dt.date(2025, 1, 2), dt.date(2025, 1, 3))
+    feed = Feed("https://example.org/", bad, "en", "https://example.org/feed.xml", "https://example.org/", bad, None, dt.date(2025, 1, 3), (entry,))
+    feed_bytes = render_feed(Page("feed.xml", "feed.xml", "feed.xml", "", {"feed": feed}))
+    sitemap_bytes = render_sitemap(Page("sitemap.xml", "sitemap.xml", "sitemap.xml", "", {"entries": (SitemapEntry("https://example.org/a/\x0b", dt.date(2025, 1, 3)),)}))
+    etree.fromstring(feed_bytes)  # strict: raises on any character XML 1.0 cannot carry
+    etree.XMLSchema(etree.parse(str(SITEMAP_XSD))).assertValid(etree.fromstring(sitemap_bytes))
+    parsed = feedparser.parse(feed_bytes)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert parsed.entries[0].title == "Bell and  escape,  and a lone  surrogate"
+    assert parsed.entries[0].link == "https://example.org/a/"
+
+
+def test_control_characters_in_content_are_refused_before_anything_is_written(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a", title='"Bell\\x07"')})
+    with pytest.raises(BuildError):
+        build(root)
+    assert not (root / "site").exists()
 
 
 # --- sharing metadata and JSON-LD ----------------------------------------------------------------
@@ -346,7 +374,10 @@ def test_a_hostile_title_cannot_run_script_and_round_trips_through_json_ld(make_
         for url in ("", "changed/", "changed/questions/first/", "changed/offers/deal/"):
             page.goto(base + url)
             page.wait_for_load_state("load")
-            assert page.evaluate("[...document.scripts].every(s => s.type === 'application/ld+json')"), url
+            # The title is in the JSON-LD (escaped) and nowhere else a script could run it.
+            runnable = page.evaluate("[...document.scripts].filter(s => s.type !== 'application/ld+json').map(s => s.textContent)")
+            assert not any("alert" in text for text in runnable), url
+            assert page.evaluate("[...document.querySelectorAll('script[type=\"application/ld+json\"]')].every(s => JSON.parse(s.textContent))"), url
         page.goto(base + "changed/")
         headline = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent).headline")
         heading = page.locator("h1").inner_text()
@@ -385,7 +416,7 @@ def test_pages_with_updates_and_corrections_pass_axe_and_the_nu_html_checker(cha
     context.close()
     assert not failures, "\n".join(failures)
     if scheme == "light":
-        assert vnu_errors([changed_site]) == []
+        assert vnu_errors(html_files(changed_site)) == []
 
 
 def test_the_latest_change_is_the_modified_date_everywhere(changed_site):
