@@ -1,5 +1,6 @@
 """Build benchmark: clean build, rebuild after one edit, no-change rebuild, peak memory and bytes
-per explainer, against the floor (bench/floor.py), for synthetic sites of N explainers.
+per explainer, against the floor (bench/floor.py, with and without the social images that are
+most of a clean build's work), for synthetic sites of N explainers.
 
     python bench/build_bench.py                      # N = 100, 1,000 and 10,000; 3 runs each
     python bench/build_bench.py --sizes 100 1000 --runs 5
@@ -49,19 +50,22 @@ def bench(n: int, runs: int) -> dict[str, float]:
         project = make_project(n, Path(tmp) / "project")
         site, floor_out = project / "site", Path(tmp) / "floor"
         build = [PYTHON, str(REPO / "build.py"), "--root", str(project)]
-        clean, memory, floor = [], [], []
+        clean, memory, floor, floor_images = [], [], [], []
+        floor_cmd = [PYTHON, str(REPO / "bench" / "floor.py"), str(project), str(floor_out)]
         for _ in range(runs):
             shutil.rmtree(site, ignore_errors=True)
             seconds, mb = run(build)
             clean.append(seconds)
             memory.append(mb)
             shutil.rmtree(floor_out, ignore_errors=True)
-            floor.append(run([PYTHON, str(REPO / "bench" / "floor.py"), str(project), str(floor_out)])[0])
+            floor.append(run(floor_cmd)[0])
+            shutil.rmtree(floor_out, ignore_errors=True)
+            floor_images.append(run(floor_cmd + ["--images"])[0])
         unchanged = [run(build)[0] for _ in range(runs)]
         edits = subprocess.run([PYTHON, str(REPO / "bench" / "incremental.py"), str(project), str(max(runs, 5))],
                                capture_output=True, text=True, env=ENV, check=True).stdout.split()
         return {
-            "clean": statistics.median(clean), "floor": statistics.median(floor),
+            "clean": statistics.median(clean), "floor": statistics.median(floor), "floor_images": statistics.median(floor_images),
             "edit_ms": statistics.median(float(e) for e in edits), "unchanged": statistics.median(unchanged),
             "memory": max(memory), "bytes": folder_bytes(site) / n,
         }
@@ -73,11 +77,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}; median of {args.runs} runs")
-    print(f"| explainers | clean build | floor | build/floor | rebuild after 1 edit | no-change rebuild | peak memory | bytes/explainer |")
-    print(f"|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| explainers | clean build | floor (HTML) | floor + images | build / floor + images | rebuild after 1 edit | no-change rebuild | peak memory | bytes/explainer |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         r = bench(n, args.runs)
-        print(f"| {n:,} | {r['clean']:.2f} s | {r['floor']:.2f} s | {r['clean'] / r['floor']:.2f} | {r['edit_ms']:.0f} ms | {r['unchanged']:.2f} s | {r['memory']:.0f} MB | {r['bytes']:,.0f} |", flush=True)
+        print(f"| {n:,} | {r['clean']:.2f} s | {r['floor']:.2f} s | {r['floor_images']:.2f} s | {r['clean'] / r['floor_images']:.2f} | {r['edit_ms']:.0f} ms | {r['unchanged']:.2f} s | {r['memory']:.0f} MB | {r['bytes']:,.0f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """The floor: the least any generator must do for these explainers, with nothing else.
 
-Loads each YAML file (C loader), renders its Markdown and its pages with the same templates,
-and writes them. No validation, no index or other pages, no hashing, no parallelism.
+Loads each YAML file (C loader), renders its Markdown and every page of it with the same
+templates (explainer, question, card and embed pages), and writes them. No validation, no
+index, feed or sitemap, no hashing, no manifest, no parallelism, and no social images unless
+--images is given, when it draws the same images with the same code as the build.
 
-    python bench/floor.py PROJECT OUT
+    python bench/floor.py PROJECT OUT [--images]
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from pathlib import Path
 
 import yaml
 
-from explainer.load import _ContentLoader, RawDoc
+from explainer.embeds import plan_explainer_embeds
+from explainer.load import RawDoc, _ContentLoader
 from explainer.model import build_explainer, build_site
 from explainer.plan import plan_explainer
+from explainer.publish import SOCIAL_IMAGE, share_explainer
 from explainer.render import make_env, render_page, set_site
 
 
-def main(project: Path, out: Path) -> None:
+def main(project: Path, out: Path, images: bool) -> None:
     site_doc = RawDoc("site.yaml", None, yaml.load((project / "site.yaml").read_bytes(), Loader=_ContentLoader), "")  # type: ignore[arg-type]
     site = build_site(site_doc, ())
     env = make_env(project / "templates")
@@ -27,11 +31,14 @@ def main(project: Path, out: Path) -> None:
     for path in sorted((project / "content").glob("*.yaml")):
         data = yaml.load(path.read_bytes(), Loader=_ContentLoader)
         explainer = build_explainer(RawDoc(path.name, None, data, ""))  # type: ignore[arg-type]
-        for page in plan_explainer(site, explainer):
+        pages = share_explainer(site, explainer, plan_explainer_embeds(site, explainer, plan_explainer(site, explainer)))
+        for page in pages:
+            if page.template == SOCIAL_IMAGE and not images:
+                continue
             target = out / page.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(render_page(env, page))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]), "--images" in sys.argv[3:])

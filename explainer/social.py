@@ -175,5 +175,7 @@ def draw_social_image(image: SocialImage) -> Image.Image:
 def render_social_image(page: Page) -> bytes:
     """The page's social image as PNG bytes: no timestamp, no text chunks, the same every build."""
     out = io.BytesIO()
-    draw_social_image(page.context["image"]).save(out, format="PNG")
+    # Fast compression: a third larger than the default, in a third of the time, and an image
+    # per card makes this most of a large build's work.
+    draw_social_image(page.context["image"]).save(out, format="PNG", compress_level=1)
     return out.getvalue()
