@@ -12,7 +12,7 @@ from yaml.composer import Composer, ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from .errors import ContentError
+from .errors import ContentError, field_path
 
 # Limits that keep a hostile or broken file from hanging the build or eating memory.
 MAX_FILE_BYTES = 2_000_000
@@ -122,7 +122,7 @@ def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
                     errors.append(_error(path, k.start_mark, "(yaml)", f"keys must be plain text, found {found}"))
                 elif k.value in keys:
                     first = keys[k.value].start_mark.line + 1
-                    errors.append(_error(path, k.start_mark, k.value, f"duplicate key (first at line {first})"))
+                    errors.append(_error(path, k.start_mark, field_path([k.value]), f"duplicate key (first at line {first})"))
                 else:
                     keys[k.value] = k
         stack.extend((child, False) for child in _children(node) if id(child) not in size)
