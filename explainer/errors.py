@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -53,12 +54,26 @@ class BuildError(Exception):
         return (BuildError, (self.errors,))
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _key(name: str) -> str:
+    """A field name as written, or quoted when it is not a plain name, so the error stays one line
+    with no spaces in its field: repr escapes line breaks and control characters, and spaces are
+    written as \\u0020."""
+    if _NAME.fullmatch(name):
+        return name
+    return "[" + re.sub(r"\s", lambda m: f"\\u{ord(m.group()):04x}", repr(name)) + "]"
+
+
 def field_path(parts: list[str | int] | tuple[str | int, ...]) -> str:
-    """Format a path into a document the way an editor reads it: `questions[2].answer`."""
+    """Format a path into a document the way an editor reads it: `questions[2].answer`, `offers['my field']`."""
     out = ""
     for part in parts:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not _NAME.fullmatch(part):
+            out += _key(part)
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{part}" if out else part
     return out or "(document)"

@@ -12,7 +12,7 @@ from yaml.composer import Composer, ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from .errors import ContentError
+from .errors import ContentError, field_path
 
 # Limits that keep a hostile or broken file from hanging the build or eating memory.
 MAX_FILE_BYTES = 2_000_000
@@ -98,6 +98,7 @@ def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
     # recursion; an alias that leads back into itself never finishes, and is refused.
     size: dict[int, int] = {}
     open_nodes: set[int] = set()
+    aliased = False
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -106,9 +107,12 @@ def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
             open_nodes.discard(key)
             size[key] = 1 + sum(size[id(c)] for c in _children(node))
             if size[key] > MAX_VALUES:
-                return [_error(path, node.start_mark, "(yaml)", f"aliases expand this to more than {MAX_VALUES:,} values; write the text out instead")]
+                if aliased:
+                    return [_error(path, node.start_mark, "(yaml)", f"aliases expand this to more than {MAX_VALUES:,} values; write the text out instead")]
+                return [_error(path, node.start_mark, "(yaml)", f"holds more than {MAX_VALUES:,} values; no explainer needs so many")]
             continue
         if key in size:
+            aliased = True  # a node reached a second time is shared through an alias
             continue
         if key in open_nodes:
             return [_error(path, node.start_mark, "(yaml)", "an alias refers to the value that contains it")]
@@ -122,10 +126,13 @@ def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
                     errors.append(_error(path, k.start_mark, "(yaml)", f"keys must be plain text, found {found}"))
                 elif k.value in keys:
                     first = keys[k.value].start_mark.line + 1
-                    errors.append(_error(path, k.start_mark, k.value, f"duplicate key (first at line {first})"))
+                    errors.append(_error(path, k.start_mark, field_path([k.value]), f"duplicate key (first at line {first})"))
                 else:
                     keys[k.value] = k
-        stack.extend((child, False) for child in _children(node) if id(child) not in size)
+        children = _children(node)
+        fresh = [child for child in children if id(child) not in size]
+        aliased = aliased or len(fresh) < len(children)
+        stack.extend((child, False) for child in fresh)
     return errors
 
 

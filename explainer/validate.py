@@ -125,7 +125,9 @@ def validate_doc(doc: RawDoc, schema: str) -> list[ContentError]:
     errors: list[ContentError] = []
     for error in _validator(schema).iter_errors(doc.data):
         errors.extend(_schema_errors(doc, error))
-    return errors
+    # jsonschema reports each missing required field as its own error, and each lists them all:
+    # keep one of each.
+    return list(dict.fromkeys(errors))
 
 
 def _explainer_rules(doc: RawDoc) -> list[ContentError]:

@@ -1,0 +1,70 @@
+"""Hostile YAML is refused quickly, in bounded memory, with one line per error and no traceback.
+
+Each bad file runs in its own build process limited to 1 GB of address space and 20 seconds.
+`python bench/hostile_yaml.py` measures the time and peak memory of the same cases.
+"""
+
+from __future__ import annotations
+
+import re
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+INVALID = Path(__file__).parent / "invalid"
+ERROR_LINE = re.compile(r"^content/[^:]+\.yaml:\d+:\d+: \S+: .+$")
+MEMORY = 1 << 30  # 1 GB
+TIMEOUT = 20
+
+
+def generated() -> dict[str, tuple[bytes, str]]:
+    """Files too big to keep in the repository, made here, with the error each must give."""
+    scalar = "x" * 1_000_000  # a 1 MB title: under the file limit, over the field's
+    return {
+        "three_megabytes": (b"# filler\n" * 350_000, r"content/three_megabytes\.yaml:1:1: \(file\): larger than 2,000,000 bytes$"),
+        "one_megabyte_scalar": (f"slug: big\ntitle: {scalar}\n".encode(), r"content/one_megabyte_scalar\.yaml:2:8: title: longer than 2,000 characters$"),
+        "wide_mapping": (("slug: wide\ntitle:\n" + "".join(f"  k{i}: v\n" for i in range(50_000))).encode(),
+                         r"content/wide_mapping\.yaml:3:3: \(yaml\): holds more than 100,000 values"),
+    }
+
+
+CASES = {p.stem: (p.read_bytes(), None) for p in sorted(INVALID.glob("*.yaml"))} | generated()
+
+
+def limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+
+def bounded_build(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root)], capture_output=True, text=True,
+                          timeout=TIMEOUT, preexec_fn=limit_memory)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_hostile_yaml_is_refused_in_bounded_time_and_memory_with_one_line_per_error(tmp_path, case):
+    raw, pattern = CASES[case]
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    (root / "content" / f"{case}.yaml").write_bytes(raw)
+
+    result = bounded_build(root)
+
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith("build failed: ")
+    errors = lines[:-1]
+    assert errors and all(ERROR_LINE.match(line) for line in errors), errors[:5]
+    assert all(line.startswith(f"content/{case}.yaml:") for line in errors)
+    assert len(set(errors)) == len(errors)
+    if pattern:
+        assert any(re.match(pattern, line) for line in errors), errors
+    assert not (root / "site").exists()
