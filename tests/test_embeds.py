@@ -84,6 +84,9 @@ def content_height(frame: Frame) -> float:
 
 def assert_fits(page: Page, selector: str, item: str) -> float:
     """Wait until the iframe is as tall as its content (within 2 px); return that height."""
+    # As a reader would: a lazy frame loads, and Chromium renders a cross-origin frame, only near
+    # the viewport, so one far below it can keep its old size until scrolled to.
+    page.locator(selector).scroll_into_view_if_needed()
     frame = embed_frame(page, item)
 
     def fits() -> float | None:
@@ -91,7 +94,7 @@ def assert_fits(page: Page, selector: str, item: str) -> float:
         return inner if inner > 0 and abs(outer - inner) <= 2 else None
 
     try:
-        inner = wait_for(fits, f"{item}'s frame to fit its content")
+        inner = wait_for(fits, f"{item}'s frame to fit its content", timeout=20.0)
     except pytest.fail.Exception:
         raise AssertionError(f"{item}: frame {frame_height(page, selector)} px, content {content_height(frame)} px") from None
     # Nothing is cut off or scrolls inside the frame.
