@@ -169,6 +169,8 @@ def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
+        if problem == "exceeded maximum nesting depth":  # libyaml's own limit, where it has one
+            problem = f"nested deeper than {MAX_DEPTH} levels"
         if problem == "but found another document":
             problem = "a second document ('---') in one file; put each explainer in its own file"
         if isinstance(exc, yaml.constructor.ConstructorError) and exc.problem_mark is not None:
