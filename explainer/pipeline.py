@@ -58,10 +58,9 @@ class Parsed:
     warnings: tuple[ContentWarning, ...] = ()
 
 
-def parse_explainer(item: tuple[str, bytes]) -> Parsed:
-    """Load, validate and model one explainer file."""
-    path, raw = item
-    key = hashlib.sha256(raw).hexdigest()
+def parse_explainer(item: tuple[str, bytes, str]) -> Parsed:
+    """Load, validate and model one explainer file, given its path, bytes and their digest."""
+    path, raw, key = item
     doc = parse_yaml(path, raw)
     if isinstance(doc, list):
         return Parsed(key, tuple(doc), None, None)
@@ -69,10 +68,6 @@ def parse_explainer(item: tuple[str, bytes]) -> Parsed:
     if errors:
         return Parsed(key, tuple(errors), None, None)
     return Parsed(key, (), build_explainer(doc), slug_at(doc), tuple(warn_project((doc,))))
-
-
-def _render(env: jinja2.Environment, page: Page) -> bytes:
-    return render_page(env, page)
 
 
 class Builder:
@@ -124,8 +119,9 @@ class Builder:
             site_doc = None
         elif site_doc is not None:
             errors.extend(validate_doc(site_doc, "site"))
-        todo = [(path, raw) for path, raw in sources.explainers.items() if self._parsed.get(path, _NONE).digest != hashes[path]]
-        fresh = dict(zip((path for path, _ in todo), parallel_map(parse_explainer, todo)))
+        # The digests above say which files changed: only those are parsed, and none is hashed again.
+        todo = [(path, raw, hashes[path]) for path, raw in sources.explainers.items() if self._parsed.get(path, _NONE).digest != hashes[path]]
+        fresh = dict(zip((path for path, _, _ in todo), parallel_map(parse_explainer, todo)))
         # Keep only files that still exist, so deleted explainers are forgotten.
         self._parsed = {path: fresh.get(path) or self._parsed[path] for path in sources.explainers}
         parsed = list(self._parsed.values())
@@ -153,7 +149,7 @@ class Builder:
         if not trusted:
             kept = {path for path in kept if (self.out / path).is_file()}
         todo_pages = [page for page in pages if page.path not in kept]
-        rendered = zip((page.path for page in todo_pages), parallel_map(partial(_render, self._env), todo_pages))
+        rendered = zip((page.path for page in todo_pages), parallel_map(partial(render_page, self._env), todo_pages))
         self._manifest = None  # if writing fails, the next build reads the folder again
         self._manifest, written = write_site(self.out, manifest, rendered, kept, keys, inputs, in_place=self.in_place)
         return BuildResult(len(pages), len(todo_pages), written, tuple(sorted(w for p in parsed for w in p.warnings)))
