@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -197,7 +198,8 @@ class Sources:
     errors: tuple[ContentError, ...]
 
 
-def _read(root: Path, relative: str) -> bytes | ContentError:
+def read_file(root: Path, relative: str) -> bytes | ContentError:
+    """A project file's bytes, given its path below root; a file that cannot be read is an error."""
     try:
         return (root / relative).read_bytes()
     except OSError as exc:
@@ -218,33 +220,65 @@ def outside_links(root: Path, folders: tuple[str, ...] = (CONTENT_DIR, "template
     return errors
 
 
-def read_sources(root: Path) -> Sources:
-    """Read site.yaml and content/*.yaml under root; nothing is parsed here."""
-    errors: list[ContentError] = outside_links(root)
-    if errors:
-        return Sources(None, {}, tuple(errors))
-    site = None
+def _site_file(root: Path, errors: list[ContentError]) -> bytes | None:
     if not (root / SITE_FILE).is_file():
         errors.append(ContentError(SITE_FILE, 1, 1, "(file)", "missing: the site file names the site, its base_url, language and publisher"))
-    else:
-        raw = _read(root, SITE_FILE)
-        if isinstance(raw, ContentError):
-            errors.append(raw)
-        else:
-            site = raw
+        return None
+    raw = read_file(root, SITE_FILE)
+    if isinstance(raw, ContentError):
+        errors.append(raw)
+        return None
+    return raw
+
+
+def _explainer_files(root: Path, errors: list[ContentError]) -> Iterator[tuple[str, bytes]]:
+    """Each content/*.yaml file's display path and bytes, one at a time, sorted by name."""
     content = root / CONTENT_DIR
     # Sorted so every build reads files in the same order and output is byte-identical.
     names = sorted(p.name for p in content.glob("*.yaml")) if content.is_dir() else []
     if not names:
         errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml"))
-    explainers: dict[str, bytes] = {}
     for name in names:
-        raw = _read(root, f"{CONTENT_DIR}/{name}")
+        raw = read_file(root, f"{CONTENT_DIR}/{name}")
         if isinstance(raw, ContentError):
             errors.append(raw)
         else:
-            explainers[f"{CONTENT_DIR}/{name}"] = raw
+            yield f"{CONTENT_DIR}/{name}", raw
+
+
+def read_sources(root: Path) -> Sources:
+    """Read site.yaml and content/*.yaml under root; nothing is parsed here."""
+    errors: list[ContentError] = outside_links(root)
+    if errors:
+        return Sources(None, {}, tuple(errors))
+    site = _site_file(root, errors)
+    explainers = dict(_explainer_files(root, errors))
     return Sources(site, explainers, tuple(errors))
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What a build reads before deciding what to parse: the site file's bytes and a digest of each
+    explainer file's. The explainers' bytes are not kept, so a large site is never held whole."""
+
+    site: bytes | None
+    explainers: dict[str, str]  # display path -> sha256 of its bytes
+    unplaced: bool  # some file holds text the importer could not place, which every build warns about
+    errors: tuple[ContentError, ...]
+
+
+def scan_sources(root: Path) -> Scan:
+    """Read and digest site.yaml and content/*.yaml under root."""
+    errors: list[ContentError] = outside_links(root)
+    if errors:
+        return Scan(None, {}, False, tuple(errors))
+    site = _site_file(root, errors)
+    digests: dict[str, str] = {}
+    unplaced = False
+    for path, raw in _explainer_files(root, errors):
+        digests[path] = hashlib.sha256(raw).hexdigest()
+        unplaced = unplaced or b"unplaced:" in raw
+    return Scan(site, digests, unplaced, tuple(errors))
 
 
 @dataclass(frozen=True, slots=True)

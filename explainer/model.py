@@ -122,7 +122,6 @@ class Site:
     language: str
     publisher: Publisher
     cname: str | None  # custom domain for GitHub Pages, written to site/CNAME
-    explainers: tuple[Explainer, ...]
     digest: str  # of the site file and the base URL: every page shows them
 
     @property
@@ -176,8 +175,8 @@ def build_explainer(doc: RawDoc) -> Explainer:
     )
 
 
-def build_site(site: RawDoc, explainers: tuple[Explainer, ...], base_url: str | None = None) -> Site:
-    """The validated site file and its explainers as a Site; base_url, when given, overrides the file's."""
+def build_site(site: RawDoc, base_url: str | None = None) -> Site:
+    """The validated site file as a Site; base_url, when given, overrides the file's."""
     d = site.data
     publisher = d["publisher"]
     base = base_url or d["base_url"]
@@ -187,6 +186,5 @@ def build_site(site: RawDoc, explainers: tuple[Explainer, ...], base_url: str | 
         language=d["language"],
         publisher=Publisher(publisher["name"].strip(), publisher.get("url")),
         cname=d.get("cname"),
-        explainers=explainers,
         digest=hashlib.sha256(f"{site.digest} {base}".encode()).hexdigest(),
     )

@@ -1,30 +1,41 @@
 """The build, in order: load, validate, model, plan, render, write.
 
-A Builder remembers what it parsed, planned and wrote, so the preview server's rebuilds cost in
-proportion to what changed; a one-off build is a Builder used once. Across processes, the marker
-in site/ remembers each page's key, so an unchanged page is never rendered twice, and a build
-whose inputs are all unchanged does nothing at all.
+Each explainer's files live in its own folder and depend on nothing but its file, the site file,
+the templates and this code, so each explainer is one unit of work (a "group"): loaded, checked,
+modelled, planned, rendered and written in one go, spread over the machine's cores, after which
+only a short summary of it is kept for the site's own pages (index, feed, sitemap). Memory stays
+flat however large the site, and nothing is parsed or rendered twice.
+
+Across builds, the markers in site/ (write.py) remember each group's key and each file's key and
+bytes: a group whose key is unchanged is not even read, an unchanged file is not rendered again,
+and a build whose inputs are all unchanged reads one line and stops. A Builder kept by the preview
+server also keeps the explainers it parsed, so an edit costs in proportion to what it changed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from dataclasses import dataclass
+import json
+import multiprocessing
+import threading
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from .embeds import loader_page, plan_explainer_embeds
+from .embeds import loader_page
 from .errors import BuildError, ContentError, ContentWarning
-from .load import SITE_FILE, parse_yaml, read_sources
+from .load import SITE_FILE, parse_yaml, read_file, scan_sources
 from .model import Explainer, Site, build_explainer, build_site
 from .parallel import parallel_map
-from .plan import Page, digest, plan_explainer
-from .publish import plan_site, share_explainer
+from .plan import Page, Summary, digest
+from .publish import plan_group, plan_site, summarize
 from .render import make_env, render_page, set_site, template_digests
 from .validate import SlugAt, check_slugs, slug_at, validate_doc, validate_explainer, warn_project
-from .write import Manifest, build_lock, check_output, recover, write_site
+from .write import Group, Manifest, Output, build_lock, check_output, recover
 
 
 def _code_digest() -> str:
@@ -37,6 +48,10 @@ def _code_digest() -> str:
 
 
 CODE_DIGEST = _code_digest()
+
+# Groups are large units of work (an explainer's fifty-odd files): a pool pays for itself sooner
+# than for single pages.
+MIN_PARALLEL_GROUPS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +85,114 @@ def parse_explainer(item: tuple[str, bytes, str]) -> Parsed:
     return Parsed(key, (), build_explainer(doc), slug_at(doc), tuple(warn_project((doc,))))
 
 
+def _read_and_parse(root: Path, source: str) -> Parsed:
+    raw = read_file(root, source)
+    if isinstance(raw, ContentError):
+        return Parsed("", (raw,), None, None)
+    return parse_explainer((source, raw, hashlib.sha256(raw).hexdigest()))
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """One explainer after its turn: what the site's pages, the marker and the next build need of it."""
+
+    source: str
+    errors: tuple[ContentError, ...] = ()
+    group: Group | None = None  # its line in the marker; None if nothing was written
+    slug: SlugAt | None = None
+    summary: Summary | None = None
+    warnings: tuple[ContentWarning, ...] = ()
+    rendered: int = 0
+    written: int = 0
+
+
+def _group_data(slug: SlugAt, summary: Summary, warnings: tuple[ContentWarning, ...]) -> str:
+    """What the marker keeps of an explainer, as one line of JSON: enough to list it, check its
+    slug and repeat its warnings without reading its file again."""
+    return json.dumps({
+        "slug": [slug.slug, slug.line, slug.column],
+        "summary": [summary.slug, summary.title, summary.dek, summary.published.isoformat(),
+                    summary.updated.isoformat() if summary.updated else None, summary.attribution,
+                    summary.modified.isoformat(), list(summary.urls)],
+        "warnings": [[w.line, w.column, w.field, w.message] for w in warnings],
+    }, separators=(",", ":"))
+
+
+def _from_group_data(source: str, group: Group) -> Done | None:
+    """The Done of an explainer kept as it was; None if its marker line cannot be read."""
+    try:
+        data = json.loads(group.data)
+        slug, line, column = data["slug"]
+        name, title, dek, published, updated, attribution, modified, urls = data["summary"]
+        summary = Summary(name, title, dek, dt.date.fromisoformat(published), dt.date.fromisoformat(updated) if updated else None,
+                          attribution, dt.date.fromisoformat(modified), tuple(urls))
+        warnings = tuple(ContentWarning(source, *w) for w in data["warnings"])
+        return Done(source, group=group, slug=SlugAt(source, slug, line, column), summary=summary, warnings=warnings)
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+@dataclass
+class _Run:
+    """What every explainer's turn in one build shares; forked workers inherit it."""
+
+    root: Path
+    site: Site
+    env: jinja2.Environment
+    templates: dict[str, str]
+    stamp: str  # digest of the site file, templates and code: part of every group's key
+    output: Output
+    abort: Any  # an Event: set once any explainer is wrong, so the others stop rendering
+    parsed: dict[str, Parsed] = field(default_factory=dict)  # explainers the preview already parsed, by source
+
+
+def _group_key(run: _Run, file_digest: str) -> str:
+    return digest(file_digest, run.stamp)
+
+
+def _page_key(run: _Run, page: Page) -> str:
+    return digest(page.key, run.templates.get(page.template, ""), CODE_DIGEST)
+
+
+def _turn(run: _Run, task: tuple[str, str, Group | None]) -> Done:
+    """One explainer's turn: keep its folder as the last build left it if nothing it depends on
+    changed; else load, check, model, plan, render and write it."""
+    source, file_digest, last = task
+    if last is not None and last.key == _group_key(run, file_digest):
+        done = _from_group_data(source, last)
+        if done is not None and (run.abort.is_set() or (run.output.claim(last.slug) and run.output.keep_group(last.slug, last.key) is not None)):
+            return done
+    parsed = run.parsed.get(source)
+    if parsed is None or parsed.digest != file_digest:
+        parsed = _read_and_parse(run.root, source)
+    if parsed.errors or parsed.explainer is None or parsed.slug is None:
+        run.abort.set()
+        return Done(source, parsed.errors)
+    explainer = parsed.explainer
+    summary = summarize(explainer)
+    done = Done(source, slug=parsed.slug, summary=summary, warnings=parsed.warnings)
+    # Nothing is written once the build is known to fail, nor into a folder another explainer of
+    # this build has taken (its slug clash is reported below).
+    if run.abort.is_set() or not run.output.claim(explainer.slug):
+        run.abort.set()
+        return done
+    key = _group_key(run, parsed.digest)
+    old = run.output.begin_group(explainer.slug)
+    planned = ((page.path, _page_key(run, page), partial(render_page, run.env, page)) for page in plan_group(run.site, explainer))
+    files, rendered, written = run.output.place(planned, old)
+    run.output.end_group(explainer.slug, key, files)
+    group = Group(key, explainer.slug, len(files), _group_data(parsed.slug, summary, parsed.warnings))
+    return Done(source, (), group, parsed.slug, summary, parsed.warnings, rendered, written)
+
+
+def _abort_flag() -> Any:
+    """A flag every worker of this build sees: an Event shared across forked processes where
+    there are any, else a plain one."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork").Event()
+    return threading.Event()
+
+
 class Builder:
     """Builds one project into one output folder, again and again."""
 
@@ -78,11 +201,11 @@ class Builder:
         self.out = out or root / "site"
         self.base_url = base_url
         self.in_place = in_place
-        self._parsed: dict[str, Parsed] = {}
-        self._plans: dict[tuple[str, str], list[Page]] = {}
         self._env: jinja2.Environment | None = None
         # What this Builder last wrote; None until then, when the output folder's marker is read.
         self._manifest: Manifest | None = None
+        # The preview keeps every explainer it parsed: a template edit then costs no parsing.
+        self._parsed: dict[str, Parsed] = {}
 
     def build(self) -> BuildResult:
         """Build once. Raises BuildError, leaving the output folder as it was, for any content mistake
@@ -99,19 +222,20 @@ class Builder:
         # A build killed mid-swap is undone first, so even a failing build leaves the last good site.
         recover(self.out)
         trusted = self._manifest is not None and self.out.is_dir()
-        manifest = self._manifest if trusted else check_output(self.out)
-        assert manifest is not None
-        sources = read_sources(self.root)
+        last = self._manifest if trusted else check_output(self.out, header_only=True)
+        assert last is not None
+        sources = scan_sources(self.root)
         errors = list(sources.errors)
         if self._env is None:
             self._env = make_env(self.root / "templates")
         templates = template_digests(self._env)
-        hashes = {path: hashlib.sha256(raw).hexdigest() for path, raw in sources.explainers.items()}
         inputs = digest(CODE_DIGEST, self.base_url or "", hashlib.sha256(sources.site or b"").hexdigest(),
-                        *(f"{name}={d}" for name, d in sorted(templates.items())), *(f"{p}={d}" for p, d in hashes.items()))
-        # Unplaced text is warned about on every build, so such a project never takes the shortcut.
-        if not errors and manifest.inputs == inputs and manifest.files and not any(b"unplaced:" in raw for raw in sources.explainers.values()):
-            return BuildResult(len(manifest.files), 0, 0)  # nothing this build reads has changed
+                        *(f"{name}={d}" for name, d in sorted(templates.items())), *(f"{p}={d}" for p, d in sources.explainers.items()))
+        # Text the importer could not place is warned about on every build, so such a project never takes the shortcut.
+        if not errors and last.inputs == inputs and last.pages and not sources.unplaced:
+            return BuildResult(last.pages, 0, 0)  # nothing this build reads has changed
+        if not trusted:
+            last = check_output(self.out)
 
         site_doc = parse_yaml(SITE_FILE, sources.site) if sources.site is not None else None
         if isinstance(site_doc, list):
@@ -119,48 +243,75 @@ class Builder:
             site_doc = None
         elif site_doc is not None:
             errors.extend(validate_doc(site_doc, "site"))
-        # The digests above say which files changed: only those are parsed, and none is hashed again.
-        todo = [(path, raw, hashes[path]) for path, raw in sources.explainers.items() if self._parsed.get(path, _NONE).digest != hashes[path]]
-        fresh = dict(zip((path for path, _, _ in todo), parallel_map(parse_explainer, todo)))
-        # Keep only files that still exist, so deleted explainers are forgotten.
-        self._parsed = {path: fresh.get(path) or self._parsed[path] for path in sources.explainers}
-        parsed = list(self._parsed.values())
-        for p in parsed:
-            errors.extend(p.errors)
-        errors.extend(check_slugs([p.slug for p in parsed if p.slug is not None]))
         if errors or site_doc is None:
+            # Without a site file nothing can be planned; the explainers' own mistakes are still reported.
+            parsed = parallel_map(partial(_read_and_parse, self.root), list(sources.explainers), MIN_PARALLEL_GROUPS)
+            raise BuildError(errors + [e for p in parsed for e in p.errors])
+        site = build_site(site_doc, self.base_url)
+        set_site(self._env, site)
+
+        if self.in_place:
+            # The preview parses what changed first, and writes nothing unless all of it is right.
+            self._parse_changed(sources.explainers, last)
+        output = Output(self.out, in_place=self.in_place, trusted=trusted)
+        run = _Run(self.root, site, self._env, templates, digest(site.digest, *(f"{n}={d}" for n, d in sorted(templates.items())), CODE_DIGEST),
+                   output, _abort_flag(), self._parsed)
+        self._manifest = None  # if writing fails, the next build reads the folder again
+        output.begin()
+        try:
+            manifest, result = self._write(run, sources.explainers, last, inputs)
+        except BaseException:
+            output.abort()
+            raise
+        self._manifest = manifest
+        return result
+
+    def _parse_changed(self, digests: dict[str, str], last: Manifest) -> None:
+        """Parse each explainer whose file changed since it was last parsed; raise BuildError for any mistake."""
+        todo = []
+        for source, file_digest in digests.items():
+            if self._parsed.get(source, _NONE).digest != file_digest:
+                raw = read_file(self.root, source)
+                todo.append((source, raw, file_digest))
+        unreadable = [raw for _, raw, _ in todo if isinstance(raw, ContentError)]
+        fresh = dict(zip((s for s, raw, _ in todo if not isinstance(raw, ContentError)),
+                         parallel_map(parse_explainer, [t for t in todo if not isinstance(t[1], ContentError)], MIN_PARALLEL_GROUPS)))
+        self._parsed = {source: fresh.get(source) or self._parsed[source] for source in digests if source in fresh or source in self._parsed}
+        errors = unreadable + [e for p in self._parsed.values() for e in p.errors]
+        errors += check_slugs([p.slug for p in self._parsed.values() if p.slug is not None])
+        if errors:
             raise BuildError(errors)
 
-        site = build_site(site_doc, tuple(p.explainer for p in parsed if p.explainer), self.base_url)
-        pages = plan_site(site, self._plan_explainer) + (loader_page(site),)
-        live = {(site.digest, e.digest) for e in site.explainers}
-        self._plans = {k: v for k, v in self._plans.items() if k in live}  # forget edited-away versions
-        set_site(self._env, site)
-        combined: dict[tuple[str, str], str] = {}
-        keys = {}
-        for page in pages:
-            # Pages of one explainer share a key and a few templates: digest each pair once.
-            pair = (page.key, page.template)
-            if pair not in combined:
-                combined[pair] = digest(page.key, templates.get(page.template, ""), CODE_DIGEST)
-            keys[page.path] = combined[pair]
-        # A page whose inputs, templates and code are all unchanged keeps last build's file.
-        kept = {path for path, key in keys.items() if manifest.keys.get(path) == key and path in manifest.files}
-        if not trusted:
-            kept = {path for path in kept if (self.out / path).is_file()}
-        todo_pages = [page for page in pages if page.path not in kept]
-        rendered = zip((page.path for page in todo_pages), parallel_map(partial(render_page, self._env), todo_pages))
-        self._manifest = None  # if writing fails, the next build reads the folder again
-        self._manifest, written = write_site(self.out, manifest, rendered, kept, keys, inputs, in_place=self.in_place)
-        return BuildResult(len(pages), len(todo_pages), written, tuple(sorted(w for p in parsed for w in p.warnings)))
+    def _write(self, run: _Run, digests: dict[str, str], last: Manifest, inputs: str) -> tuple[Manifest, BuildResult]:
+        output = run.output
+        tasks = []
+        kept: list[Done] = []
+        for source, file_digest in digests.items():
+            group = last.groups.get(source)
+            # In place, a folder whose key is unchanged is simply left alone.
+            if output.in_place and group is not None and group.key == _group_key(run, file_digest):
+                done = _from_group_data(source, group)
+                if done is not None:
+                    kept.append(done)
+                    continue
+            tasks.append((source, file_digest, group))
+        done_list = kept + list(parallel_map(partial(_turn, run), tasks, MIN_PARALLEL_GROUPS))
+        errors = [e for d in done_list for e in d.errors]
+        errors += check_slugs([d.slug for d in sorted(done_list, key=lambda d: d.source) if d.slug is not None])
+        if errors:
+            raise BuildError(errors)
+        groups = {d.source: d.group for d in done_list if d.group is not None}
+        output.remove_groups({g.slug for g in last.groups.values()} - {g.slug for g in groups.values()})
 
-    def _plan_explainer(self, site: Site, explainer: Explainer) -> list[Page]:
-        """An explainer's pages, embeds and sharing metadata, remembered: they change only with it or the site file."""
-        key = (site.digest, explainer.digest)
-        if key not in self._plans:
-            pages = plan_explainer_embeds(site, explainer, plan_explainer(site, explainer))
-            self._plans[key] = share_explainer(site, explainer, pages)
-        return self._plans[key]
+        summaries = [d.summary for d in done_list if d.summary is not None]
+        pages = plan_site(run.site, summaries) + [loader_page(run.site)]
+        planned = ((page.path, _page_key(run, page), partial(render_page, run.env, page)) for page in pages)
+        files, rendered, written = output.place(planned, last.files)
+        total = len(files) + sum(g.pages for g in groups.values())
+        manifest = Manifest(inputs, total, files, groups)
+        output.finish(manifest)
+        warnings = tuple(sorted(w for d in done_list for w in d.warnings))
+        return manifest, BuildResult(total, rendered + sum(d.rendered for d in done_list), written + sum(d.written for d in done_list), warnings)
 
 
 _NONE = Parsed("", (), None, None)

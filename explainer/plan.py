@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from collections.abc import Callable
 from typing import Any
 
 from .model import Explainer, Site
@@ -26,6 +27,24 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class Summary:
+    """What the site's own pages (index, feed, sitemap) show of one explainer.
+
+    It is all a build keeps of an explainer once its pages are written, so a large site is never
+    held in memory whole, and an explainer whose file is unchanged need not be read again.
+    """
+
+    slug: str
+    title: str
+    dek: str
+    published: dt.date
+    updated: dt.date | None
+    attribution: str | None
+    modified: dt.date  # the latest of published, updated and every change's date
+    urls: tuple[str, ...]  # its pages a search engine should list, below the base path
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
     label: str
     url: str
@@ -37,7 +56,7 @@ class TocEntry:
     label: str
 
 
-def explainer_url(explainer: Explainer) -> str:
+def explainer_url(explainer: Explainer | Summary) -> str:
     return f"{explainer.slug}/"
 
 
@@ -97,17 +116,14 @@ def plan_explainer(site: Site, explainer: Explainer) -> list[Page]:
     return pages
 
 
-def newest_first(site: Site) -> tuple[Explainer, ...]:
+def newest_first(summaries: Iterable[Summary]) -> tuple[Summary, ...]:
     """Explainers by publication date, newest first; ties by title so the order never wobbles."""
-    return tuple(sorted(site.explainers, key=lambda e: (-e.published.toordinal(), e.title, e.slug)))
+    return tuple(sorted(summaries, key=lambda e: (-e.published.toordinal(), e.title, e.slug)))
 
 
-def plan_pages(site: Site, plan_one: Callable[[Site, Explainer], list[Page]] = plan_explainer) -> tuple[Page, ...]:
-    """Every page of the site, in a fixed order. `plan_one` plans one explainer's pages (a cache may wrap it)."""
-    listing = [(e, explainer_url(e)) for e in newest_first(site)]
+def plan_index(site: Site, summaries: Iterable[Summary]) -> list[Page]:
+    """The site's front page, listing every explainer, and its 404 page."""
+    listing = [(e, explainer_url(e)) for e in newest_first(summaries)]
     # The index shows only these fields: an edit elsewhere in an explainer leaves it alone.
     listed = digest(site.digest, *(f"{e.slug}\0{e.title}\0{e.dek}\0{e.published}\0{e.updated}\0{e.attribution}" for e, _ in listing))
-    pages = [_page("", "index.html", listed, explainers=listing), _page("404.html", "404.html", site.digest)]
-    for explainer in sorted(site.explainers, key=lambda e: e.slug):
-        pages.extend(plan_one(site, explainer))
-    return tuple(pages)
+    return [_page("", "index.html", listed, explainers=listing), _page("404.html", "404.html", site.digest)]

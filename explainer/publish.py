@@ -9,17 +9,21 @@ Everything here is a plain value; render.py turns each into bytes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .embeds import plan_explainer_embeds
 from .model import Card, Change, Explainer, Site
-from .plan import Page, card_url, digest, explainer_url, newest_first, plan_explainer, plan_pages, question_url
+from .plan import Page, Summary, card_url, digest, explainer_url, newest_first, plan_explainer, plan_index, question_url
 
 SOCIAL_IMAGE = "social.png"
 # The size Open Graph and Twitter's large summary card both show without cropping.
 SOCIAL_IMAGE_SIZE = (1200, 630)
 FEED = "feed.xml"
+# The feed lists the newest explainers only, as feeds do: readers poll it, and it stays small
+# however large the archive grows.
+FEED_ENTRIES = 50
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 NOJEKYLL = ".nojekyll"
@@ -162,33 +166,39 @@ def share_explainer(site: Site, explainer: Explainer, pages: list[Page]) -> list
     return shared
 
 
-def plan_shared_explainer(site: Site, explainer: Explainer) -> list[Page]:
-    """plan_explainer's pages, shared: see share_explainer."""
-    return share_explainer(site, explainer, plan_explainer(site, explainer))
+def plan_group(site: Site, explainer: Explainer) -> list[Page]:
+    """Every file of one explainer, all under its folder: its pages with their embeds and sharing
+    metadata, its embed pages, and its social images."""
+    return share_explainer(site, explainer, plan_explainer_embeds(site, explainer, plan_explainer(site, explainer)))
 
 
-def _feed(site: Site) -> Feed:
+def summarize(explainer: Explainer) -> Summary:
+    """What the index, feed and sitemap show of an explainer."""
+    urls = [explainer_url(explainer)]
+    urls += [question_url(explainer, q.id) for q in explainer.questions]
+    urls += [card_url(explainer, c.id) for c in (explainer.offers.cards if explainer.offers else ())]
+    return Summary(explainer.slug, explainer.title, explainer.dek, explainer.published, explainer.updated,
+                   explainer.attribution, last_modified(explainer), tuple(urls))
+
+
+def _feed(site: Site, summaries: Iterable[Summary]) -> Feed:
     entries = []
-    for explainer in newest_first(site):
+    for explainer in newest_first(summaries)[:FEED_ENTRIES]:
         url = site.base_url + explainer_url(explainer)
         author = explainer.attribution or site.publisher.name
-        entries.append(FeedEntry(url, explainer.title, url, explainer.dek, author, explainer.published, last_modified(explainer)))
+        entries.append(FeedEntry(url, explainer.title, url, explainer.dek, author, explainer.published, explainer.modified))
     updated = max((e.updated for e in entries), default=dt.date(1970, 1, 1))
     return Feed(site.base_url, site.name, site.language, site.base_url + FEED, site.base_url, site.publisher.name,
                 site.publisher.url, updated, tuple(entries))
 
 
-def _sitemap(site: Site) -> tuple[SitemapEntry, ...]:
+def _sitemap(site: Site, summaries: Iterable[Summary]) -> tuple[SitemapEntry, ...]:
     """Every page a search engine should list, with the date its content last changed."""
-    explainers = sorted(site.explainers, key=lambda e: e.slug)
-    newest = max((last_modified(e) for e in explainers), default=None)
+    explainers = sorted(summaries, key=lambda e: e.slug)
+    newest = max((e.modified for e in explainers), default=None)
     entries = [SitemapEntry(site.base_url, newest)] if newest else []
     for explainer in explainers:
-        modified = last_modified(explainer)
-        urls = [explainer_url(explainer)]
-        urls += [question_url(explainer, q.id) for q in explainer.questions]
-        urls += [card_url(explainer, c.id) for c in (explainer.offers.cards if explainer.offers else ())]
-        entries.extend(SitemapEntry(site.base_url + url, modified) for url in urls)
+        entries.extend(SitemapEntry(site.base_url + url, explainer.modified) for url in explainer.urls)
     return tuple(entries)
 
 
@@ -197,19 +207,20 @@ def _site_sharing(site: Site, page: Page) -> Page:
     return replace(page, context={**page.context, "sharing": sharing})
 
 
-def plan_site(site: Site, plan_one: Callable[[Site, Explainer], list[Page]] = plan_shared_explainer) -> tuple[Page, ...]:
-    """Every page and file of the published site, in a fixed order.
-
-    `plan_one` plans one explainer's pages, as plan_shared_explainer does (a cache may wrap it).
-    """
-    pages = [_site_sharing(site, page) if page.template == "index.html" else page for page in plan_pages(site, plan_one)]
-    everything = digest(site.digest, *(e.digest for e in site.explainers))
-    pages.append(Page(FEED, FEED, FEED, everything, {"feed": _feed(site)}))
-    pages.append(Page(SITEMAP, SITEMAP, SITEMAP, everything, {"entries": _sitemap(site)}))
+def plan_site(site: Site, summaries: Iterable[Summary]) -> list[Page]:
+    """The site's own files, in a fixed order: the index and 404 pages, the feed, the sitemap,
+    robots.txt and what GitHub Pages reads. Each is keyed on exactly what it shows, so editing
+    an explainer's text re-renders none of them."""
+    summaries = tuple(summaries)
+    pages = [_site_sharing(site, page) if page.template == "index.html" else page for page in plan_index(site, summaries)]
+    feed = _feed(site, summaries)
+    pages.append(Page(FEED, FEED, FEED, digest(FEED, repr(feed)), {"feed": feed}))
+    entries = _sitemap(site, summaries)
+    pages.append(Page(SITEMAP, SITEMAP, SITEMAP, digest(SITEMAP, repr(entries)), {"entries": entries}))
     pages.append(Page(ROBOTS, ROBOTS, ROBOTS, site.digest, {"sitemap_url": site.base_url + SITEMAP}))
     # GitHub Pages runs Jekyll over a site published from a branch unless this file is there,
     # and Jekyll leaves out files and folders whose names start with "_" or ".".
     pages.append(Page(NOJEKYLL, NOJEKYLL, NOJEKYLL, NOJEKYLL, {}))
     if site.cname:
         pages.append(Page(CNAME, CNAME, CNAME, site.cname, {"host": site.cname}))
-    return tuple(pages)
+    return pages

@@ -6,6 +6,16 @@ build never leaves a half-written site/, and the next build finishes or undoes t
 Where Linux allows it the two renames are one atomic exchange, so site/ is never missing.
 The preview server writes in place instead (each file replaced atomically), so an edit costs in
 proportion to what it changed rather than to the size of the site.
+
+What was written is recorded in two kinds of marker file, so a later build can tell what it may
+keep without reading the whole site:
+
+- `.explainer-site` at the top marks the folder as this tool's. Its first line holds the digest
+  of every input and the number of files, so a build with nothing to do reads one line. Then one
+  line per file of the site's own (index, feed, ...) and one per explainer ("group"): the key of
+  everything its files were made from, its folder, and what the site's own pages need of it.
+- `<slug>/.explainer-group` in each explainer's folder lists that explainer's files, each with the
+  digest of its bytes and the key of its inputs. It is read only when the explainer changed.
 """
 
 from __future__ import annotations
@@ -18,26 +28,43 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, ContentError
 
-# Marks a folder as ours and records, per file, its content hash and the key it was made from:
-# a header line with the digest of every input, then one "path<TAB>sha256<TAB>key" line per file
-# (paths never hold tabs or newlines).
 MARKER = ".explainer-site"
-MARKER_HEADER = "explainer-site 1 "
+MARKER_HEADER = "explainer-site 2"
+GROUP_MARKER = ".explainer-group"
+GROUP_HEADER = "explainer-group 2"
+
+LOCK_TRIES = 20  # a tenth of a second each
+
+# path -> (sha256 of its bytes, key of its inputs); paths are relative to site/ and never hold
+# tabs or newlines.
+Files = dict[str, tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """One explainer's line in the top marker."""
+
+    key: str  # digest of its file, the site file, the templates and the code
+    slug: str  # its folder
+    pages: int  # how many files it has
+    data: str  # one line of JSON the pipeline keeps with it (what the index needs, warnings)
 
 
 @dataclass(frozen=True, slots=True)
 class Manifest:
-    """What the last build wrote: {path: sha256 of bytes} and {path: key of its inputs}."""
+    """What the last build wrote."""
 
-    files: dict[str, str] = field(default_factory=dict)
-    keys: dict[str, str] = field(default_factory=dict)
     inputs: str = ""  # digest of everything the build read: equal means nothing to do
+    pages: int = 0
+    files: Files = field(default_factory=dict)  # the site's own files
+    groups: dict[str, Group] = field(default_factory=dict)  # by the explainer's source file
 
 
 def _sibling(out: Path, suffix: str) -> Path:
@@ -54,32 +81,70 @@ def recover(out: Path) -> None:
             shutil.rmtree(stray)
 
 
-def read_manifest(out: Path) -> Manifest | None:
-    """The last build's manifest; empty for a missing or empty folder, None for a folder that is not ours."""
+def _file_line(fields: list[str], files: Files) -> None:
+    if len(fields) == 3:  # anything else is damage: that file is simply rebuilt
+        files[fields[0]] = (fields[1], fields[2])
+
+
+def read_manifest(out: Path, *, header_only: bool = False) -> Manifest | None:
+    """The last build's manifest; empty for a missing or empty folder, None for a folder that is not ours.
+
+    With header_only, only the inputs digest and file count are read: enough to see that nothing changed.
+    """
     if not out.exists():
         return Manifest()
     marker = out / MARKER
     if not marker.is_file():
         return Manifest() if out.is_dir() and not any(out.iterdir()) else None
-    text = marker.read_text("utf-8", errors="replace")
-    files: dict[str, str] = {}
-    keys: dict[str, str] = {}
-    header, _, body = text.partition("\n")
-    if not header.startswith(MARKER_HEADER):
-        return Manifest()
-    for line in body.splitlines():
-        fields = line.split("\t")
-        if len(fields) == 3:  # anything else is damage: that file is simply rebuilt
-            files[fields[0]], keys[fields[0]] = fields[1], fields[2]
-    return Manifest(files, keys, header[len(MARKER_HEADER):])
+    with marker.open("r", encoding="utf-8", errors="replace", newline="\n") as stream:
+        header = stream.readline().split()
+        if len(header) != 4 or " ".join(header[:2]) != MARKER_HEADER or not header[3].isdigit():
+            return Manifest()  # an older or damaged marker: the folder is ours, nothing is reused
+        if header_only:
+            return Manifest(header[2], int(header[3]))
+        files: Files = {}
+        groups: dict[str, Group] = {}
+        for line in stream:
+            fields = line.rstrip("\n").split("\t")
+            if fields[0] == "f":
+                _file_line(fields[1:], files)
+            elif fields[0] == "g" and len(fields) == 6 and fields[4].isdigit():
+                groups[fields[1]] = Group(fields[2], fields[3], int(fields[4]), fields[5])
+    return Manifest(header[2], int(header[3]), files, groups)
 
 
-def check_output(out: Path) -> Manifest:
+def check_output(out: Path, *, header_only: bool = False) -> Manifest:
     """The last build's manifest; refuses, before any work, a folder this tool did not make."""
-    manifest = read_manifest(out)
+    manifest = read_manifest(out, header_only=header_only)
     if manifest is None:
         raise BuildError([ContentError(str(out.name), 1, 1, "(output)", f"'{out.name}/' exists and was not made by this tool; move it away or pass another --out")])
     return manifest
+
+
+def read_group(folder: Path) -> tuple[str, Files]:
+    """The key and files an explainer's folder was last written with; ("", {}) if unknown."""
+    try:
+        text = (folder / GROUP_MARKER).read_text("utf-8", errors="replace")
+    except OSError:
+        return "", {}
+    header, _, body = text.partition("\n")
+    if not header.startswith(GROUP_HEADER + " "):
+        return "", {}
+    files: Files = {}
+    for line in body.splitlines():
+        _file_line(line.split("\t"), files)
+    return header[len(GROUP_HEADER) + 1:], files
+
+
+def _group_marker(key: str, files: Files) -> bytes:
+    return (f"{GROUP_HEADER} {key}\n" + "".join(f"{path}\t{sha}\t{k}\n" for path, (sha, k) in sorted(files.items()))).encode()
+
+
+def _marker(manifest: Manifest) -> bytes:
+    lines = [f"{MARKER_HEADER} {manifest.inputs or '-'} {manifest.pages}\n"]
+    lines += (f"f\t{path}\t{sha}\t{key}\n" for path, (sha, key) in sorted(manifest.files.items()))
+    lines += (f"g\t{source}\t{g.key}\t{g.slug}\t{g.pages}\t{g.data}\n" for source, g in sorted(manifest.groups.items()))
+    return "".join(lines).encode()
 
 
 def _relative(path: str) -> tuple[str, ...]:
@@ -90,59 +155,166 @@ def _relative(path: str) -> tuple[str, ...]:
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, target)
 
 
-def _marker(manifest: Manifest) -> bytes:
-    files, keys = manifest.files, manifest.keys
-    return (f"{MARKER_HEADER}{manifest.inputs}\n" + "".join(f"{path}\t{files[path]}\t{keys.get(path, '')}\n" for path in sorted(files))).encode()
+# One file to place: its path below site/, the key of its inputs, and how to make its bytes.
+Planned = tuple[str, str, Callable[[], bytes]]
 
 
-def write_site(out: Path, previous: Manifest, rendered: Iterable[tuple[str, bytes]], kept: set[str], keys: dict[str, str], inputs: str, *, in_place: bool = False) -> tuple[Manifest, int]:
-    """Make out hold exactly the `rendered` files plus the `kept` files of the last build (described by `previous`).
+class Output:
+    """Where one build writes, and how: into a fresh tree that is swapped in at the end, or into
+    the folder itself (the preview). Forked workers each use their copy to write their explainers."""
 
-    `rendered` is consumed as it comes, so a large site is never held in memory whole. `keys` maps
-    every path to the key of its inputs and `inputs` digests all of them; both are remembered for
-    the next build. Returns the new manifest and how many files were written.
-    """
-    if in_place and out.exists():
-        return _write_in_place(out, previous, dict(rendered), kept, keys, inputs)
-    tmp = _sibling(out, ".tmp")
-    tmp.mkdir(parents=True)
-    try:
-        hashes = {path: previous.files[path] for path in kept}
-        folders: set[Path] = {tmp}
-        written = 0
+    def __init__(self, out: Path, *, in_place: bool = False, trusted: bool = False):
+        self.out = out
+        self.in_place = in_place and out.exists()
+        # In place, files the last build of this process wrote are known to be there as it left them.
+        self.trusted = trusted
+        self.dest = out if self.in_place else _sibling(out, ".tmp")
+        self._folders: set[Path] = set()
+        self._claimed: set[str] = set()
 
-        def place(path: str, data: bytes | None) -> None:
-            nonlocal written
-            parts = _relative(path)
-            target = tmp.joinpath(*parts)
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            old = out.joinpath(*parts)
-            if data is None or (previous.files.get(path) == hashes[path] and old.is_file()):
-                os.link(old, target)  # unchanged: the same file, same bytes and timestamp
+    def begin(self) -> None:
+        if self.in_place:
+            # Until this build finishes, its marker says nothing may be reused: were it killed
+            # half way, the next build would otherwise trust records of files it had replaced.
+            _atomic_write(self.out / MARKER, _marker(Manifest()))
+        else:
+            self.dest.mkdir(parents=True)
+            self._folders.add(self.dest)
+
+    def abort(self) -> None:
+        if not self.in_place:
+            shutil.rmtree(self.dest, ignore_errors=True)
+
+    def finish(self, manifest: Manifest) -> None:
+        """Record what was written and, unless in place, put the new tree in out's place."""
+        if self.in_place:
+            _atomic_write(self.out / MARKER, _marker(manifest))
+            return
+        try:
+            (self.dest / MARKER).write_bytes(_marker(manifest))
+        except BaseException:
+            self.abort()
+            raise
+        _swap(self.dest, self.out)
+
+    def _target(self, path: str) -> tuple[Path, Path]:
+        parts = _relative(path)
+        target = self.dest.joinpath(*parts)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        return target, self.out.joinpath(*parts)
+
+    @staticmethod
+    def _link(old: Path, target: Path) -> bool:
+        """Hard-link the last build's file into the new tree; False if it is gone."""
+        try:
+            os.link(old, target)
+        except FileNotFoundError:
+            return False
+        except FileExistsError:  # left by an attempt to keep the whole group
+            target.unlink()
+            os.link(old, target)
+        return True
+
+    def _kept(self, path: str) -> bool:
+        """Whether the last build's file at path stays as it is, in the new tree too."""
+        target, old = self._target(path)
+        if self.in_place:
+            return self.trusted or old.is_file()
+        return self._link(old, target)
+
+    def place(self, planned: Iterable[Planned], old: Files) -> tuple[Files, int, int]:
+        """Write the planned files, keeping each whose key (or, once made, whose bytes) is as last time.
+
+        `old` describes what the last build wrote for these files. Returns the new description,
+        how many files were rendered and how many written. In place, old files no longer planned
+        are removed.
+        """
+        files: Files = {}
+        rendered = written = 0
+        for path, key, make in planned:
+            previous = old.get(path)
+            if previous and previous[1] == key and self._kept(path):
+                files[path] = previous
+                continue
+            data = make()
+            rendered += 1
+            sha = hashlib.sha256(data).hexdigest()
+            files[path] = (sha, key)
+            if previous and previous[0] == sha and self._kept(path):
+                continue  # the same bytes: the file keeps its timestamp
+            target, _ = self._target(path)
+            if self.in_place:
+                _atomic_write(target, data)
             else:
                 target.write_bytes(data)
-                written += 1
+            written += 1
+        if self.in_place:
+            self._remove(sorted(set(old) - set(files)))
+        return files, rendered, written
 
-        for path, data in rendered:
-            hashes[path] = hashlib.sha256(data).hexdigest()
-            place(path, data)
-        for path in kept:
-            place(path, None)
-        manifest = Manifest(hashes, keys, inputs)
-        (tmp / MARKER).write_bytes(_marker(manifest))
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _swap(tmp, out)
-    return manifest, written
+    def keep_group(self, slug: str, key: str) -> Files | None:
+        """An explainer's files as the last build left them, if they were made from `key`; linked
+        into the new tree unless in place. None if they were not, or are no longer all there."""
+        old_key, files = read_group(self.out / slug)
+        if old_key != key or not files:
+            return None
+        if self.in_place:
+            return files if self.trusted or all(self._kept(path) for path in files) else None
+        if not all(self._kept(path) for path in [*files, f"{slug}/{GROUP_MARKER}"]):
+            return None
+        return files
+
+    def claim(self, slug: str) -> bool:
+        """Take an explainer's folder for this build: False if another explainer of the build (in
+        any worker) already took it, as when two files name the same slug."""
+        if self.in_place or slug in self._claimed:
+            return True
+        try:
+            self.dest.joinpath(*_relative(slug)).mkdir()
+        except FileExistsError:
+            return False
+        self._claimed.add(slug)
+        self._folders.add(self.dest / slug)
+        return True
+
+    def begin_group(self, slug: str) -> Files:
+        """What the last build wrote for this explainer, before it is written again. In place its
+        record is removed first, so a build killed half way leaves nothing to be trusted."""
+        _, files = read_group(self.out / slug)
+        if self.in_place:
+            (self.out.joinpath(*_relative(slug)) / GROUP_MARKER).unlink(missing_ok=True)
+        return files
+
+    def end_group(self, slug: str, key: str, files: Files) -> None:
+        target, _ = self._target(f"{slug}/{GROUP_MARKER}")
+        data = _group_marker(key, files)
+        if self.in_place:
+            _atomic_write(target, data)
+        else:
+            target.write_bytes(data)
+
+    def remove_groups(self, slugs: Iterable[str]) -> None:
+        """In place: remove the folders of explainers that are gone (a new tree simply lacks them)."""
+        if self.in_place:
+            for slug in slugs:
+                shutil.rmtree(self.out.joinpath(*_relative(slug)), ignore_errors=True)
+
+    def _remove(self, paths: list[str]) -> None:
+        for path in paths:
+            target = self.out.joinpath(*_relative(path))
+            target.unlink(missing_ok=True)
+            # Drop folders the removal emptied, up to out itself.
+            for parent in target.parents:
+                if parent == self.out or not parent.is_dir() or any(parent.iterdir()):
+                    break
+                parent.rmdir()
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -193,32 +365,15 @@ def build_lock(out: Path) -> Iterator[None]:
         return
     fd = os.open(parent, os.O_RDONLY)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        # A moment's grace: the workers of a build that was just stopped may take that long to end.
+        for _ in range(LOCK_TRIES):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                time.sleep(0.1)
+        else:
             raise BuildError([ContentError(out.name, 1, 1, "(output)", f"another build is writing '{out.name}/' now; wait for it to finish and try again")]) from None
         yield
     finally:
         os.close(fd)  # closing releases the lock
-
-
-def _write_in_place(out: Path, previous: Manifest, rendered: dict[str, bytes], kept: set[str], keys: dict[str, str], inputs: str) -> tuple[Manifest, int]:
-    """The preview's way: replace each changed file atomically, remove what is gone, touch nothing else."""
-    hashes = {path: previous.files[path] for path in kept}
-    hashes.update({path: hashlib.sha256(data).hexdigest() for path, data in rendered.items()})
-    manifest = Manifest(hashes, keys, inputs)
-    changed = sorted(path for path, digest in hashes.items() if previous.files.get(path) != digest)
-    removed = sorted(set(previous.files) - set(hashes))
-    for path in changed:
-        _atomic_write(out.joinpath(*_relative(path)), rendered[path])
-    for path in removed:
-        target = out.joinpath(*_relative(path))
-        target.unlink(missing_ok=True)
-        # Drop folders the removal emptied, up to out itself.
-        for parent in target.parents:
-            if parent == out or any(parent.iterdir()):
-                break
-            parent.rmdir()
-    if changed or removed or previous.keys != keys or previous.inputs != inputs:
-        _atomic_write(out / MARKER, _marker(manifest))
-    return manifest, len(changed)

@@ -29,7 +29,7 @@ from explainer.load import load_project
 from explainer.model import build_explainer, build_site
 from explainer.pipeline import build
 from explainer.plan import Page
-from explainer.publish import Feed, FeedEntry, SitemapEntry, plan_site
+from explainer.publish import Feed, FeedEntry, SitemapEntry, plan_group, plan_site, summarize
 from webtools import format_violations, run_axe, static_server, vnu_errors
 
 SITEMAP_XSD = Path(__file__).parent / "data" / "sitemap.xsd"
@@ -182,8 +182,10 @@ def crawl(local_base: str, public_base: str, start: list[str]) -> dict[str, obje
 def project_keys(root: Path) -> dict[str, str]:
     """Each output path's key, as the build plans it, for the project at root."""
     project = load_project(root)
-    site = build_site(project.site, tuple(build_explainer(doc) for doc in project.explainers))
-    return {page.path: page.key for page in plan_site(site)}
+    site = build_site(project.site)
+    explainers = [build_explainer(doc) for doc in project.explainers]
+    pages = [page for e in explainers for page in plan_group(site, e)] + plan_site(site, [summarize(e) for e in explainers])
+    return {page.path: page.key for page in pages}
 
 
 @pytest.fixture(scope="module")
