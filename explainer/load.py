@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterator
@@ -206,6 +207,20 @@ def read_file(root: Path, relative: str) -> bytes | ContentError:
         return ContentError(relative, 1, 1, "(file)", f"cannot read: {exc.strerror}")
 
 
+def _links(folder: Path) -> Iterator[Path]:
+    """Every symbolic link under folder, not following any: the folder's own entries say which
+    they are, so this costs no call per file."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_symlink():
+            yield Path(entry.path)
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _links(Path(entry.path))
+
+
 def outside_links(root: Path, folders: tuple[str, ...] = (CONTENT_DIR, "templates", SITE_FILE)) -> list[ContentError]:
     """Links in content/ or templates/ (or the site file) that lead outside the project: refused,
     so a build never reads, and a page never publishes, a file from elsewhere on the machine."""
@@ -213,9 +228,11 @@ def outside_links(root: Path, folders: tuple[str, ...] = (CONTENT_DIR, "template
     errors = []
     for name in folders:
         start = root / name
-        candidates = [start, *sorted(start.rglob("*"))] if start.is_dir() else [start]
-        for path in candidates:
-            if path.is_symlink() and not path.resolve().is_relative_to(top):
+        candidates = [start] if start.is_symlink() else []
+        if start.is_dir():
+            candidates += _links(start)
+        for path in sorted(candidates):
+            if not path.resolve().is_relative_to(top):
                 errors.append(ContentError(path.relative_to(root).as_posix(), 1, 1, "(file)", "is a link to a file outside the project; copy the file in instead"))
     return errors
 
@@ -267,17 +284,47 @@ class Scan:
     errors: tuple[ContentError, ...]
 
 
-def scan_sources(root: Path) -> Scan:
-    """Read and digest site.yaml and content/*.yaml under root."""
+# What a file's bytes were last read as: (inode, size, modification time in ns) -> (digest, whether
+# it holds unplaced text). A file whose inode, size and time are unchanged is not read again.
+Seen = dict[str, tuple[tuple[int, int, int], str, bool]]
+
+
+def scan_sources(root: Path, seen: Seen | None = None) -> Scan:
+    """Read and digest site.yaml and content/*.yaml under root.
+
+    Given `seen` (kept by a long-lived caller, and updated here), only files that changed since the
+    last scan are read again, so a rebuild's scan costs a stat per file.
+    """
     errors: list[ContentError] = outside_links(root)
     if errors:
         return Scan(None, {}, False, tuple(errors))
     site = _site_file(root, errors)
+    seen = {} if seen is None else seen
+    content = root / CONTENT_DIR
+    # Sorted so every build reads files in the same order and output is byte-identical.
+    entries = sorted((e for e in os.scandir(content) if e.name.endswith(".yaml") and not e.name.startswith(".")), key=lambda e: e.name) if content.is_dir() else []
+    if not entries:
+        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml"))
     digests: dict[str, str] = {}
     unplaced = False
-    for path, raw in _explainer_files(root, errors):
-        digests[path] = hashlib.sha256(raw).hexdigest()
-        unplaced = unplaced or b"unplaced:" in raw
+    for entry in entries:
+        path = f"{CONTENT_DIR}/{entry.name}"
+        try:
+            info = entry.stat()
+        except OSError as exc:
+            errors.append(ContentError(path, 1, 1, "(file)", f"cannot read: {exc.strerror}"))
+            continue
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+        if path not in seen or seen[path][0] != stamp:
+            raw = read_file(root, path)
+            if isinstance(raw, ContentError):
+                errors.append(raw)
+                continue
+            seen[path] = (stamp, hashlib.sha256(raw).hexdigest(), b"unplaced:" in raw)
+        digests[path] = seen[path][1]
+        unplaced = unplaced or seen[path][2]
+    for gone in seen.keys() - digests.keys():
+        del seen[gone]
     return Scan(site, digests, unplaced, tuple(errors))
 
 

@@ -28,7 +28,7 @@ import jinja2
 
 from .embeds import loader_page
 from .errors import BuildError, ContentError, ContentWarning
-from .load import SITE_FILE, parse_yaml, read_file, scan_sources
+from .load import SITE_FILE, Seen, parse_yaml, read_file, scan_sources
 from .model import Explainer, Site, build_explainer, build_site
 from .parallel import parallel_map
 from .plan import Page, Summary, digest
@@ -206,6 +206,9 @@ class Builder:
         self._manifest: Manifest | None = None
         # The preview keeps every explainer it parsed: a template edit then costs no parsing.
         self._parsed: dict[str, Parsed] = {}
+        self._seen: Seen = {}  # each explainer file's digest, by its inode, size and time
+        self._kept: dict[str, tuple[Group, Done | None]] = {}  # marker lines already read, by source
+        self._site_pages: tuple[tuple[Any, ...], list[Page]] | None = None  # the last plan of the site's own pages
 
     def build(self) -> BuildResult:
         """Build once. Raises BuildError, leaving the output folder as it was, for any content mistake
@@ -224,7 +227,7 @@ class Builder:
         trusted = self._manifest is not None and self.out.is_dir()
         last = self._manifest if trusted else check_output(self.out, header_only=True)
         assert last is not None
-        sources = scan_sources(self.root)
+        sources = scan_sources(self.root, self._seen)
         errors = list(sources.errors)
         if self._env is None:
             self._env = make_env(self.root / "templates")
@@ -250,12 +253,12 @@ class Builder:
         site = build_site(site_doc, self.base_url)
         set_site(self._env, site)
 
+        stamp = digest(site.digest, *(f"{n}={d}" for n, d in sorted(templates.items())), CODE_DIGEST)
         if self.in_place:
             # The preview parses what changed first, and writes nothing unless all of it is right.
-            self._parse_changed(sources.explainers, last)
+            self._parse_changed(sources.explainers, last, stamp)
         output = Output(self.out, in_place=self.in_place, trusted=trusted)
-        run = _Run(self.root, site, self._env, templates, digest(site.digest, *(f"{n}={d}" for n, d in sorted(templates.items())), CODE_DIGEST),
-                   output, _abort_flag(), self._parsed)
+        run = _Run(self.root, site, self._env, templates, stamp, output, _abort_flag(), self._parsed)
         self._manifest = None  # if writing fails, the next build reads the folder again
         output.begin()
         try:
@@ -266,19 +269,32 @@ class Builder:
         self._manifest = manifest
         return result
 
-    def _parse_changed(self, digests: dict[str, str], last: Manifest) -> None:
-        """Parse each explainer whose file changed since it was last parsed; raise BuildError for any mistake."""
-        todo = []
-        for source, file_digest in digests.items():
-            if self._parsed.get(source, _NONE).digest != file_digest:
-                raw = read_file(self.root, source)
-                todo.append((source, raw, file_digest))
-        unreadable = [raw for _, raw, _ in todo if isinstance(raw, ContentError)]
-        fresh = dict(zip((s for s, raw, _ in todo if not isinstance(raw, ContentError)),
-                         parallel_map(parse_explainer, [t for t in todo if not isinstance(t[1], ContentError)], MIN_PARALLEL_GROUPS)))
+    def _unchanged(self, source: str, group: Group) -> Done | None:
+        """An unchanged explainer's Done, from its marker line; each line is read once."""
+        if source not in self._kept or self._kept[source][0] != group:
+            self._kept[source] = (group, _from_group_data(source, group))
+        return self._kept[source][1]
+
+    def _plan_site(self, run: _Run, summaries: tuple[Summary, ...]) -> list[Page]:
+        """The site's own pages; planned again only when the site file or some summary changed."""
+        stamp = (run.site, summaries)
+        if self._site_pages is None or self._site_pages[0] != stamp:
+            self._site_pages = (stamp, plan_site(run.site, summaries) + [loader_page(run.site)])
+        return self._site_pages[1]
+
+    def _parse_changed(self, digests: dict[str, str], last: Manifest, stamp: str) -> None:
+        """Parse each explainer that must be written again and was not parsed as it is now; raise
+        BuildError for any mistake. Explainers whose folders stay as they are need no parsing."""
+        stale = [source for source, d in digests.items() if source not in last.groups or last.groups[source].key != digest(d, stamp)]
+        todo = [source for source in stale if self._parsed.get(source, _NONE).digest != digests[source]]
+        fresh = dict(zip(todo, parallel_map(partial(_read_and_parse, self.root), todo, MIN_PARALLEL_GROUPS)))
         self._parsed = {source: fresh.get(source) or self._parsed[source] for source in digests if source in fresh or source in self._parsed}
-        errors = unreadable + [e for p in self._parsed.values() for e in p.errors]
-        errors += check_slugs([p.slug for p in self._parsed.values() if p.slug is not None])
+        errors = [e for source in stale for e in self._parsed[source].errors]
+        slugs = [self._parsed[source].slug for source in stale]
+        for source in digests.keys() - set(stale):
+            done = self._unchanged(source, last.groups[source])
+            slugs.append(done.slug if done else None)
+        errors += check_slugs(sorted((at for at in slugs if at is not None), key=lambda at: at.path))
         if errors:
             raise BuildError(errors)
 
@@ -290,7 +306,7 @@ class Builder:
             group = last.groups.get(source)
             # In place, a folder whose key is unchanged is simply left alone.
             if output.in_place and group is not None and group.key == _group_key(run, file_digest):
-                done = _from_group_data(source, group)
+                done = self._unchanged(source, group)
                 if done is not None:
                     kept.append(done)
                     continue
@@ -303,8 +319,8 @@ class Builder:
         groups = {d.source: d.group for d in done_list if d.group is not None}
         output.remove_groups({g.slug for g in last.groups.values()} - {g.slug for g in groups.values()})
 
-        summaries = [d.summary for d in done_list if d.summary is not None]
-        pages = plan_site(run.site, summaries) + [loader_page(run.site)]
+        summaries = tuple(d.summary for d in sorted(done_list, key=lambda d: d.source) if d.summary is not None)
+        pages = self._plan_site(run, summaries)
         planned = ((page.path, _page_key(run, page), partial(render_page, run.env, page)) for page in pages)
         files, rendered, written = output.place(planned, last.files)
         total = len(files) + sum(g.pages for g in groups.values())
