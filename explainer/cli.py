@@ -13,7 +13,7 @@ from pathlib import Path
 from .article import FORMATS
 from .errors import BuildError
 from .importer import ImportFailed, import_article, read_source, write_scaffold
-from .pipeline import build
+from .inputs import unchanged
 from .provenance import check_project, format_report
 from .validate import load_schema
 
@@ -99,7 +99,14 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
-        result = build(args.root, args.out, args.base_url)
+        # Whether anything changed is known before the rest of the generator is even imported.
+        pages, seen = unchanged(args.root, args.out or args.root / "site", args.base_url)
+        if pages is not None:
+            print(f"built {pages} pages (nothing changed) in {time.perf_counter() - started:.2f}s")
+            return 0
+        from .pipeline import build
+
+        result = build(args.root, args.out, args.base_url, seen=seen)
     except BuildError as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterator
@@ -287,6 +288,9 @@ class Scan:
 # What a file's bytes were last read as: (inode, size, modification time in ns) -> (digest, whether
 # it holds unplaced text). A file whose inode, size and time are unchanged is not read again.
 Seen = dict[str, tuple[tuple[int, int, int], str, bool]]
+# A file changed this recently may change again within its file system's time resolution without
+# its time moving: it is read again on every scan until it is older than this.
+RACY_NS = 2_000_000_000
 
 
 def scan_sources(root: Path, seen: Seen | None = None) -> Scan:
@@ -300,6 +304,7 @@ def scan_sources(root: Path, seen: Seen | None = None) -> Scan:
         return Scan(None, {}, False, tuple(errors))
     site = _site_file(root, errors)
     seen = {} if seen is None else seen
+    now = time.time_ns()
     content = root / CONTENT_DIR
     # Sorted so every build reads files in the same order and output is byte-identical.
     entries = sorted((e for e in os.scandir(content) if e.name.endswith(".yaml") and not e.name.startswith(".")), key=lambda e: e.name) if content.is_dir() else []
@@ -320,7 +325,8 @@ def scan_sources(root: Path, seen: Seen | None = None) -> Scan:
             if isinstance(raw, ContentError):
                 errors.append(raw)
                 continue
-            seen[path] = (stamp, hashlib.sha256(raw).hexdigest(), b"unplaced:" in raw)
+            trusted = stamp if info.st_mtime_ns < now - RACY_NS else (0, -1, 0)  # never matches
+            seen[path] = (trusted, hashlib.sha256(raw).hexdigest(), b"unplaced:" in raw)
         digests[path] = seen[path][1]
         unplaced = unplaced or seen[path][2]
     for gone in seen.keys() - digests.keys():

@@ -28,6 +28,7 @@ import jinja2
 
 from .embeds import loader_page
 from .errors import BuildError, ContentError, ContentWarning
+from .inputs import CODE_DIGEST, inputs_digest
 from .load import SITE_FILE, Seen, parse_yaml, read_file, scan_sources
 from .model import Explainer, Site, build_explainer, build_site
 from .parallel import parallel_map
@@ -37,17 +38,6 @@ from .render import make_env, render_page, set_site, template_digests
 from .validate import SlugAt, check_slugs, slug_at, validate_doc, validate_explainer, warn_project
 from .write import Group, Manifest, Output, build_lock, check_output, recover
 
-
-def _code_digest() -> str:
-    """A digest of this package's code and schemas: output made by other code is never reused."""
-    package = Path(__file__).parent
-    h = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.json")):
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-CODE_DIGEST = _code_digest()
 
 # Groups are large units of work (an explainer's fifty-odd files): a pool pays for itself sooner
 # than for single pages.
@@ -196,7 +186,7 @@ def _abort_flag() -> Any:
 class Builder:
     """Builds one project into one output folder, again and again."""
 
-    def __init__(self, root: Path, out: Path | None = None, base_url: str | None = None, *, in_place: bool = False):
+    def __init__(self, root: Path, out: Path | None = None, base_url: str | None = None, *, in_place: bool = False, seen: Seen | None = None):
         self.root = root
         self.out = out or root / "site"
         self.base_url = base_url
@@ -206,7 +196,7 @@ class Builder:
         self._manifest: Manifest | None = None
         # The preview keeps every explainer it parsed: a template edit then costs no parsing.
         self._parsed: dict[str, Parsed] = {}
-        self._seen: Seen = {}  # each explainer file's digest, by its inode, size and time
+        self._seen: Seen = seen or {}  # each explainer file's digest, by its inode, size and time
         self._kept: dict[str, tuple[Group, Done | None]] = {}  # marker lines already read, by source
         self._site_pages: tuple[tuple[Any, ...], list[Page]] | None = None  # the last plan of the site's own pages
 
@@ -227,18 +217,19 @@ class Builder:
         trusted = self._manifest is not None and self.out.is_dir()
         last = self._manifest if trusted else check_output(self.out, header_only=True)
         assert last is not None
+        if not trusted and not self._seen:
+            self._seen = dict(last.seen)
         sources = scan_sources(self.root, self._seen)
         errors = list(sources.errors)
-        if self._env is None:
-            self._env = make_env(self.root / "templates")
-        templates = template_digests(self._env)
-        inputs = digest(CODE_DIGEST, self.base_url or "", hashlib.sha256(sources.site or b"").hexdigest(),
-                        *(f"{name}={d}" for name, d in sorted(templates.items())), *(f"{p}={d}" for p, d in sources.explainers.items()))
+        inputs = inputs_digest(self.root, self.base_url, sources)
         # Text the importer could not place is warned about on every build, so such a project never takes the shortcut.
         if not errors and last.inputs == inputs and last.pages and not sources.unplaced:
             return BuildResult(last.pages, 0, 0)  # nothing this build reads has changed
         if not trusted:
             last = check_output(self.out)
+        if self._env is None:
+            self._env = make_env(self.root / "templates")
+        templates = template_digests(self._env)
 
         site_doc = parse_yaml(SITE_FILE, sources.site) if sources.site is not None else None
         if isinstance(site_doc, list):
@@ -324,7 +315,7 @@ class Builder:
         planned = ((page.path, _page_key(run, page), partial(render_page, run.env, page)) for page in pages)
         files, rendered, written = output.place(planned, last.files)
         total = len(files) + sum(g.pages for g in groups.values())
-        manifest = Manifest(inputs, total, files, groups)
+        manifest = Manifest(inputs, total, files, groups, dict(self._seen))
         output.finish(manifest)
         warnings = tuple(sorted(w for d in done_list for w in d.warnings))
         return manifest, BuildResult(total, rendered + sum(d.rendered for d in done_list), written + sum(d.written for d in done_list), warnings)
@@ -333,6 +324,8 @@ class Builder:
 _NONE = Parsed("", (), None, None)
 
 
-def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:
-    """Build the project at root into out (root/site by default). Raises BuildError for any content mistake."""
-    return Builder(root, out, base_url).build()
+def build(root: Path, out: Path | None = None, base_url: str | None = None, *, seen: Seen | None = None) -> BuildResult:
+    """Build the project at root into out (root/site by default). Raises BuildError for any content mistake.
+
+    `seen` is what inputs.unchanged learnt of the explainer files, if it was asked first."""
+    return Builder(root, out, base_url, seen=seen).build()

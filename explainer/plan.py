@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .inputs import digest
 from .model import Explainer, Site
 
 
@@ -84,11 +84,6 @@ def _toc(explainer: Explainer) -> tuple[TocEntry, ...]:
         if present:
             entries.append(TocEntry(anchor, label))
     return tuple(entries)
-
-
-def digest(*parts: str) -> str:
-    """One key for several inputs."""
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def _page(url: str, template: str, key: str, **context: Any) -> Page:

@@ -34,10 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, ContentError
+from .load import Seen
 
 MARKER = ".explainer-site"
 MARKER_HEADER = "explainer-site 2"
 GROUP_MARKER = ".explainer-group"
+# A cache, not a record of the site: each explainer file's digest by its inode, size and time, so
+# a build in a new process need not read files that did not change.
+STAMPS = ".explainer-stamps"
 GROUP_HEADER = "explainer-group 2"
 
 LOCK_TRIES = 20  # a tenth of a second each
@@ -65,10 +69,16 @@ class Manifest:
     pages: int = 0
     files: Files = field(default_factory=dict)  # the site's own files
     groups: dict[str, Group] = field(default_factory=dict)  # by the explainer's source file
+    seen: Seen = field(default_factory=dict)  # each explainer file's digest, by its inode, size and time
 
 
 def _sibling(out: Path, suffix: str) -> Path:
     return out.with_name(out.name + suffix)
+
+
+def strays(out: Path) -> list[Path]:
+    """Temporary trees a killed build left beside out."""
+    return [p for p in (_sibling(out, ".old"), _sibling(out, ".tmp")) if p.exists()]
 
 
 def recover(out: Path) -> None:
@@ -89,7 +99,8 @@ def _file_line(fields: list[str], files: Files) -> None:
 def read_manifest(out: Path, *, header_only: bool = False) -> Manifest | None:
     """The last build's manifest; empty for a missing or empty folder, None for a folder that is not ours.
 
-    With header_only, only the inputs digest and file count are read: enough to see that nothing changed.
+    With header_only, only the inputs digest, file count and the explainer files' stamps are read:
+    enough to see that nothing changed.
     """
     if not out.exists():
         return Manifest()
@@ -100,17 +111,33 @@ def read_manifest(out: Path, *, header_only: bool = False) -> Manifest | None:
         header = stream.readline().split()
         if len(header) != 4 or " ".join(header[:2]) != MARKER_HEADER or not header[3].isdigit():
             return Manifest()  # an older or damaged marker: the folder is ours, nothing is reused
-        if header_only:
-            return Manifest(header[2], int(header[3]))
         files: Files = {}
         groups: dict[str, Group] = {}
-        for line in stream:
+        for line in [] if header_only else stream:
             fields = line.rstrip("\n").split("\t")
             if fields[0] == "f":
                 _file_line(fields[1:], files)
             elif fields[0] == "g" and len(fields) == 6 and fields[4].isdigit():
                 groups[fields[1]] = Group(fields[2], fields[3], int(fields[4]), fields[5])
-    return Manifest(header[2], int(header[3]), files, groups)
+    return Manifest(header[2], int(header[3]), files, groups, _read_stamps(out))
+
+
+def _read_stamps(out: Path) -> Seen:
+    seen: Seen = {}
+    try:
+        lines = (out / STAMPS).read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return seen
+    for line in lines:
+        fields = line.split("\t")
+        if len(fields) == 6 and all(f.isdigit() for f in fields[1:4]):
+            seen[fields[0]] = ((int(fields[1]), int(fields[2]), int(fields[3])), fields[4], fields[5] == "1")
+    return seen
+
+
+def _stamps(seen: Seen) -> bytes:
+    # A stamp that cannot be trusted (a file changed too recently) has a negative size: left out.
+    return "".join(f"{path}\t{ino}\t{size}\t{mtime}\t{d}\t{int(unplaced)}\n" for path, ((ino, size, mtime), d, unplaced) in sorted(seen.items()) if size >= 0).encode()
 
 
 def check_output(out: Path, *, header_only: bool = False) -> Manifest:
@@ -194,9 +221,11 @@ class Output:
         """Record what was written and, unless in place, put the new tree in out's place."""
         if self.in_place:
             _atomic_write(self.out / MARKER, _marker(manifest))
+            _atomic_write(self.out / STAMPS, _stamps(manifest.seen))
             return
         try:
             (self.dest / MARKER).write_bytes(_marker(manifest))
+            (self.dest / STAMPS).write_bytes(_stamps(manifest.seen))
         except BaseException:
             self.abort()
             raise

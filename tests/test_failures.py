@@ -20,11 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from conftest import REPO, minimal_explainer
 from explainer.errors import BuildError
 from explainer.pipeline import build
+from explainer.write import STAMPS
 from synth import make_project
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file of a built site and its bytes; not the cache of the content files' times, which
+    differ whenever a file is written again, whatever it holds."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != STAMPS}
 
 
 def strays(root: Path) -> list[str]:
