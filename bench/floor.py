@@ -15,23 +15,21 @@ from pathlib import Path
 
 import yaml
 
-from explainer.embeds import plan_explainer_embeds
 from explainer.load import RawDoc, _ContentLoader
 from explainer.model import build_explainer, build_site
-from explainer.plan import plan_explainer
-from explainer.publish import SOCIAL_IMAGE, share_explainer
+from explainer.publish import SOCIAL_IMAGE, plan_group
 from explainer.render import make_env, render_page, set_site
 
 
 def main(project: Path, out: Path, images: bool) -> None:
     site_doc = RawDoc("site.yaml", None, yaml.load((project / "site.yaml").read_bytes(), Loader=_ContentLoader), "")  # type: ignore[arg-type]
-    site = build_site(site_doc, ())
+    site = build_site(site_doc)
     env = make_env(project / "templates")
     set_site(env, site)
     for path in sorted((project / "content").glob("*.yaml")):
         data = yaml.load(path.read_bytes(), Loader=_ContentLoader)
         explainer = build_explainer(RawDoc(path.name, None, data, ""))  # type: ignore[arg-type]
-        pages = share_explainer(site, explainer, plan_explainer_embeds(site, explainer, plan_explainer(site, explainer)))
+        pages = plan_group(site, explainer)
         for page in pages:
             if page.template == SOCIAL_IMAGE and not images:
                 continue

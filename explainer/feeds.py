@@ -86,6 +86,17 @@ def render_sitemap(page: Page) -> bytes:
     return _serialize(root)
 
 
+def render_sitemap_index(page: Page) -> bytes:
+    """sitemap.xml as a sitemap index: the address and last change of each part."""
+    sitemaps: tuple[SitemapEntry, ...] = page.context["sitemaps"]
+    root = etree.Element(f"{{{SITEMAP}}}sitemapindex", nsmap={None: SITEMAP})
+    for item in sitemaps:
+        sitemap = _add(root, "sitemap")
+        _add(sitemap, "loc", item.url)
+        _add(sitemap, "lastmod", item.modified.isoformat())
+    return _serialize(root)
+
+
 def render_robots(page: Page) -> bytes:
     """robots.txt: everything may be crawled; the sitemap's absolute address."""
     return f"User-agent: *\nDisallow:\n\nSitemap: {page.context['sitemap_url']}\n".encode()

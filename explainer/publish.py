@@ -25,6 +25,10 @@ FEED = "feed.xml"
 # however large the archive grows.
 FEED_ENTRIES = 50
 SITEMAP = "sitemap.xml"
+SITEMAP_INDEX = "sitemap index"  # the renderer of sitemap.xml when it lists other sitemaps
+# The sitemap protocol's limit of URLs in one file. A larger site gets sitemap-1.xml, -2, ...
+# and sitemap.xml lists them (a sitemap index); an edit then rewrites only the part it changed.
+SITEMAP_URLS = 50_000
 ROBOTS = "robots.txt"
 NOJEKYLL = ".nojekyll"
 CNAME = "CNAME"
@@ -202,6 +206,20 @@ def _sitemap(site: Site, summaries: Iterable[Summary]) -> tuple[SitemapEntry, ..
     return tuple(entries)
 
 
+def _sitemap_pages(site: Site, entries: tuple[SitemapEntry, ...]) -> list[Page]:
+    """sitemap.xml, or, past the protocol's limit, sitemap.xml listing numbered parts."""
+    if len(entries) <= SITEMAP_URLS:
+        return [Page(SITEMAP, SITEMAP, SITEMAP, digest(SITEMAP, repr(entries)), {"entries": entries})]
+    parts, listed = [], []
+    for n, start in enumerate(range(0, len(entries), SITEMAP_URLS), 1):
+        chunk = entries[start:start + SITEMAP_URLS]
+        path = f"sitemap-{n}.xml"
+        parts.append(Page(path, path, SITEMAP, digest(SITEMAP, repr(chunk)), {"entries": chunk}))
+        listed.append(SitemapEntry(site.base_url + path, max(e.modified for e in chunk)))
+    index = tuple(listed)
+    return [Page(SITEMAP, SITEMAP, SITEMAP_INDEX, digest(SITEMAP_INDEX, repr(index)), {"sitemaps": index}), *parts]
+
+
 def _site_sharing(site: Site, page: Page) -> Page:
     sharing = Sharing("website", site.name, site.name, site.base_url + page.url, None, None, None, None)
     return replace(page, context={**page.context, "sharing": sharing})
@@ -215,8 +233,7 @@ def plan_site(site: Site, summaries: Iterable[Summary]) -> list[Page]:
     pages = [_site_sharing(site, page) if page.template == "index.html" else page for page in plan_index(site, summaries)]
     feed = _feed(site, summaries)
     pages.append(Page(FEED, FEED, FEED, digest(FEED, repr(feed)), {"feed": feed}))
-    entries = _sitemap(site, summaries)
-    pages.append(Page(SITEMAP, SITEMAP, SITEMAP, digest(SITEMAP, repr(entries)), {"entries": entries}))
+    pages.extend(_sitemap_pages(site, _sitemap(site, summaries)))
     pages.append(Page(ROBOTS, ROBOTS, ROBOTS, site.digest, {"sitemap_url": site.base_url + SITEMAP}))
     # GitHub Pages runs Jekyll over a site published from a branch unless this file is there,
     # and Jekyll leaves out files and folders whose names start with "_" or ".".

@@ -105,6 +105,7 @@ RENDERERS: dict[str, Callable[[Page], bytes]] = {
     publish.SOCIAL_IMAGE: social.render_social_image,
     publish.FEED: feeds.render_feed,
     publish.SITEMAP: feeds.render_sitemap,
+    publish.SITEMAP_INDEX: feeds.render_sitemap_index,
     publish.ROBOTS: feeds.render_robots,
     publish.NOJEKYLL: feeds.render_empty,
     publish.CNAME: feeds.render_cname,

@@ -138,6 +138,8 @@ def test_a_rebuild_rewrites_only_what_changed(make_site):
     changed = {path for path in after if after[path] != before.get(path)}
     assert "a/index.html" in changed and "a/questions/first/index.html" in changed
     assert not any(path.startswith("b/") for path in changed)
+    # The index, feed and sitemap show no answer: they are not rewritten.
+    assert not {"index.html", "feed.xml", "sitemap.xml"} & changed
     assert "It happened again." in (root / "site/a/index.html").read_text("utf-8")
 
 

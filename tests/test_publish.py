@@ -258,6 +258,40 @@ def test_the_sitemap_is_valid_against_the_sitemaps_org_schema_and_lists_every_ca
     assert set(sitemap.xpath("//s:lastmod/text()", namespaces={"s": SITEMAP[1:-1]})) == {"2025-10-16"}
 
 
+def test_a_sitemap_past_the_protocols_limit_becomes_an_index_of_parts_listing_every_page(make_site, monkeypatch):
+    import explainer.publish
+
+    monkeypatch.setattr(explainer.publish, "SITEMAP_URLS", 2)  # as 50,000 URLs would
+    root = make_site({f"{slug}.yaml": minimal_explainer(slug, published=f"2025-01-0{n}") for n, slug in enumerate("abc", 1)})
+    build(root, base_url="https://example.org/repo/")
+    site = root / "site"
+    index = etree.parse(str(site / "sitemap.xml")).getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    parts = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert parts == [f"https://example.org/repo/sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_XSD)))
+    listed = []
+    for url, lastmod in zip(parts, index.iter(f"{SITEMAP}lastmod")):
+        part = etree.parse(str(site / url.rsplit("/", 1)[1]))
+        schema.assertValid(part)
+        locs = [loc.text for loc in part.getroot().iter(f"{SITEMAP}loc")]
+        assert 1 <= len(locs) <= 2
+        assert lastmod.text == max(m.text for m in part.getroot().iter(f"{SITEMAP}lastmod"))
+        listed += locs
+    canonical = {c for p in html_files(site) for c in parse(p).xpath("//link[@rel='canonical']/@href")}
+    assert sorted(listed) == sorted(canonical)
+
+
+def test_the_feed_lists_only_the_newest_explainers(make_site, monkeypatch):
+    import explainer.publish
+
+    monkeypatch.setattr(explainer.publish, "FEED_ENTRIES", 2)
+    root = make_site({f"{slug}.yaml": minimal_explainer(slug, title=f"Explainer {slug}", published=f"2025-01-0{n}") for n, slug in enumerate("abc", 1)})
+    build(root)
+    feed = feedparser.parse((root / "site" / "feed.xml").read_bytes())
+    assert [e.title for e in feed.entries] == ["Explainer c", "Explainer b"]
+
+
 def test_robots_txt_allows_everything_and_names_the_absolute_sitemap_address(seed_site):
     lines = (seed_site / "robots.txt").read_text("utf-8").splitlines()
     assert "User-agent: *" in lines
