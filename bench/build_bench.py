@@ -3,10 +3,15 @@ per explainer, against the floor (bench/floor.py, with and without the social im
 most of a clean build's work), for synthetic sites of N explainers.
 
     python bench/build_bench.py                      # N = 100, 1,000 and 10,000; 3 runs each
-    python bench/build_bench.py --sizes 100 1000 --runs 5
+    python bench/build_bench.py --sizes 100 1000 --runs 5 --dir /dev/shm
 
 Every figure is the median of the runs. Peak memory is the largest resident set of any one
-process of the build (os.wait4). Run it on a quiet machine.
+process of the build (os.wait4). "Rebuild after 1 edit" is the preview's rebuild in a long-lived
+process (bench/incremental.py); "... new process" is `python build.py` after the same edit, which
+assembles a new tree beside site/ and swaps it in, so it creates every folder of the site again.
+--dir puts the projects and their output somewhere else than the system's temporary folder: on
+a disk where creating a file or folder is slow, a RAM-backed folder (/dev/shm) shows the build's
+own cost. Run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -45,8 +50,22 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def bench(n: int, runs: int, floor_too: bool = True) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as tmp:
+def edit_once(project: Path, build: list[str], runs: int) -> float:
+    """Median seconds of `python build.py` after editing one explainer's question, in a new process each time."""
+    sources = sorted((project / "content").glob("*.yaml"))
+    source = sources[len(sources) // 2]
+    original = source.read_text("utf-8")
+    times = []
+    for k in range(runs):
+        source.write_text(original.replace("question: ", f"question: Edit {k} ", 1), "utf-8")
+        times.append(run(build)[0])
+    source.write_text(original, "utf-8")
+    run(build)
+    return statistics.median(times)
+
+
+def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
         project = make_project(n, Path(tmp) / "project")
         site, floor_out = project / "site", Path(tmp) / "floor"
         build = [PYTHON, str(REPO / "build.py"), "--root", str(project)]
@@ -63,12 +82,13 @@ def bench(n: int, runs: int, floor_too: bool = True) -> dict[str, float]:
                 shutil.rmtree(floor_out, ignore_errors=True)
                 floor_images.append(run(floor_cmd + ["--images"])[0])
         unchanged = [run(build)[0] for _ in range(runs)]
+        edit_cli = edit_once(project, build, runs)
         edits = subprocess.run([PYTHON, str(REPO / "bench" / "incremental.py"), str(project), str(max(runs, 5))],
                                capture_output=True, text=True, env=ENV, check=True).stdout.split()
         return {
             "clean": statistics.median(clean),
             "floor": statistics.median(floor) if floor else float("nan"), "floor_images": statistics.median(floor_images) if floor_images else float("nan"),
-            "edit_ms": statistics.median(float(e) for e in edits), "unchanged": statistics.median(unchanged),
+            "edit_ms": statistics.median(float(e) for e in edits), "edit_cli": edit_cli, "unchanged": statistics.median(unchanged),
             "memory": max(memory), "bytes": folder_bytes(site) / n,
         }
 
@@ -78,13 +98,15 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[100, 1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-floor", action="store_true", help="skip the floor (it takes as long again at 10,000)")
+    parser.add_argument("--dir", default=None, help="where to make the projects (default: the system's temporary folder)")
     args = parser.parse_args()
     print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}; median of {args.runs} runs")
-    print("| explainers | clean build | floor (HTML) | floor + images | build / floor + images | rebuild after 1 edit | no-change rebuild | peak memory | bytes/explainer |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| explainers | clean build | floor (HTML) | floor + images | build / floor | build / floor + images | rebuild after 1 edit | ... new process | no-change rebuild | peak memory | bytes/explainer |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
-        r = bench(n, args.runs, not args.no_floor)
-        print(f"| {n:,} | {r['clean']:.2f} s | {r['floor']:.2f} s | {r['floor_images']:.2f} s | {r['clean'] / r['floor_images']:.2f} | {r['edit_ms']:.0f} ms | {r['unchanged']:.2f} s | {r['memory']:.0f} MB | {r['bytes']:,.0f} |", flush=True)
+        r = bench(n, args.runs, not args.no_floor, args.dir)
+        print(f"| {n:,} | {r['clean']:.2f} s | {r['floor']:.2f} s | {r['floor_images']:.2f} s | {r['clean'] / r['floor']:.2f} | {r['clean'] / r['floor_images']:.2f} "
+              f"| {r['edit_ms']:.0f} ms | {r['edit_cli']:.2f} s | {r['unchanged']:.2f} s | {r['memory']:.0f} MB | {r['bytes']:,.0f} |", flush=True)
 
 
 if __name__ == "__main__":
