@@ -34,7 +34,7 @@ from .model import Explainer, Site, build_explainer, build_site
 from .parallel import parallel_map
 from .plan import Page, Summary, digest
 from .publish import plan_group, plan_site, summarize
-from .render import make_env, render_page, set_site, template_digests
+from .render import compile_templates, make_env, render_page, set_site, template_digests
 from .validate import SlugAt, check_slugs, slug_at, validate_doc, validate_explainer, warn_project
 from .write import Group, Manifest, Output, build_lock, check_output, recover
 
@@ -230,6 +230,7 @@ class Builder:
         if self._env is None:
             self._env = make_env(self.root / "templates")
         templates = template_digests(self._env)
+        compile_templates(self._env, templates)
 
         site_doc = parse_yaml(SITE_FILE, sources.site) if sources.site is not None else None
         if isinstance(site_doc, list):

@@ -90,6 +90,16 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
     return digests
 
 
+def compile_templates(env: jinja2.Environment, templates: dict[str, str]) -> None:
+    """Compile every template now, once, so forked workers inherit them compiled. A template with
+    a mistake is left for its page to report, with its line."""
+    for name in templates:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass
+
+
 def _template_error(exc: jinja2.TemplateError, page: Page, templates: Path) -> ContentError:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return ContentError(f"templates/{exc.name or exc.filename}", exc.lineno, 1, "(template)", exc.message or str(exc))
