@@ -246,9 +246,6 @@ class Output:
             os.link(old, target)
         except FileNotFoundError:
             return False
-        except FileExistsError:  # left by an attempt to keep the whole group
-            target.unlink()
-            os.link(old, target)
         return True
 
     def _kept(self, path: str) -> bool:
@@ -297,6 +294,13 @@ class Output:
         if self.in_place:
             return files if self.trusted or all(self._kept(path) for path in files) else None
         if not all(self._kept(path) for path in [*files, f"{slug}/{GROUP_MARKER}"]):
+            # Start the folder afresh: a file written over one of these links would change the
+            # last build's file too, since a hard link is the same file.
+            folder = self.dest.joinpath(*_relative(slug))
+            shutil.rmtree(folder)
+            self._folders = {f for f in self._folders if not f.is_relative_to(folder)}
+            folder.mkdir()
+            self._folders.add(folder)
             return None
         return files
 

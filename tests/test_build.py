@@ -143,6 +143,17 @@ def test_a_rebuild_rewrites_only_what_changed(make_site):
     assert "It happened again." in (root / "site/a/index.html").read_text("utf-8")
 
 
+def test_a_file_missing_from_an_unchanged_explainer_is_made_again_by_the_next_build(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b", title="Bee")})
+    build(root)
+    page = root / "site" / "a" / "questions" / "first" / "index.html"
+    expected = page.read_bytes()
+    page.unlink()
+    (root / "content" / "b.yaml").write_text(minimal_explainer("b", title="Bee", answer="Again."), "utf-8")
+    build(root)
+    assert page.read_bytes() == expected
+
+
 def test_pages_of_a_removed_explainer_are_removed(make_site):
     root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b")})
     build(root)
