@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Time social image drawing: ms per image, for about 100 varied images, drawn and encoded as PNG.
+
+    python bench/social_images.py                # 5 rounds after a warm-up one; prints ms/image
+    python bench/social_images.py --rounds 10
+    python bench/social_images.py --save out/    # also writes each image, as out/NNN.png
+
+The images are the same every run: titles of 2 to 12 words and some long enough to be clipped, half of
+them with a kicker (as a card's image has), across three site names and addresses. A build has
+one site, so its fixed parts are drawn for a handful of sites and reused; the warm-up round is
+not counted. The lowest round is the least disturbed by other work on the machine; the median
+and highest are printed beside it to show how noisy the run was, and the lowest CPU time of a
+round too (less disturbed by other work, though a busy shared core still slows it a little).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from explainer.plan import Page  # noqa: E402
+from explainer.publish import SOCIAL_IMAGE, SocialImage  # noqa: E402
+from explainer.social import render_social_image  # noqa: E402
+
+WORDS = (
+    "the council budget vote what happens next housing rents rise again why school meals cost more "
+    "how the new tram line will run energy prices explained in numbers who pays for flood defences "
+    "interest rates inflation and your mortgage a guide to the local election count sanctions "
+    "rollback offers what changed and when internationalisation notwithstanding café naïve résumé "
+    "Zürich São Paulo — 2025–26 “quoted” it's e.g. U.S. 42% £1.2bn"
+).split()
+SITES = (
+    ("City Desk Explainers", "explainers.example.org"),
+    ("The Gazette", "owner.github.io/gazette-explainers"),
+    ("Ünïcode Néws — Explained", "news.example.com/a/rather/long/path/for/the/explainers/section"),
+)
+
+
+def images(count: int = 100) -> list[SocialImage]:
+    """count images, the same every run."""
+    rng = random.Random(20250101)
+    result = []
+    for i in range(count):
+        # Titles as explainers and cards have them, and one in ten long enough to shrink or be clipped.
+        length = rng.choice((2, 3, 5, 7, 9, 12)) if i % 10 else rng.choice((25, 45, 80))
+        title = " ".join(rng.choice(WORDS) for _ in range(length))
+        if i % 25 == 7:
+            title = "Supercalifragilisticexpialidocious" * 2 + " " + title  # a word wider than a line
+        # A card's image has its explainer's title as a kicker, now and then a long one.
+        kicker = " ".join(rng.choice(WORDS) for _ in range(rng.choice((4, 6, 8, 10, 30)))) if i % 2 else None
+        name, address = SITES[i % len(SITES)]
+        result.append(SocialImage(title.capitalize(), kicker, name, address))
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--save", type=Path, help="write each image here as NNN.png")
+    args = parser.parse_args()
+
+    pages = [Page(SOCIAL_IMAGE, SOCIAL_IMAGE, SOCIAL_IMAGE, str(i), {"image": image}) for i, image in enumerate(images(args.count))]
+    outputs = [render_social_image(page) for page in pages]  # warm-up: fonts, glyph checks, caches
+    if args.save:
+        args.save.mkdir(parents=True, exist_ok=True)
+        for i, data in enumerate(outputs):
+            (args.save / f"{i:03}.png").write_bytes(data)
+
+    rounds, cpu = [], []
+    for _ in range(args.rounds):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        for page in pages:
+            render_social_image(page)
+        rounds.append((time.perf_counter() - start) * 1000 / len(pages))
+        cpu.append((time.process_time() - start_cpu) * 1000 / len(pages))
+    size = sum(map(len, outputs)) / len(outputs)
+    digest = hashlib.sha256(b"".join(outputs)).hexdigest()[:16]
+    print(f"{len(pages)} images x {args.rounds} rounds: {min(rounds):.2f} ms/image (median {statistics.median(rounds):.2f}, "
+          f"max {max(rounds):.2f}); CPU {min(cpu):.2f} ms/image; mean PNG {size / 1024:.1f} KB; sha256 of all {digest}")
+
+
+if __name__ == "__main__":
+    main()
