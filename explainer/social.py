@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from functools import cache
+from itertools import accumulate
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -72,29 +73,39 @@ def drawable_text(text: str) -> str:
     return "".join(_drawable(c) for c in " ".join(visible.split()))
 
 
+@cache
+def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
+    return font.getlength(text)
+
+
 def _fit_word(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """A word wider than the line, broken into pieces that fit."""
     pieces = []
-    while word and font.getlength(word) > width:
-        cut = max(1, max((i for i in range(1, len(word)) if font.getlength(word[:i]) <= width), default=1))
+    while word and _width(font, word) > width:
+        cut = max(1, sum(w <= width for w in accumulate(_width(font, c) for c in word[:-1])))
         pieces.append(word[:cut])
         word = word[cut:]
     return pieces + ([word] if word else [])
 
 
 def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Greedy word wrap: as many words on each line as fit in width."""
+    """Greedy word wrap: as many words on each line as fit in width.
+
+    A line's width is the sum of its words' and spaces' (the bundled font has no kerning), and each
+    word's is measured once per size: a site's titles share most of their words.
+    """
     lines: list[str] = []
-    line = ""
+    line, line_width, space = "", 0.0, _width(font, " ")
     for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if font.getlength(candidate) <= width:
-            line = candidate
+        candidate = line_width + space + _width(font, word) if line else _width(font, word)
+        if candidate <= width:
+            line, line_width = (f"{line} {word}" if line else word), candidate
             continue
         if line:
             lines.append(line)
         *whole, line = _fit_word(word, font, width)
         lines.extend(whole)
+        line_width = _width(font, line)
     if line:
         lines.append(line)
     return lines
