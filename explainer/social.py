@@ -103,7 +103,7 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
             continue
         if line:
             lines.append(line)
-        *whole, line = _fit_word(word, font, width)
+        *whole, line = _fit_word(word, font, width) or [""]  # a "" word: two spaces in a row
         lines.extend(whole)
         line_width = _width(font, line)
     if line:

@@ -29,7 +29,9 @@ from explainer.load import load_project
 from explainer.model import build_explainer, build_site
 from explainer.pipeline import build
 from explainer.plan import Page
-from explainer.publish import Feed, FeedEntry, SitemapEntry, plan_site
+from explainer import social
+from explainer.publish import Feed, FeedEntry, SitemapEntry, SocialImage, plan_site
+from explainer.social import drawable_text
 from webtools import format_violations, run_axe, static_server, vnu_errors
 
 SITEMAP_XSD = Path(__file__).parent / "data" / "sitemap.xsd"
@@ -461,6 +463,30 @@ def test_a_social_image_is_light_with_dark_text_where_the_title_goes(seed_site):
         assert grey.getpixel((600, 600)) > 200  # a light background
         dark = sum(grey.crop((80, 160, 1120, 520)).histogram()[:80])
         assert dark > 5000  # the title, drawn large in dark ink
+
+
+def test_social_image_lines_break_where_measuring_each_whole_line_would():
+    # wrap adds up word widths, which holds while the bundled font has no kerning.
+    def measured(text: str, font, width: int) -> list[str]:
+        lines, line = [], ""
+        for word in text.split(" "):
+            if font.getlength(f"{line} {word}" if line else word) <= width:
+                line = f"{line} {word}" if line else word
+                continue
+            lines += [line] if line else []
+            line = word  # the titles here have no word wider than a line
+        return lines + ([line] if line else [])
+
+    title = drawable_text("Why AVA, Tom & “Yves” wait: Ti. To. Wa. Ya. éte, naïve — 2025–26 costs £1.2bn, 42% more " * 4)
+    for size in (28, 32, 44, 60, 76):
+        for width in (1040, 613, 320):
+            assert social.wrap(title, social._font(size), width) == measured(title, social._font(size), width), (size, width)
+
+
+def test_a_social_image_title_with_a_spacing_accent_at_a_line_break_is_drawn():
+    # "¨" alone is drawn as the space it decomposes to, making two spaces in a row.
+    for words in range(1, 40):
+        social.draw_social_image(SocialImage("word " * words + "\u00a8 tail", None, "Site", "example.org"))
 
 
 def test_a_social_image_is_not_rewritten_by_a_rebuild_and_is_redrawn_when_its_title_changes(make_site):
