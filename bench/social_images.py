@@ -5,12 +5,14 @@
     python bench/social_images.py --rounds 10
     python bench/social_images.py --save out/    # also writes each image, as out/NNN.png
 
-The images are the same every run: titles of 2 to 12 words and some long enough to be clipped, half of
-them with a kicker (as a card's image has), across three site names and addresses. A build has
-one site, so its fixed parts are drawn for a handful of sites and reused; the warm-up round is
-not counted. The lowest round is the least disturbed by other work on the machine; the median
-and highest are printed beside it to show how noisy the run was, and the lowest CPU time of a
-round too (less disturbed by other work, though a busy shared core still slows it a little).
+The images are the same every run, as a build has them: an explainer's (a title of 4 to 12
+words) then its cards' (2 to 6 words, under the explainer's title as a kicker); one title in ten
+is long enough to shrink or be clipped, and a few have a word wider than a line. They are spread
+over three site names and addresses (a build has one site). The warm-up round is not counted.
+
+The lowest round is the least disturbed by other work on the machine; the median and highest
+are printed beside it to show how noisy the run was, and the lowest CPU time of a round too
+(less disturbed by other work, though a busy shared core still slows it a little).
 """
 
 from __future__ import annotations
@@ -45,20 +47,24 @@ SITES = (
 
 
 def images(count: int = 100) -> list[SocialImage]:
-    """count images, the same every run."""
+    """count images, the same every run, in the order a build draws them: each explainer's, then
+    each of its cards', which show the explainer's title above their own."""
     rng = random.Random(20250101)
-    result = []
-    for i in range(count):
-        # Titles as explainers and cards have them, and one in ten long enough to shrink or be clipped.
-        length = rng.choice((2, 3, 5, 7, 9, 12)) if i % 10 else rng.choice((25, 45, 80))
-        title = " ".join(rng.choice(WORDS) for _ in range(length))
-        if i % 25 == 7:
-            title = "Supercalifragilisticexpialidocious" * 2 + " " + title  # a word wider than a line
-        # A card's image has its explainer's title as a kicker, now and then a long one.
-        kicker = " ".join(rng.choice(WORDS) for _ in range(rng.choice((4, 6, 8, 10, 30)))) if i % 2 else None
-        name, address = SITES[i % len(SITES)]
-        result.append(SocialImage(title.capitalize(), kicker, name, address))
-    return result
+
+    def title(lengths: tuple[int, ...], long: tuple[int, ...]) -> str:
+        words = [rng.choice(WORDS) for _ in range(rng.choice(long if rng.random() < 0.1 else lengths))]
+        if rng.random() < 0.04:
+            words.insert(0, "Supercalifragilisticexpialidocious" * 2)  # a word wider than a line
+        return " ".join(words).capitalize()
+
+    result: list[SocialImage] = []
+    for explainer in range(count):
+        name, address = SITES[explainer % len(SITES)]
+        explainer_title = title((4, 6, 8, 10, 12), (25, 45, 80))  # one in ten long enough to shrink or be clipped
+        result.append(SocialImage(explainer_title, None, name, address))
+        for _ in range(rng.choice((0, 3, 5, 5, 6))):
+            result.append(SocialImage(title((2, 3, 4, 6), (20, 40)), explainer_title, name, address))
+    return result[:count]
 
 
 def main() -> None:
