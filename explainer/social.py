@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 
 from PIL import Image, ImageDraw, ImageFont
@@ -148,39 +148,57 @@ _SHADE_OF = [[c * SHADES + round(a * (SHADES - 1) / 255) for a in range(256)] fo
 _TOUCHED = [0] + [255] * 255
 
 
-def _flatten(layers: list[Image.Image]) -> Image.Image:
-    """One palette image from a coverage layer per colour (the colours never overlap)."""
-    canvas = Image.new("L", SOCIAL_IMAGE_SIZE, 0)
-    for colour, layer in enumerate(layers):
-        box = layer.getbbox()  # only the part with something drawn: most of a layer is empty
-        if box:
-            coverage = layer.crop(box)
-            canvas.paste(coverage.point(_SHADE_OF[colour]), box, mask=coverage.point(_TOUCHED))
-    canvas.putpalette(PALETTE)  # the bytes are palette indices: this makes it a "P" image
+def _paste(canvas: Image.Image, layer: Image.Image, colour: int, top: int = 0) -> None:
+    """A coverage layer onto the canvas, its top at row top: shades of colour where it touches."""
+    box = layer.getbbox()  # only the part with something drawn
+    if box:
+        coverage = layer.crop(box)
+        canvas.paste(coverage.point(_SHADE_OF[colour]), (box[0], top + box[1]), mask=coverage.point(_TOUCHED))
+
+
+@lru_cache(maxsize=16)
+def _site_canvas(site_name: str, address: str) -> Image.Image:
+    """What every image of a site shows: the accent bar, the site's name, the rule and the address."""
+    layers = {colour: Image.new("L", SOCIAL_IMAGE_SIZE, 0) for colour in (ACCENT, MUTED, RULE)}
+    pen = {colour: ImageDraw.Draw(layer) for colour, layer in layers.items()}  # 255 is full cover
+    pen[ACCENT].rectangle((0, 0, WIDTH, 14), fill=255)
+    pen[ACCENT].text((MARGIN, 62), drawable_text(site_name), font=_font(36), fill=255)
+    pen[RULE].line((MARGIN, 548, WIDTH - MARGIN, 548), fill=255, width=2)
+    footer = _clip(wrap(drawable_text(address), _font(28), TEXT_WIDTH), _font(28), TEXT_WIDTH, 1)
+    pen[MUTED].text((MARGIN, 568), footer[0] if footer else "", font=_font(28), fill=255)
+    canvas = Image.new("L", SOCIAL_IMAGE_SIZE, 0)  # palette indices; 0 is the background
+    for colour, layer in layers.items():
+        _paste(canvas, layer, colour)
     return canvas
+
+
+def _draw_lines(canvas: Image.Image, colour: int, lines: list[str], font: ImageFont.FreeTypeFont, top: int) -> int:
+    """lines in colour from row top down; returns where the next line would start.
+
+    They are drawn on a layer only as tall as they are, with a size to spare above and below for
+    glyphs that reach past their line.
+    """
+    pitch = round(font.size * LINE_HEIGHT)
+    above, below = max(0, top - font.size), min(HEIGHT, top + len(lines) * pitch + font.size)
+    layer = Image.new("L", (WIDTH, below - above), 0)
+    pen = ImageDraw.Draw(layer)
+    for i, line in enumerate(lines):
+        pen.text((MARGIN, top - above + i * pitch), line, font=font, fill=255)
+    _paste(canvas, layer, colour, above)
+    return top + len(lines) * pitch
 
 
 def draw_social_image(image: SocialImage) -> Image.Image:
     """The site's name at the top, the title large in the middle, the address at the foot."""
-    layers = [Image.new("L", SOCIAL_IMAGE_SIZE, 0) for _ in COLOURS]
-    pen = [ImageDraw.Draw(layer) for layer in layers]  # pen[INK] draws in ink; 255 is full cover
-    pen[ACCENT].rectangle((0, 0, WIDTH, 14), fill=255)
-    pen[ACCENT].text((MARGIN, 62), drawable_text(image.site_name), font=_font(36), fill=255)
+    canvas = _site_canvas(image.site_name, image.address).copy()
     top = TITLE_TOP
     if image.kicker:
-        kicker_font = _font(32)
-        for line in _clip(wrap(drawable_text(image.kicker), kicker_font, TEXT_WIDTH), kicker_font, TEXT_WIDTH, 2):
-            pen[MUTED].text((MARGIN, top), line, font=kicker_font, fill=255)
-            top += round(32 * LINE_HEIGHT)
-        top += 24
+        font = _font(32)
+        top = _draw_lines(canvas, MUTED, _clip(wrap(drawable_text(image.kicker), font, TEXT_WIDTH), font, TEXT_WIDTH, 2), font, top) + 24
     font, lines = _fit_title(drawable_text(image.title), TITLE_BOTTOM - top)
-    for line in lines:
-        pen[INK].text((MARGIN, top), line, font=font, fill=255)
-        top += round(font.size * LINE_HEIGHT)
-    pen[RULE].line((MARGIN, 548, WIDTH - MARGIN, 548), fill=255, width=2)
-    footer = _clip(wrap(drawable_text(image.address), _font(28), TEXT_WIDTH), _font(28), TEXT_WIDTH, 1)
-    pen[MUTED].text((MARGIN, 568), footer[0] if footer else "", font=_font(28), fill=255)
-    return _flatten(layers)
+    _draw_lines(canvas, INK, lines, font, top)
+    canvas.putpalette(PALETTE)  # the bytes are palette indices: this makes it a "P" image
+    return canvas
 
 
 def render_social_image(page: Page) -> bytes:
