@@ -148,44 +148,47 @@ _SHADE_OF = [[c * SHADES + round(a * (SHADES - 1) / 255) for a in range(256)] fo
 _TOUCHED = [0] + [255] * 255
 
 
-def _paste(canvas: Image.Image, layer: Image.Image, colour: int, top: int = 0) -> None:
-    """A coverage layer onto the canvas, its top at row top: shades of colour where it touches."""
-    box = layer.getbbox()  # only the part with something drawn
-    if box:
-        coverage = layer.crop(box)
-        canvas.paste(coverage.point(_SHADE_OF[colour]), (box[0], top + box[1]), mask=coverage.point(_TOUCHED))
+@lru_cache(maxsize=16)
+def _block(lines: tuple[str, ...], size: int, colour: int) -> tuple[Image.Image, Image.Image, tuple[int, int]] | None:
+    """Lines drawn in colour: their shades, the mask of the pixels they touch, and where these go
+    from the left edge and the first line's top. None if they touch none.
+
+    Cached, as a card's kicker is its explainer's title, the same on each of its cards' images.
+    """
+    font, pitch = _font(size), round(size * LINE_HEIGHT)
+    # A size to spare above the first line and below the last, for accents and descenders.
+    layer = Image.new("L", (WIDTH, len(lines) * pitch + 2 * size), 0)
+    pen = ImageDraw.Draw(layer)
+    for i, line in enumerate(lines):
+        pen.text((MARGIN, size + i * pitch), line, font=font, fill=255)
+    box = layer.getbbox()
+    if not box:
+        return None
+    coverage = layer.crop(box)
+    return coverage.point(_SHADE_OF[colour]), coverage.point(_TOUCHED), (box[0], box[1] - size)
+
+
+def _draw_lines(canvas: Image.Image, colour: int, lines: list[str], size: int, top: int) -> int:
+    """lines in colour from row top down; returns where the next line would start."""
+    block = _block(tuple(lines), size, colour)
+    if block:
+        shades, touched, (x, y) = block
+        canvas.paste(shades, (x, top + y), mask=touched)
+    return top + len(lines) * round(size * LINE_HEIGHT)
 
 
 @lru_cache(maxsize=16)
 def _site_canvas(site_name: str, address: str) -> Image.Image:
-    """What every image of a site shows: the accent bar, the site's name, the rule and the address."""
-    layers = {colour: Image.new("L", SOCIAL_IMAGE_SIZE, 0) for colour in (ACCENT, MUTED, RULE)}
-    pen = {colour: ImageDraw.Draw(layer) for colour, layer in layers.items()}  # 255 is full cover
-    pen[ACCENT].rectangle((0, 0, WIDTH, 14), fill=255)
-    pen[ACCENT].text((MARGIN, 62), drawable_text(site_name), font=_font(36), fill=255)
-    pen[RULE].line((MARGIN, 548, WIDTH - MARGIN, 548), fill=255, width=2)
+    """What every image of a site shows, as palette indices: the accent bar, the site's name, the
+    rule and the address."""
+    canvas = Image.new("L", SOCIAL_IMAGE_SIZE, 0)
+    pen = ImageDraw.Draw(canvas)
+    pen.rectangle((0, 0, WIDTH, 14), fill=_SHADE_OF[ACCENT][255])
+    _draw_lines(canvas, ACCENT, [drawable_text(site_name)], 36, 62)
+    pen.line((MARGIN, 548, WIDTH - MARGIN, 548), fill=_SHADE_OF[RULE][255], width=2)
     footer = _clip(wrap(drawable_text(address), _font(28), TEXT_WIDTH), _font(28), TEXT_WIDTH, 1)
-    pen[MUTED].text((MARGIN, 568), footer[0] if footer else "", font=_font(28), fill=255)
-    canvas = Image.new("L", SOCIAL_IMAGE_SIZE, 0)  # palette indices; 0 is the background
-    for colour, layer in layers.items():
-        _paste(canvas, layer, colour)
+    _draw_lines(canvas, MUTED, footer, 28, 568)
     return canvas
-
-
-def _draw_lines(canvas: Image.Image, colour: int, lines: list[str], font: ImageFont.FreeTypeFont, top: int) -> int:
-    """lines in colour from row top down; returns where the next line would start.
-
-    They are drawn on a layer only as tall as they are, with a size to spare above and below for
-    glyphs that reach past their line.
-    """
-    pitch = round(font.size * LINE_HEIGHT)
-    above, below = max(0, top - font.size), min(HEIGHT, top + len(lines) * pitch + font.size)
-    layer = Image.new("L", (WIDTH, below - above), 0)
-    pen = ImageDraw.Draw(layer)
-    for i, line in enumerate(lines):
-        pen.text((MARGIN, top - above + i * pitch), line, font=font, fill=255)
-    _paste(canvas, layer, colour, above)
-    return top + len(lines) * pitch
 
 
 def draw_social_image(image: SocialImage) -> Image.Image:
@@ -193,10 +196,10 @@ def draw_social_image(image: SocialImage) -> Image.Image:
     canvas = _site_canvas(image.site_name, image.address).copy()
     top = TITLE_TOP
     if image.kicker:
-        font = _font(32)
-        top = _draw_lines(canvas, MUTED, _clip(wrap(drawable_text(image.kicker), font, TEXT_WIDTH), font, TEXT_WIDTH, 2), font, top) + 24
+        kicker = _clip(wrap(drawable_text(image.kicker), _font(32), TEXT_WIDTH), _font(32), TEXT_WIDTH, 2)
+        top = _draw_lines(canvas, MUTED, kicker, 32, top) + 24
     font, lines = _fit_title(drawable_text(image.title), TITLE_BOTTOM - top)
-    _draw_lines(canvas, INK, lines, font, top)
+    _draw_lines(canvas, INK, lines, font.size, top)
     canvas.putpalette(PALETTE)  # the bytes are palette indices: this makes it a "P" image
     return canvas
 
