@@ -20,7 +20,7 @@ import pytest
 import yaml
 from lxml import etree
 from lxml import html as lxml_html
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from conftest import REPO, SEED_SLUG, minimal_explainer
 from explainer.errors import BuildError
@@ -481,6 +481,17 @@ def test_social_image_lines_break_where_measuring_each_whole_line_would():
     for size in (28, 32, 44, 60, 76):
         for width in (1040, 613, 320):
             assert social.wrap(title, social._font(size), width) == measured(title, social._font(size), width), (size, width)
+
+
+def test_social_image_text_drawn_a_character_at_a_time_matches_pillow_drawing_each_line():
+    # Holds while the bundled font has no kerning and whole-pixel advances.
+    text = drawable_text("".join(map(chr, range(0x21, 0x7F))) + " Àé ñ—“ø” … Ж中 Tj fj AV ¨")
+    for size in (28, 32, 36, *social.TITLE_SIZES):
+        lines = tuple(social.wrap(text, social._font(size), social.TEXT_WIDTH))
+        expected = Image.new("L", (social.WIDTH, len(lines) * round(size * social.LINE_HEIGHT) + 2 * size), 0)
+        for i, line in enumerate(lines):
+            ImageDraw.Draw(expected).text((social.MARGIN, size + i * round(size * social.LINE_HEIGHT)), line, font=social._font(size), fill=255)
+        assert social._coverage(lines, size).tobytes() == expected.tobytes(), size
 
 
 def test_a_social_image_title_with_a_spacing_accent_at_a_line_break_is_drawn():
