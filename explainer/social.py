@@ -170,12 +170,13 @@ def _coverage(lines: tuple[str, ...], size: int) -> Image.Image:
     the first line and below the last, for accents and descenders."""
     pitch = round(size * LINE_HEIGHT)
     layer = Image.new("L", (WIDTH, len(lines) * pitch + 2 * size), 0)
+    pen = ImageDraw.Draw(layer)
     for i, line in enumerate(lines):
         x = MARGIN
         for char in line:
             coverage, dx, dy, advance = _glyph_coverage(char, size)
             if coverage:
-                layer.paste(255, (x + dx, size + i * pitch + dy), coverage)
+                pen.bitmap((x + dx, size + i * pitch + dy), coverage, fill=255)
             x += advance
     return layer
 
