@@ -73,7 +73,7 @@ def drawable_text(text: str) -> str:
     return "".join(_drawable(c) for c in " ".join(visible.split()))
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
     return font.getlength(text)
 
@@ -174,14 +174,15 @@ def _coverage(lines: tuple[str, ...], size: int) -> Image.Image:
     for i, line in enumerate(lines):
         x = MARGIN
         for char in line:
-            coverage, dx, dy, advance = _glyph_coverage(char, size)
+            # Characters the font lacks all draw its one "missing" box: one cache entry for all.
+            coverage, dx, dy, advance = _glyph_coverage(char if _has_glyph(char) else "\ue000", size)
             if coverage:
                 pen.bitmap((x + dx, size + i * pitch + dy), coverage, fill=255)
             x += advance
     return layer
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def _block(lines: tuple[str, ...], size: int, colour: int) -> tuple[Image.Image, Image.Image, tuple[int, int]] | None:
     """Lines drawn in colour: their shades, the mask of the pixels they touch, and where these go
     from the left edge and the first line's top. None if they touch none.

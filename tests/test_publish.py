@@ -494,6 +494,17 @@ def test_social_image_text_drawn_a_character_at_a_time_matches_pillow_drawing_ea
         assert social._coverage(lines, size).tobytes() == expected.tobytes(), size
 
 
+def test_social_image_characters_the_font_lacks_share_one_cached_drawing():
+    # Each draws the font's one "missing" box: a title in another script must not fill memory.
+    def draw(first: int) -> None:
+        social.draw_social_image(SocialImage("".join(map(chr, range(first, first + 300))), None, "Site", "example.org"))
+
+    draw(0x4E00)
+    cached = social._glyph_coverage.cache_info().currsize
+    draw(0x5000)
+    assert social._glyph_coverage.cache_info().currsize == cached
+
+
 def test_a_social_image_title_with_a_spacing_accent_at_a_line_break_is_drawn():
     # "¨" alone is drawn as the space it decomposes to, making two spaces in a row.
     for words in range(1, 40):
