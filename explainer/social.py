@@ -7,10 +7,17 @@ basic Latin and common punctuation: accented letters it lacks are drawn without 
 other metadata, so the same inputs give the same bytes.
 
 Images are drawn with a palette of one ramp of shades per colour, from the background to that
-colour: each colour's shapes and text are drawn, anti-aliased, as coverage on a layer of their
-own, and coverage picks the shade. A PNG of one byte a pixel is about a third of the size of an
-RGB one and several times quicker to write, which counts when a site has an image for every
-explainer and every card.
+colour: text is drawn, anti-aliased, as coverage on a layer of its own, and coverage picks the
+shade; the bar and the rule are drawn straight in their colour's full shade. A PNG of one byte a
+pixel is about a third of the size of an RGB one and several times quicker to write.
+
+A site has an image for every explainer and every card, so drawing is arranged for speed
+(bench/social_images.py measures it). What every image of a site shows, the bar, the site's
+name, the rule and the address, is drawn once and copied. Each character is drawn once per size
+and lines are put together from those: the bundled font has no kerning and whole-pixel
+advances, so this gives the pixels Pillow gives drawing the whole line. Word widths are measured
+once per size, and the last few blocks of lines drawn are kept, as a card's kicker is its
+explainer's title. Writing the PNG is most of what is left.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ MARGIN = 80
 TEXT_WIDTH = WIDTH - 2 * MARGIN
 # Light colours, as the site's light scheme: dark text on a pale card, the accent for the name.
 BACKGROUND = (0xF5, 0xF6, 0xF8)
-ACCENT, INK, MUTED, RULE = range(4)  # layers, one per colour
+ACCENT, INK, MUTED, RULE = range(4)  # the colours, by their place in COLOURS
 COLOURS = ((0x0B, 0x5C, 0xAD), (0x1B, 0x1B, 0x1B), (0x4A, 0x4A, 0x4A), (0xD6, 0xD6, 0xD6))
 SHADES = 256 // len(COLOURS)  # palette entries per colour; the first of each is the background
 LINE_HEIGHT = 1.18
@@ -151,12 +158,8 @@ _TOUCHED = [0] + [255] * 255
 @cache
 def _glyph_coverage(char: str, size: int) -> tuple[Image.Image | None, int, int, int]:
     """A character as drawn at size: its coverage (None if blank), where that goes from the pen,
-    and how far the pen then moves on.
-
-    Lines are drawn a character at a time from these, which gives the same pixels as Pillow
-    drawing the whole line, as the bundled font has no kerning and whole-pixel advances, and is
-    several times quicker: Pillow renders each character of a line again on every call.
-    """
+    and how far the pen then moves on. (Pillow renders every character of a line again on each
+    call: lines put together from these take a fraction of the time.)"""
     font = _font(size)
     layer = Image.new("L", (4 * size, 4 * size), 0)
     ImageDraw.Draw(layer).text((size, size), char, font=font, fill=255)
@@ -166,8 +169,11 @@ def _glyph_coverage(char: str, size: int) -> tuple[Image.Image | None, int, int,
 
 
 def _coverage(lines: tuple[str, ...], size: int) -> Image.Image:
-    """Lines drawn a character at a time, the first line's top a size down: a size is spared above
-    the first line and below the last, for accents and descenders."""
+    """Lines drawn a character at a time, as Pillow would draw them, on a layer as wide as the image.
+
+    The first line's top is a size down: a size is spared above the first line and below the
+    last, for accents and descenders.
+    """
     pitch = round(size * LINE_HEIGHT)
     layer = Image.new("L", (WIDTH, len(lines) * pitch + 2 * size), 0)
     pen = ImageDraw.Draw(layer)
@@ -206,7 +212,7 @@ def _draw_lines(canvas: Image.Image, colour: int, lines: list[str], size: int, t
     return top + len(lines) * round(size * LINE_HEIGHT)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def _site_canvas(site_name: str, address: str) -> Image.Image:
     """What every image of a site shows, as palette indices: the accent bar, the site's name, the
     rule and the address."""
@@ -236,7 +242,7 @@ def draw_social_image(image: SocialImage) -> Image.Image:
 def render_social_image(page: Page) -> bytes:
     """The page's social image as PNG bytes: no timestamp, no text chunks, the same every build."""
     out = io.BytesIO()
-    # Fast compression: a third larger than the default, in a third of the time, and an image
-    # per card makes this most of a large build's work.
+    # Fast compression: a third larger than the default, in a third of the time. (zlib's
+    # run-length strategy was no quicker for these images, and an eighth larger.)
     draw_social_image(page.context["image"]).save(out, format="PNG", compress_level=1)
     return out.getvalue()
