@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Time social image drawing: ms per image, for about 100 varied images, drawn and encoded as PNG.
 
-    python bench/social_images.py                # 5 rounds after a warm-up one; prints ms/image
-    python bench/social_images.py --rounds 10
+    python bench/social_images.py                # 10 rounds after a warm-up one; prints ms/image
+    python bench/social_images.py --rounds 30    # more rounds, for a busy machine
     python bench/social_images.py --save out/    # also writes each image, as out/NNN.png
 
 The images are the same every run, as a build has them: an explainer's (a title of 4 to 12
@@ -13,6 +13,10 @@ over three site names and addresses (a build has one site). The warm-up round is
 The lowest round is the least disturbed by other work on the machine; the median and highest
 are printed beside it to show how noisy the run was, and the lowest CPU time of a round too
 (less disturbed by other work, though a busy shared core still slows it a little).
+
+The images are drawn once more after the timed rounds and must match the warm-up's byte for byte;
+the sha256 printed is of them all, to compare runs and versions. Keep --count well above the
+few blocks of lines social.py keeps drawn, or titles would stay cached from round to round.
 """
 
 from __future__ import annotations
@@ -69,7 +73,7 @@ def images(count: int = 100) -> list[SocialImage]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--save", type=Path, help="write each image here as NNN.png")
     args = parser.parse_args()
@@ -88,6 +92,8 @@ def main() -> None:
             render_social_image(page)
         rounds.append((time.perf_counter() - start) * 1000 / len(pages))
         cpu.append((time.process_time() - start_cpu) * 1000 / len(pages))
+    # Drawn again with every cache warm, each image must come out byte for byte as the first time.
+    assert [render_social_image(page) for page in pages] == outputs, "an image changed between rounds"
     size = sum(map(len, outputs)) / len(outputs)
     digest = hashlib.sha256(b"".join(outputs)).hexdigest()[:16]
     print(f"{len(pages)} images x {args.rounds} rounds: {min(rounds):.2f} ms/image (median {statistics.median(rounds):.2f}, "
