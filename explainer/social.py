@@ -7,17 +7,25 @@ basic Latin and common punctuation: accented letters it lacks are drawn without 
 other metadata, so the same inputs give the same bytes.
 
 Images are drawn with a palette of one ramp of shades per colour, from the background to that
-colour: each colour's shapes and text are drawn, anti-aliased, as coverage on a layer of their
-own, and coverage picks the shade. A PNG of one byte a pixel is about a third of the size of an
-RGB one and several times quicker to write, which counts when a site has an image for every
-explainer and every card.
+colour: text is drawn, anti-aliased, as coverage on a layer of its own, and coverage picks the
+shade; the bar and the rule are drawn straight in their colour's full shade. A PNG of one byte a
+pixel is about a third of the size of an RGB one and several times quicker to write.
+
+A site has an image for every explainer and every card, so drawing is arranged for speed
+(bench/social_images.py measures it). What every image of a site shows, the bar, the site's
+name, the rule and the address, is drawn once and copied. Each character is drawn once per size
+and lines are put together from those: the bundled font has no kerning and whole-pixel
+advances, so this gives the pixels Pillow gives drawing the whole line. Word widths are measured
+once per size, and the last few blocks of lines drawn are kept, as a card's kicker is its
+explainer's title. Writing the PNG is most of what is left.
 """
 
 from __future__ import annotations
 
 import io
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
+from itertools import accumulate
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -29,7 +37,7 @@ MARGIN = 80
 TEXT_WIDTH = WIDTH - 2 * MARGIN
 # Light colours, as the site's light scheme: dark text on a pale card, the accent for the name.
 BACKGROUND = (0xF5, 0xF6, 0xF8)
-ACCENT, INK, MUTED, RULE = range(4)  # layers, one per colour
+ACCENT, INK, MUTED, RULE = range(4)  # the colours, by their place in COLOURS
 COLOURS = ((0x0B, 0x5C, 0xAD), (0x1B, 0x1B, 0x1B), (0x4A, 0x4A, 0x4A), (0xD6, 0xD6, 0xD6))
 SHADES = 256 // len(COLOURS)  # palette entries per colour; the first of each is the background
 LINE_HEIGHT = 1.18
@@ -72,29 +80,39 @@ def drawable_text(text: str) -> str:
     return "".join(_drawable(c) for c in " ".join(visible.split()))
 
 
+@lru_cache(maxsize=1 << 16)
+def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
+    return font.getlength(text)
+
+
 def _fit_word(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """A word wider than the line, broken into pieces that fit."""
     pieces = []
-    while word and font.getlength(word) > width:
-        cut = max(1, max((i for i in range(1, len(word)) if font.getlength(word[:i]) <= width), default=1))
+    while word and _width(font, word) > width:
+        cut = max(1, sum(w <= width for w in accumulate(_width(font, c) for c in word[:-1])))
         pieces.append(word[:cut])
         word = word[cut:]
     return pieces + ([word] if word else [])
 
 
 def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Greedy word wrap: as many words on each line as fit in width."""
+    """Greedy word wrap: as many words on each line as fit in width.
+
+    A line's width is the sum of its words' and spaces' (the bundled font has no kerning), and each
+    word's is measured once per size: a site's titles share most of their words.
+    """
     lines: list[str] = []
-    line = ""
+    line, line_width, space = "", 0.0, _width(font, " ")
     for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if font.getlength(candidate) <= width:
-            line = candidate
+        candidate = line_width + space + _width(font, word) if line else _width(font, word)
+        if candidate <= width:
+            line, line_width = (f"{line} {word}" if line else word), candidate
             continue
         if line:
             lines.append(line)
-        *whole, line = _fit_word(word, font, width)
+        *whole, line = _fit_word(word, font, width) or [""]  # a "" word: two spaces in a row
         lines.extend(whole)
+        line_width = _width(font, line)
     if line:
         lines.append(line)
     return lines
@@ -137,45 +155,94 @@ _SHADE_OF = [[c * SHADES + round(a * (SHADES - 1) / 255) for a in range(256)] fo
 _TOUCHED = [0] + [255] * 255
 
 
-def _flatten(layers: list[Image.Image]) -> Image.Image:
-    """One palette image from a coverage layer per colour (the colours never overlap)."""
+@cache
+def _glyph_coverage(char: str, size: int) -> tuple[Image.Image | None, int, int, int]:
+    """A character as drawn at size: its coverage (None if blank), where that goes from the pen,
+    and how far the pen then moves on. (Pillow renders every character of a line again on each
+    call: lines put together from these take a fraction of the time.)"""
+    font = _font(size)
+    layer = Image.new("L", (4 * size, 4 * size), 0)
+    ImageDraw.Draw(layer).text((size, size), char, font=font, fill=255)
+    box = layer.getbbox()
+    advance = int(font.getlength(char))
+    return (layer.crop(box), box[0] - size, box[1] - size, advance) if box else (None, 0, 0, advance)
+
+
+def _coverage(lines: tuple[str, ...], size: int) -> Image.Image:
+    """Lines drawn a character at a time, as Pillow would draw them, on a layer as wide as the image.
+
+    The first line's top is a size down: a size is spared above the first line and below the
+    last, for accents and descenders.
+    """
+    pitch = round(size * LINE_HEIGHT)
+    layer = Image.new("L", (WIDTH, len(lines) * pitch + 2 * size), 0)
+    pen = ImageDraw.Draw(layer)
+    for i, line in enumerate(lines):
+        x = MARGIN
+        for char in line:
+            # Characters the font lacks all draw its one "missing" box: one cache entry for all.
+            coverage, dx, dy, advance = _glyph_coverage(char if _has_glyph(char) else "\ue000", size)
+            if coverage:
+                pen.bitmap((x + dx, size + i * pitch + dy), coverage, fill=255)
+            x += advance
+    return layer
+
+
+@lru_cache(maxsize=8)
+def _block(lines: tuple[str, ...], size: int, colour: int) -> tuple[Image.Image, Image.Image, tuple[int, int]] | None:
+    """Lines drawn in colour: their shades, the mask of the pixels they touch, and where these go
+    from the left edge and the first line's top. None if they touch none.
+
+    Cached, as a card's kicker is its explainer's title, the same on each of its cards' images.
+    """
+    layer = _coverage(lines, size)
+    box = layer.getbbox()
+    if not box:
+        return None
+    coverage = layer.crop(box)
+    return coverage.point(_SHADE_OF[colour]), coverage.point(_TOUCHED), (box[0], box[1] - size)
+
+
+def _draw_lines(canvas: Image.Image, colour: int, lines: list[str], size: int, top: int) -> int:
+    """lines in colour from row top down; returns where the next line would start."""
+    block = _block(tuple(lines), size, colour)
+    if block:
+        shades, touched, (x, y) = block
+        canvas.paste(shades, (x, top + y), mask=touched)
+    return top + len(lines) * round(size * LINE_HEIGHT)
+
+
+@lru_cache(maxsize=4)
+def _site_canvas(site_name: str, address: str) -> Image.Image:
+    """What every image of a site shows, as palette indices: the accent bar, the site's name, the
+    rule and the address."""
     canvas = Image.new("L", SOCIAL_IMAGE_SIZE, 0)
-    for colour, layer in enumerate(layers):
-        box = layer.getbbox()  # only the part with something drawn: most of a layer is empty
-        if box:
-            coverage = layer.crop(box)
-            canvas.paste(coverage.point(_SHADE_OF[colour]), box, mask=coverage.point(_TOUCHED))
-    canvas.putpalette(PALETTE)  # the bytes are palette indices: this makes it a "P" image
+    pen = ImageDraw.Draw(canvas)
+    pen.rectangle((0, 0, WIDTH, 14), fill=_SHADE_OF[ACCENT][255])
+    _draw_lines(canvas, ACCENT, [drawable_text(site_name)], 36, 62)
+    pen.line((MARGIN, 548, WIDTH - MARGIN, 548), fill=_SHADE_OF[RULE][255], width=2)
+    footer = _clip(wrap(drawable_text(address), _font(28), TEXT_WIDTH), _font(28), TEXT_WIDTH, 1)
+    _draw_lines(canvas, MUTED, footer, 28, 568)
     return canvas
 
 
 def draw_social_image(image: SocialImage) -> Image.Image:
     """The site's name at the top, the title large in the middle, the address at the foot."""
-    layers = [Image.new("L", SOCIAL_IMAGE_SIZE, 0) for _ in COLOURS]
-    pen = [ImageDraw.Draw(layer) for layer in layers]  # pen[INK] draws in ink; 255 is full cover
-    pen[ACCENT].rectangle((0, 0, WIDTH, 14), fill=255)
-    pen[ACCENT].text((MARGIN, 62), drawable_text(image.site_name), font=_font(36), fill=255)
+    canvas = _site_canvas(image.site_name, image.address).copy()
     top = TITLE_TOP
     if image.kicker:
-        kicker_font = _font(32)
-        for line in _clip(wrap(drawable_text(image.kicker), kicker_font, TEXT_WIDTH), kicker_font, TEXT_WIDTH, 2):
-            pen[MUTED].text((MARGIN, top), line, font=kicker_font, fill=255)
-            top += round(32 * LINE_HEIGHT)
-        top += 24
+        kicker = _clip(wrap(drawable_text(image.kicker), _font(32), TEXT_WIDTH), _font(32), TEXT_WIDTH, 2)
+        top = _draw_lines(canvas, MUTED, kicker, 32, top) + 24
     font, lines = _fit_title(drawable_text(image.title), TITLE_BOTTOM - top)
-    for line in lines:
-        pen[INK].text((MARGIN, top), line, font=font, fill=255)
-        top += round(font.size * LINE_HEIGHT)
-    pen[RULE].line((MARGIN, 548, WIDTH - MARGIN, 548), fill=255, width=2)
-    footer = _clip(wrap(drawable_text(image.address), _font(28), TEXT_WIDTH), _font(28), TEXT_WIDTH, 1)
-    pen[MUTED].text((MARGIN, 568), footer[0] if footer else "", font=_font(28), fill=255)
-    return _flatten(layers)
+    _draw_lines(canvas, INK, lines, font.size, top)
+    canvas.putpalette(PALETTE)  # the bytes are palette indices: this makes it a "P" image
+    return canvas
 
 
 def render_social_image(page: Page) -> bytes:
     """The page's social image as PNG bytes: no timestamp, no text chunks, the same every build."""
     out = io.BytesIO()
-    # Fast compression: a third larger than the default, in a third of the time, and an image
-    # per card makes this most of a large build's work.
+    # Fast compression: a third larger than the default, in a third of the time. (zlib's
+    # run-length strategy was no quicker for these images, and an eighth larger.)
     draw_social_image(page.context["image"]).save(out, format="PNG", compress_level=1)
     return out.getvalue()

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from lxml import etree
 from lxml import html as lxml_html
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from conftest import REPO, SEED_SLUG, minimal_explainer
 from explainer.errors import BuildError
@@ -29,7 +29,9 @@ from explainer.load import load_project
 from explainer.model import build_explainer, build_site
 from explainer.pipeline import build
 from explainer.plan import Page
-from explainer.publish import Feed, FeedEntry, SitemapEntry, plan_group, plan_site, summarize
+from explainer import social
+from explainer.publish import Feed, FeedEntry, SitemapEntry, SocialImage, plan_group, plan_site, summarize
+from explainer.social import drawable_text
 from webtools import format_violations, run_axe, static_server, vnu_errors
 
 SITEMAP_XSD = Path(__file__).parent / "data" / "sitemap.xsd"
@@ -497,6 +499,52 @@ def test_a_social_image_is_light_with_dark_text_where_the_title_goes(seed_site):
         assert grey.getpixel((600, 600)) > 200  # a light background
         dark = sum(grey.crop((80, 160, 1120, 520)).histogram()[:80])
         assert dark > 5000  # the title, drawn large in dark ink
+
+
+def test_social_image_lines_break_where_measuring_each_whole_line_would():
+    # wrap adds up word widths, which holds while the bundled font has no kerning.
+    def measured(text: str, font, width: int) -> list[str]:
+        lines, line = [], ""
+        for word in text.split(" "):
+            if font.getlength(f"{line} {word}" if line else word) <= width:
+                line = f"{line} {word}" if line else word
+                continue
+            lines += [line] if line else []
+            line = word  # the titles here have no word wider than a line
+        return lines + ([line] if line else [])
+
+    title = drawable_text("Why AVA, Tom & “Yves” wait: Ti. To. Wa. Ya. éte, naïve — 2025–26 costs £1.2bn, 42% more " * 4)
+    for size in (28, 32, 44, 60, 76):
+        for width in (1040, 613, 320):
+            assert social.wrap(title, social._font(size), width) == measured(title, social._font(size), width), (size, width)
+
+
+def test_social_image_text_drawn_a_character_at_a_time_matches_pillow_drawing_each_line():
+    # Holds while the bundled font has no kerning and whole-pixel advances.
+    text = drawable_text("".join(map(chr, range(0x21, 0x7F))) + " Àé ñ—“ø” … Ж中 Tj fj AV ¨")
+    for size in (28, 32, 36, *social.TITLE_SIZES):
+        lines = tuple(social.wrap(text, social._font(size), social.TEXT_WIDTH))
+        expected = Image.new("L", (social.WIDTH, len(lines) * round(size * social.LINE_HEIGHT) + 2 * size), 0)
+        for i, line in enumerate(lines):
+            ImageDraw.Draw(expected).text((social.MARGIN, size + i * round(size * social.LINE_HEIGHT)), line, font=social._font(size), fill=255)
+        assert social._coverage(lines, size).tobytes() == expected.tobytes(), size
+
+
+def test_social_image_characters_the_font_lacks_share_one_cached_drawing():
+    # Each draws the font's one "missing" box: a title in another script must not fill memory.
+    def draw(first: int) -> None:
+        social.draw_social_image(SocialImage("".join(map(chr, range(first, first + 300))), None, "Site", "example.org"))
+
+    draw(0x4E00)
+    cached = social._glyph_coverage.cache_info().currsize
+    draw(0x5000)
+    assert social._glyph_coverage.cache_info().currsize == cached
+
+
+def test_a_social_image_title_with_a_spacing_accent_at_a_line_break_is_drawn():
+    # "¨" alone is drawn as the space it decomposes to, making two spaces in a row.
+    for words in range(1, 40):
+        social.draw_social_image(SocialImage("word " * words + "\u00a8 tail", None, "Site", "example.org"))
 
 
 def test_a_social_image_is_not_rewritten_by_a_rebuild_and_is_redrawn_when_its_title_changes(make_site):
