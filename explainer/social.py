@@ -67,8 +67,12 @@ def _drawable(char: str) -> str:
 
 
 def drawable_text(text: str) -> str:
-    """text as the image draws it: one line, no control characters, letters the font has."""
-    visible = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    """text as the image draws it: one line, no control characters, letters the font has.
+
+    Runs of white space, tabs and line breaks included, become one space, as on the page; other
+    control and format characters (bidi overrides, zero-width joiners) are left out.
+    """
+    visible = "".join(c for c in text if c.isspace() or unicodedata.category(c)[0] != "C")
     return "".join(_drawable(c) for c in " ".join(visible.split()))
 
 
