@@ -76,32 +76,64 @@ def drawable_text(text: str) -> str:
     return "".join(_drawable(c) for c in " ".join(visible.split()))
 
 
-def _fit_word(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """A word wider than the line, broken into pieces that fit."""
-    pieces = []
-    while word and font.getlength(word) > width:
-        cut = max(1, max((i for i in range(1, len(word)) if font.getlength(word[:i]) <= width), default=1))
-        pieces.append(word[:cut])
-        word = word[cut:]
-    return pieces + ([word] if word else [])
+def _longest_fit(word: str, start: int, font: ImageFont.FreeTypeFont, width: int) -> int:
+    """Where the longest piece of word from start that fits in width ends; a piece holds at least
+    one character. The piece is doubled until it is too wide and the gap then halved, so a line
+    takes a dozen measurements, however long the word."""
+    good, bad, step = start + 1, len(word) + 1, 1
+    while good + step < bad:
+        if font.getlength(word[start : good + step]) > width:
+            bad = good + step
+            break
+        good += step
+        step *= 2
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if font.getlength(word[start:middle]) <= width:
+            good = middle
+        else:
+            bad = middle
+    return good
 
 
-def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Greedy word wrap: as many words on each line as fit in width."""
+def _fit_word(word: str, font: ImageFont.FreeTypeFont, width: int, limit: int | None = None) -> list[str]:
+    """A word wider than the line, broken into pieces that fit; after limit pieces, if given, the
+    rest is left whole, as no more is shown."""
+    pieces: list[str] = []
+    start = 0
+    while start < len(word):
+        if limit is not None and len(pieces) >= limit:
+            pieces.append(word[start:])
+            break
+        end = _longest_fit(word, start, font, width)
+        pieces.append(word[start:end])
+        start = end
+    return pieces
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, limit: int | None = None) -> list[str]:
+    """Greedy word wrap: as many words on each line as fit in width.
+
+    With a limit, only the first limit + 1 lines are made, enough to tell that the text runs
+    over: a title of thousands of characters costs no more to wrap than one that just fills the
+    image.
+    """
     lines: list[str] = []
     line = ""
     for word in text.split(" "):
+        if limit is not None and len(lines) > limit:
+            break
         candidate = f"{line} {word}" if line else word
         if font.getlength(candidate) <= width:
             line = candidate
             continue
         if line:
             lines.append(line)
-        *whole, line = _fit_word(word, font, width)
+        *whole, line = _fit_word(word, font, width, None if limit is None else max(0, limit + 1 - len(lines)))
         lines.extend(whole)
     if line:
         lines.append(line)
-    return lines
+    return lines if limit is None else lines[: limit + 1]
 
 
 def _clip(lines: list[str], font: ImageFont.FreeTypeFont, width: int, count: int) -> list[str]:
@@ -118,10 +150,11 @@ def _fit_title(text: str, height: int) -> tuple[ImageFont.FreeTypeFont, list[str
     """The largest size at which the title fits the space, clipped at the smallest if none does."""
     for size in TITLE_SIZES:
         font = _font(size)
-        lines = wrap(text, font, TEXT_WIDTH)
+        room = max(1, int(height // (size * LINE_HEIGHT)))
+        lines = wrap(text, font, TEXT_WIDTH, room)
         if len(lines) * size * LINE_HEIGHT <= height:
             return font, lines
-    return font, _clip(lines, font, TEXT_WIDTH, max(1, int(height // (size * LINE_HEIGHT))))
+    return font, _clip(lines, font, TEXT_WIDTH, room)
 
 
 def _palette() -> list[int]:
@@ -162,7 +195,7 @@ def draw_social_image(image: SocialImage) -> Image.Image:
     top = TITLE_TOP
     if image.kicker:
         kicker_font = _font(32)
-        for line in _clip(wrap(drawable_text(image.kicker), kicker_font, TEXT_WIDTH), kicker_font, TEXT_WIDTH, 2):
+        for line in _clip(wrap(drawable_text(image.kicker), kicker_font, TEXT_WIDTH, 2), kicker_font, TEXT_WIDTH, 2):
             pen[MUTED].text((MARGIN, top), line, font=kicker_font, fill=255)
             top += round(32 * LINE_HEIGHT)
         top += 24
@@ -171,7 +204,7 @@ def draw_social_image(image: SocialImage) -> Image.Image:
         pen[INK].text((MARGIN, top), line, font=font, fill=255)
         top += round(font.size * LINE_HEIGHT)
     pen[RULE].line((MARGIN, 548, WIDTH - MARGIN, 548), fill=255, width=2)
-    footer = _clip(wrap(drawable_text(image.address), _font(28), TEXT_WIDTH), _font(28), TEXT_WIDTH, 1)
+    footer = _clip(wrap(drawable_text(image.address), _font(28), TEXT_WIDTH, 1), _font(28), TEXT_WIDTH, 1)
     pen[MUTED].text((MARGIN, 568), footer[0] if footer else "", font=_font(28), fill=255)
     return _flatten(layers)
 
