@@ -30,7 +30,11 @@ def generated() -> dict[str, tuple[bytes, str]]:
         "three_megabytes": (b"# filler\n" * 350_000, r"content/three_megabytes\.yaml:1:1: \(file\): larger than 2,000,000 bytes$"),
         "one_megabyte_scalar": (f"slug: big\ntitle: {scalar}\n".encode(), r"content/one_megabyte_scalar\.yaml:2:8: title: longer than 2,000 characters$"),
         "wide_mapping": (("slug: wide\ntitle:\n" + "".join(f"  k{i}: v\n" for i in range(50_000))).encode(),
-                         r"content/wide_mapping\.yaml:3:3: \(yaml\): holds more than 100,000 values"),
+                         r"content/wide_mapping\.yaml:10000:10: \(yaml\): holds more than 20,000 values; no explainer needs so many$"),
+        "long_list": (("slug: long\nkey_points: [" + "a, " * 600_000 + "]\n").encode(),
+                      r"content/long_list\.yaml:2:\d+: \(yaml\): holds more than 20,000 values; no explainer needs so many$"),
+        "many_aliases": (("slug: many\ntitle: &t x\nkey_points: [" + "*t, " * 450_000 + "]\n").encode(),
+                         r"content/many_aliases\.yaml:3:\d+: \(yaml\): holds more than 20,000 values; no explainer needs so many$"),
     }
 
 
