@@ -72,3 +72,25 @@ def test_hostile_yaml_is_refused_in_bounded_time_and_memory_with_one_line_per_er
     if pattern:
         assert any(re.match(pattern, line) for line in errors), errors
     assert not (root / "site").exists()
+
+
+# Run as `python build.py` is, then list the modules loaded that a refused file never needs.
+LOADED = """
+import sys
+from explainer.cli import main
+code = main(["--root", sys.argv[1]])
+heavy = ("PIL", "lxml", "pysbd", "explainer.importer", "explainer.article", "explainer.provenance", "explainer.social", "explainer.feeds")
+print(code, sorted(m for m in sys.modules if m.startswith(heavy)))
+"""
+
+
+def test_a_refused_file_loads_neither_the_importer_nor_the_image_and_feed_writers(tmp_path):
+    # Start-up is most of the time a refused file takes: a build that stops at its content loads
+    # only what reading and checking need.
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    (root / "content" / "duplicate_key.yaml").write_bytes((INVALID / "duplicate_key.yaml").read_bytes())
+    result = subprocess.run([sys.executable, "-c", LOADED, str(root)], capture_output=True, text=True, timeout=TIMEOUT, cwd=REPO)
+    assert result.stdout.split(" ", 1) == ["1", "[]\n"], result.stdout + result.stderr[-2000:]
