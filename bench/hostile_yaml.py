@@ -5,33 +5,46 @@ large generated files of tests/test_hostile_yaml.py), each in its own process.
 
 Peak memory is the build process's maximum resident set size (os.wait4), time is wall-clock from
 start to exit, Python's start-up and imports included. The worst of each is printed last.
+
+Each build is started by a small Python process of its own, not by this one: Linux counts the
+memory a process had when it was forked towards its peak, so a build forked from here would seem
+at least as large as this process, which holds every case.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from test_hostile_yaml import CASES, limit_memory  # noqa: E402
+from test_hostile_yaml import CASES, MEMORY  # noqa: E402
+
+# Starts the command in its arguments under the tests' memory limit, waits, and prints its exit
+# status, seconds and peak resident memory in KB.
+STARTER = """
+import os, resource, subprocess, sys, time
+def limit_memory():
+    resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
+start = time.perf_counter()
+process = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=limit_memory)
+_, status, usage = os.wait4(process.pid, 0)
+seconds = time.perf_counter() - start
+process.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen from waiting again
+print(process.returncode, seconds, usage.ru_maxrss)
+"""
 
 
 def measure(root: Path) -> tuple[int, float, int]:
     """Exit status, seconds and peak resident memory in KB of one build of root."""
-    start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, preexec_fn=limit_memory)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keep Popen from waiting again
-    return process.returncode, seconds, usage.ru_maxrss
+    command = [sys.executable, str(REPO / "build.py"), "--root", str(root)]
+    out = subprocess.run([sys.executable, "-c", STARTER, str(MEMORY), *command], capture_output=True, text=True, check=True).stdout
+    code, seconds, kb = out.split()
+    return int(code), float(seconds), int(kb)
 
 
 def main() -> None:

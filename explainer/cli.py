@@ -10,12 +10,13 @@ import sys
 import time
 from pathlib import Path
 
-from .article import FORMATS
 from .errors import BuildError
-from .importer import ImportFailed, import_article, read_source, write_scaffold
 from .inputs import unchanged
-from .provenance import check_project, format_report
 from .validate import load_schema
+
+# The formats `import --format` accepts: explainer.article's FORMATS, written out so that a build
+# does not load the article reader (tests/test_import.py checks that the two agree).
+IMPORT_FORMATS = ("text", "markdown", "html")
 
 
 def _base_url(value: str) -> str:
@@ -69,7 +70,7 @@ def make_parser() -> argparse.ArgumentParser:
         "what cannot be placed is listed under `unplaced:` and the build warns about it. An editor must check the result.",
     )
     import_cmd.add_argument("path", type=Path, help="the article: .txt, .md or .html (or say which with --format)")
-    import_cmd.add_argument("--format", choices=FORMATS, default=None, help="read the article as this format instead of going by its extension")
+    import_cmd.add_argument("--format", choices=IMPORT_FORMATS, default=None, help="read the article as this format instead of going by its extension")
     import_cmd.add_argument("-o", "--output", default=None, metavar="FILE", help="write here instead of ROOT/content/<slug>.yaml; '-' prints the YAML")
     import_cmd.add_argument("--force", action="store_true", help="replace the output file if it exists")
     import_cmd.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD", help="the publication date to write (default: today)")
@@ -136,6 +137,9 @@ def _in_project(root: Path, path: Path) -> str | None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    # The importer, the article reader and the sentence splitter cost a build nothing.
+    from .importer import ImportFailed, import_article, read_source, write_scaffold
+
     try:
         article = read_source(args.path, args.format)
         made_from = _in_project(args.root, args.path)
@@ -164,6 +168,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from .provenance import check_project, format_report
+
     result = check_project(args.root)
     for error in result.errors:
         print(error, file=sys.stderr)

@@ -20,6 +20,10 @@ from .errors import ContentError, field_path
 # Limits that keep a hostile or broken file from hanging the build or eating memory.
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 32
+# How many values (mappings, lists, keys, text; each alias too) a file may hold as written. The
+# bundled explainer holds 230; reading stops at the first value past the limit, so a file of a
+# million keys costs no more to refuse than one of MAX_NODES.
+MAX_NODES = 20_000
 # How many values a file may stand for once its aliases are expanded.
 MAX_VALUES = 100_000
 
@@ -30,17 +34,22 @@ except ImportError:  # PyYAML built without libyaml
     _Parser = None
 
 
-class _DepthLimit(Composer):
-    """PyYAML's composer, stopping at MAX_DEPTH: libyaml's own composer recurses in C and crashes
-    the process on a file of a few thousand nested brackets."""
+class _BoundedComposer(Composer):
+    """PyYAML's composer, stopping at MAX_DEPTH levels of nesting (libyaml's own composer recurses
+    in C and crashes the process on a file of a few thousand nested brackets) and at MAX_NODES
+    values."""
 
     _depth = 0
+    _nodes = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self._depth += 1
+        self._nodes += 1
         try:
             if self._depth > MAX_DEPTH:
                 raise ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
+            if self._nodes > MAX_NODES:
+                raise ComposerError(None, None, f"holds more than {MAX_NODES:,} values; no explainer needs so many", self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -48,19 +57,19 @@ class _DepthLimit(Composer):
 
 if _Parser is not None:
 
-    class _ContentLoader(_DepthLimit, _Parser, SafeConstructor, Resolver):  # type: ignore[misc, valid-type]
-        """Safe: plain text, numbers, lists and mappings only; nesting bounded."""
+    class _ContentLoader(_BoundedComposer, _Parser, SafeConstructor, Resolver):  # type: ignore[misc, valid-type]
+        """Safe: plain text, numbers, lists and mappings only; nesting and size bounded."""
 
         def __init__(self, stream: str) -> None:
             _Parser.__init__(self, stream)
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
-            _DepthLimit.__init__(self)
+            _BoundedComposer.__init__(self)
 
 else:
 
-    class _ContentLoader(_DepthLimit, yaml.SafeLoader):  # type: ignore[no-redef]
-        """Safe: plain text, numbers, lists and mappings only; nesting bounded."""
+    class _ContentLoader(_BoundedComposer, yaml.SafeLoader):  # type: ignore[no-redef]
+        """Safe: plain text, numbers, lists and mappings only; nesting and size bounded."""
 
 
 # Dates stay text: the schema checks their format, and the model reads them.
@@ -98,10 +107,10 @@ def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
     """Reject what plain data must not contain: duplicate or non-text keys, alias loops and bombs."""
     errors: list[ContentError] = []
     # How many values each node stands for once aliases are expanded, found depth first without
-    # recursion; an alias that leads back into itself never finishes, and is refused.
+    # recursion; an alias that leads back into itself never finishes, and is refused. (The file
+    # itself holds at most MAX_NODES values: only aliases can make it stand for MAX_VALUES.)
     size: dict[int, int] = {}
     open_nodes: set[int] = set()
-    aliased = False
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -110,13 +119,10 @@ def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
             open_nodes.discard(key)
             size[key] = 1 + sum(size[id(c)] for c in _children(node))
             if size[key] > MAX_VALUES:
-                if aliased:
-                    return [_error(path, node.start_mark, "(yaml)", f"aliases expand this to more than {MAX_VALUES:,} values; write the text out instead")]
-                return [_error(path, node.start_mark, "(yaml)", f"holds more than {MAX_VALUES:,} values; no explainer needs so many")]
+                return [_error(path, node.start_mark, "(yaml)", f"aliases expand this to more than {MAX_VALUES:,} values; write the text out instead")]
             continue
         if key in size:
-            aliased = True  # a node reached a second time is shared through an alias
-            continue
+            continue  # a node reached a second time is shared through an alias
         if key in open_nodes:
             return [_error(path, node.start_mark, "(yaml)", "an alias refers to the value that contains it")]
         open_nodes.add(key)
@@ -132,10 +138,7 @@ def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
                     errors.append(_error(path, k.start_mark, field_path([k.value]), f"duplicate key (first at line {first})"))
                 else:
                     keys[k.value] = k
-        children = _children(node)
-        fresh = [child for child in children if id(child) not in size]
-        aliased = aliased or len(fresh) < len(children)
-        stack.extend((child, False) for child in fresh)
+        stack.extend((child, False) for child in _children(node) if id(child) not in size)
     return errors
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ import jinja2.meta
 from .errors import BuildError, ContentError
 from .model import Site
 from .plan import Page
-from . import feeds, publish, social
+from . import publish
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
@@ -110,22 +111,28 @@ def _template_error(exc: jinja2.TemplateError, page: Page, templates: Path) -> C
 
 
 # Files that are not Jinja templates, by the name a Page gives as its template: each is made by
-# a function of the page alone.
-RENDERERS: dict[str, Callable[[Page], bytes]] = {
-    publish.SOCIAL_IMAGE: social.render_social_image,
-    publish.FEED: feeds.render_feed,
-    publish.SITEMAP: feeds.render_sitemap,
-    publish.SITEMAP_INDEX: feeds.render_sitemap_index,
-    publish.ROBOTS: feeds.render_robots,
-    publish.NOJEKYLL: feeds.render_empty,
-    publish.CNAME: feeds.render_cname,
+# a function of the page alone, named by module and function so that Pillow and lxml are loaded
+# only once a build gets as far as drawing an image or writing the feed, not by one that fails.
+RENDERERS: dict[str, tuple[str, str]] = {
+    publish.SOCIAL_IMAGE: ("social", "render_social_image"),
+    publish.FEED: ("feeds", "render_feed"),
+    publish.SITEMAP: ("feeds", "render_sitemap"),
+    publish.SITEMAP_INDEX: ("feeds", "render_sitemap_index"),
+    publish.ROBOTS: ("feeds", "render_robots"),
+    publish.NOJEKYLL: ("feeds", "render_empty"),
+    publish.CNAME: ("feeds", "render_cname"),
 }
+
+
+def _renderer(template: str) -> Callable[[Page], bytes]:
+    module, function = RENDERERS[template]
+    return getattr(importlib.import_module(f"{__package__}.{module}"), function)
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
     """One page as UTF-8 bytes; a template mistake becomes a BuildError, not a traceback."""
     if page.template in RENDERERS:
-        return RENDERERS[page.template](page)
+        return _renderer(page.template)(page)
     try:
         html = env.get_template(page.template).render(page=page, **page.context)
     except jinja2.TemplateError as exc:

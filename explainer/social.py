@@ -75,8 +75,12 @@ def _drawable(char: str) -> str:
 
 
 def drawable_text(text: str) -> str:
-    """text as the image draws it: one line, no control characters, letters the font has."""
-    visible = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    """text as the image draws it: one line, no control characters, letters the font has.
+
+    Runs of white space, tabs and line breaks included, become one space, as on the page; other
+    control and format characters (bidi overrides, zero-width joiners) are left out.
+    """
+    visible = "".join(c for c in text if c.isspace() or unicodedata.category(c)[0] != "C")
     return "".join(_drawable(c) for c in " ".join(visible.split()))
 
 
@@ -85,37 +89,42 @@ def _width(font: ImageFont.FreeTypeFont, text: str) -> float:
     return font.getlength(text)
 
 
-def _fit_word(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """A word wider than the line, broken into pieces that fit."""
+def _fit_word(word: str, font: ImageFont.FreeTypeFont, width: int, limit: int | None = None) -> list[str]:
+    """A word wider than the line, broken into pieces that fit; after limit pieces, if given, the
+    rest is left whole, as no more of it is shown."""
     pieces = []
-    while word and _width(font, word) > width:
+    while word and _width(font, word) > width and (limit is None or len(pieces) < limit):
         cut = max(1, sum(w <= width for w in accumulate(_width(font, c) for c in word[:-1])))
         pieces.append(word[:cut])
         word = word[cut:]
     return pieces + ([word] if word else [])
 
 
-def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, limit: int | None = None) -> list[str]:
     """Greedy word wrap: as many words on each line as fit in width.
 
     A line's width is the sum of its words' and spaces' (the bundled font has no kerning), and each
-    word's is measured once per size: a site's titles share most of their words.
+    word's is measured once per size: a site's titles share most of their words. With a limit,
+    only the first limit + 1 lines are made, enough to tell that the text runs over: a title of
+    thousands of characters costs no more to wrap than one that just fills the image.
     """
     lines: list[str] = []
     line, line_width, space = "", 0.0, _width(font, " ")
     for word in text.split(" "):
+        if limit is not None and len(lines) > limit:
+            break
         candidate = line_width + space + _width(font, word) if line else _width(font, word)
         if candidate <= width:
             line, line_width = (f"{line} {word}" if line else word), candidate
             continue
         if line:
             lines.append(line)
-        *whole, line = _fit_word(word, font, width) or [""]  # a "" word: two spaces in a row
+        *whole, line = _fit_word(word, font, width, None if limit is None else max(0, limit + 1 - len(lines))) or [""]  # a "" word: two spaces in a row
         lines.extend(whole)
         line_width = _width(font, line)
     if line:
         lines.append(line)
-    return lines
+    return lines if limit is None else lines[: limit + 1]
 
 
 def _clip(lines: list[str], font: ImageFont.FreeTypeFont, width: int, count: int) -> list[str]:
@@ -132,10 +141,11 @@ def _fit_title(text: str, height: int) -> tuple[ImageFont.FreeTypeFont, list[str
     """The largest size at which the title fits the space, clipped at the smallest if none does."""
     for size in TITLE_SIZES:
         font = _font(size)
-        lines = wrap(text, font, TEXT_WIDTH)
+        room = max(1, int(height // (size * LINE_HEIGHT)))
+        lines = wrap(text, font, TEXT_WIDTH, room)
         if len(lines) * size * LINE_HEIGHT <= height:
             return font, lines
-    return font, _clip(lines, font, TEXT_WIDTH, max(1, int(height // (size * LINE_HEIGHT))))
+    return font, _clip(lines, font, TEXT_WIDTH, room)
 
 
 def _palette() -> list[int]:

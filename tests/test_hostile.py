@@ -2,25 +2,37 @@
 
 One build holds one explainer per hostile string, with that string (and the field's name, so a
 missing field is noticed) in every content field; the site's and publisher's names carry several
-hostile strings at once. Every page is then opened in Chromium and every JSON output parsed.
+hostile strings at once. Every page is then opened in Chromium; every JSON and XML output (oEmbed,
+JSON-LD, the Atom feed, the sitemap) is parsed and must give back the text as typed, with nothing
+the generator did not write; and every social image must be the one drawn from the text as typed.
 """
 
 from __future__ import annotations
 
+import html
+import io
 import json
 import re
 import shutil
 import subprocess
 import sys
+import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import feedparser
 import lxml.html
 import pytest
 import yaml
+from lxml import etree
+from PIL import Image
 
 from conftest import REPO
 from explainer.pipeline import build
+from explainer.publish import SocialImage
+from explainer.social import draw_social_image, drawable_text
+from test_publish import SITEMAP_XSD, png_chunks
 from webtools import static_server
 
 BASE_URL = "https://example.org/repo/"
@@ -83,7 +95,7 @@ PLAIN_FIELDS = [
 ]
 MARKDOWN_FIELDS = [
     "intro", "answer", "offers.intro", "offers.challenges", "card.detail", "card.in_return", "card.risks",
-    "lesson.text", "timeline.event", "person.note", "glossary.definition",
+    "lesson.text", "timeline.event", "person.note", "glossary.definition", "correction.text", "update.text",
 ]
 # A source address may hold anything but spaces; it must land in href exactly, and stay inert.
 SOURCE_URL = "https://example.org/x?a=\"><svg/onload=alert(1)>&b='><script>alert(1)</script>"
@@ -95,6 +107,8 @@ PUBLISHER_URL = "https://example.org/?\"><script>alert(1)</script>"
 ON_QUESTION = ["title", "label", "question", "short_answer", "answer"]
 ON_CARD = ["title", "offers.heading", "card.title", "card.summary", "card.detail", "card.in_return", "card.risks"]
 ON_TIMELINE = ["title", "timeline.event"]
+# Updates and corrections show on the explainer's, questions' and cards' own pages, not in embeds.
+ON_CHANGES = ["correction.text", "update.text"]
 
 
 def marked(text: str, field: str) -> str:
@@ -108,6 +122,8 @@ def explainer_data(i: int, text: str) -> dict:
     return {
         "slug": f"hostile-{i}", "title": f("title"), "dek": f("dek"), "published": "2025-01-02", "updated": "2025-02-03",
         "attribution": f("attribution"), "image_credit": f("image_credit"), "intro": f("intro"), "key_points": [f("key_points")],
+        "changes": [{"date": "2025-01-20", "kind": "correction", "text": f("correction.text")},
+                    {"date": "2025-01-25", "kind": "update", "text": f("update.text")}],
         "questions": [{"id": "q", "label": f("label"), "question": f("question"), "short_answer": f("short_answer"), "answer": f("answer")}],
         "offers": {"heading": f("offers.heading"), "intro": f("offers.intro"), "challenges": f("offers.challenges"),
                    "cards": [{"id": "c", "title": f("card.title"), "summary": f("card.summary"), "detail": f("card.detail"),
@@ -178,8 +194,8 @@ def pages_with_fields(i: int) -> list[tuple[str, list[str]]]:
     slug = f"hostile-{i}"
     return [
         (f"{slug}/", PLAIN_FIELDS + MARKDOWN_FIELDS),
-        (f"{slug}/questions/q/", ON_QUESTION),
-        (f"{slug}/offers/c/", ON_CARD),
+        (f"{slug}/questions/q/", ON_QUESTION + ON_CHANGES),
+        (f"{slug}/offers/c/", ON_CARD + ON_CHANGES),
         (f"{slug}/embed/q/", ON_QUESTION),
         (f"{slug}/embed/c/", ON_CARD),
         (f"{slug}/embed/timeline/", ON_TIMELINE),
@@ -327,6 +343,223 @@ def test_oembed_responses_carry_the_titles_and_names_exactly_as_typed(hostile_si
             assert not [name for name in iframe.attrib if name.startswith("on")]
             checked += 1
     assert checked == 3 * len(HOSTILE)
+
+
+# --- the feed, the sitemap, JSON-LD and social images -----------------------------------------
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Every element the generator writes in the feed, with the attributes each may carry. Title and
+# summary carry none: without type="html" a reader takes them as plain text, never as markup.
+ATOM_MADE = {
+    "feed": {XML_LANG}, "id": set(), "title": set(), "updated": set(), "published": set(), "link": {"rel", "type", "href"},
+    "author": set(), "name": set(), "uri": set(), "entry": set(), "summary": set(),
+}
+SITEMAP_MADE = {"urlset": set(), "url": set(), "sitemapindex": set(), "sitemap": set(), "loc": set(), "lastmod": set()}
+# XML 1.0's Char production: what a feed can carry. (The same rule as the generator's, written
+# out again here, so a generator that dropped more than it should would be caught.)
+NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def as_xml_carries(text: str) -> str:
+    return NOT_XML.sub("", text)
+
+
+def explainer_address(i: int) -> str:
+    return f"{BASE_URL}hostile-{i}/"
+
+
+def strict_xml(path: Path) -> etree._Element:
+    """The file parsed as a feed reader should: no entities resolved, nothing fetched, no recovery."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=False)
+    return etree.fromstring(path.read_bytes(), parser)
+
+
+def only_made(root: etree._Element, namespace: str, made: dict[str, set[str]]) -> list[str]:
+    """Every element, attribute, comment or processing instruction the generator does not write."""
+    found = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            found.append(f"{type(element).__name__}: {element!r}")
+            continue
+        name = etree.QName(element)
+        if name.namespace != namespace or name.localname not in made:
+            found.append(f"element {element.tag}")
+            continue
+        found += [f"<{name.localname} {attribute}>" for attribute in set(element.attrib) - made[name.localname]]
+        if name.localname not in ("feed", "entry", "author", "urlset", "url", "sitemapindex", "sitemap") and len(element):
+            found.append(f"markup inside <{name.localname}>")  # text elements hold text only
+    return found
+
+
+def test_the_atom_feed_carries_titles_summaries_and_authors_as_typed_and_nothing_the_generator_did_not_make(hostile_site):
+    raw = (hostile_site / "feed.xml").read_bytes()
+    root = strict_xml(hostile_site / "feed.xml")
+    a = {"a": ATOM_NS}
+    assert only_made(root, ATOM_NS, ATOM_MADE) == []
+    assert root.xpath("//*[local-name()='script']") == []
+    assert b"<!DOCTYPE" not in raw and b"<!ENTITY" not in raw
+    links = root.xpath("//a:link/@href", namespaces=a)
+    assert links and all(href.startswith(BASE_URL) for href in links), [h for h in links if not h.startswith(BASE_URL)]
+    assert root.findtext("a:title", namespaces=a) == as_xml_carries(SITE_NAME)
+    assert root.findtext("a:author/a:name", namespaces=a) == as_xml_carries(PUBLISHER_NAME)
+    assert root.findtext("a:author/a:uri", namespaces=a) == as_xml_carries(PUBLISHER_URL)
+    # Looked up by id, not position: the feed may list only the newest explainers, in its own order.
+    entries = {entry.findtext("a:id", namespaces=a): entry for entry in root.iterfind("a:entry", a)}
+    assert set(entries) == {explainer_address(i) for i in range(len(HOSTILE))}
+    mismatched = []
+    for i, hostile in enumerate(HOSTILE):
+        entry = entries[explainer_address(i)]
+        assert entry.xpath("a:link[@rel='alternate']/@href", namespaces=a) == [explainer_address(i)]
+        for element, field in (("a:title", "title"), ("a:summary", "dek"), ("a:author/a:name", "attribution")):
+            if entry.findtext(element, namespaces=a) != as_xml_carries(marked(hostile.text, field)):
+                mismatched.append(f"{hostile.name}: {element} reads {entry.findtext(element, namespaces=a)!r}")
+    assert not mismatched, "\n".join(mismatched)
+
+    # As a feed reader reads it: no error, and plain text that reads as typed.
+    feed = feedparser.parse(raw)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title == as_xml_carries(SITE_NAME) and feed.feed.title_detail.type == "text/plain"
+    read = {entry.link: entry for entry in feed.entries}
+    for i, hostile in enumerate(HOSTILE):
+        entry = read[explainer_address(i)]
+        assert entry.title == as_xml_carries(marked(hostile.text, "title")), hostile.name
+        assert entry.summary == as_xml_carries(marked(hostile.text, "dek")), hostile.name
+        assert entry.author == as_xml_carries(marked(hostile.text, "attribution")), hostile.name
+        assert entry.title_detail.type == entry.summary_detail.type == "text/plain", hostile.name
+
+
+def sitemap_addresses(site: Path, path: str = "sitemap.xml") -> list[str]:
+    """Every <loc> of the sitemap at path, following a sitemap index to the sitemaps it lists."""
+    s = {"s": SITEMAP_NS}
+    root = strict_xml(site / path)
+    assert only_made(root, SITEMAP_NS, SITEMAP_MADE) == [], path
+    locs = root.xpath("//s:loc/text()", namespaces=s)
+    assert all(loc.startswith(BASE_URL) and loc.strip() == loc for loc in locs), (path, [loc for loc in locs if not loc.startswith(BASE_URL)])
+    if etree.QName(root).localname == "sitemapindex":
+        assert root.xpath("count(//s:url)", namespaces=s) == 0
+        return [address for loc in locs for address in sitemap_addresses(site, loc.removeprefix(BASE_URL))]
+    assert etree.QName(root).localname == "urlset"
+    etree.XMLSchema(etree.parse(str(SITEMAP_XSD))).assertValid(root)
+    return locs
+
+
+def test_every_sitemap_lists_each_hostile_explainer_at_an_absolute_address_under_the_base_url(hostile_site):
+    addresses = sitemap_addresses(hostile_site)
+    assert len(addresses) == len(set(addresses))
+    for i in range(len(HOSTILE)):
+        for page in ("", "questions/q/", "offers/c/"):
+            assert explainer_address(i) + page in addresses
+
+
+LD_JSON = re.compile(r'<script type="application/ld\+json">(.*?)</script', re.S | re.I)
+
+
+def test_json_ld_reads_as_typed_and_cannot_end_its_script_element(hostile_site):
+    mismatched = []
+    for i, hostile in enumerate(HOSTILE):
+        blocks = []
+        for path in sorted((hostile_site / f"hostile-{i}").rglob("*.html")):
+            text = path.read_text("utf-8")
+            raw = LD_JSON.findall(text)
+            # What an HTML parser takes as the element's text is the whole block, and nothing else.
+            parsed = lxml.html.fromstring(text).xpath("//script[@type='application/ld+json']/text()")
+            assert parsed == raw, path
+            for block in raw:
+                assert not re.search(r"</|<!--|<script", block, re.I), f"{path}: {block[:200]!r}"
+                assert "\u2028" not in block and "\u2029" not in block, path
+                blocks.append((path.relative_to(hostile_site).as_posix(), json.loads(block)))
+        articles = [(path, data) for path, data in blocks if data.get("@type") == "NewsArticle"]
+        assert [path for path, _ in articles] == [f"hostile-{i}/index.html"], hostile.name
+        article = articles[0][1]
+        typed = {
+            "headline": marked(hostile.text, "title"), "description": marked(hostile.text, "dek"),
+            "author": marked(hostile.text, "attribution"), "publisher": PUBLISHER_NAME, "publisher url": PUBLISHER_URL,
+            "url": explainer_address(i), "image": explainer_address(i) + "social.png",
+        }
+        found = {
+            "headline": article["headline"], "description": article["description"], "author": article["author"]["name"],
+            "publisher": article["publisher"]["name"], "publisher url": article["publisher"]["url"],
+            "url": article["url"], "image": article["image"],
+        }
+        mismatched += [f"{hostile.name}: {key} reads {found[key]!r}" for key in typed if found[key] != typed[key]]
+    assert not mismatched, "\n".join(mismatched)
+
+
+ADDRESS = BASE_URL.split("://", 1)[1].rstrip("/")
+
+
+def drawn(text: str) -> str:
+    """What a social image may show of text: every run of white space as one space, and the
+    other control and format characters (Unicode category C) left out."""
+    visible = "".join(c for c in text if c.isspace() or unicodedata.category(c)[0] != "C")
+    return " ".join(visible.split())
+
+
+def pixels(image: Image.Image) -> bytes:
+    return image.convert("RGB").tobytes()
+
+
+def test_social_images_are_plain_pngs_drawn_from_the_text_as_typed(hostile_site):
+    """Each explainer's and card's social.png is a 1200x630 PNG with no text chunks, and its pixels
+    are those of the title, kicker and site name exactly as typed.
+
+    As far as the bundled font allows: the image draws each title on one line with every run of
+    white space (tabs and line breaks too) as one space, and leaves out, by design, the control
+    and format characters a picture cannot show (the RTL override, zero-width joiners, the BOM,
+    which the page keeps). A letter the font lacks is drawn as a box, or without its accent; no
+    hostile string here has a letter the font would change, so for ASCII strings the drawn text
+    is the typed text with its white space folded, and for the rest it is `drawn(text)`.
+    """
+    def png(path: Path) -> Image.Image:
+        data = path.read_bytes()
+        assert not {"tEXt", "zTXt", "iTXt", "tIME", "eXIf"} & set(png_chunks(data)), path
+        image = Image.open(io.BytesIO(data))
+        assert image.format == "PNG" and image.size == (1200, 630) and not image.text, path
+        return image
+
+    mismatched = []
+    for i, hostile in enumerate(HOSTILE):
+        if hostile.text.isascii():
+            assert drawable_text(hostile.text) == " ".join(hostile.text.split()), hostile.name
+        title, card = marked(hostile.text, "title"), marked(hostile.text, "card.title")
+        for text in (title, card, SITE_NAME):
+            assert drawable_text(text) == drawn(text), (hostile.name, text)
+        for path, typed in ((f"hostile-{i}/social.png", SocialImage(title, None, SITE_NAME, ADDRESS)),
+                            (f"hostile-{i}/offers/c/social.png", SocialImage(card, title, SITE_NAME, ADDRESS))):
+            if pixels(png(hostile_site / path)) != pixels(draw_social_image(typed)):
+                mismatched.append(f"{path} ({hostile.name}): not drawn from the text as typed")
+    assert not mismatched, "\n".join(mismatched)
+    # The comparison sees text: the title HTML-escaped, as a page's markup holds it, draws differently.
+    escaped = SocialImage(html.escape(marked(HOSTILE[0].text, "title")), None, SITE_NAME, ADDRESS)
+    assert pixels(png(hostile_site / "hostile-0" / "social.png")) != pixels(draw_social_image(escaped))
+
+
+def longest(text: str, length: int) -> str:
+    """text repeated to the longest a field may hold."""
+    return (text * (length // max(1, len(text)) + 1))[:length]
+
+
+DRAWN_EXTRA = {"unstorable": "\0\a\x1b\x7f\x9b\ufffe\ufdd0\ud800", "empty": "", "blank": " \t\n ", "one-long-word": "W" * 2000}
+
+
+@pytest.mark.parametrize("text", [h.text for h in HOSTILE] + list(DRAWN_EXTRA.values()), ids=[h.name for h in HOSTILE] + list(DRAWN_EXTRA))
+def test_drawing_a_social_image_never_fails_whatever_the_text(text):
+    # Titles hold up to 2,000 characters, the site's name 200; the address is the base URL's.
+    for image in (SocialImage(text, text, text, text), SocialImage(text, None, text, text),
+                  SocialImage(longest(text, 2000), longest(text, 2000), longest(text, 200), longest(text, 300))):
+        assert draw_social_image(image).size == (1200, 630)
+
+
+def test_a_title_of_two_thousand_letters_without_a_space_is_drawn_in_well_under_a_second():
+    # Breaking a word too long for a line once measured every prefix of it for every piece, at each
+    # of nine type sizes: minutes for one such title. (The bound is loose: the machine may be busy.)
+    started = time.perf_counter()
+    for letter in "Wil":
+        draw_social_image(SocialImage(letter * 2000, letter * 2000, letter * 200, letter * 300))
+    assert time.perf_counter() - started < 5
 
 
 def run_build(root: Path) -> subprocess.CompletedProcess[str]:

@@ -30,7 +30,11 @@ def generated() -> dict[str, tuple[bytes, str]]:
         "three_megabytes": (b"# filler\n" * 350_000, r"content/three_megabytes\.yaml:1:1: \(file\): larger than 2,000,000 bytes$"),
         "one_megabyte_scalar": (f"slug: big\ntitle: {scalar}\n".encode(), r"content/one_megabyte_scalar\.yaml:2:8: title: longer than 2,000 characters$"),
         "wide_mapping": (("slug: wide\ntitle:\n" + "".join(f"  k{i}: v\n" for i in range(50_000))).encode(),
-                         r"content/wide_mapping\.yaml:3:3: \(yaml\): holds more than 100,000 values"),
+                         r"content/wide_mapping\.yaml:10000:10: \(yaml\): holds more than 20,000 values; no explainer needs so many$"),
+        "long_list": (("slug: long\nkey_points: [" + "a, " * 600_000 + "]\n").encode(),
+                      r"content/long_list\.yaml:2:\d+: \(yaml\): holds more than 20,000 values; no explainer needs so many$"),
+        "many_aliases": (("slug: many\ntitle: &t x\nkey_points: [" + "*t, " * 450_000 + "]\n").encode(),
+                         r"content/many_aliases\.yaml:3:\d+: \(yaml\): holds more than 20,000 values; no explainer needs so many$"),
     }
 
 
@@ -68,3 +72,25 @@ def test_hostile_yaml_is_refused_in_bounded_time_and_memory_with_one_line_per_er
     if pattern:
         assert any(re.match(pattern, line) for line in errors), errors
     assert not (root / "site").exists()
+
+
+# Run as `python build.py` is, then list the modules loaded that a refused file never needs.
+LOADED = """
+import sys
+from explainer.cli import main
+code = main(["--root", sys.argv[1]])
+heavy = ("PIL", "lxml", "pysbd", "explainer.importer", "explainer.article", "explainer.provenance", "explainer.social", "explainer.feeds")
+print(code, sorted(m for m in sys.modules if m.startswith(heavy)))
+"""
+
+
+def test_a_refused_file_loads_neither_the_importer_nor_the_image_and_feed_writers(tmp_path):
+    # Start-up is most of the time a refused file takes: a build that stops at its content loads
+    # only what reading and checking need.
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    (root / "content" / "duplicate_key.yaml").write_bytes((INVALID / "duplicate_key.yaml").read_bytes())
+    result = subprocess.run([sys.executable, "-c", LOADED, str(root)], capture_output=True, text=True, timeout=TIMEOUT, cwd=REPO)
+    assert result.stdout.split(" ", 1) == ["1", "[]\n"], result.stdout + result.stderr[-2000:]

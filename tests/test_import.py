@@ -344,6 +344,14 @@ def test_format_overrides_the_extension(make_site):
     assert as_text["title"] != "A Markdown title"
 
 
+def test_import_offers_every_format_the_article_reader_reads():
+    # The command line names them itself, so that a build need not load the article reader.
+    from explainer.article import FORMATS
+    from explainer.cli import IMPORT_FORMATS
+
+    assert IMPORT_FORMATS == FORMATS
+
+
 def test_an_article_of_unknown_format_is_refused_with_a_hint(make_site):
     root = project(make_site)
     (root / "article.docx").write_bytes(b"PK\x03\x04")
