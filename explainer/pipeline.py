@@ -192,6 +192,7 @@ class Builder:
         self.base_url = base_url
         self.in_place = in_place
         self._env: jinja2.Environment | None = None
+        self._templates: dict[str, str] | None = None  # the digests the environment's templates were compiled from
         # What this Builder last wrote; None until then, when the output folder's marker is read.
         self._manifest: Manifest | None = None
         # The preview keeps every explainer it parsed: a template edit then costs no parsing.
@@ -230,7 +231,13 @@ class Builder:
         if self._env is None:
             self._env = make_env(self.root / "templates")
         templates = template_digests(self._env)
-        compile_templates(self._env, templates)
+        if templates != self._templates:
+            # Templates are compiled once and never checked again while they are in use: an edit
+            # to one gives the next build a fresh environment.
+            if self._templates is not None:
+                self._env = make_env(self.root / "templates")
+            compile_templates(self._env, templates)
+            self._templates = templates
 
         site_doc = parse_yaml(SITE_FILE, sources.site) if sources.site is not None else None
         if isinstance(site_doc, list):

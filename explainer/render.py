@@ -40,6 +40,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the build sees template edits itself (template_digests) and starts afresh
     )
     env.filters["date_text"] = date_text
     return env
