@@ -64,7 +64,7 @@ def edit_once(project: Path, build: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
-def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None) -> dict[str, float]:
+def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None, image_floor: bool = True) -> dict[str, float]:
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         project = make_project(n, Path(tmp) / "project")
         site, floor_out = project / "site", Path(tmp) / "floor"
@@ -80,7 +80,9 @@ def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None) 
                 shutil.rmtree(floor_out, ignore_errors=True)
                 floor.append(run(floor_cmd)[0])
                 shutil.rmtree(floor_out, ignore_errors=True)
-                floor_images.append(run(floor_cmd + ["--images"])[0])
+                if image_floor:
+                    floor_images.append(run(floor_cmd + ["--images"])[0])
+                    shutil.rmtree(floor_out, ignore_errors=True)
         unchanged = [run(build)[0] for _ in range(runs)]
         edit_cli = edit_once(project, build, runs)
         edits = subprocess.run([PYTHON, str(REPO / "bench" / "incremental.py"), str(project), str(max(runs, 5))],
@@ -98,13 +100,14 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[100, 1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-floor", action="store_true", help="skip the floor (it takes as long again at 10,000)")
+    parser.add_argument("--no-image-floor", action="store_true", help="skip the floor that also draws the social images")
     parser.add_argument("--dir", default=None, help="where to make the projects (default: the system's temporary folder)")
     args = parser.parse_args()
     print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}; median of {args.runs} runs")
     print("| explainers | clean build | floor (HTML) | floor + images | build / floor | build / floor + images | rebuild after 1 edit | ... new process | no-change rebuild | peak memory | bytes/explainer |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
-        r = bench(n, args.runs, not args.no_floor, args.dir)
+        r = bench(n, args.runs, not args.no_floor, args.dir, not args.no_image_floor)
         print(f"| {n:,} | {r['clean']:.2f} s | {r['floor']:.2f} s | {r['floor_images']:.2f} s | {r['clean'] / r['floor']:.2f} | {r['clean'] / r['floor_images']:.2f} "
               f"| {r['edit_ms']:.0f} ms | {r['edit_cli']:.2f} s | {r['unchanged']:.2f} s | {r['memory']:.0f} MB | {r['bytes']:,.0f} |", flush=True)
 
