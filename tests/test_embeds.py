@@ -70,6 +70,9 @@ def host_page(body: str, head: str = "") -> str:
 
 
 def embed_frame(page: Page, item: str) -> Frame:
+    # The loader's iframes load lazily, as a reader's browser loads them when they near the screen:
+    # the page is put in front, as a reader's tab would be, so the browser does not hold them back.
+    page.bring_to_front()
     return wait_for(lambda: next((f for f in page.frames if f"/embed/{item}/" in f.url), None), f"the {item} frame")
 
 
