@@ -75,26 +75,24 @@ def render_feed(page: Page) -> bytes:
     return _serialize(root)
 
 
-def render_sitemap(page: Page) -> bytes:
-    """sitemap.xml in the sitemaps.org 0.9 format."""
-    entries: tuple[SitemapEntry, ...] = page.context["entries"]
-    root = etree.Element(f"{{{SITEMAP}}}urlset", nsmap={None: SITEMAP})
-    for item in entries:
-        url = _add(root, "url")
-        _add(url, "loc", item.url)
-        _add(url, "lastmod", item.modified.isoformat())
+def _sitemap_list(tag: str, item_tag: str, entries: tuple[SitemapEntry, ...]) -> bytes:
+    """A sitemaps.org 0.9 list: one item_tag per entry, with its address and last change."""
+    root = etree.Element(f"{{{SITEMAP}}}{tag}", nsmap={None: SITEMAP})
+    for entry in entries:
+        item = _add(root, item_tag)
+        _add(item, "loc", entry.url)
+        _add(item, "lastmod", entry.modified.isoformat())
     return _serialize(root)
+
+
+def render_sitemap(page: Page) -> bytes:
+    """sitemap.xml (or one of its parts) in the sitemaps.org 0.9 format."""
+    return _sitemap_list("urlset", "url", page.context["entries"])
 
 
 def render_sitemap_index(page: Page) -> bytes:
     """sitemap.xml as a sitemap index: the address and last change of each part."""
-    sitemaps: tuple[SitemapEntry, ...] = page.context["sitemaps"]
-    root = etree.Element(f"{{{SITEMAP}}}sitemapindex", nsmap={None: SITEMAP})
-    for item in sitemaps:
-        sitemap = _add(root, "sitemap")
-        _add(sitemap, "loc", item.url)
-        _add(sitemap, "lastmod", item.modified.isoformat())
-    return _serialize(root)
+    return _sitemap_list("sitemapindex", "sitemap", page.context["sitemaps"])
 
 
 def render_robots(page: Page) -> bytes:
