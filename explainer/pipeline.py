@@ -144,11 +144,11 @@ def _page_key(run: _Run, page: Page) -> str:
     return digest(page.key, run.templates.get(page.template, ""), CODE_DIGEST)
 
 
-def _turn(run: _Run, task: tuple[str, str, Group | None]) -> Done:
+def _turn(run: _Run, task: tuple[str, str, str, Group | None]) -> Done:
     """One explainer's turn: keep its folder as the last build left it if nothing it depends on
-    changed; else load, check, model, plan, render and write it."""
-    source, file_digest, last = task
-    if last is not None and last.key == _group_key(run, file_digest):
+    changed (`key`, against the marker's line `last`); else load, check, model, plan, render and write it."""
+    source, file_digest, key, last = task
+    if last is not None and last.key == key:
         done = _from_group_data(source, last)
         if done is not None and (run.abort.is_set() or (run.output.claim(last.slug) and run.output.keep_group(last.slug, last.key) is not None)):
             return done
@@ -166,7 +166,8 @@ def _turn(run: _Run, task: tuple[str, str, Group | None]) -> Done:
     if run.abort.is_set() or not run.output.claim(explainer.slug):
         run.abort.set()
         return done
-    key = _group_key(run, parsed.digest)
+    if parsed.digest != file_digest:  # the file changed again since it was scanned
+        key = _group_key(run, parsed.digest)
     old = run.output.begin_group(explainer.slug)
     planned = ((page.path, _page_key(run, page), partial(render_page, run.env, page)) for page in plan_group(run.site, explainer))
     files, rendered, written = run.output.place(planned, old)
@@ -253,15 +254,16 @@ class Builder:
         set_site(self._env, site)
 
         stamp = digest(site.digest, *(f"{n}={d}" for n, d in sorted(templates.items())), CODE_DIGEST)
+        keys = {source: digest(d, stamp) for source, d in sources.explainers.items()}
         if self.in_place:
             # The preview parses what changed first, and writes nothing unless all of it is right.
-            self._parse_changed(sources.explainers, last, stamp)
+            self._parse_changed(sources.explainers, keys, last)
         output = Output(self.out, in_place=self.in_place, trusted=trusted)
         run = _Run(self.root, site, self._env, templates, stamp, output, _abort_flag(), self._parsed)
         self._manifest = None  # if writing fails, the next build reads the folder again
         output.begin()
         try:
-            manifest, result = self._write(run, sources.explainers, last, inputs)
+            manifest, result = self._write(run, sources.explainers, keys, last, inputs)
         except BaseException:
             output.abort()
             raise
@@ -281,10 +283,10 @@ class Builder:
             self._site_pages = (stamp, plan_site(run.site, summaries) + [loader_page(run.site)])
         return self._site_pages[1]
 
-    def _parse_changed(self, digests: dict[str, str], last: Manifest, stamp: str) -> None:
+    def _parse_changed(self, digests: dict[str, str], keys: dict[str, str], last: Manifest) -> None:
         """Parse each explainer that must be written again and was not parsed as it is now; raise
         BuildError for any mistake. Explainers whose folders stay as they are need no parsing."""
-        stale = [source for source, d in digests.items() if source not in last.groups or last.groups[source].key != digest(d, stamp)]
+        stale = [source for source in digests if source not in last.groups or last.groups[source].key != keys[source]]
         todo = [source for source in stale if self._parsed.get(source, _NONE).digest != digests[source]]
         fresh = dict(zip(todo, parallel_map(partial(_read_and_parse, self.root), todo, MIN_PARALLEL_GROUPS)))
         self._parsed = {source: fresh.get(source) or self._parsed[source] for source in digests if source in fresh or source in self._parsed}
@@ -297,28 +299,28 @@ class Builder:
         if errors:
             raise BuildError(errors)
 
-    def _write(self, run: _Run, digests: dict[str, str], last: Manifest, inputs: str) -> tuple[Manifest, BuildResult]:
+    def _write(self, run: _Run, digests: dict[str, str], keys: dict[str, str], last: Manifest, inputs: str) -> tuple[Manifest, BuildResult]:
         output = run.output
         tasks = []
         kept: list[Done] = []
         for source, file_digest in digests.items():
             group = last.groups.get(source)
             # In place, a folder whose key is unchanged is simply left alone.
-            if output.in_place and group is not None and group.key == _group_key(run, file_digest):
+            if output.in_place and group is not None and group.key == keys[source]:
                 done = self._unchanged(source, group)
                 if done is not None:
                     kept.append(done)
                     continue
-            tasks.append((source, file_digest, group))
-        done_list = kept + list(parallel_map(partial(_turn, run), tasks, MIN_PARALLEL_GROUPS))
+            tasks.append((source, file_digest, keys[source], group))
+        done_list = sorted(kept + list(parallel_map(partial(_turn, run), tasks, MIN_PARALLEL_GROUPS)), key=lambda d: d.source)
         errors = [e for d in done_list for e in d.errors]
-        errors += check_slugs([d.slug for d in sorted(done_list, key=lambda d: d.source) if d.slug is not None])
+        errors += check_slugs([d.slug for d in done_list if d.slug is not None])
         if errors:
             raise BuildError(errors)
         groups = {d.source: d.group for d in done_list if d.group is not None}
         output.remove_groups({g.slug for g in last.groups.values()} - {g.slug for g in groups.values()})
 
-        summaries = tuple(d.summary for d in sorted(done_list, key=lambda d: d.source) if d.summary is not None)
+        summaries = tuple(d.summary for d in done_list if d.summary is not None)
         pages = self._plan_site(run, summaries)
         planned = ((page.path, _page_key(run, page), partial(render_page, run.env, page)) for page in pages)
         files, rendered, written = output.place(planned, last.files)
