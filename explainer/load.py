@@ -252,14 +252,20 @@ def _site_file(root: Path, errors: list[ContentError]) -> bytes | None:
     return raw
 
 
+def _explainer_entries(root: Path, errors: list[ContentError]) -> list[os.DirEntry[str]]:
+    """content/*.yaml, sorted by name so every build reads files in the same order and output is
+    byte-identical; none is an error."""
+    content = root / CONTENT_DIR
+    entries = sorted((e for e in os.scandir(content) if e.name.endswith(".yaml") and not e.name.startswith(".")), key=lambda e: e.name) if content.is_dir() else []
+    if not entries:
+        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml"))
+    return entries
+
+
 def _explainer_files(root: Path, errors: list[ContentError]) -> Iterator[tuple[str, bytes]]:
     """Each content/*.yaml file's display path and bytes, one at a time, sorted by name."""
-    content = root / CONTENT_DIR
-    # Sorted so every build reads files in the same order and output is byte-identical.
-    names = sorted(p.name for p in content.glob("*.yaml")) if content.is_dir() else []
-    if not names:
-        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml"))
-    for name in names:
+    for entry in _explainer_entries(root, errors):
+        name = entry.name
         raw = read_file(root, f"{CONTENT_DIR}/{name}")
         if isinstance(raw, ContentError):
             errors.append(raw)
@@ -308,11 +314,7 @@ def scan_sources(root: Path, seen: Seen | None = None) -> Scan:
     site = _site_file(root, errors)
     seen = {} if seen is None else seen
     now = time.time_ns()
-    content = root / CONTENT_DIR
-    # Sorted so every build reads files in the same order and output is byte-identical.
-    entries = sorted((e for e in os.scandir(content) if e.name.endswith(".yaml") and not e.name.startswith(".")), key=lambda e: e.name) if content.is_dir() else []
-    if not entries:
-        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml"))
+    entries = _explainer_entries(root, errors)
     digests: dict[str, str] = {}
     unplaced = False
     for entry in entries:
