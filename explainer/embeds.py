@@ -1,9 +1,11 @@
 """Stage 4, continued: the embeddable items of each explainer and the pages that serve them.
 
-Every card, every question and the timeline can be dropped into another site's story. Each gets
-a folder `<slug>/embed/<id>/` holding the embed page (`index.html`, shown in an iframe), a
-paste-ready `fragment.html` and a static oEmbed response `oembed.json`; the site gets one loader
-script, `embed.js`. Pages that show an explainer also get its embeds, for their "Embed this" panels.
+Every question, every card of every deck and every timeline can be dropped into another site's
+story. Each gets a folder `<slug>/embed/<id>/` holding the embed page (`index.html`, shown in an
+iframe), a paste-ready `fragment.html` and a static oEmbed response `oembed.json`; the site gets
+one loader script, `embed.js`. Pages that show an explainer also get its embeds, for their
+"Embed this" panels. An old id (`aliases`) keeps both its page and its embed working: each old
+address is a redirect to the new one.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
-from .model import Card, Event, Explainer, Question, Site
-from .plan import Page, card_url, digest, explainer_url, question_url
+from .model import Card, Explainer, Question, Site, Timeline
+from .plan import Page, Redirect, Summary, aliases_of, digest, explainer_url, item_title, item_url, item_urls, redirect_page
 
 LOADER_URL = "embed.js"
-TIMELINE_ID = "timeline"  # a reserved id (validate.RESERVED_IDS), so no card or question can take it
 
 # The width the oEmbed response asks for, and at which the iframe code's height is estimated.
 OEMBED_WIDTH = 600
@@ -43,13 +45,14 @@ class Embed:
     """One embeddable item. URLs are relative to the base path, like Page.url."""
 
     kind: str  # "card", "question" or "timeline"
-    id: str  # the item's id, unique in its explainer; "timeline" for the timeline
+    id: str  # the item's id, unique in its explainer
     title: str  # names the iframe and the oEmbed response
-    item: Card | Question | tuple[Event, ...]
+    item: Card | Question | Timeline
     url: str  # the embed page: <slug>/embed/<id>/
-    page_url: str  # the item's own page; the explainer's page for the timeline
+    page_url: str  # the item's own page; the explainer's page for a timeline
     from_url: str  # the item in place on the explainer page, for the "From:" link
     height: int  # estimated height in pixels at OEMBED_WIDTH, for the fixed-height iframe code
+    kicker: str | None = None  # a card's question, shown above its title
 
     @property
     def fragment_url(self) -> str:
@@ -82,31 +85,55 @@ def estimate_height(texts: list[str], headings: int, extra_lines: int = 0) -> in
     return _FRAME + headings * _HEADING + lines * _LINE + blocks * _BLOCK_GAP
 
 
-def _card_embed(explainer: Explainer, card: Card) -> Embed:
-    texts = [card.summary, card.detail_html, card.in_return_html or "", card.risks_html or ""]
-    headings = 2 + bool(card.in_return_html) + bool(card.risks_html)  # kicker and title, then one per section
-    height = estimate_height(texts, headings)
-    return Embed("card", card.id, card.title, card, embed_url(explainer, card.id), card_url(explainer, card.id), f"{explainer_url(explainer)}#{card.id}", height)
+def _card_embed(explainer: Explainer, question: Question, card: Card) -> Embed:
+    texts = [card.summary, card.detail_html, *(f.text_html for f in card.facts)]
+    headings = 2 + len(card.facts)  # kicker and title, then one per labelled fact
+    return Embed("card", card.id, card.title, card, embed_url(explainer, card.id), item_url(explainer, card.id),
+                 f"{explainer_url(explainer)}#{card.id}", estimate_height(texts, headings), question.question)
 
 
 def _question_embed(explainer: Explainer, question: Question) -> Embed:
-    height = estimate_height([question.short_answer, question.answer_html], 1 + bool(question.label))
-    return Embed("question", question.id, question.question, question, embed_url(explainer, question.id), question_url(explainer, question.id), f"{explainer_url(explainer)}#{question.id}", height)
+    # A deck shows in the question's embed as a list of its cards: a title and summary each.
+    texts = [question.short_answer, question.answer_html or "", *(f"<li>{c.title}: {c.summary}</li>" for c in question.cards), question.after_cards_html or ""]
+    height = estimate_height(texts, 1 + bool(question.label))
+    return Embed("question", question.id, question.question, question, embed_url(explainer, question.id), item_url(explainer, question.id),
+                 f"{explainer_url(explainer)}#{question.id}", height)
 
 
-def _timeline_embed(explainer: Explainer) -> Embed:
+def _timeline_embed(explainer: Explainer, timeline: Timeline) -> Embed:
     # Each event shows its date on a line of its own above the text.
-    height = estimate_height([e.event_html for e in explainer.timeline], 1, extra_lines=len(explainer.timeline))
+    height = estimate_height([e.event_html for e in timeline.events], 1, extra_lines=len(timeline.events))
     home = explainer_url(explainer)
-    return Embed("timeline", TIMELINE_ID, f"Timeline: {explainer.title}", explainer.timeline, embed_url(explainer, TIMELINE_ID), home, f"{home}#{TIMELINE_ID}", height)
+    return Embed("timeline", timeline.id, f"{timeline.heading}: {explainer.title}", timeline, embed_url(explainer, timeline.id), home, f"{home}#{timeline.id}", height)
+
+
+def _embeddable(explainer: Explainer) -> Iterator[tuple[Question | Timeline, Card | None]]:
+    """What can be embedded, in reading order: each question, then each card of its deck (with
+    its question); each timeline."""
+    for section in explainer.sections:
+        if isinstance(section, Question):
+            yield section, None
+            yield from ((section, card) for card in section.cards)
+        elif isinstance(section, Timeline):
+            yield section, None
+
+
+def embed_ids(explainer: Explainer) -> tuple[str, ...]:
+    """The ids of the explainer's embeds, in reading order."""
+    return tuple(card.id if card else section.id for section, card in _embeddable(explainer))
 
 
 def embeds_of(explainer: Explainer) -> dict[str, Embed]:
-    """The explainer's embeds by item id, in page order: questions, cards, then the timeline."""
-    embeds = [_question_embed(explainer, q) for q in explainer.questions]
-    embeds += [_card_embed(explainer, c) for c in (explainer.offers.cards if explainer.offers else ())]
-    if explainer.timeline:
-        embeds.append(_timeline_embed(explainer))
+    """The explainer's embeds by item id, in reading order."""
+    embeds = []
+    for section, card in _embeddable(explainer):
+        if card is not None:
+            assert isinstance(section, Question)
+            embeds.append(_card_embed(explainer, section, card))
+        elif isinstance(section, Question):
+            embeds.append(_question_embed(explainer, section))
+        else:
+            embeds.append(_timeline_embed(explainer, section))
     return {embed.id: embed for embed in embeds}
 
 
@@ -128,8 +155,9 @@ def _embed_pages(site: Site, explainer: Explainer, embeds: dict[str, Embed]) -> 
     # The same key as the explainer's other pages: an embed changes only when its explainer or the site file does.
     key = digest(site.digest, explainer.digest)
     pages = []
+    urls = item_urls(explainer)  # a question's embed links to each card of its deck
     for embed in embeds.values():
-        context = {"explainer": explainer, "embed": embed}
+        context = {"explainer": explainer, "embed": embed, "urls": urls}
         pages.append(Page(embed.url + "index.html", embed.url, "embed.html", key, context))
         pages.append(Page(embed.fragment_url, embed.fragment_url, "fragment.html", key, context))
         pages.append(Page(embed.oembed_url, embed.oembed_url, "oembed.json", key, {**context, "oembed": oembed(site, embed)}))
@@ -140,14 +168,41 @@ def _with_embeds(page: Page, embeds: dict[str, Embed]) -> Page:
     return Page(page.path, page.url, page.template, page.key, {**page.context, "embeds": embeds})
 
 
+def _alias_pages(site: Site, explainer: Explainer, embeds: dict[str, Embed]) -> list[Page]:
+    """For each old id of a question or card: its old page and its old embed page, each leading to the new."""
+    key = digest(site.digest, explainer.digest)
+    pages = []
+    for alias, item in aliases_of(explainer):
+        embed = embeds[item.id]
+        title = item_title(item)
+        pages.append(redirect_page(Redirect(item_url(explainer, alias), embed.page_url, title, embed.oembed_url), key))
+        pages.append(redirect_page(Redirect(embed_url(explainer, alias), embed.url, title), key))
+    return pages
+
+
+def alias_redirects(summary: Summary, alias: str) -> list[Redirect]:
+    """Everything an explainer's old slug led to: its page, each question and card page (still
+    announcing its oEmbed response), and each embed page, each leading to the same under the new slug."""
+    home = explainer_url(summary)
+    out = [Redirect(f"{alias}/", home, summary.title)]
+    for url in summary.urls:
+        if url != home:
+            item = url[len(home):].rstrip("/")
+            oembed = f"{home}embed/{item}/oembed.json" if item in summary.embeds else None
+            out.append(Redirect(f"{alias}/{item}/", url, summary.title, oembed))
+    out += [Redirect(f"{alias}/embed/{item}/", f"{home}embed/{item}/", summary.title) for item in summary.embeds]
+    return out
+
+
 def plan_explainer_embeds(site: Site, explainer: Explainer, pages: list[Page]) -> list[Page]:
-    """An explainer's pages with the embeds their "Embed this" panels offer, then its embed pages.
+    """An explainer's pages with the embeds their "Embed this" panels offer, then its embed pages
+    and the redirects from its questions' and cards' old ids.
 
     Each page gets `embeds` (item id to Embed) in its context; its key is unchanged, since the
     embeds are made from the explainer and the site it already depends on.
     """
     embeds = embeds_of(explainer)
-    return [_with_embeds(page, embeds) for page in pages] + _embed_pages(site, explainer, embeds)
+    return [_with_embeds(page, embeds) for page in pages] + _embed_pages(site, explainer, embeds) + _alias_pages(site, explainer, embeds)
 
 
 def loader_page(site: Site) -> Page:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 class ContentError:
     """A mistake in content or templates, reported as `file:line:column: field: message`.
 
-    Lines and columns are 1-based. `field` is a path such as `questions[2].answer`,
+    Lines and columns are 1-based. `field` is a path such as `sections[2].answer`,
     or a short label such as `(yaml)` when no field applies.
     """
 
@@ -67,7 +67,7 @@ def _key(name: str) -> str:
 
 
 def field_path(parts: list[str | int] | tuple[str | int, ...]) -> str:
-    """Format a path into a document the way an editor reads it: `questions[2].answer`, `offers['my field']`."""
+    """Format a path into a document the way an editor reads it: `sections[2].answer`, `sections[0]['my field']`."""
     out = ""
     for part in parts:
         if isinstance(part, int):

@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import yaml
 
 from .article import Article, Block, Format, Item, format_for, read_article
 from .load import parse_yaml
+from .slugs import slugify
 from .provenance import article_sentences, present_sentences, split_sentences, text_fields
 from .validate import RESERVED_IDS, RESERVED_SLUGS, load_schema
 
@@ -69,20 +69,6 @@ class Scaffold:
 
 
 # --- ids and slugs ----------------------------------------------------------------------------
-
-def slugify(text: str, limit: int = MAX_SLUG) -> str:
-    """Lowercase ASCII words joined by hyphens, cut at a word boundary to at most limit characters."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    ascii_text = re.sub(r"['’]", "", ascii_text)  # "Trump's" -> "trumps", not "trump-s"
-    words = re.findall(r"[a-z0-9]+", ascii_text)
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > limit:
-            break
-        slug = candidate
-    return slug or (words[0][:limit] if words else "")
-
 
 def _unique(base: str, taken: set[str], fallback: str) -> str:
     """base, or base-2, base-3, ... when taken or reserved by the page; fallback when base is empty."""
@@ -194,28 +180,32 @@ def _sections(blocks: list[Block]) -> list[_Section]:
     return sections
 
 
-def _offers(section: _Section, draft: _Draft, taken: set[str]) -> dict[str, Any]:
-    """The offers section from a section holding a labelled list: intro, cards, then challenges."""
-    assert section.heading is not None
-    at = next(i for i, b in enumerate(section.body) if _is_cards(b))
-    before, cards_block, after = section.body[:at], section.body[at], section.body[at + 1:]
-    offers: dict[str, Any] = {"heading": section.heading.text}
-    if before:
-        offers["intro"] = _join(before)
-    offers["cards"] = [_card(item, taken) for item in cards_block.items]
-    if after and after[0].kind == "paragraph" and after[0].marker == "Challenges":
-        offers["challenges"] = "\n\n".join([after[0].markdown] + [_markdown(b) for b in after[1:]]) + "\n"
-    else:
-        # The schema has no place for text after the cards other than challenges.
-        draft.unplaced.extend(_plain(b) for b in after)
-    draft.notes.append(("offers", "Cards come from the article's labelled list: each title is the label and each summary the first sentence of its detail. Shorten the summaries."))
-    return offers
+def _answer(entry: dict[str, Any], body: list[Block], fallback: str, draft: _Draft, taken: set[str]) -> None:
+    """Fill a question's short answer, answer and deck from the blocks under its heading.
+
+    The section's first labelled list is its deck of cards: text before the list is the answer,
+    text after it follows the deck. The short answer is the first statement of the answer (or,
+    for a section that opens with its deck, of the text after it), never of one card.
+    """
+    at = next((i for i, b in enumerate(body) if _is_cards(b)), None)
+    answer, after = (body, []) if at is None else (body[:at], body[at + 1:])
+    text = next((b for b in answer + after if b.kind != "list"), None)
+    entry["short_answer"] = (first_statement(_plain(text)) if text else "") or fallback
+    if entry["short_answer"] == fallback:
+        draft.notes.append((f"id:{entry['id']}", "The article gives no sentence to use as the short answer: it repeats the heading. Write one."))
+    if answer:
+        entry["answer"] = _join(answer)
+    if at is not None:
+        entry["cards"] = [_card(item, taken) for item in body[at].items]
+        if after:
+            entry["after_cards"] = _join(after)
+        draft.notes.append((f"id:{entry['id']}", "Its cards come from the article's labelled list: each title is the label and each summary the first sentence of its detail. Shorten the summaries."))
 
 
 def _card(item: Item, taken: set[str]) -> dict[str, Any]:
     assert item.label is not None
     return {
-        "id": _unique(slugify(item.label), taken, "card"),
+        "id": _unique(slugify(item.label, MAX_SLUG), taken, "card"),
         "title": item.label,
         "summary": first_statement(item.text) or item.label,
         "detail": item.body + "\n",
@@ -223,10 +213,11 @@ def _card(item: Item, taken: set[str]) -> dict[str, Any]:
 
 
 def _question(section: _Section, label: str | None, draft: _Draft, taken: set[str]) -> dict[str, Any]:
+    """A section of the article as a question: its heading (phrased as a question or not), its
+    text as the answer, and its first labelled list, if any, as its deck of cards."""
     heading = section.heading
     assert heading is not None
-    first = next(b for b in section.body)
-    entry: dict[str, Any] = {"id": _unique(slugify(heading.text), taken, "question")}
+    entry: dict[str, Any] = {"id": _unique(slugify(heading.text, MAX_SLUG), taken, "question")}
     if _is_question(heading):
         if label:
             entry["label"] = label
@@ -236,20 +227,19 @@ def _question(section: _Section, label: str | None, draft: _Draft, taken: set[st
         entry["question"] = heading.text
         draft.relabelled += 1
         draft.notes.append((f"id:{entry['id']}", "The article's heading here is not a question: `label` keeps it and `question` repeats it. Write the question a reader would ask."))
-    entry["short_answer"] = first_statement(_plain(first)) or heading.text
-    entry["answer"] = _join(section.body)
+    _answer(entry, section.body, heading.text, draft, taken)
     return entry
 
 
 def structure(article: Article, published: dt.date, made_from: str | None = None, slug: str | None = None) -> _Draft:
-    """The article's blocks arranged as an explainer: fields in the schema's order, notes, leftovers."""
+    """The article's blocks arranged as an explainer: fields in the schema's order, sections in the
+    article's order, notes, leftovers."""
     draft = _Draft({})
     blocks = _title_dek_credit(list(article.blocks), draft)
     sections = _sections(blocks)
     intro, sections = sections[0], sections[1:]
     taken: set[str] = set()
-    questions: list[dict[str, Any]] = []
-    offers: dict[str, Any] | None = None
+    entries: list[dict[str, Any]] = []
     carried: str | None = None  # an empty heading, kept as the label of the question after it
     for section in sections:
         assert section.heading is not None
@@ -258,13 +248,10 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
                 draft.unplaced.append(carried)
             carried = section.heading.text
             continue
-        if offers is None and any(_is_cards(b) for b in section.body):
-            offers = _offers(section, draft, taken)
-        else:
-            label = carried if section.heading and _is_question(section.heading) else None
-            if carried is not None and label is None:
-                draft.unplaced.append(carried)
-            questions.append(_question(section, label, draft, taken))
+        label = carried if _is_question(section.heading) else None
+        if carried is not None and label is None:
+            draft.unplaced.append(carried)
+        entries.append(_question(section, label, draft, taken))
         carried = None
     if carried is not None:
         draft.unplaced.append(carried)
@@ -276,20 +263,17 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
             raise ImportFailed("found no text to import")
         draft.data["title"] = title = first_statement(_plain(first))
         draft.notes.append(("title", "The article has no title the importer could find: this is its first sentence. Write the headline."))
-    if not questions:
+    if not entries:
         # No sections: the whole text becomes one entry, for the editor to split into questions.
         if not intro.body:
             raise ImportFailed("found a title but no text under it")
-        questions.append({
-            "id": _unique(slugify(title), taken, "question"),
-            "question": title,
-            "short_answer": first_statement(_plain(intro.body[0])) or title,
-            "answer": _join(intro.body),
-        })
-        draft.notes.append(("questions", "The article has no sections, so its whole text is one answer here. Split it into the questions a reader asks."))
+        entry = {"id": _unique(slugify(title, MAX_SLUG), taken, "question"), "question": title}
+        _answer(entry, intro.body, title, draft, taken)
+        entries.append(entry)
+        draft.notes.append(("sections", "The article has no sections, so its whole text is one answer here. Split it into the questions a reader asks."))
         intro = _Section(None)
     else:
-        draft.notes.append(("questions", "Each id comes from its question's words and each short_answer is the answer's first sentence: rewrite them as needed."))
+        draft.notes.append(("sections", "The article's sections, in its order. Each id comes from its question's words and each short_answer is the answer's first sentence: rewrite them as needed."))
     if "dek" not in draft.data:
         first_text = next((b for b in blocks if b.kind == "paragraph"), None)
         draft.data["dek"] = first_statement(first_text.text) if first_text else title
@@ -302,8 +286,7 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
         "published": published.isoformat(),
         "image_credit": draft.data.get("image_credit"),
         "intro": _join(intro.body) if intro.body else None,
-        "questions": questions,
-        "offers": offers,
+        "sections": entries,
         "made_from": [made_from] if made_from else None,
     })
     draft.notes.append(("published", "The date given to the importer (today's, unless --published was given): check it."))
@@ -313,7 +296,7 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
 
 
 def _explainer_slug(title: str) -> str:
-    slug = slugify(title) or "imported"
+    slug = slugify(title, MAX_SLUG) or "imported"
     return f"{slug}-explainer" if slug in RESERVED_SLUGS else slug
 
 
@@ -419,8 +402,8 @@ def import_article(article: Article, *, published: dt.date, origin: str, made_fr
         draft.notes.append(("unplaced", "Text from the article the importer could not place. The build warns about each entry until an editor moves it into a field above, or deletes it."))
     text = _header(origin, made_from) + annotate(dump_yaml(data), draft.notes)
     read, kept = _kept(article, text)
-    questions = data["questions"]
-    cards = len(data["offers"]["cards"]) if "offers" in data else 0
+    questions = data["sections"]
+    cards = sum(len(q.get("cards", ())) for q in questions)
     paragraphs = sum(1 for b in article.blocks if b.kind == "paragraph")
     report = ImportReport(len(questions), draft.relabelled, cards, paragraphs, read, kept, len(data.get("unplaced", ())))
     return Scaffold(data["slug"], text, report)

@@ -1,23 +1,28 @@
-"""Stage 3: validated data to frozen, typed values. Markdown is rendered here, once."""
+"""Stage 3: validated data to frozen, typed values. Markdown is rendered here, once.
+
+An explainer is a sequence of sections in the order its author wrote them; each section is one
+kind (a question, titled items, text, a timeline, people, a glossary, sources, key points), and
+any question may carry a deck of cards.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from .load import RawDoc
 from .markdown import render_block, render_inline
+from .slugs import slugify
 
 
 @dataclass(frozen=True, slots=True)
-class Question:
-    id: str
-    label: str | None  # the source's own heading, kept when the question rephrases it
-    question: str
-    short_answer: str
-    answer_html: str
+class Fact:
+    """A labelled fact on a card ("In return", "Risks", "Cost"): the editor names the label."""
+
+    label: str
+    text_html: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,34 +31,66 @@ class Card:
     title: str
     summary: str
     detail_html: str
-    in_return_html: str | None
-    risks_html: str | None
+    facts: tuple[Fact, ...]
+    aliases: tuple[str, ...]  # ids it had before, each served as a redirect
 
 
 @dataclass(frozen=True, slots=True)
-class Offers:
-    heading: str
-    intro_html: str | None
+class Question:
+    """A question and its answer; it may carry a deck of cards, shown after the answer."""
+
+    kind: ClassVar[str] = "question"
+    id: str
+    label: str | None  # the source's own heading, kept when the question rephrases it
+    question: str
+    short_answer: str
+    answer_html: str | None  # a question with a deck may have none
     cards: tuple[Card, ...]
-    challenges_html: str | None
+    after_cards_html: str | None  # text after the deck
+    aliases: tuple[str, ...]
+
+    @property
+    def heading(self) -> str:
+        return self.question
 
 
 @dataclass(frozen=True, slots=True)
-class Lesson:
+class Item:
     title: str
     text_html: str
 
 
 @dataclass(frozen=True, slots=True)
-class Lessons:
+class Items:
+    """A heading over titled items: lessons, steps, things to know."""
+
+    kind: ClassVar[str] = "items"
+    id: str
     heading: str
-    items: tuple[Lesson, ...]
+    intro_html: str | None
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    kind: ClassVar[str] = "text"
+    id: str
+    heading: str
+    text_html: str
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
     date: str  # YYYY, YYYY-MM or YYYY-MM-DD
     event_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    kind: ClassVar[str] = "timeline"
+    id: str
+    heading: str
+    events: tuple[Event, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +101,25 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class People:
+    kind: ClassVar[str] = "people"
+    id: str
+    heading: str
+    people: tuple[Person, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Term:
     term: str
     definition_html: str
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    kind: ClassVar[str] = "glossary"
+    id: str
+    heading: str
+    terms: tuple[Term, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +128,25 @@ class Source:
     url: str | None
     publisher: str | None
     note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    kind: ClassVar[str] = "sources"
+    id: str
+    heading: str
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPoints:
+    kind: ClassVar[str] = "key_points"
+    id: str
+    heading: str
+    points: tuple[str, ...]
+
+
+Section = Question | Items | Text | Timeline | People | Glossary | Sources | KeyPoints
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,16 +169,24 @@ class Explainer:
     attribution: str | None
     image_credit: str | None
     intro_html: str | None
-    key_points: tuple[str, ...]
-    questions: tuple[Question, ...]
-    offers: Offers | None
-    lessons: Lessons | None
-    timeline: tuple[Event, ...]
-    people: tuple[Person, ...]
-    glossary: tuple[Term, ...]
-    sources: tuple[Source, ...]
+    sections: tuple[Section, ...]  # in the order written: the page, its contents and its pager follow it
+    aliases: tuple[str, ...]  # slugs it was published under before, each served as redirects
     source_file: str  # the YAML file it came from, for messages
     digest: str  # of that file's bytes: pages built from it change only when it does
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """Its questions, in reading order: each has a page and an embed."""
+        return tuple(s for s in self.sections if isinstance(s, Question))
+
+    @property
+    def cards(self) -> tuple[tuple[Question, Card], ...]:
+        """Every card of every deck, in reading order, with the question whose deck holds it."""
+        return tuple((q, c) for q in self.questions for c in q.cards)
+
+    @property
+    def timelines(self) -> tuple[Timeline, ...]:
+        return tuple(s for s in self.sections if isinstance(s, Timeline))
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,19 +219,69 @@ def _block(value: str | None) -> str | None:
     return render_block(value) if value is not None else None
 
 
-def _question(d: dict[str, Any]) -> Question:
-    return Question(d["id"], _text(d.get("label")), d["question"].strip(), d["short_answer"].strip(), render_block(d["answer"]))
+# Each section kind, named by the field that tells it apart (the schema's `section` branches carry
+# the same names as titles; tests/test_schema.py checks the two agree).
+SECTION_KINDS = ("question", "items", "text", "timeline", "people", "glossary", "sources", "key_points")
+# Kinds whose heading and anchor the page supplies when the editor gives none.
+DEFAULT_HEADINGS = {"timeline": "Timeline", "people": "People", "glossary": "Glossary", "sources": "Sources", "key_points": "Key points"}
+DEFAULT_IDS = {"timeline": "timeline", "people": "people", "glossary": "glossary", "sources": "sources", "key_points": "key-points"}
+# Kinds a reader looks for once: one cast of people, one glossary, one list of sources, one box of
+# key points for the whole explainer (two glossaries would split a term's lookup in two).
+ONCE = frozenset({"people", "glossary", "sources", "key_points"})
+
+
+def section_kind(section: dict[str, Any]) -> str | None:
+    """The kind of a section as written: the first kind whose field it carries; None for none."""
+    return next((kind for kind in SECTION_KINDS if kind in section), None)
+
+
+def section_id(section: dict[str, Any], index: int) -> str:
+    """A section's anchor: its own id, else the kind's default, else one made from its heading,
+    else `section-<n>` for a heading with no letters or digits (n counts from 1)."""
+    kind = section_kind(section)
+    if isinstance(section.get("id"), str):
+        return section["id"]
+    if kind in DEFAULT_IDS:
+        return DEFAULT_IDS[kind]
+    heading = section.get("heading")
+    return (slugify(heading) if isinstance(heading, str) else "") or f"section-{index + 1}"
 
 
 def _card(d: dict[str, Any]) -> Card:
-    return Card(d["id"], d["title"].strip(), d["summary"].strip(), render_block(d["detail"]), _block(d.get("in_return")), _block(d.get("risks")))
+    facts = tuple(Fact(f["label"].strip(), render_block(f["text"])) for f in d.get("facts", ()))
+    return Card(d["id"], d["title"].strip(), d["summary"].strip(), render_block(d["detail"]), facts, tuple(d.get("aliases", ())))
+
+
+def _heading(d: dict[str, Any], kind: str) -> str:
+    return d["heading"].strip() if "heading" in d else DEFAULT_HEADINGS[kind]
+
+
+def _section(d: dict[str, Any], index: int) -> Section:
+    kind = section_kind(d)
+    ident = section_id(d, index)
+    if kind == "question":
+        return Question(ident, _text(d.get("label")), d["question"].strip(), d["short_answer"].strip(), _block(d.get("answer")),
+                        tuple(_card(c) for c in d.get("cards", ())), _block(d.get("after_cards")), tuple(d.get("aliases", ())))
+    if kind == "items":
+        return Items(ident, d["heading"].strip(), _block(d.get("intro")), tuple(Item(i["title"].strip(), render_block(i["text"])) for i in d["items"]))
+    if kind == "text":
+        return Text(ident, d["heading"].strip(), render_block(d["text"]))
+    if kind == "timeline":
+        return Timeline(ident, _heading(d, kind), tuple(Event(e["date"], render_inline(e["event"])) for e in d["timeline"]))
+    if kind == "people":
+        return People(ident, _heading(d, kind), tuple(Person(p["name"].strip(), _text(p.get("role")), _block(p.get("note"))) for p in d["people"]))
+    if kind == "glossary":
+        return Glossary(ident, _heading(d, kind), tuple(Term(t["term"].strip(), render_block(t["definition"])) for t in d["glossary"]))
+    if kind == "sources":
+        return Sources(ident, _heading(d, kind), tuple(Source(s["title"].strip(), s.get("url"), _text(s.get("publisher")), _text(s.get("note"))) for s in d["sources"]))
+    if kind == "key_points":
+        return KeyPoints(ident, _heading(d, kind), tuple(p.strip() for p in d["key_points"]))
+    raise ValueError(f"not a section of a validated explainer: {sorted(d)}")
 
 
 def build_explainer(doc: RawDoc) -> Explainer:
     """A validated explainer document as an Explainer."""
     d = doc.data
-    offers = d.get("offers")
-    lessons = d.get("lessons")
     return Explainer(
         slug=d["slug"],
         title=d["title"].strip(),
@@ -162,14 +292,8 @@ def build_explainer(doc: RawDoc) -> Explainer:
         attribution=_text(d.get("attribution")),
         image_credit=_text(d.get("image_credit")),
         intro_html=_block(d.get("intro")),
-        key_points=tuple(p.strip() for p in d.get("key_points", ())),
-        questions=tuple(_question(q) for q in d["questions"]),
-        offers=Offers(offers["heading"].strip(), _block(offers.get("intro")), tuple(_card(c) for c in offers["cards"]), _block(offers.get("challenges"))) if offers else None,
-        lessons=Lessons(lessons["heading"].strip(), tuple(Lesson(i["title"].strip(), render_block(i["text"])) for i in lessons["items"])) if lessons else None,
-        timeline=tuple(Event(e["date"], render_inline(e["event"])) for e in d.get("timeline", ())),
-        people=tuple(Person(p["name"].strip(), _text(p.get("role")), _block(p.get("note"))) for p in d.get("people", ())),
-        glossary=tuple(Term(t["term"].strip(), render_block(t["definition"])) for t in d.get("glossary", ())),
-        sources=tuple(Source(s["title"].strip(), s.get("url"), _text(s.get("publisher")), _text(s.get("note"))) for s in d.get("sources", ())),
+        sections=tuple(_section(section, i) for i, section in enumerate(d["sections"])),
+        aliases=tuple(d.get("aliases", ())),
         source_file=doc.path,
         digest=doc.digest,
     )

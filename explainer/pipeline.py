@@ -100,10 +100,10 @@ def _group_data(slug: SlugAt, summary: Summary, warnings: tuple[ContentWarning, 
     """What the marker keeps of an explainer, as one line of JSON: enough to list it, check its
     slug and repeat its warnings without reading its file again."""
     return json.dumps({
-        "slug": [slug.slug, slug.line, slug.column],
+        "slug": [slug.slug, slug.line, slug.column, [list(a) for a in slug.aliases]],
         "summary": [summary.slug, summary.title, summary.dek, summary.published.isoformat(),
                     summary.updated.isoformat() if summary.updated else None, summary.attribution,
-                    summary.modified.isoformat(), list(summary.urls)],
+                    summary.modified.isoformat(), list(summary.urls), list(summary.embeds), list(summary.aliases)],
         "warnings": [[w.line, w.column, w.field, w.message] for w in warnings],
     }, separators=(",", ":"))
 
@@ -112,12 +112,13 @@ def _from_group_data(source: str, group: Group) -> Done | None:
     """The Done of an explainer kept as it was; None if its marker line cannot be read."""
     try:
         data = json.loads(group.data)
-        slug, line, column = data["slug"]
-        name, title, dek, published, updated, attribution, modified, urls = data["summary"]
+        slug, line, column, aliases = data["slug"]
+        name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names = data["summary"]
         summary = Summary(name, title, dek, dt.date.fromisoformat(published), dt.date.fromisoformat(updated) if updated else None,
-                          attribution, dt.date.fromisoformat(modified), tuple(urls))
+                          attribution, dt.date.fromisoformat(modified), tuple(urls), tuple(embeds), tuple(alias_names))
         warnings = tuple(ContentWarning(source, *w) for w in data["warnings"])
-        return Done(source, group=group, slug=SlugAt(source, slug, line, column), summary=summary, warnings=warnings)
+        slug_at = SlugAt(source, slug, line, column, tuple((a, al, ac) for a, al, ac in aliases))
+        return Done(source, group=group, slug=slug_at, summary=summary, warnings=warnings)
     except (ValueError, TypeError, KeyError):
         return None
 

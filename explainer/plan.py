@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .inputs import digest
-from .model import Explainer, Site
+from .model import Card, Explainer, Question, Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,9 @@ class Summary:
     updated: dt.date | None
     attribution: str | None
     modified: dt.date  # the latest of published, updated and every change's date
-    urls: tuple[str, ...]  # its pages a search engine should list, below the base path
+    urls: tuple[str, ...]  # its pages a search engine should list, below the base path: its own first
+    embeds: tuple[str, ...] = ()  # the ids of its embeds, so an old slug can lead to each
+    aliases: tuple[str, ...] = ()  # slugs it had before, each served as redirects
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,30 +62,15 @@ def explainer_url(explainer: Explainer | Summary) -> str:
     return f"{explainer.slug}/"
 
 
-def question_url(explainer: Explainer, question_id: str) -> str:
-    return f"{explainer.slug}/questions/{question_id}/"
-
-
-def card_url(explainer: Explainer, card_id: str) -> str:
-    return f"{explainer.slug}/offers/{card_id}/"
+def item_url(explainer: Explainer, item_id: str) -> str:
+    """A question's or a card's page. One scheme for both, naming neither: an item keeps its
+    address if an editor turns a question into a card, and no topic's words are in it."""
+    return f"{explainer.slug}/{item_id}/"
 
 
 def _toc(explainer: Explainer) -> tuple[TocEntry, ...]:
-    """The table of contents, in page order; empty sections are left out."""
-    entries = [TocEntry(q.id, q.question) for q in explainer.questions]
-    if explainer.offers:
-        entries.append(TocEntry("offers", explainer.offers.heading))
-    if explainer.lessons:
-        entries.append(TocEntry("lessons", explainer.lessons.heading))
-    for anchor, label, present in (
-        ("timeline", "Timeline", explainer.timeline),
-        ("people", "People", explainer.people),
-        ("glossary", "Glossary", explainer.glossary),
-        ("sources", "Sources", explainer.sources),
-    ):
-        if present:
-            entries.append(TocEntry(anchor, label))
-    return tuple(entries)
+    """The table of contents: every section, in the order written."""
+    return tuple(TocEntry(section.id, section.heading) for section in explainer.sections)
 
 
 def _page(url: str, template: str, key: str, **context: Any) -> Page:
@@ -95,19 +82,58 @@ def _neighbours(links: list[Link], i: int) -> dict[str, Link | None]:
     return {"previous": links[i - 1] if i else None, "next": links[i + 1] if i + 1 < len(links) else None}
 
 
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """An old address that leads to a new one: a small page with a canonical link, a refresh and a
+    plain link. URLs are below the base path, like Page.url."""
+
+    url: str  # the old address
+    target: str
+    title: str
+    oembed_url: str | None = None  # the new item's oEmbed response, for consumers that discover by the old address
+
+
+def redirect_page(redirect: Redirect, key: str) -> Page:
+    """The page at an old address. It changes only when what it leads to does."""
+    return _page(redirect.url, "redirect.html", digest(key, redirect.target, redirect.title, redirect.oembed_url or ""), redirect=redirect)
+
+
+def item_urls(explainer: Explainer) -> dict[str, str]:
+    """Each question's and card's page, by its id, in reading order."""
+    urls = {}
+    for question in explainer.questions:
+        urls[question.id] = item_url(explainer, question.id)
+        urls.update((card.id, item_url(explainer, card.id)) for card in question.cards)
+    return urls
+
+
+def aliases_of(explainer: Explainer) -> list[tuple[str, Question | Card]]:
+    """Each old id a question or card had, with the item it now names."""
+    items: list[Question | Card] = [*explainer.questions, *(card for _, card in explainer.cards)]
+    return [(alias, item) for item in items for alias in item.aliases]
+
+
+def item_title(item: Question | Card) -> str:
+    return item.question if isinstance(item, Question) else item.title
+
+
 def plan_explainer(site: Site, explainer: Explainer) -> list[Page]:
-    """The explainer's own page and one page per question and per card; they depend on it and the site file only."""
+    """The explainer's own page and one page per question and per card; they depend on it and the
+    site file only. (embeds.py adds the embeds, and the redirects from old ids.)
+
+    Question pages lead to the previous and next question in the order written; card pages to
+    the previous and next card of their deck.
+    """
     key = digest(site.digest, explainer.digest)
     home = explainer_url(explainer)
-    questions = [(q, question_url(explainer, q.id)) for q in explainer.questions]
-    cards = [(c, card_url(explainer, c.id)) for c in (explainer.offers.cards if explainer.offers else ())]
-    pages = [_page(home, "explainer.html", key, explainer=explainer, toc=_toc(explainer), questions=questions, cards=cards)]
-    question_links = [Link(q.question, url) for q, url in questions]
-    for i, (question, url) in enumerate(questions):
-        pages.append(_page(url, "question.html", key, explainer=explainer, explainer_url=home, question=question, **_neighbours(question_links, i)))
-    card_links = [Link(c.title, url) for c, url in cards]
-    for i, (card, url) in enumerate(cards):
-        pages.append(_page(url, "card.html", key, explainer=explainer, explainer_url=home, card=card, card_url=url, **_neighbours(card_links, i)))
+    urls = item_urls(explainer)
+    pages = [_page(home, "explainer.html", key, explainer=explainer, toc=_toc(explainer), urls=urls)]
+    question_links = [Link(q.question, urls[q.id]) for q in explainer.questions]
+    for i, question in enumerate(explainer.questions):
+        pages.append(_page(urls[question.id], "question.html", key, explainer=explainer, explainer_url=home, question=question, urls=urls, **_neighbours(question_links, i)))
+        card_links = [Link(c.title, urls[c.id]) for c in question.cards]
+        for n, card in enumerate(question.cards):
+            pages.append(_page(urls[card.id], "card.html", key, explainer=explainer, explainer_url=home, question=question, card=card, urls=urls, **_neighbours(card_links, n)))
     return pages
 
 

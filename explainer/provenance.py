@@ -142,11 +142,18 @@ def text_fields(data: dict[str, Any]) -> list[tuple[FieldPath, list[str]]]:
     schema = load_schema("explainer")
     out: list[tuple[FieldPath, list[str]]] = []
 
+    def resolve(node: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+        if "$ref" not in node:
+            return None, node
+        kind = node["$ref"].rsplit("/", 1)[-1]
+        return kind, schema["$defs"][kind]
+
     def walk(value: Any, node: dict[str, Any], path: FieldPath) -> None:
-        kind = None
-        if "$ref" in node:
-            kind = node["$ref"].rsplit("/", 1)[-1]
-            node = schema["$defs"][kind]
+        kind, node = resolve(node)
+        if "oneOf" in node and isinstance(value, dict):
+            # A section: the branch of the kind it names by the field it carries.
+            branches = [resolve(b)[1] for b in node["oneOf"]]
+            node = next((b for b in branches if b.get("title") in value), {})
         if isinstance(value, str):
             if kind == "line":
                 out.append((path, [" ".join(value.split())]))

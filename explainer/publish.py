@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .embeds import plan_explainer_embeds
+from .embeds import alias_redirects, embed_ids, plan_explainer_embeds
 from .model import Card, Change, Explainer, Site
-from .plan import Page, Summary, card_url, digest, explainer_url, newest_first, plan_explainer, plan_index, question_url
+from .plan import Page, Summary, digest, explainer_url, item_url, item_urls, newest_first, plan_explainer, plan_index, redirect_page
 
 SOCIAL_IMAGE = "social.png"
 # The size Open Graph and Twitter's large summary card both show without cropping.
@@ -105,7 +105,7 @@ def changes_newest_first(explainer: Explainer) -> tuple[Change, ...]:
 
 def social_image_url(explainer: Explainer, card: Card | None = None) -> str:
     """The URL (below the base path) of the explainer's social image, or of one card's."""
-    return (card_url(explainer, card.id) if card else explainer_url(explainer)) + SOCIAL_IMAGE
+    return (item_url(explainer, card.id) if card else explainer_url(explainer)) + SOCIAL_IMAGE
 
 
 def _address(site: Site) -> str:
@@ -165,7 +165,7 @@ def share_explainer(site: Site, explainer: Explainer, pages: list[Page]) -> list
     """The explainer's planned pages with their sharing metadata, then its and each card's social image."""
     shared = [_share(site, explainer, page) for page in pages]
     shared.append(_social_image(site, social_image_url(explainer), explainer.title, None))
-    for card in explainer.offers.cards if explainer.offers else ():
+    for _, card in explainer.cards:
         shared.append(_social_image(site, social_image_url(explainer, card), card.title, explainer.title))
     return shared
 
@@ -178,11 +178,9 @@ def plan_group(site: Site, explainer: Explainer) -> list[Page]:
 
 def summarize(explainer: Explainer) -> Summary:
     """What the index, feed and sitemap show of an explainer."""
-    urls = [explainer_url(explainer)]
-    urls += [question_url(explainer, q.id) for q in explainer.questions]
-    urls += [card_url(explainer, c.id) for c in (explainer.offers.cards if explainer.offers else ())]
+    urls = (explainer_url(explainer), *item_urls(explainer).values())
     return Summary(explainer.slug, explainer.title, explainer.dek, explainer.published, explainer.updated,
-                   explainer.attribution, last_modified(explainer), tuple(urls))
+                   explainer.attribution, last_modified(explainer), urls, embed_ids(explainer), explainer.aliases)
 
 
 def _feed(site: Site, summaries: Iterable[Summary]) -> Feed:
@@ -227,8 +225,8 @@ def _site_sharing(site: Site, page: Page) -> Page:
 
 def plan_site(site: Site, summaries: Iterable[Summary]) -> list[Page]:
     """The site's own files, in a fixed order: the index and 404 pages, the feed, the sitemap,
-    robots.txt and what GitHub Pages reads. Each is keyed on exactly what it shows, so editing
-    an explainer's text re-renders none of them."""
+    robots.txt, what GitHub Pages reads, and the redirects from explainers' old slugs. Each is
+    keyed on exactly what it shows, so editing an explainer's text re-renders none of them."""
     summaries = tuple(summaries)
     pages = [_site_sharing(site, page) if page.template == "index.html" else page for page in plan_index(site, summaries)]
     feed = _feed(site, summaries)
@@ -240,4 +238,7 @@ def plan_site(site: Site, summaries: Iterable[Summary]) -> list[Page]:
     pages.append(Page(NOJEKYLL, NOJEKYLL, NOJEKYLL, NOJEKYLL, {}))
     if site.cname:
         pages.append(Page(CNAME, CNAME, CNAME, site.cname, {"host": site.cname}))
+    # An explainer's old slugs: the site's own pages, as they are made from its summary alone.
+    for summary in sorted(summaries, key=lambda e: e.slug):
+        pages += [redirect_page(redirect, site.digest) for alias in summary.aliases for redirect in alias_redirects(summary, alias)]
     return pages

@@ -18,11 +18,13 @@ from .errors import ContentError, ContentWarning, field_path
 if TYPE_CHECKING:
     import jsonschema
 from .load import RawDoc
+from .model import ONCE, section_id, section_kind
 
-# Anchors the explainer page uses for its own sections; a question or card id must not take one.
-RESERVED_IDS = frozenset({"main", "contents", "key-points", "questions", "offers", "lessons", "timeline", "people", "glossary", "sources", "credits", "top", "changes"})
+# Anchors the page uses for its own parts, and the folder beside an explainer's question and card
+# pages that holds its embeds: no section, question or card may take one as its id.
+RESERVED_IDS = frozenset({"main", "contents", "credits", "top", "changes", "changes-heading", "embed"})
 # Folder names at the site root that are not explainers.
-RESERVED_SLUGS = frozenset({"assets", "embed", "feed", "static"})
+RESERVED_SLUGS = frozenset({"assets", "embed", "feed", "static", "schema"})
 
 _TYPE_WORDS = {"string": "text", "object": "a mapping of fields", "array": "a list", "integer": "a whole number", "number": "a number", "boolean": "true or false"}
 
@@ -71,12 +73,43 @@ def _at(doc: RawDoc, node: yaml.Node, path: list[str | int], message: str) -> Co
     return ContentError(doc.path, mark.line + 1, mark.column + 1, field_path(path), message)
 
 
+def _moved(schema: Any) -> bool:
+    """A field of the first version: listed in the schema only to say what to write instead."""
+    return isinstance(schema, dict) and "deprecationMessage" in schema
+
+
+def _branch(error: jsonschema.ValidationError) -> list[ContentError] | str:
+    """For a section that matches none of the kinds: the index of the one kind it names (by
+    carrying its field), or a message when it names none or several."""
+    branches = error.schema["oneOf"]
+    kinds = [load_schema("explainer")["$defs"][b["$ref"].rsplit("/", 1)[-1]]["title"] for b in branches]
+    named = [k for k in kinds if isinstance(error.instance, dict) and k in error.instance]
+    if not named:
+        found = ", ".join(sorted(map(str, error.instance))) or "nothing"
+        return f"says no kind: a section carries one of {', '.join(kinds[:-1])} or {kinds[-1]} (found {found})"
+    if len(named) > 1:
+        return f"holds both {named[0]!r} and {named[1]!r}: a section is one kind; make them two sections"
+    return kinds.index(named[0])
+
+
 def _schema_errors(doc: RawDoc, error: jsonschema.ValidationError) -> list[ContentError]:
     path = list(error.absolute_path)
     node, _ = node_at(doc.node, path)
     kind = error.validator
+    if kind == "oneOf" and isinstance(error.schema, dict) and isinstance(error.instance, dict):
+        branch = _branch(error)
+        if isinstance(branch, str):
+            return [_at(doc, node, path, branch)]
+        # Only the errors of the kind the section names: those of the other kinds are noise.
+        return [e for sub in error.context if sub.relative_schema_path[0] == branch for e in _schema_errors(doc, sub)]
+    if kind == "not" and _moved(error.schema):
+        _, key_node = node_at(doc.node, path)
+        return [_at(doc, key_node or node, path, error.schema["deprecationMessage"])]
+    if kind == "required" and list(error.relative_schema_path)[-2:-1] == ["then"] and "description" in error.schema:
+        # A field that needs another (the schema's if/then) says why in the `then` it fails.
+        return [_at(doc, node, path + [k], error.schema["description"]) for k in error.validator_value if k not in error.instance]
     if kind == "additionalProperties" and isinstance(error.instance, dict):
-        known = sorted(error.schema.get("properties", {}))
+        known = sorted(k for k, v in error.schema.get("properties", {}).items() if not _moved(v))
         out = []
         for key in sorted(set(error.instance) - set(known), key=str):
             value_node, key_node = node_at(doc.node, path + [key])
@@ -122,30 +155,68 @@ def validate_doc(doc: RawDoc, schema: str) -> list[ContentError]:
         return []
     except fastjsonschema.JsonSchemaException:
         pass  # jsonschema then finds every error, with the path that places it
-    errors: list[ContentError] = []
-    for error in _validator(schema).iter_errors(doc.data):
-        errors.extend(_schema_errors(doc, error))
+    found = list(_validator(schema).iter_errors(doc.data))
+    errors = [e for error in found for e in _schema_errors(doc, error)]
+    if any(error.validator == "not" and _moved(error.schema) and len(error.absolute_path) == 1 for error in found):
+        # A file in the first version's shape: each old field says where its content goes now,
+        # so `sections` is not also reported missing.
+        errors = [e for e in errors if not (e.field == "sections" and e.message == "required field missing")]
     # jsonschema reports each missing required field as its own error, and each lists them all:
     # keep one of each.
     return list(dict.fromkeys(errors))
 
 
+Path_ = list[str | int]
+
+
+def _names(data: dict[str, Any]) -> list[tuple[Path_, str, str]]:
+    """Every name the explainer's pages and anchors use, in file order: (where, name, what it is).
+
+    A section's id may be implied (a timeline's is "timeline"); then `where` is the section itself.
+    """
+    names: list[tuple[Path_, str, str]] = []
+    for i, section in enumerate(data["sections"]):
+        where: Path_ = ["sections", i, "id"] if "id" in section else ["sections", i]
+        names.append((where, section_id(section, i), "id"))
+        names += [(["sections", i, "aliases", a], alias, "alias") for a, alias in enumerate(section.get("aliases", ()))]
+        for c, card in enumerate(section.get("cards", ())):
+            names.append((["sections", i, "cards", c, "id"], card["id"], "id"))
+            names += [(["sections", i, "cards", c, "aliases", a], alias, "alias") for a, alias in enumerate(card.get("aliases", ()))]
+    return names
+
+
 def _explainer_rules(doc: RawDoc) -> list[ContentError]:
-    """Cross-field rules: unique ids, no reserved anchors, dates in order."""
+    """Cross-field rules: kinds that come once, unique ids and aliases, no reserved anchors, dates in order."""
     data = doc.data
     errors: list[ContentError] = []
+    first: dict[str, int] = {}
+    repeated: set[int] = set()
+    for i, section in enumerate(data["sections"]):
+        kind = section_kind(section)
+        if kind in ONCE:
+            node, _ = node_at(doc.node, ["sections", i])
+            if kind in first:
+                errors.append(_at(doc, node, ["sections", i, kind], f"a second {kind} section (the first is at line {first[kind]}); an explainer has one, so put these entries in the first"))
+                repeated.add(i)
+            else:
+                first[kind] = node.start_mark.line + 1
     seen: dict[str, int] = {}
-    items: list[tuple[list[str | int], str]] = [(["questions", i, "id"], q["id"]) for i, q in enumerate(data.get("questions", []))]
-    if "offers" in data:
-        items += [(["offers", "cards", i, "id"], c["id"]) for i, c in enumerate(data["offers"]["cards"])]
-    for path, ident in items:
+    for path, ident, what in _names(data):
+        if path[1] in repeated:
+            continue  # already reported, and its implied id clashes only because it is a second one
         node, _ = node_at(doc.node, path)
+        implied = path[-1] != "id" and what == "id"
         if ident in RESERVED_IDS:
-            errors.append(_at(doc, node, path, f"'{ident}' is used by the page itself; choose another id"))
+            errors.append(_at(doc, node, path, f"'{ident}' is used by the page itself; choose another {what}"))
         elif ident in seen:
-            errors.append(_at(doc, node, path, f"duplicate id '{ident}' (first at line {seen[ident]}); ids name anchors and pages, so each must be unique in the explainer"))
+            fix = "give this section an id of its own" if implied else "each must be unique in the explainer"
+            errors.append(_at(doc, node, path if not implied else path + ["id"], f"duplicate id '{ident}' (first at line {seen[ident]}); ids and aliases name anchors and pages, so {fix}"))
         else:
             seen[ident] = node.start_mark.line + 1
+    for alias_at, alias in enumerate(data.get("aliases", ())):
+        if alias == data["slug"]:
+            node, _ = node_at(doc.node, ["aliases", alias_at])
+            errors.append(_at(doc, node, ["aliases", alias_at], f"'{alias}' is the explainer's own slug; an alias names an old one"))
     if "updated" in data and data["updated"] < data["published"]:
         node, _ = node_at(doc.node, ["updated"])
         errors.append(_at(doc, node, ["updated"], f"is before published ({data['published']})"))
@@ -153,14 +224,17 @@ def _explainer_rules(doc: RawDoc) -> list[ContentError]:
         if change["date"] < data["published"]:
             node, _ = node_at(doc.node, ["changes", i, "date"])
             errors.append(_at(doc, node, ["changes", i, "date"], f"is before published ({data['published']})"))
-    timeline = data.get("timeline", [])
-    for i in range(1, len(timeline)):
-        if timeline[i]["date"] < timeline[i - 1]["date"]:
-            node, _ = node_at(doc.node, ["timeline", i, "date"])
-            errors.append(_at(doc, node, ["timeline", i, "date"], f"out of order: {timeline[i]['date']} comes after {timeline[i - 1]['date']}; list events oldest first"))
-    if data["slug"] in RESERVED_SLUGS:
-        node, _ = node_at(doc.node, ["slug"])
-        errors.append(_at(doc, node, ["slug"], f"'{data['slug']}' is reserved for the site itself; choose another slug"))
+    for s, section in enumerate(data["sections"]):
+        timeline = section.get("timeline", [])
+        for i in range(1, len(timeline)):
+            if timeline[i]["date"] < timeline[i - 1]["date"]:
+                path: Path_ = ["sections", s, "timeline", i, "date"]
+                node, _ = node_at(doc.node, path)
+                errors.append(_at(doc, node, path, f"out of order: {timeline[i]['date']} comes after {timeline[i - 1]['date']}; list events oldest first"))
+    for path, slug in [(["slug"], data["slug"])] + [(["aliases", i], a) for i, a in enumerate(data.get("aliases", ()))]:
+        if slug in RESERVED_SLUGS:
+            node, _ = node_at(doc.node, path)
+            errors.append(_at(doc, node, path, f"'{slug}' is reserved for the site itself; choose another"))
     return errors
 
 
@@ -171,21 +245,27 @@ def validate_explainer(doc: RawDoc) -> list[ContentError]:
 
 @dataclass(frozen=True, slots=True)
 class SlugAt:
-    """Where an explainer names its slug: enough to report a clash without keeping the whole file."""
+    """Where an explainer names its slug, and each of its aliases: enough to report a clash without
+    keeping the whole file. `aliases` holds (alias, line, column) triples."""
 
     path: str
     slug: str
     line: int
     column: int
+    aliases: tuple[tuple[str, int, int], ...] = ()
 
 
 def slug_at(doc: RawDoc) -> SlugAt:
-    node, _ = node_at(doc.node, ["slug"])
-    return SlugAt(doc.path, doc.data["slug"], node.start_mark.line + 1, node.start_mark.column + 1)
+    def mark(path: Path_) -> tuple[int, int]:
+        node, _ = node_at(doc.node, path)
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    aliases = tuple((alias, *mark(["aliases", i])) for i, alias in enumerate(doc.data.get("aliases", ())))
+    return SlugAt(doc.path, doc.data["slug"], *mark(["slug"]), aliases)
 
 
 def check_slugs(explainers: list[SlugAt]) -> list[ContentError]:
-    """Each slug names one folder of the site, so no two explainers may share one."""
+    """Each slug and each alias names one folder of the site, so no two explainers may share one."""
     errors: list[ContentError] = []
     owners: dict[str, str] = {}
     for at in explainers:
@@ -193,6 +273,12 @@ def check_slugs(explainers: list[SlugAt]) -> list[ContentError]:
             errors.append(ContentError(at.path, at.line, at.column, "slug", f"duplicate slug '{at.slug}', also used by {owners[at.slug]}"))
         else:
             owners[at.slug] = at.path
+    for at in explainers:
+        for i, (alias, line, column) in enumerate(at.aliases):
+            if alias in owners and owners[alias] != at.path:
+                errors.append(ContentError(at.path, line, column, f"aliases[{i}]", f"'{alias}' is also used by {owners[alias]}; an old address can lead to one explainer only"))
+            else:
+                owners[alias] = at.path
     return errors
 
 

@@ -22,7 +22,7 @@ slug: {slug}
 title: {title}
 dek: A short dek.
 published: {published}
-questions:
+sections:
   - id: first
     question: What happened?
     short_answer: Something happened.

@@ -32,48 +32,89 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 def article_blocks() -> list[str]:
-    """The seed article's paragraphs and bullets, without its title, photo lines and headings."""
+    """The seed article's paragraphs and bullets, in its order, without its title, photo lines and headings."""
     lines = [" ".join(line.split()) for line in SEED_ARTICLE.read_text("utf-8").splitlines()]
     blocks = [line for line in lines[1:] if line and "Photo-" not in line]
     # Headings are the short lines without a final full stop.
     return [b for b in blocks if len(b) > 80]
 
 
-def test_the_seed_page_shows_every_paragraph_and_bullet_of_the_article(seed_site):
-    text = page_text(seed_site / SEED_SLUG / "index.html")
-    blocks = article_blocks()
-    assert len(blocks) >= 17
-    for block in blocks:
-        if block.startswith("•") or block.startswith("Challenges:"):
-            label, body = block.lstrip("• ").split(": ", 1)
-            assert label in text
-            assert body in text
+def article_headings() -> list[str]:
+    lines = [" ".join(line.split()) for line in SEED_ARTICLE.read_text("utf-8").splitlines()]
+    return [line for line in lines[1:] if line and "Photo-" not in line and len(line) <= 80]
+
+
+def in_order(text: str, pieces: list[str]) -> list[str]:
+    """The pieces not found in text each after the one before: empty when text has them all, in order."""
+    out, at = [], 0
+    for piece in pieces:
+        found = text.find(piece, at)
+        if found < 0:
+            out.append(piece)
         else:
-            assert block in text
+            at = found + len(piece)
+    return out
 
 
-def test_the_seed_offers_are_five_cards_each_with_its_own_page(seed_site):
+def test_the_seed_page_shows_every_paragraph_and_bullet_of_the_article_in_the_articles_order(seed_site):
+    text = page_text(seed_site / SEED_SLUG / "index.html")
+    pieces = []
+    for block in article_blocks():
+        if block.startswith("•"):
+            # A bullet is a card: its label is the title, then its text.
+            label, body = block.lstrip("• ").split(": ", 1)
+            pieces += [label, body]
+        else:
+            pieces.append(block)
+    assert len(pieces) >= 22
+    assert in_order(text, pieces) == []
+
+
+def test_the_seed_pages_sections_and_contents_follow_the_articles_headings(seed_site):
     page = lxml_html.fromstring((seed_site / SEED_SLUG / "index.html").read_bytes())
-    titles = [h.text_content() for h in page.xpath("//section[@id='offers']//article[@class='card']/h3")]
+    # Each section shows the article's own heading, as its question or as the label over it.
+    shown = [" ".join(s.xpath("string(./h2)").split()).casefold() for s in page.xpath("//main//section[h2]")]
+    labels = [" ".join(s.xpath("string(./p[@class='kicker'])").split()).casefold() for s in page.xpath("//main//section[h2]")]
+    positions = []
+    for heading in article_headings():
+        wanted = heading.casefold()
+        positions.append(next(i for i, (h, k) in enumerate(zip(shown, labels)) if wanted in (h, k)))
+    assert positions == sorted(positions) and len(positions) == 6
+    toc = page.xpath("//nav[@id='contents']//a/@href")
+    sections = ["#" + s.get("id") for s in page.xpath("//main//section[h2]") if s.get("id") != "changes"]
+    assert toc == sections
+
+
+def test_the_seed_offers_are_five_cards_inside_their_question_each_with_its_own_page(seed_site):
+    page = lxml_html.fromstring((seed_site / SEED_SLUG / "index.html").read_bytes())
+    titles = [h.text_content() for h in page.xpath("//section[@id='what-can-trump-offer']//article[@class='card']/h3")]
     assert titles == ["Sanctions Rollback", "Ukraine Concessions", "Energy and Trade Pacts", "Global Security Deals", "Personal Diplomacy Perks"]
     for card in ("sanctions-rollback", "ukraine-concessions", "energy-and-trade-pacts", "global-security-deals", "personal-diplomacy-perks"):
-        card_page = seed_site / SEED_SLUG / "offers" / card / "index.html"
+        card_page = seed_site / SEED_SLUG / card / "index.html"
         assert f'href="/repo/{SEED_SLUG}/"' in card_page.read_text("utf-8")
+    # The text after the deck follows it, inside the same section.
+    section = page.xpath("//section[@id='what-can-trump-offer']")[0]
+    text = " ".join(section.text_content().split())
+    assert text.index("Personal Diplomacy Perks") < text.index("Challenges: Any offer must navigate")
+    # The cards keep their labelled facts, named as the editor named them.
+    card = page.xpath("//article[@id='sanctions-rollback']")[0]
+    assert [h.text_content() for h in card.xpath("./h4")] == ["In return", "Risks"]
 
 
-def test_each_question_is_an_anchored_section_listed_in_the_contents(seed_site):
+def test_each_section_is_anchored_and_listed_in_the_contents_in_the_order_written(seed_site):
     page = lxml_html.fromstring((seed_site / SEED_SLUG / "index.html").read_bytes())
     toc = page.xpath("//nav[@id='contents']//a/@href")
-    for anchor in ("#why-another-summit", "#something-new", "#europe-game-changer", "#high-stakes", "#offers", "#lessons", "#timeline", "#people", "#glossary", "#sources"):
-        assert anchor in toc
+    assert toc == ["#why-another-summit", "#something-new", "#lessons-from-alaska", "#europe-game-changer", "#what-can-trump-offer",
+                   "#high-stakes", "#timeline", "#people", "#glossary", "#sources"]
+    for anchor in toc:
         assert page.xpath(f"//*[@id='{anchor[1:]}']"), anchor
 
 
 def test_the_site_has_an_index_a_404_and_a_page_per_question(seed_site):
     assert SEED_SLUG in (seed_site / "index.html").read_text("utf-8")
     assert "Page not found" in (seed_site / "404.html").read_text("utf-8")
-    questions = sorted(p.name for p in (seed_site / SEED_SLUG / "questions").iterdir())
-    assert questions == ["europe-game-changer", "high-stakes", "something-new", "why-another-summit"]
+    for question in ["why-another-summit", "something-new", "europe-game-changer", "what-can-trump-offer", "high-stakes"]:
+        assert (seed_site / SEED_SLUG / question / "index.html").is_file()
 
 
 def test_every_internal_link_carries_the_base_path(seed_site):
@@ -103,7 +144,7 @@ def test_pages_need_no_script_and_inline_their_css(seed_site):
     copy = copy_script()
     assert "clipboard" in copy
     pages = reading_pages(seed_site)
-    assert len(pages) == 12
+    assert len(pages) == 13
     for path in pages:
         text = path.read_text("utf-8")
         doc = lxml_html.fromstring(text)
@@ -136,7 +177,7 @@ def test_a_rebuild_rewrites_only_what_changed(make_site):
     build(root)
     after = snapshot(root / "site")
     changed = {path for path in after if after[path] != before.get(path)}
-    assert "a/index.html" in changed and "a/questions/first/index.html" in changed
+    assert "a/index.html" in changed and "a/first/index.html" in changed
     assert not any(path.startswith("b/") for path in changed)
     # The index, feed and sitemap show no answer: they are not rewritten.
     assert not {"index.html", "feed.xml", "sitemap.xml"} & changed
@@ -146,7 +187,7 @@ def test_a_rebuild_rewrites_only_what_changed(make_site):
 def test_a_file_missing_from_an_unchanged_explainer_is_made_again_by_the_next_build(make_site):
     root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b", title="Bee")})
     build(root)
-    page = root / "site" / "a" / "questions" / "first" / "index.html"
+    page = root / "site" / "a" / "first" / "index.html"
     expected = page.read_bytes()
     page.unlink()
     (root / "content" / "b.yaml").write_text(minimal_explainer("b", title="Bee", answer="Again."), "utf-8")
@@ -265,9 +306,9 @@ def test_a_template_change_re_renders_only_the_pages_that_use_it(make_site):
 
     after = snapshot(root / "site")
     changed = sorted(path for path in after if after[path] != before.get(path) and path.endswith(".html"))
-    # The pager is on question and card pages only: 4 questions and 5 cards.
-    assert result.rendered == 9
-    assert len(changed) == 9 and all("/questions/" in p or "/offers/" in p for p in changed)
+    # The pager is on question and card pages only: 5 questions and 5 cards.
+    assert result.rendered == 10
+    assert len(changed) == 10 and all(p.count("/") == 2 and "/embed/" not in p for p in changed)
 
 
 def test_unplaced_text_is_a_warning_on_its_line_and_the_site_is_still_built(make_site):

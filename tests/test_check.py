@@ -40,8 +40,8 @@ def test_what_the_seed_explainer_adds_to_its_article_is_structure_only():
     listed = [line.strip() for line in run_check(REPO).stdout.splitlines() if line.startswith(f"    {SEED_FILE}:")]
     # A question the editor phrased, and the note on the source: nothing the article would have to support.
     assert listed == [
-        f"{SEED_FILE}:47:15: questions[3].question: Will the gamble pay off? [not in the source: pay]",
-        f"{SEED_FILE}:137:11: sources[0].note: The article this explainer is built from. [not in the source: article, explainer, built]",
+        f"{SEED_FILE}:94:15: sections[5].question: Will the gamble pay off? [not in the source: pay]",
+        f"{SEED_FILE}:138:15: sections[9].sources[0].note: The article this explainer is built from. [not in the source: article, explainer, built]",
     ]
 
 
@@ -64,14 +64,14 @@ def test_a_sentence_invented_in_the_explainer_is_named_for_an_editor(make_site):
     result = run_check(root)
     # Every source sentence is still there, so the check passes; the invention is listed where it stands.
     assert result.returncode == 0
-    assert f"    {SEED_FILE}:{line}:{column}: questions[0].answer: {invented} [not in the source: cost, taxpayers, 40, million, dollars]" in result.stdout.splitlines()
+    assert f"    {SEED_FILE}:{line}:{column}: sections[0].answer: {invented} [not in the source: cost, taxpayers, 40, million, dollars]" in result.stdout.splitlines()
 
 
 def test_a_changed_number_is_unsupported_even_when_every_word_is_in_the_article(make_site):
     root = seed_project(make_site, lambda text: text.replace("costing Russia $300 billion", "costing Russia $400 billion"))
     result = run_check(root)
     assert result.returncode == 1  # the original sentence is gone
-    assert "offers.cards[0].detail: Topping Putin’s wishlist, Trump could propose phased easing of U.S.-led sanctions, imposed since 2022 and costing Russia $400 billion in frozen assets. [not in the source: 400]" in result.stdout
+    assert "sections[4].cards[0].detail: Topping Putin’s wishlist, Trump could propose phased easing of U.S.-led sanctions, imposed since 2022 and costing Russia $400 billion in frozen assets. [not in the source: 400]" in result.stdout
 
 
 def test_a_missing_made_from_file_is_an_error_at_its_line(make_site):

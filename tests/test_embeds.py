@@ -30,7 +30,7 @@ from webtools import PYM_JS, format_violations, record_requests, require_tool, r
 CARD = "sanctions-rollback"
 QUESTION = "why-another-summit"
 CARDS = ["sanctions-rollback", "ukraine-concessions", "energy-and-trade-pacts", "global-security-deals", "personal-diplomacy-perks"]
-QUESTIONS = ["why-another-summit", "something-new", "europe-game-changer", "high-stakes"]
+QUESTIONS = ["why-another-summit", "something-new", "europe-game-changer", "what-can-trump-offer", "high-stakes"]
 EMBEDS = QUESTIONS + CARDS + ["timeline"]
 SANDBOX = {"allow-scripts", "allow-top-navigation-by-user-activation", "allow-popups", "allow-popups-to-escape-sandbox"}
 PREFIX = "explainer-"
@@ -59,8 +59,7 @@ def field(page_html: Path, item: str, kind: str) -> str:
 
 
 def item_page(site: Path, item: str) -> Path:
-    folder = "offers" if item in CARDS else "questions"
-    return site / SEED_SLUG / folder / item / "index.html"
+    return site / SEED_SLUG / item / "index.html"
 
 
 def host_page(body: str, head: str = "") -> str:
@@ -73,7 +72,16 @@ def embed_frame(page: Page, item: str) -> Frame:
     # The loader's iframes load lazily, as a reader's browser loads them when they near the screen:
     # the page is put in front, as a reader's tab would be, so the browser does not hold them back.
     page.bring_to_front()
-    return wait_for(lambda: next((f for f in page.frames if f"/embed/{item}/" in f.url), None), f"the {item} frame")
+
+    def find() -> Frame | None:
+        # Each iframe element's own frame: page.frames can lag behind a sandboxed frame's navigation.
+        for handle in page.query_selector_all("iframe"):
+            frame = handle.content_frame()
+            if frame is not None and f"/embed/{item}/" in frame.url:
+                return frame
+        return None
+
+    return wait_for(find, f"the {item} frame")
 
 
 def frame_height(page: Page, selector: str) -> float:
@@ -165,7 +173,7 @@ def test_an_embed_page_shows_just_its_item_and_a_from_link_that_leaves_the_frame
     assert link.get("href") == f"https://example.org/repo/{SEED_SLUG}/#{CARD}"
     assert link.get("target") == "_top"
     assert doc.xpath("//base/@target") == ["_top"]
-    assert doc.xpath("//link[@rel='canonical']/@href") == [f"https://example.org/repo/{SEED_SLUG}/offers/{CARD}/"]
+    assert doc.xpath("//link[@rel='canonical']/@href") == [f"https://example.org/repo/{SEED_SLUG}/{CARD}/"]
     timeline = lxml_html.fromstring((seed_site / SEED_SLUG / "embed" / "timeline" / "index.html").read_bytes())
     assert len(timeline.xpath("//ol[@class='explainer-timeline']/li")) == 5
 
@@ -190,7 +198,7 @@ def test_embed_codes_and_urls_use_the_base_url(seed_site):
     loader = lxml_html.fragments_fromstring(field(page, CARD, "loader"))
     assert [e.tag for e in loader] == ["div", "script"]
     assert loader[0].get("data-explainer-embed") == f"{base}{SEED_SLUG}/embed/{CARD}/"
-    assert loader[0].xpath("a/@href") == [f"{base}{SEED_SLUG}/offers/{CARD}/"]
+    assert loader[0].xpath("a/@href") == [f"{base}{SEED_SLUG}/{CARD}/"]
     assert loader[1].get("src") == f"{base}embed.js" and loader[1].get("async") is not None
     doc = lxml_html.fromstring(page.read_bytes())
     assert doc.xpath("//link[@type='application/json+oembed']/@href") == [f"{base}{SEED_SLUG}/embed/{CARD}/oembed.json"]
@@ -286,9 +294,11 @@ HOSTILE = "</textarea><script>alert(1)</script>\"'><img src=x onerror=alert(2)> 
 def hostile_explainer() -> str:
     data = yaml.safe_load(minimal_explainer("hostile"))
     data["title"] = "Title " + HOSTILE
-    data["questions"][0]["question"] = "Question " + HOSTILE
-    data["offers"] = {"heading": "Offers " + HOSTILE, "cards": [{"id": "card", "title": "Card " + HOSTILE, "summary": "Sum " + HOSTILE, "detail": "Detail " + HOSTILE}]}
-    data["timeline"] = [{"date": "2025", "event": "Event " + HOSTILE}]
+    data["sections"][0]["question"] = "Question " + HOSTILE
+    data["sections"][0]["cards"] = [{"id": "card", "title": "Card " + HOSTILE, "summary": "Sum " + HOSTILE, "detail": "Detail " + HOSTILE,
+                                     "facts": [{"label": "Label " + HOSTILE, "text": "Fact " + HOSTILE}]}]
+    data["sections"][0]["after_cards"] = "After " + HOSTILE
+    data["sections"].append({"heading": "Dates " + HOSTILE, "timeline": [{"date": "2025", "event": "Event " + HOSTILE}]})
     return yaml.safe_dump(data, allow_unicode=True)
 
 
@@ -310,15 +320,15 @@ def test_nothing_a_content_author_writes_runs_in_embeds_panels_or_oembed(make_si
             assert scripts in ([], [copy]), path
         assert not doc.xpath("//img | //*[@onerror]"), path
     # Each code is escaped exactly once in its field: parsed, it gives back the title as written.
-    card_page = site / "hostile" / "offers" / "card" / "index.html"
+    card_page = site / "hostile" / "card" / "index.html"
     assert lxml_html.fragment_fromstring(field(card_page, "card", "iframe")).get("title") == "Card " + HOSTILE
     assert lxml_html.fragments_fromstring(field(card_page, "card", "loader"))[0].text_content() == "Card " + HOSTILE
     fragment = lxml_html.fragment_fromstring(field(card_page, "card", "fragment"))
     assert fragment.xpath("h2")[0].text_content() == "Card " + HOSTILE and not fragment.xpath("//script | //img")
-    for item, title in (("card", "Card "), ("first", "Question "), ("timeline", "Timeline: Title ")):
+    for item, title in (("card", "Card " + HOSTILE), ("first", "Question " + HOSTILE), ("timeline", f"Dates {HOSTILE}: Title {HOSTILE}")):
         data = json.loads((site / "hostile" / "embed" / item / "oembed.json").read_text("utf-8"))
-        assert data["title"] == title + HOSTILE
-        assert lxml_html.fragment_fromstring(data["html"]).get("title") == title + HOSTILE
+        assert data["title"] == title
+        assert lxml_html.fragment_fromstring(data["html"]).get("title") == title
 
 
 # --- rebuilds ----------------------------------------------------------------------------------
@@ -524,7 +534,7 @@ def test_open_embed_panels_pass_axe(served_site, browser, scheme):
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     failures = []
-    for url in (f"{base}{SEED_SLUG}/", f"{base}{SEED_SLUG}/offers/{CARD}/", f"{base}{SEED_SLUG}/questions/{QUESTION}/"):
+    for url in (f"{base}{SEED_SLUG}/", f"{base}{SEED_SLUG}/{CARD}/", f"{base}{SEED_SLUG}/{QUESTION}/"):
         page.goto(url)
         page.evaluate("document.querySelectorAll('details.embed-this').forEach(d => { d.open = true; })")
         assert page.get_by_role("button", name="Copy Iframe code").first.is_visible()
@@ -537,7 +547,7 @@ def test_open_embed_panels_pass_axe(served_site, browser, scheme):
 
 def test_the_embed_panel_works_without_javascript_and_copies_with_it(served_site, browser):
     base, site = served_site
-    url = f"{base}{SEED_SLUG}/offers/{CARD}/"
+    url = f"{base}{SEED_SLUG}/{CARD}/"
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(url)

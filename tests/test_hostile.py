@@ -89,13 +89,14 @@ HOSTILE = [
 ]
 
 PLAIN_FIELDS = [
-    "title", "dek", "attribution", "image_credit", "key_points", "label", "question", "short_answer",
-    "offers.heading", "card.title", "card.summary", "lessons.heading", "lesson.title", "person.name",
-    "person.role", "glossary.term", "source.title", "source.publisher", "source.note",
+    "title", "dek", "attribution", "image_credit", "key_points.heading", "key_point", "label", "question", "short_answer",
+    "card.title", "card.summary", "fact.label", "items.heading", "item.title", "text.heading", "timeline.heading",
+    "people.heading", "person.name", "person.role", "glossary.heading", "glossary.term", "sources.heading",
+    "source.title", "source.publisher", "source.note",
 ]
 MARKDOWN_FIELDS = [
-    "intro", "answer", "offers.intro", "offers.challenges", "card.detail", "card.in_return", "card.risks",
-    "lesson.text", "timeline.event", "person.note", "glossary.definition", "correction.text", "update.text",
+    "intro", "answer", "after_cards", "card.detail", "fact.text", "items.intro", "item.text", "text.text",
+    "timeline.event", "person.note", "glossary.definition", "correction.text", "update.text",
 ]
 # A source address may hold anything but spaces; it must land in href exactly, and stay inert.
 SOURCE_URL = "https://example.org/x?a=\"><svg/onload=alert(1)>&b='><script>alert(1)</script>"
@@ -104,9 +105,11 @@ PUBLISHER_NAME = "'><svg onload=alert(1)> {% raw %} &amp; </textarea> \u2028 ⟦
 PUBLISHER_URL = "https://example.org/?\"><script>alert(1)</script>"
 
 # Which fields each kind of page shows (the site's name shows on every page but fragments).
-ON_QUESTION = ["title", "label", "question", "short_answer", "answer"]
-ON_CARD = ["title", "offers.heading", "card.title", "card.summary", "card.detail", "card.in_return", "card.risks"]
-ON_TIMELINE = ["title", "timeline.event"]
+ON_QUESTION = ["title", "label", "question", "short_answer", "answer", "card.title", "card.summary", "after_cards"]
+# A question's own page shows its deck whole; its embed lists the cards' titles and summaries.
+ON_QUESTION_PAGE = ON_QUESTION + ["card.detail", "fact.label", "fact.text"]
+ON_CARD = ["title", "question", "card.title", "card.summary", "card.detail", "fact.label", "fact.text"]
+ON_TIMELINE = ["title", "timeline.heading", "timeline.event"]
 # Updates and corrections show on the explainer's, questions' and cards' own pages, not in embeds.
 ON_CHANGES = ["correction.text", "update.text"]
 
@@ -121,18 +124,22 @@ def explainer_data(i: int, text: str) -> dict:
     f = lambda field: marked(text, field)  # noqa: E731
     return {
         "slug": f"hostile-{i}", "title": f("title"), "dek": f("dek"), "published": "2025-01-02", "updated": "2025-02-03",
-        "attribution": f("attribution"), "image_credit": f("image_credit"), "intro": f("intro"), "key_points": [f("key_points")],
+        "attribution": f("attribution"), "image_credit": f("image_credit"), "intro": f("intro"),
         "changes": [{"date": "2025-01-20", "kind": "correction", "text": f("correction.text")},
                     {"date": "2025-01-25", "kind": "update", "text": f("update.text")}],
-        "questions": [{"id": "q", "label": f("label"), "question": f("question"), "short_answer": f("short_answer"), "answer": f("answer")}],
-        "offers": {"heading": f("offers.heading"), "intro": f("offers.intro"), "challenges": f("offers.challenges"),
-                   "cards": [{"id": "c", "title": f("card.title"), "summary": f("card.summary"), "detail": f("card.detail"),
-                              "in_return": f("card.in_return"), "risks": f("card.risks")}]},
-        "lessons": {"heading": f("lessons.heading"), "items": [{"title": f("lesson.title"), "text": f("lesson.text")}]},
-        "timeline": [{"date": "2025-01", "event": f("timeline.event")}],
-        "people": [{"name": f("person.name"), "role": f("person.role"), "note": f("person.note")}],
-        "glossary": [{"term": f("glossary.term"), "definition": f("glossary.definition")}],
-        "sources": [{"title": f("source.title"), "url": SOURCE_URL, "publisher": f("source.publisher"), "note": f("source.note")}],
+        "sections": [
+            {"id": "points", "heading": f("key_points.heading"), "key_points": [f("key_point")]},
+            {"id": "q", "label": f("label"), "question": f("question"), "short_answer": f("short_answer"), "answer": f("answer"),
+             "cards": [{"id": "c", "title": f("card.title"), "summary": f("card.summary"), "detail": f("card.detail"),
+                        "facts": [{"label": f("fact.label"), "text": f("fact.text")}]}],
+             "after_cards": f("after_cards")},
+            {"id": "items", "heading": f("items.heading"), "intro": f("items.intro"), "items": [{"title": f("item.title"), "text": f("item.text")}]},
+            {"id": "text", "heading": f("text.heading"), "text": f("text.text")},
+            {"heading": f("timeline.heading"), "timeline": [{"date": "2025-01", "event": f("timeline.event")}]},
+            {"heading": f("people.heading"), "people": [{"name": f("person.name"), "role": f("person.role"), "note": f("person.note")}]},
+            {"heading": f("glossary.heading"), "glossary": [{"term": f("glossary.term"), "definition": f("glossary.definition")}]},
+            {"heading": f("sources.heading"), "sources": [{"title": f("source.title"), "url": SOURCE_URL, "publisher": f("source.publisher"), "note": f("source.note")}]},
+        ],
     }
 
 
@@ -194,8 +201,8 @@ def pages_with_fields(i: int) -> list[tuple[str, list[str]]]:
     slug = f"hostile-{i}"
     return [
         (f"{slug}/", PLAIN_FIELDS + MARKDOWN_FIELDS),
-        (f"{slug}/questions/q/", ON_QUESTION + ON_CHANGES),
-        (f"{slug}/offers/c/", ON_CARD + ON_CHANGES),
+        (f"{slug}/q/", ON_QUESTION_PAGE + ON_CHANGES),
+        (f"{slug}/c/", ON_CARD + ON_CHANGES),
         (f"{slug}/embed/q/", ON_QUESTION),
         (f"{slug}/embed/c/", ON_CARD),
         (f"{slug}/embed/timeline/", ON_TIMELINE),
@@ -333,7 +340,7 @@ def test_content_is_never_evaluated_as_a_template(hostile_site):
 def test_oembed_responses_carry_the_titles_and_names_exactly_as_typed(hostile_site):
     checked = 0
     for i, hostile in enumerate(HOSTILE):
-        titles = {"q": marked(hostile.text, "question"), "c": marked(hostile.text, "card.title"), "timeline": f"Timeline: {marked(hostile.text, 'title')}"}
+        titles = {"q": marked(hostile.text, "question"), "c": marked(hostile.text, "card.title"), "timeline": f"{marked(hostile.text, 'timeline.heading')}: {marked(hostile.text, 'title')}"}
         for item, title in titles.items():
             response = json.loads((hostile_site / f"hostile-{i}" / "embed" / item / "oembed.json").read_text("utf-8"))
             assert response["title"] == title
@@ -450,7 +457,7 @@ def test_every_sitemap_lists_each_hostile_explainer_at_an_absolute_address_under
     addresses = sitemap_addresses(hostile_site)
     assert len(addresses) == len(set(addresses))
     for i in range(len(HOSTILE)):
-        for page in ("", "questions/q/", "offers/c/"):
+        for page in ("", "q/", "c/"):
             assert explainer_address(i) + page in addresses
 
 
@@ -528,7 +535,7 @@ def test_social_images_are_plain_pngs_drawn_from_the_text_as_typed(hostile_site)
         for text in (title, card, SITE_NAME):
             assert drawable_text(text) == drawn(text), (hostile.name, text)
         for path, typed in ((f"hostile-{i}/social.png", SocialImage(title, None, SITE_NAME, ADDRESS)),
-                            (f"hostile-{i}/offers/c/social.png", SocialImage(card, title, SITE_NAME, ADDRESS))):
+                            (f"hostile-{i}/c/social.png", SocialImage(card, title, SITE_NAME, ADDRESS))):
             if pixels(png(hostile_site / path)) != pixels(draw_social_image(typed)):
                 mismatched.append(f"{path} ({hostile.name}): not drawn from the text as typed")
     assert not mismatched, "\n".join(mismatched)
@@ -577,7 +584,7 @@ def test_text_that_cannot_be_published_is_refused_naming_file_line_and_field(tmp
     root = make_project(tmp_path / "project", ["Plain words"], site_name=f"Site{char}name")
     data = explainer_data(0, "Plain words")
     data["title"] = f"Bad{char}title"
-    data["offers"]["cards"][0]["detail"] = f"Bad{char}detail"
+    data["sections"][1]["cards"][0]["detail"] = f"Bad{char}detail"
     (root / "content" / "hostile-0.yaml").write_text(dump(data), "utf-8")
 
     result = run_build(root)
@@ -587,6 +594,6 @@ def test_text_that_cannot_be_published_is_refused_naming_file_line_and_field(tmp
     errors = [line for line in result.stderr.splitlines() if not line.startswith("build failed")]
     assert len(errors) == 3, result.stderr
     assert re.match(r"content/hostile-0\.yaml:2:\d+: title: expected text \(not only spaces, no control characters\), found ", errors[0]), errors
-    assert re.match(r"content/hostile-0\.yaml:\d+:\d+: offers\.cards\[0\]\.detail: expected Markdown text \(not only spaces, no control characters\), found ", errors[1]), errors
+    assert re.match(r"content/hostile-0\.yaml:\d+:\d+: sections\[1\]\.cards\[0\]\.detail: expected Markdown text \(not only spaces, no control characters\), found ", errors[1]), errors
     assert re.match(r"site\.yaml:1:\d+: name: expected the site's name \(no control characters\)", errors[2]), errors
     assert not (root / "site").exists()

@@ -27,11 +27,11 @@ PUBLISHED = dt.date(2025, 5, 1)
 
 # For each article shape: the questions and cards it must give, and how many entries are left unplaced.
 SHAPES = {
-    "qa_pairs.txt": (4, 0, 0),
-    "numbered_with_list.txt": (4, 3, 0),
-    "markdown_headings.md": (3, 2, 0),
-    "html_export.html": (3, 3, 2),
-    SEED_ARTICLE.name: (5, 5, 0),
+    "qa_pairs.txt": (4, 3, 0),
+    "numbered_with_list.txt": (5, 3, 0),
+    "markdown_headings.md": (4, 2, 0),
+    "html_export.html": (4, 3, 1),
+    SEED_ARTICLE.name: (6, 5, 0),
 }
 SEED_CARDS = ["Sanctions Rollback", "Ukraine Concessions", "Energy and Trade Pacts", "Global Security Deals", "Personal Diplomacy Perks"]
 
@@ -102,8 +102,8 @@ def found(sentence: str, haystack: str) -> bool:
 def test_each_article_shape_gives_its_questions_and_cards(name):
     questions, cards, unplaced = SHAPES[name]
     _, data = imported(name)
-    assert len(data["questions"]) == questions
-    assert len(data.get("offers", {}).get("cards", [])) == cards
+    assert len(data["sections"]) == questions
+    assert sum(len(q.get("cards", [])) for q in data["sections"]) == cards
     assert len(data.get("unplaced", [])) == unplaced
 
 
@@ -135,10 +135,40 @@ def test_the_imported_file_validates_and_builds_without_edits(make_site, name):
     root = make_site({"imported.yaml": text})
     result = build(root)
     assert (root / "site" / data["slug"] / "index.html").is_file()
-    for question in data["questions"]:
-        assert (root / "site" / data["slug"] / "questions" / question["id"] / "index.html").is_file()
+    for question in data["sections"]:
+        assert (root / "site" / data["slug"] / question["id"] / "index.html").is_file()
     # Only text left unplaced is warned about, one warning per entry.
     assert [w.field for w in result.warnings] == [f"unplaced[{i}]" for i in range(len(data.get("unplaced", [])))]
+
+
+# Each fixture's section headings, in its order, and the one holding its labelled list.
+HEADINGS = {
+    "qa_pairs.txt": (["Where exactly will the lanes run?", "Will I still be able to park on Harbour Street?",
+                      "How much will the project cost, and who pays for it?", "What happens at bus stops?"], 1),
+    "numbered_with_list.txt": (["Why is the library closing?", "What will the renovated library have?", "Where can I borrow books in the meantime?",
+                                "Will the library cost more to run afterwards?", "How can residents have a say?"], 2),
+    "markdown_headings.md": (["Background", "What is in the budget?", "What are the choices on the ballot?", "When and where do I vote?"], 2),
+    "html_export.html": (["How much rain fell?", "The blocked culvert", "What can be done to stop it happening again?", "Where can residents get help?"], 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADINGS))
+def test_an_imported_article_keeps_its_section_order_and_its_list_inside_its_section_on_the_built_page(make_site, name):
+    text, data = imported(name)
+    root = make_site({"imported.yaml": text})
+    build(root)
+    page = lxml_html.fromstring((root / "site" / data["slug"] / "index.html").read_bytes())
+    sections = page.xpath("//main//section[h2][not(@id='changes')]")
+    headings, deck_at = HEADINGS[name]
+    assert [" ".join(s.xpath("string(h2)").split()) for s in sections] == headings
+    # The labelled list is that section's deck of cards, shown inside it; the others have none.
+    assert [len(s.xpath(".//article[@class='card']")) for s in sections] == [len(data["sections"][deck_at]["cards"]) if i == deck_at else 0 for i in range(len(headings))]
+    # Text the article has after the list follows the cards, in the same section.
+    after = data["sections"][deck_at].get("after_cards")
+    if after:
+        body = " ".join(sections[deck_at].text_content().split())
+        last_card = data["sections"][deck_at]["cards"][-1]["title"]
+        assert body.index(last_card) < body.index(plain_blocks(after)[0])
 
 
 @pytest.mark.parametrize("name", sorted(SHAPES))
@@ -154,26 +184,32 @@ def test_the_yaml_is_written_for_an_editor_to_read(name):
     assert '\\n' not in text
 
 
-def test_the_seed_article_gives_the_seed_explainers_questions_and_five_offers():
+def heading_of(section: dict) -> str:
+    return normalise(section.get("label") or section.get("question") or section["heading"])
+
+
+def test_the_seed_article_gives_the_seed_explainers_sections_in_order_and_its_five_offers_in_their_question():
     _, data = imported(SEED_ARTICLE.name)
     seed = yaml.safe_load((REPO / "content" / f"{SEED_SLUG}.yaml").read_text("utf-8"))
-    headings = {normalise(q.get("label") or q["question"]) for q in data["questions"]}
-    for question in seed["questions"]:
-        # Each seed question is one of the article's headings, kept as the label or as the question.
-        assert normalise(question.get("label") or question["question"]) in headings
-    assert [c["title"] for c in data["offers"]["cards"]] == SEED_CARDS
-    assert [c["id"] for c in data["offers"]["cards"]] == [c["id"] for c in seed["offers"]["cards"]]
-    assert data["offers"]["heading"] == seed["offers"]["heading"]
+    # Each of the seed's sections from the article is one of its headings, in the article's order.
+    written = [heading_of(s) for s in seed["sections"] if "question" in s or "items" in s]
+    assert [heading_of(s) for s in data["sections"]] == written
+    [deck] = [s for s in data["sections"] if "cards" in s]
+    [seed_deck] = [s for s in seed["sections"] if "cards" in s]
+    assert [c["title"] for c in deck["cards"]] == SEED_CARDS
+    assert [c["id"] for c in deck["cards"]] == [c["id"] for c in seed_deck["cards"]]
+    assert normalise(deck["question"]) == normalise(seed_deck["question"])
 
 
 def test_the_seed_article_gives_every_paragraph_of_the_seed_explainer():
     _, data = imported(SEED_ARTICLE.name)
     seed = yaml.safe_load((REPO / "content" / f"{SEED_SLUG}.yaml").read_text("utf-8"))
-    paragraphs = plain_blocks(seed["intro"]) + plain_blocks(seed["offers"]["challenges"])
-    paragraphs += [p for q in seed["questions"] for p in plain_blocks(q["answer"])]
-    paragraphs += [p for c in seed["offers"]["cards"] for p in plain_blocks(c["detail"])]
-    paragraphs += [p for item in seed["lessons"]["items"] for p in plain_blocks(item["text"])]
-    assert len(paragraphs) == 17
+    paragraphs = plain_blocks(seed["intro"])
+    for section in seed["sections"]:
+        paragraphs += plain_blocks(section.get("answer", "")) + plain_blocks(section.get("after_cards", ""))
+        paragraphs += [p for c in section.get("cards", []) for p in plain_blocks(c["detail"])]
+        paragraphs += [p for item in section.get("items", []) for p in plain_blocks(item["text"])]
+    assert len(paragraphs) == 18
     imported_text = [normalise(s) for s in strings(data)]
     for paragraph in paragraphs:
         assert any(normalise(paragraph) in block for block in imported_text), paragraph
@@ -188,17 +224,17 @@ def test_the_seed_articles_first_line_is_the_title_and_its_photo_line_the_credit
 
 def test_a_heading_that_is_not_a_question_is_kept_as_the_label_with_a_note_for_the_editor():
     text, data = imported("markdown_headings.md")
-    background = data["questions"][0]
+    background = data["sections"][0]
     assert background["label"] == "Background" and background["question"] == "Background"
     note = text[: text.index("  - id: background")].splitlines()[-2:]
     assert all(line.startswith("  # ") for line in note) and "not a question" in note[0]
     # A heading phrased as a question needs no label.
-    assert "label" not in data["questions"][1]
+    assert "label" not in data["sections"][1]
 
 
 def test_fields_the_article_lacks_are_derived_from_its_own_text_and_marked():
     text, data = imported(SEED_ARTICLE.name)
-    first = data["questions"][0]
+    first = data["sections"][0]
     assert first["id"] == "a-high-stakes-bid-to-end-the-inglorious-war"
     assert first["answer"].startswith(first["short_answer"])
     # The seed has no dek: its first sentence stands in, and a comment says so.
@@ -210,21 +246,23 @@ def test_fields_the_article_lacks_are_derived_from_its_own_text_and_marked():
 def test_a_short_answer_skips_a_first_sentence_that_is_a_question():
     article = read_article("A title\n\nWhy does it matter?\n\nGood question? It matters because the river rises.\n", "text")
     data = yaml.safe_load(import_article(article, published=PUBLISHED, origin="a.txt").yaml)
-    assert data["questions"][0]["short_answer"] == "It matters because the river rises."
+    assert data["sections"][0]["short_answer"] == "It matters because the river rises."
 
 
 def test_markdown_links_and_emphasis_survive_the_import():
     _, data = imported("markdown_headings.md")
-    answer = data["questions"][1]["answer"]
+    answer = data["sections"][1]["answer"]
     assert "*special education*" in answer
     assert "[district website](https://example.org/budget)" in answer
 
 
-def test_text_after_the_cards_that_is_not_challenges_is_listed_as_unplaced():
+def test_text_after_the_cards_follows_the_deck_in_its_question():
     _, data = imported("html_export.html")
-    assert "The council will decide which ideas to fund at its meeting in December." in data["unplaced"]
-    # The caption under the photo is not the title, so it waits for an editor too.
-    assert "Volunteers fill sandbags on Mill Road." in data["unplaced"]
+    [deck] = [s for s in data["sections"] if "cards" in s]
+    assert deck["answer"] == "Engineers have put forward three ideas:\n"
+    assert deck["after_cards"] == "The council will decide which ideas to fund at its meeting in December.\n"
+    # The caption under the photo is not the title, so it waits for an editor.
+    assert data["unplaced"] == ["Volunteers fill sandbags on Mill Road."]
     assert data["image_credit"] == "Ana Ruiz / River Courier"
 
 
@@ -243,7 +281,7 @@ def test_plain_text_is_escaped_so_markdown_shows_it_exactly(text):
 def test_an_empty_heading_becomes_the_label_of_the_question_after_it():
     article = read_article("# Title\n\nA dek line here.\n\nSome intro text.\n\n## Money\n\n### Who pays?\n\nThe council pays.\n", "markdown")
     data = yaml.safe_load(import_article(article, published=PUBLISHED, origin="a.md").yaml)
-    assert data["questions"] == [{"id": "who-pays", "label": "Money", "question": "Who pays?", "short_answer": "The council pays.", "answer": "The council pays.\n"}]
+    assert data["sections"] == [{"id": "who-pays", "label": "Money", "question": "Who pays?", "short_answer": "The council pays.", "answer": "The council pays.\n"}]
 
 
 def test_an_article_with_no_sections_becomes_one_entry_to_split():
@@ -251,8 +289,8 @@ def test_an_article_with_no_sections_becomes_one_entry_to_split():
     article = read_article(f"Council raises parking fees\n\n{lede}\n\nResidents object.\n", "text")
     scaffold = import_article(article, published=PUBLISHED, origin="a.txt")
     data = yaml.safe_load(scaffold.yaml)
-    assert data["questions"][0]["question"] == "Council raises parking fees"
-    assert data["questions"][0]["answer"] == f"{lede}\n\nResidents object.\n"
+    assert data["sections"][0]["question"] == "Council raises parking fees"
+    assert data["sections"][0]["answer"] == f"{lede}\n\nResidents object.\n"
     assert "intro" not in data
     assert data["dek"] == "Fees rise by 10 percent in June."
     assert "no sections" in scaffold.yaml
@@ -263,7 +301,7 @@ def test_a_short_paragraph_after_the_title_is_the_dek():
     article = read_article("Council raises parking fees\n\nFees rise by 10 percent in June.\n\nResidents object.\n", "text")
     data = yaml.safe_load(import_article(article, published=PUBLISHED, origin="a.txt").yaml)
     assert data["dek"] == "Fees rise by 10 percent in June."
-    assert data["questions"][0]["answer"] == "Residents object.\n"
+    assert data["sections"][0]["answer"] == "Residents object.\n"
 
 
 # --- the command ------------------------------------------------------------------------------
@@ -282,7 +320,7 @@ def test_import_writes_content_and_reports_what_it_found(make_site):
     target = root / "content" / "why-does-trump-want-to-meet-putin-again.yaml"
     assert result.stdout.splitlines()[:6] == [
         f"imported seeds/{SEED_ARTICLE.name} (text) into content/why-does-trump-want-to-meet-putin-again.yaml",
-        "  questions: 5 (3 from headings that are not questions: write their questions)",
+        "  questions: 6 (3 from headings that are not questions: write their questions)",
         "  cards: 5",
         "  paragraphs: 13",
         "  sentences kept: 78 of 78 read",
@@ -340,7 +378,7 @@ def test_format_overrides_the_extension(make_site):
     as_text = yaml.safe_load(run("import", "article.txt", "-o", "-", cwd=root).stdout)
     as_markdown = yaml.safe_load(run("import", "article.txt", "-o", "-", "--format", "markdown", cwd=root).stdout)
     assert as_markdown["title"] == "A Markdown title"
-    assert [q["question"] for q in as_markdown["questions"]] == ["Why now?"]
+    assert [q["question"] for q in as_markdown["sections"]] == ["Why now?"]
     assert as_text["title"] != "A Markdown title"
 
 

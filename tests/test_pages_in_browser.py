@@ -47,19 +47,19 @@ def test_pages_read_fully_with_javascript_off(seed_site, browser):
     with static_server(seed_site, "/repo/") as base:
         page.goto(f"{base}{SEED_SLUG}/")
         assert page.locator("h1").inner_text() == "Why Does Trump Want to Meet Putin Again?"
-        assert page.locator("#offers .card").count() == 5
+        assert page.locator("#what-can-trump-offer .card").count() == 5
         page.goto(f"{base}{SEED_SLUG}/#europe-game-changer")
         assert page.locator("#europe-game-changer h2").is_visible()
     context.close()
 
 
-def test_offer_cards_sit_side_by_side_on_a_wide_screen_and_stack_on_a_phone(seed_site, browser):
+def test_a_decks_cards_sit_side_by_side_on_a_wide_screen_and_stack_on_a_phone(seed_site, browser):
     with static_server(seed_site, "/repo/") as base:
         for width, expect_columns in ((1200, True), (375, False)):
             context = browser.new_context(viewport={"width": width, "height": 800})
             page = context.new_page()
             page.goto(f"{base}{SEED_SLUG}/")
-            boxes = [page.locator("#offers .card").nth(i).bounding_box() for i in range(2)]
+            boxes = [page.locator("#what-can-trump-offer .card").nth(i).bounding_box() for i in range(2)]
             same_row = abs(boxes[0]["y"] - boxes[1]["y"]) < 1
             assert same_row == expect_columns, width
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -8,7 +8,7 @@ import pytest
 from conftest import minimal_explainer
 from explainer.errors import BuildError
 from explainer.pipeline import build
-from explainer.validate import RESERVED_SLUGS
+from explainer.validate import RESERVED_IDS, RESERVED_SLUGS
 
 PATTERN = "expected lowercase letters, digits and single hyphens"
 BAD_NAMES = {
@@ -35,21 +35,22 @@ def test_a_slug_that_is_not_one_plain_folder_name_is_refused(make_site, slug):
 @pytest.mark.parametrize("ident", sorted(BAD_NAMES))
 def test_a_question_id_that_is_not_one_plain_folder_name_is_refused(make_site, ident):
     errors = errors_of(make_site, minimal_explainer().replace("id: first", f'id: "{ident}"'))
-    assert errors and all(e.startswith("content/a.yaml:6:9: questions[0].id: ") for e in errors) and BAD_NAMES[ident] in errors[0], errors
+    assert errors and all(e.startswith("content/a.yaml:6:9: sections[0].id: ") for e in errors) and BAD_NAMES[ident] in errors[0], errors
 
 
 # Folders the site writes at its root, or may: an explainer there would mix with them.
-@pytest.mark.parametrize("slug", ["assets", "embed", "feed", "static"])
+@pytest.mark.parametrize("slug", sorted(RESERVED_SLUGS))
 def test_a_slug_the_site_uses_for_itself_is_refused(make_site, slug):
     errors = errors_of(make_site, minimal_explainer(slug=slug))
-    assert errors == [f"content/a.yaml:1:7: slug: '{slug}' is reserved for the site itself; choose another slug"]
+    assert errors == [f"content/a.yaml:1:7: slug: '{slug}' is reserved for the site itself; choose another"]
 
 
-# Anchors of the explainer page's own sections; "timeline" also names the timeline's embed folder.
-@pytest.mark.parametrize("ident", ["contents", "glossary", "key-points", "lessons", "main", "offers", "people", "questions", "sources", "timeline", "top", "credits"])
+# Anchors of the page's own parts, and "embed", the folder of an explainer's embeds beside its
+# question and card pages.
+@pytest.mark.parametrize("ident", sorted(RESERVED_IDS))
 def test_an_id_the_page_uses_for_itself_is_refused(make_site, ident):
     errors = errors_of(make_site, minimal_explainer().replace("id: first", f"id: {ident}"))
-    assert errors == [f"content/a.yaml:6:9: questions[0].id: '{ident}' is used by the page itself; choose another id"]
+    assert errors == [f"content/a.yaml:6:9: sections[0].id: '{ident}' is used by the page itself; choose another id"]
 
 
 def test_every_folder_at_the_site_root_that_is_not_an_explainer_is_a_reserved_slug(make_site):

@@ -57,18 +57,19 @@ changes:
   - date: 2025-01-20
     kind: update
     text: Added the committee's vote.
-questions:
+sections:
   - id: first
     question: What happened?
     short_answer: Something happened.
     answer: It happened.
-offers:
-  heading: What is on the table?
-  cards:
-    - id: deal
-      title: A deal
-      summary: One deal.
-      detail: The deal in detail.
+  - id: on-the-table
+    question: What is on the table?
+    short_answer: One deal.
+    cards:
+      - id: deal
+        title: A deal
+        summary: One deal.
+        detail: The deal in detail.
 """
 
 
@@ -256,7 +257,7 @@ def test_the_sitemap_is_valid_against_the_sitemaps_org_schema_and_lists_every_ca
     # Embed pages name the page they show as canonical, so canonical addresses repeat.
     canonical = {c for p in html_files(seed_site) for c in parse(p).xpath("//link[@rel='canonical']/@href")}
     assert sorted(listed) == sorted(canonical)
-    assert len(listed) == 11  # the index, the explainer, 4 questions, 5 cards
+    assert len(listed) == 12  # the index, the explainer, 5 questions, 5 cards
     assert set(sitemap.xpath("//s:lastmod/text()", namespaces={"s": SITEMAP[1:-1]})) == {"2025-10-16"}
 
 
@@ -355,12 +356,12 @@ def test_explainer_question_and_card_pages_carry_open_graph_and_twitter_card_tag
     assert meta(explainer, "twitter:card") == "summary_large_image"
     assert meta(explainer, "og:description") == explainer.xpath("//meta[@name='description']/@content")[0]
 
-    card = parse(seed_site / SEED_SLUG / "offers" / "sanctions-rollback" / "index.html")
+    card = parse(seed_site / SEED_SLUG / "sanctions-rollback" / "index.html")
     assert meta(card, "og:title") == "Sanctions Rollback"
-    assert meta(card, "og:image") == base + "offers/sanctions-rollback/social.png"
+    assert meta(card, "og:image") == base + "sanctions-rollback/social.png"
 
-    question = parse(seed_site / SEED_SLUG / "questions" / "high-stakes" / "index.html")
-    assert meta(question, "og:url") == base + "questions/high-stakes/"
+    question = parse(seed_site / SEED_SLUG / "high-stakes" / "index.html")
+    assert meta(question, "og:url") == base + "high-stakes/"
     assert meta(question, "og:image") == base + "social.png"
 
     index = parse(seed_site / "index.html")
@@ -409,7 +410,7 @@ def test_a_hostile_title_cannot_run_script_and_round_trips_through_json_ld(make_
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     with static_server(site, "/repo/") as base:
-        for url in ("", "changed/", "changed/questions/first/", "changed/offers/deal/"):
+        for url in ("", "changed/", "changed/first/", "changed/deal/"):
             page.goto(base + url)
             page.wait_for_load_state("load")
             # The title is in the JSON-LD (escaped) and nowhere else a script could run it.
@@ -429,7 +430,7 @@ def test_a_hostile_title_cannot_run_script_and_round_trips_through_json_ld(make_
 
 
 def test_updates_and_corrections_are_shown_newest_first(changed_site):
-    for page in ("changed/index.html", "changed/questions/first/index.html", "changed/offers/deal/index.html"):
+    for page in ("changed/index.html", "changed/first/index.html", "changed/deal/index.html"):
         section = parse(changed_site / page).xpath("//section[@id='changes']")
         assert section, page
         items = [" ".join(li.text_content().split()) for li in section[0].xpath(".//li")]
@@ -446,7 +447,7 @@ def test_pages_with_updates_and_corrections_pass_axe_and_the_nu_html_checker(cha
     page = context.new_page()
     failures = []
     with static_server(changed_site, "/repo/") as base:
-        for url in ("changed/", "changed/questions/first/", "changed/offers/deal/"):
+        for url in ("changed/", "changed/first/", "changed/deal/"):
             page.goto(base + url)
             violations = run_axe(page)
             if violations:
@@ -467,7 +468,7 @@ def test_the_latest_change_is_the_modified_date_everywhere(changed_site):
     sitemap = etree.parse(str(changed_site / "sitemap.xml"))
     lastmod = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod") for u in sitemap.getroot()}
     assert lastmod["https://example.org/repo/changed/"] == "2025-01-20"
-    assert lastmod["https://example.org/repo/changed/offers/deal/"] == "2025-01-20"
+    assert lastmod["https://example.org/repo/changed/deal/"] == "2025-01-20"
     assert lastmod["https://example.org/repo/plain/"] == "2024-06-01"
     assert lastmod["https://example.org/repo/"] == "2025-01-20"  # the newest explainer
 
@@ -561,7 +562,7 @@ def test_a_social_image_is_not_rewritten_by_a_rebuild_and_is_redrawn_when_its_ti
     assert after["changed/social.png"] != before["changed/social.png"]
     assert (root / "site" / "changed" / "social.png").read_bytes() != first
     # The card's image shows the explainer's title above its own; the other explainer's is untouched.
-    assert after["changed/offers/deal/social.png"] != before["changed/offers/deal/social.png"]
+    assert after["changed/deal/social.png"] != before["changed/deal/social.png"]
     assert after["b/social.png"] == before["b/social.png"]
 
 
@@ -573,7 +574,7 @@ def test_an_edit_that_leaves_the_title_alone_does_not_redraw_the_social_image(ma
     # The build re-renders exactly the outputs whose key changed.
     assert edited["changed/index.html"] != before["changed/index.html"]
     assert edited["changed/social.png"] == before["changed/social.png"]
-    assert edited["changed/offers/deal/social.png"] == before["changed/offers/deal/social.png"]
+    assert edited["changed/deal/social.png"] == before["changed/deal/social.png"]
 
 
 # --- GitHub Pages ------------------------------------------------------------------------------
