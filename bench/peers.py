@@ -78,6 +78,45 @@ def _front_matter(data: dict[str, Any], body: str = "") -> str:
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000) + "---\n" + body
 
 
+# --- The peers' content: the first version's shape ---------------------------------------------
+
+def first_version(doc: dict[str, Any]) -> dict[str, Any]:
+    """An explainer in the shape the peers' templates were written for (the generator's first
+    version): questions, then one `offers` deck, `lessons`, and the reference lists at the top level."""
+    keys = ("slug", "title", "dek", "published", "updated", "changes", "attribution", "image_credit", "intro")
+    out: dict[str, Any] = {k: doc[k] for k in keys if k in doc}
+    questions = []
+    for section in doc["sections"]:
+        if "cards" in section and "offers" not in out:
+            cards = [{**{k: c[k] for k in ("id", "title", "summary", "detail")},
+                      **{f["label"].lower().replace(" ", "_"): f["text"] for f in c.get("facts", ())}} for c in section["cards"]]
+            out["offers"] = {"heading": section["question"], "intro": section.get("answer"), "cards": cards, "challenges": section.get("after_cards")}
+            out["offers"] = {k: v for k, v in out["offers"].items() if v is not None}
+        elif "question" in section:
+            questions.append({k: section[k] for k in ("id", "label", "question", "short_answer", "answer") if k in section})
+        elif "items" in section:
+            out["lessons"] = {"heading": section["heading"], "items": section["items"]}
+        else:
+            kind = next(k for k in ("timeline", "people", "glossary", "sources", "key_points") if k in section)
+            out[kind] = section[kind]
+    out["questions"] = questions
+    return out
+
+
+def first_version_project(project: Path) -> Path:
+    """The same explainers, site file and style sheet, in the first version's shape, beside the project."""
+    root = project / "first-version"
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "content").mkdir(parents=True)
+    (root / "templates" / "_partials").mkdir(parents=True)
+    shutil.copy(project / "site.yaml", root / "site.yaml")
+    shutil.copy(project / "templates" / "_partials" / "style.css", root / "templates" / "_partials" / "style.css")
+    for path in sorted((project / "content").glob("*.yaml")):
+        text = yaml.safe_dump(first_version(_load(path)), allow_unicode=True, sort_keys=False, width=1000)
+        (root / "content" / path.name).write_text(text, "utf-8")
+    return root
+
+
 # --- Preparing each generator's project (untimed) ----------------------------------------------
 
 def prepare_ours(project: Path) -> Generator:
@@ -213,8 +252,10 @@ def folder_bytes(folder: Path) -> int:
 def bench(n: int, runs: int, peers: list[tuple[Any, str]], keep: Path | None) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         project = make_project(n, (keep / f"n{n}" if keep else Path(tmp)) / "project")
-        # Our site goes to project/site, Hugo's project is project/hugo, Eleventy writes project/eleventy.
-        generators = [prepare_ours(project)] + [prepare(project, version) for prepare, version in peers]
+        # Our site goes to project/site, Hugo's project is project/hugo, Eleventy writes project/eleventy;
+        # the peers read the same explainers in the shape their templates were written for.
+        old = first_version_project(project)
+        generators = [prepare_ours(project)] + [prepare(old, version) for prepare, version in peers]
         clean: dict[str, list[float]] = {g.name: [] for g in generators}
         cpu: dict[str, list[float]] = {g.name: [] for g in generators}
         memory: dict[str, list[float]] = {g.name: [] for g in generators}

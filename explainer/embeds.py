@@ -185,12 +185,13 @@ def alias_redirects(summary: Summary, alias: str) -> list[Redirect]:
     announcing its oEmbed response), and each embed page, each leading to the same under the new slug."""
     home = explainer_url(summary)
     out = [Redirect(f"{alias}/", home, summary.title)]
-    for url in summary.urls:
-        if url != home:
-            item = url[len(home):].rstrip("/")
-            oembed = f"{home}embed/{item}/oembed.json" if item in summary.embeds else None
-            out.append(Redirect(f"{alias}/{item}/", url, summary.title, oembed))
-    out += [Redirect(f"{alias}/embed/{item}/", f"{home}embed/{item}/", summary.title) for item in summary.embeds]
+    # Items at their ids, then at their old ids: an address made before either rename still leads on.
+    items = [(url[len(home):].rstrip("/"),) * 2 for url in summary.urls if url != home] + list(summary.renamed)
+    for old, item in items:
+        oembed = f"{home}embed/{item}/oembed.json" if item in summary.embeds else None
+        out.append(Redirect(f"{alias}/{old}/", f"{home}{item}/", summary.title, oembed))
+    embeds = [(item, item) for item in summary.embeds] + [(old, item) for old, item in summary.renamed if item in summary.embeds]
+    out += [Redirect(f"{alias}/embed/{old}/", f"{home}embed/{item}/", summary.title) for old, item in embeds]
     return out
 
 

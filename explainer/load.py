@@ -21,7 +21,7 @@ from .errors import ContentError, field_path
 MAX_FILE_BYTES = 2_000_000
 MAX_DEPTH = 32
 # How many values (mappings, lists, keys, text; each alias too) a file may hold as written. The
-# bundled explainer holds 230; reading stops at the first value past the limit, so a file of a
+# bundled explainer holds 245; reading stops at the first value past the limit, so a file of a
 # million keys costs no more to refuse than one of MAX_NODES.
 MAX_NODES = 20_000
 # How many values a file may stand for once its aliases are expanded.

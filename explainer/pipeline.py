@@ -103,7 +103,8 @@ def _group_data(slug: SlugAt, summary: Summary, warnings: tuple[ContentWarning, 
         "slug": [slug.slug, slug.line, slug.column, [list(a) for a in slug.aliases]],
         "summary": [summary.slug, summary.title, summary.dek, summary.published.isoformat(),
                     summary.updated.isoformat() if summary.updated else None, summary.attribution,
-                    summary.modified.isoformat(), list(summary.urls), list(summary.embeds), list(summary.aliases)],
+                    summary.modified.isoformat(), list(summary.urls), list(summary.embeds), list(summary.aliases),
+                    [list(r) for r in summary.renamed]],
         "warnings": [[w.line, w.column, w.field, w.message] for w in warnings],
     }, separators=(",", ":"))
 
@@ -113,9 +114,10 @@ def _from_group_data(source: str, group: Group) -> Done | None:
     try:
         data = json.loads(group.data)
         slug, line, column, aliases = data["slug"]
-        name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names = data["summary"]
+        name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names, renamed = data["summary"]
         summary = Summary(name, title, dek, dt.date.fromisoformat(published), dt.date.fromisoformat(updated) if updated else None,
-                          attribution, dt.date.fromisoformat(modified), tuple(urls), tuple(embeds), tuple(alias_names))
+                          attribution, dt.date.fromisoformat(modified), tuple(urls), tuple(embeds), tuple(alias_names),
+                          tuple((old, new) for old, new in renamed))
         warnings = tuple(ContentWarning(source, *w) for w in data["warnings"])
         slug_at = SlugAt(source, slug, line, column, tuple((a, al, ac) for a, al, ac in aliases))
         return Done(source, group=group, slug=slug_at, summary=summary, warnings=warnings)

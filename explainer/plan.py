@@ -44,6 +44,7 @@ class Summary:
     urls: tuple[str, ...]  # its pages a search engine should list, below the base path: its own first
     embeds: tuple[str, ...] = ()  # the ids of its embeds, so an old slug can lead to each
     aliases: tuple[str, ...] = ()  # slugs it had before, each served as redirects
+    renamed: tuple[tuple[str, str], ...] = ()  # (old id, id) of its questions and cards, for the same
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from .embeds import alias_redirects, embed_ids, plan_explainer_embeds
 from .model import Card, Change, Explainer, Site
-from .plan import Page, Summary, digest, explainer_url, item_url, item_urls, newest_first, plan_explainer, plan_index, redirect_page
+from .plan import Page, Summary, aliases_of, digest, explainer_url, item_url, item_urls, newest_first, plan_explainer, plan_index, redirect_page
 
 SOCIAL_IMAGE = "social.png"
 # The size Open Graph and Twitter's large summary card both show without cropping.
@@ -179,8 +179,9 @@ def plan_group(site: Site, explainer: Explainer) -> list[Page]:
 def summarize(explainer: Explainer) -> Summary:
     """What the index, feed and sitemap show of an explainer."""
     urls = (explainer_url(explainer), *item_urls(explainer).values())
+    renamed = tuple((alias, item.id) for alias, item in aliases_of(explainer))
     return Summary(explainer.slug, explainer.title, explainer.dek, explainer.published, explainer.updated,
-                   explainer.attribution, last_modified(explainer), urls, embed_ids(explainer), explainer.aliases)
+                   explainer.attribution, last_modified(explainer), urls, embed_ids(explainer), explainer.aliases, renamed)
 
 
 def _feed(site: Site, summaries: Iterable[Summary]) -> Feed:
