@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 from .errors import BuildError
-from .inputs import unchanged
 from .validate import load_schema
 
 # The formats `import --format` accepts: explainer.article's FORMATS, written out so that a build
@@ -46,11 +45,10 @@ def _add_root(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder holding site.yaml, content/ and templates/ (default: here)")
 
 
-def _add_build_options(parser: argparse.ArgumentParser, base_url: bool = True) -> None:
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
     _add_root(parser)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site)")
-    if base_url:
-        parser.add_argument("--base-url", type=_base_url, default=None, help="override site.yaml's base_url, e.g. https://newsroom.github.io/explainers/")
+    parser.add_argument("--base-url", type=_base_url, default=None, help="override site.yaml's base_url, e.g. https://newsroom.github.io/explainers/")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -58,8 +56,8 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build content/ into site/ (the default)")
     _add_build_options(build_cmd)
-    serve_cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild and reload the browser on every edit")
-    _add_build_options(serve_cmd, base_url=False)
+    serve_cmd = commands.add_parser("serve", help="preview on 127.0.0.1, rebuilding and reloading the browser on every edit (never writes site/)")
+    _add_root(serve_cmd)
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; 0.0.0.0 exposes the preview to your network)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one and prints it)")
     serve_cmd.add_argument("--base-path", type=_base_path, default="/", help="serve under this path, as a GitHub Pages project site is: /repo/")
@@ -94,29 +92,28 @@ def _base_path(value: str) -> str:
 def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve  # the server's imports cost a build nothing
 
-    return serve(args.root, args.out, args.host, args.port, args.base_path, args.open)
+    return serve(args.root, args.host, args.port, args.base_path, args.open)
 
 
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    try:
-        # Whether anything changed is known before the rest of the generator is even imported.
-        pages, seen = unchanged(args.root, args.out or args.root / "site", args.base_url)
-        if pages is not None:
-            print(f"built {pages} pages (nothing changed) in {time.perf_counter() - started:.2f}s")
-            return 0
-        from .pipeline import build
+    from .pipeline import build
 
-        result = build(args.root, args.out, args.base_url, seen=seen)
+    out = args.out or args.root / "site"
+    try:
+        result = build(args.root, out, args.base_url)
     except BuildError as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)
-        print(f"build failed: {len(exc.errors)} error(s); site/ was left as it was", file=sys.stderr)
+        print(f"build failed: {len(exc.errors)} error(s); {out.name}/ was left as it was", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
     for warning in result.warnings:
         print(warning, file=sys.stderr)
-    print(f"built {result.pages} pages ({result.rendered} rendered, {result.written} written) in {elapsed:.2f}s")
+    if result.unchanged:
+        print(f"built {result.pages} pages (nothing changed) in {elapsed:.2f}s")
+    else:
+        print(f"built {result.pages} pages ({result.rendered} rendered, {result.written} written) in {elapsed:.2f}s")
     if result.warnings:
         print(f"{len(result.warnings)} warning(s): the site was built; see above", file=sys.stderr)
     return 0

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from .model import Card, Explainer, Question, Site, Timeline
-from .plan import Page, Redirect, Summary, aliases_of, digest, explainer_url, item_title, item_url, item_urls, redirect_page
+from .keys import digest
+from .plan import Page, Redirect, Summary, aliases_of, explainer_url, item_title, item_url, item_urls, redirect_page
 
 LOADER_URL = "embed.js"
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class ContentError:
-    """A mistake in content or templates, reported as `file:line:column: field: message`.
+    """A mistake in content or templates, reported as `file:line:column: field: message`, or, with
+    `warning`, something the build accepts but an editor should see: `file:line:column: field:
+    warning: message`. Warnings never stop a build.
 
     Lines and columns are 1-based. `field` is a path such as `sections[2].answer`,
     or a short label such as `(yaml)` when no field applies.
@@ -19,27 +22,21 @@ class ContentError:
     column: int
     field: str
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.field}: {self.message}"
+        return f"{self.file}:{self.line}:{self.column}: {self.field}: {'warning: ' if self.warning else ''}{self.message}"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class ContentWarning:
-    """Something the build accepts but an editor should see: `file:line:column: field: warning: message`.
+def line_column(mark: Any) -> tuple[int, int]:
+    """The 1-based line and column of a YAML mark (PyYAML counts from 0); (1, 1) for none."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
-    Warnings never stop a build; they are kept apart from errors so that content which only warns
-    still publishes, and error output stays exactly as it was.
-    """
 
-    file: str
-    line: int
-    column: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.field}: warning: {self.message}"
+def text_position(text: str | bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of an offset into text or bytes."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    return text.count(newline, 0, offset) + 1, offset - (text.rfind(newline, 0, offset) + 1) + 1  # type: ignore[arg-type]
 
 
 class BuildError(Exception):

@@ -10,9 +10,7 @@ it reads lands in the YAML; what it cannot place goes into `unplaced`, which the
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +18,11 @@ from typing import Any
 import yaml
 
 from .article import Article, Block, Format, Item, format_for, read_article
+from .errors import text_position
 from .load import parse_yaml
 from .slugs import slugify
-from .provenance import article_sentences, present_sentences, split_sentences, text_fields
+from .write import atomic_write
+from .sentences import article_sentences, present_sentences, split_sentences, text_fields
 from .validate import RESERVED_IDS, RESERVED_SLUGS, load_schema
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../explainer/schema/explainer.schema.json"
@@ -423,7 +423,7 @@ def read_source(path: Path, fmt: Format | None) -> Article:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line, _ = text_position(raw, exc.start)
         raise ImportFailed(f"{path}:{line}: not UTF-8 text; save the article as UTF-8") from None
     article = read_article(text, fmt)
     if not article.blocks:
@@ -437,12 +437,4 @@ def write_scaffold(path: Path, text: str, force: bool) -> None:
         raise ImportFailed(f"{path} already exists; pass --force to replace it")
     if not path.parent.is_dir():
         raise ImportFailed(f"cannot write {path}: the folder {path.parent} does not exist")
-    # Written beside the target and renamed over it, so a crash never leaves a half-written file.
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text.encode("utf-8"))

@@ -15,7 +15,7 @@ from yaml.composer import Composer, ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from .errors import ContentError, field_path
+from .errors import ContentError, field_path, line_column, text_position
 
 # Limits that keep a hostile or broken file from hanging the build or eating memory.
 MAX_FILE_BYTES = 2_000_000
@@ -90,9 +90,7 @@ class RawDoc:
 
 
 def _error(path: str, mark: Any, field: str, message: str) -> ContentError:
-    line = mark.line + 1 if mark is not None else 1
-    column = mark.column + 1 if mark is not None else 1
-    return ContentError(path, line, column, field, message)
+    return ContentError(path, *line_column(mark), field, message)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -134,7 +132,7 @@ def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
                     found = f"{k.value!r}" if isinstance(k, yaml.ScalarNode) and k.tag.startswith("tag:yaml.org,2002:") and "python" not in k.tag else k.tag.replace("tag:yaml.org,2002:", "!!")
                     errors.append(_error(path, k.start_mark, "(yaml)", f"keys must be plain text, found {found}"))
                 elif k.value in keys:
-                    first = keys[k.value].start_mark.line + 1
+                    first, _ = line_column(keys[k.value].start_mark)
                     errors.append(_error(path, k.start_mark, field_path([k.value]), f"duplicate key (first at line {first})"))
                 else:
                     keys[k.value] = k
@@ -155,9 +153,7 @@ def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return [ContentError(path, line, column, "(file)", "not UTF-8 text; save the file as UTF-8")]
+        return [ContentError(path, *text_position(raw, exc.start), "(file)", "not UTF-8 text; save the file as UTF-8")]
     loader = _ContentLoader(text)
     try:
         node = loader.get_single_node()
@@ -168,10 +164,8 @@ def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
             return errors
         data = loader.construct_document(node)
     except yaml.reader.ReaderError as exc:
-        before = text[: exc.position]
-        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
         code = ord(exc.character) if isinstance(exc.character, str) else exc.character
-        return [ContentError(path, line, column, "(yaml)", f"character U+{code:04X} is not allowed in YAML; delete it, or write it as an escape inside double quotes")]
+        return [ContentError(path, *text_position(text, exc.position), "(yaml)", f"character U+{code:04X} is not allowed in YAML; delete it, or write it as an escape inside double quotes")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
@@ -284,13 +278,15 @@ def read_sources(root: Path) -> Sources:
 
 
 @dataclass(frozen=True, slots=True)
-class Scan:
-    """What a build reads before deciding what to parse: the site file's bytes and a digest of each
-    explainer file's. The explainers' bytes are not kept, so a large site is never held whole."""
+class Inputs:
+    """What a build reads before deciding what to parse: the site file's bytes and digests of the
+    templates and of each explainer file. The explainers' bytes are not kept, so a large site is
+    never held whole."""
 
     site: bytes | None
-    explainers: dict[str, str]  # display path -> sha256 of its bytes
-    unplaced: bool  # some file holds text the importer could not place, which every build warns about
+    templates: str  # digest of every file in templates/, names and bytes
+    explainers: dict[str, str]  # display path -> sha256 of its bytes, sorted by path
+    unplaced: frozenset[str]  # files holding text the importer could not place, which every build warns about
     errors: tuple[ContentError, ...]
 
 
@@ -300,23 +296,34 @@ Seen = dict[str, tuple[tuple[int, int, int], str, bool]]
 # A file changed this recently may change again within its file system's time resolution without
 # its time moving: it is read again on every scan until it is older than this.
 RACY_NS = 2_000_000_000
+TEMPLATES_DIR = "templates"
 
 
-def scan_sources(root: Path, seen: Seen | None = None) -> Scan:
-    """Read and digest site.yaml and content/*.yaml under root.
+def templates_digest(root: Path) -> str:
+    """A digest of the templates folder: each file's path and bytes."""
+    folder = root / TEMPLATES_DIR
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else ():
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
-    Given `seen` (kept by a long-lived caller, and updated here), only files that changed since the
-    last scan are read again, so a rebuild's scan costs a stat per file.
+
+def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
+    """Read and digest site.yaml, templates/ and content/*.yaml under root.
+
+    Given `seen` (kept by a long-lived caller, or read from the last build's record, and updated
+    here), only content files that changed since the last scan are read again, so a rebuild's
+    scan costs a stat per file.
     """
     errors: list[ContentError] = outside_links(root)
     if errors:
-        return Scan(None, {}, False, tuple(errors))
+        return Inputs(None, "", {}, frozenset(), tuple(errors))
     site = _site_file(root, errors)
     seen = {} if seen is None else seen
     now = time.time_ns()
     entries = _explainer_entries(root, errors)
     digests: dict[str, str] = {}
-    unplaced = False
+    unplaced = set()
     for entry in entries:
         path = f"{CONTENT_DIR}/{entry.name}"
         try:
@@ -333,10 +340,11 @@ def scan_sources(root: Path, seen: Seen | None = None) -> Scan:
             trusted = stamp if info.st_mtime_ns < now - RACY_NS else (0, -1, 0)  # never matches
             seen[path] = (trusted, hashlib.sha256(raw).hexdigest(), b"unplaced:" in raw)
         digests[path] = seen[path][1]
-        unplaced = unplaced or seen[path][2]
+        if seen[path][2]:
+            unplaced.add(path)
     for gone in seen.keys() - digests.keys():
         del seen[gone]
-    return Scan(site, digests, unplaced, tuple(errors))
+    return Inputs(site, templates_digest(root), digests, frozenset(unplaced), tuple(errors))
 
 
 @dataclass(frozen=True, slots=True)

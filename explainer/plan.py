@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .inputs import digest
+from .keys import digest
 from .model import Card, Explainer, Question, Site
 
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from .embeds import alias_redirects, embed_ids, plan_explainer_embeds
 from .model import Card, Change, Explainer, Site
-from .plan import Page, Summary, aliases_of, digest, explainer_url, item_url, item_urls, newest_first, plan_explainer, plan_index, redirect_page
+from .keys import digest
+from .plan import Page, Summary, aliases_of, explainer_url, item_url, item_urls, newest_first, plan_explainer, plan_index, redirect_page
 
 SOCIAL_IMAGE = "social.png"
 # The size Open Graph and Twitter's large summary card both show without cropping.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -102,6 +102,33 @@ def compile_templates(env: jinja2.Environment, templates: dict[str, str]) -> Non
             pass
 
 
+@dataclass(frozen=True)
+class Templates:
+    """A project's templates, compiled, and each one's digest (with what it extends or includes)."""
+
+    env: jinja2.Environment
+    digests: dict[str, str]
+
+    def digest_of(self, template: str) -> str:
+        return self.digests.get(template, "")
+
+
+def load_templates(folder: Path, last: Templates | None = None) -> Templates:
+    """The templates in folder, compiled once: `last` is reused while none of them changed.
+
+    Compiled templates are never checked for changes while in use, so an edit to one gives the
+    build a fresh environment.
+    """
+    env = last.env if last is not None else make_env(folder)
+    digests = template_digests(env)
+    if last is not None and digests == last.digests:
+        return last
+    if last is not None:
+        env = make_env(folder)
+    compile_templates(env, digests)
+    return Templates(env, digests)
+
+
 def _template_error(exc: jinja2.TemplateError, page: Page, templates: Path) -> ContentError:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return ContentError(f"templates/{exc.name or exc.filename}", exc.lineno, 1, "(template)", exc.message or str(exc))
@@ -111,29 +138,36 @@ def _template_error(exc: jinja2.TemplateError, page: Page, templates: Path) -> C
     return ContentError(f"templates/{name}", line, 1, "(template)", f"{exc} (while rendering {page.path})")
 
 
-# Files that are not Jinja templates, by the name a Page gives as its template: each is made by
-# a function of the page alone, named by module and function so that Pillow and lxml are loaded
-# only once a build gets as far as drawing an image or writing the feed, not by one that fails.
-RENDERERS: dict[str, tuple[str, str]] = {
-    publish.SOCIAL_IMAGE: ("social", "render_social_image"),
-    publish.FEED: ("feeds", "render_feed"),
-    publish.SITEMAP: ("feeds", "render_sitemap"),
-    publish.SITEMAP_INDEX: ("feeds", "render_sitemap_index"),
-    publish.ROBOTS: ("feeds", "render_robots"),
-    publish.NOJEKYLL: ("feeds", "render_empty"),
-    publish.CNAME: ("feeds", "render_cname"),
+# Files that are not Jinja templates are made by a function of the page alone. Pillow and lxml are
+# imported only once a build gets as far as drawing an image or writing the feed, not by one that
+# fails before, nor by one with nothing to do.
+def _social(page: Page) -> bytes:
+    from .social import render_social_image
+
+    return render_social_image(page)
+
+
+def _feeds():  # type: ignore[no-untyped-def]
+    from . import feeds
+
+    return feeds
+
+
+RENDERERS: dict[str, Callable[[Page], bytes]] = {
+    publish.SOCIAL_IMAGE: _social,
+    publish.FEED: lambda page: _feeds().render_feed(page),
+    publish.SITEMAP: lambda page: _feeds().render_sitemap(page),
+    publish.SITEMAP_INDEX: lambda page: _feeds().render_sitemap_index(page),
+    publish.ROBOTS: lambda page: _feeds().render_robots(page),
+    publish.NOJEKYLL: lambda page: _feeds().render_empty(page),
+    publish.CNAME: lambda page: _feeds().render_cname(page),
 }
-
-
-def _renderer(template: str) -> Callable[[Page], bytes]:
-    module, function = RENDERERS[template]
-    return getattr(importlib.import_module(f"{__package__}.{module}"), function)
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:
     """One page as UTF-8 bytes; a template mistake becomes a BuildError, not a traceback."""
     if page.template in RENDERERS:
-        return _renderer(page.template)(page)
+        return RENDERERS[page.template](page)
     try:
         html = env.get_template(page.template).render(page=page, **page.context)
     except jinja2.TemplateError as exc:

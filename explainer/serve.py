@@ -1,8 +1,12 @@
-"""`python build.py serve`: build, serve site/ on 127.0.0.1, rebuild and reload the browser on every edit.
+"""`python build.py serve`: build into a folder of the preview's own, serve it on 127.0.0.1, and
+rebuild and reload the browser on every edit.
 
-livereload does the watching, the serving and the reload script, which it injects into pages as
-they are served: the script is never written into site/. Rebuilds go through one Builder kept for
-the whole session, so an edit re-renders only the pages that depend on what changed.
+The preview never writes site/: it builds, with its own address as the base URL, into a temporary
+folder that only it writes and that is removed when it stops, so what gets published is only ever
+what `python build.py` made. Every rebuild keeps one rebuild.Memory, so an edit re-renders only
+the pages that depend on what changed. livereload serves the folder and injects its reload script
+into pages as they are served (the script is never written to disk); the operating system tells
+the preview of each edit (watchfiles), where livereload alone would poll for it.
 """
 
 from __future__ import annotations
@@ -11,18 +15,26 @@ import errno
 import re
 import socket
 import sys
+import tempfile
+import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import watchfiles
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
-from tornado import web
+from livereload.watcher import Watcher
+from tornado import ioloop, web
 
 from .errors import BuildError, ContentError
-from .pipeline import Builder
+from .load import CONTENT_DIR, SITE_FILE, TEMPLATES_DIR
+from .pipeline import build
+from .rebuild import Memory
+from .swap import remove_tree
 
 # Shown instead of any page while the content is broken; the reload script brings the page back.
 ERROR_PAGE = jinja2.Environment(autoescape=True).from_string("""<!doctype html>
@@ -44,15 +56,13 @@ pre{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #b00020;paddin
 
 @dataclass
 class PreviewState:
-    """What the last rebuild left: errors, or none when site/ is current."""
+    """What the last rebuild left: errors, or none when the preview's folder is current."""
 
     errors: tuple[ContentError, ...] = ()
-    builds: int = 0
-    history: list[str] = field(default_factory=list)
 
 
 class SiteHandler(StaticFileHandler):
-    """Serves site/ (and only site/), its 404 page for missing files, and the error page while a build is broken."""
+    """Serves the preview's folder (and only it), its 404 page for missing files, and the error page while a build is broken."""
 
     def initialize(self, path: str, default_filename: str | None = None, state: PreviewState | None = None) -> None:  # type: ignore[override]
         super().initialize(path=path, default_filename=default_filename)
@@ -93,17 +103,73 @@ class OutsideHandler(web.RequestHandler):
             raise web.HTTPError(404)
 
 
-class PreviewServer(Server):
-    """livereload's server, mounting site/ under the base path."""
+# How long the operating system's reports of changes are gathered before a rebuild: an editor's
+# save is a write and a rename or two within a few milliseconds.
+SETTLE_MS = 20
+# How often a watch wakes with nothing to report (its first wake says it is in place).
+WAKE_MS = 200
 
-    def __init__(self, out: Path, base_path: str, state: PreviewState, url: str):
+
+class PushWatcher(Watcher):
+    """livereload's watcher, told of each change by the operating system instead of polling.
+
+    Each batch of changes runs the rebuild on the server's own thread, so nothing is served while
+    the folder is being written, and then livereload reloads the open pages.
+    """
+
+    def __init__(self, root: Path, rebuild: Callable[[], None]):
         super().__init__()
+        self.root, self.rebuild = root, rebuild
+        self.stopped = threading.Event()
+        self._tasks = {str(root): {}}  # livereload would otherwise watch the current folder too
+        self._callback: Callable[[], None] | None = None
+
+    def begin(self) -> None:
+        """Start watching, and return once every watch is in place, so no edit made after is missed."""
+        loop = ioloop.IOLoop.current()
+        folders = [p for p in (self.root / CONTENT_DIR, self.root / TEMPLATES_DIR) if p.is_dir()]
+        # The site file is watched through its folder, so that an editor saving it by renaming a
+        # new file over it is seen too; nothing else in the project folder is.
+        site_file = lambda change, path: Path(path).name == SITE_FILE  # noqa: E731
+        watches = [(paths, recursive, only) for paths, recursive, only in ((folders, True, None), ([self.root], False, site_file)) if paths]
+        ready = [threading.Event() for _ in watches]
+        for (paths, recursive, only), is_ready in zip(watches, ready):
+            threading.Thread(target=self._watch, args=(loop, paths, recursive, only, is_ready), daemon=True).start()
+        for is_ready in ready:
+            is_ready.wait(10)
+
+    def _watch(self, loop: ioloop.IOLoop, paths: list[Path], recursive: bool, only: Any, ready: threading.Event) -> None:
+        # With yield_on_timeout, the first (empty) batch says the watch is in place.
+        for changes in watchfiles.watch(*paths, watch_filter=only, recursive=recursive, step=SETTLE_MS, rust_timeout=WAKE_MS,
+                                        yield_on_timeout=True, stop_event=self.stopped, raise_interrupt=False, ignore_permission_denied=True):
+            ready.set()
+            if changes:
+                loop.add_callback(self._changed, sorted(path for _, path in changes)[0])
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        """Called by livereload once serving: it takes changes from here from now on."""
+        self._callback = callback
+        callback()  # livereload's first check, which reloads nothing
+        return True
+
+    def _changed(self, path: str) -> None:
+        self.rebuild()
+        self._changes.append((path, None))
+        if self._callback is not None:
+            self._callback()  # livereload takes the change and reloads the open pages
+
+
+class PreviewServer(Server):
+    """livereload's server, mounting the preview's folder under the base path."""
+
+    def __init__(self, out: Path, base_path: str, state: PreviewState, url: str, watcher: Watcher):
+        super().__init__(watcher=watcher)
         self.out, self.base_path, self.state, self.url = out, base_path, state, url
 
     def application(self, *args: Any, **kwargs: Any) -> None:
         super().application(*args, **kwargs)
         # Said only once the port is bound, so whoever reads it can connect at once.
-        print(f"Serving {self.url} (Ctrl-C to stop)", flush=True)
+        print(f"Serving {self.url} from {self.out} (Ctrl-C to stop)", flush=True)
 
     def get_web_handlers(self, script: Any) -> list[Any]:
         handlers: list[Any] = [(rf"{re.escape(self.base_path)}(.*)", SiteHandler, {"path": str(self.out), "default_filename": "index.html", "state": self.state})]
@@ -128,7 +194,7 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
-def serve(root: Path, out: Path | None, host: str, port: int, base_path: str, open_browser: bool) -> int:
+def serve(root: Path, host: str, port: int, base_path: str, open_browser: bool) -> int:
     """Build, then serve and rebuild until Ctrl-C. Returns the exit status."""
     if port == 0:
         port = free_port(host)
@@ -136,13 +202,14 @@ def serve(root: Path, out: Path | None, host: str, port: int, base_path: str, op
         print(f"port {port} on {host} is already in use: stop the other server, pass another --port, or --port 0 to pick a free one", file=sys.stderr)
         return 1
     base_url = f"http://{host}:{port}{base_path}"
-    builder = Builder(root, out, base_url, in_place=True)
+    folder = Path(tempfile.mkdtemp(prefix="explainer-preview-")) / "site"
+    memory = Memory()
     state = PreviewState()
 
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            result = builder.build()
+            result = build(root, folder, base_url, memory=memory)
         except BuildError as exc:
             state.errors = tuple(exc.errors)
             for error in exc.errors:
@@ -150,17 +217,22 @@ def serve(root: Path, out: Path | None, host: str, port: int, base_path: str, op
             print(f"build failed: {len(exc.errors)} error(s); the browser shows them until they are fixed", file=sys.stderr, flush=True)
         else:
             state.errors = ()
+            for warning in result.warnings:
+                print(warning, file=sys.stderr)
             elapsed = time.perf_counter() - started
             print(f"rebuilt: {result.rendered} of {result.pages} pages rendered, {result.written} written in {elapsed * 1000:.0f} ms", flush=True)
-        state.builds += 1
 
-    rebuild()
-    server = PreviewServer(builder.out, base_path, state, base_url)
-    for watched in (root / "content", root / "templates", root / "site.yaml"):
-        server.watch(str(watched), rebuild)
-    # livereload skips a reload that comes within seconds of the last one; an editor saving twice
-    # in a row must see both saves.
-    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    # restart_delay="forever": livereload otherwise reloads every open page once at start-up.
-    server.serve(port=port, host=host, root=str(builder.out), restart_delay="forever", open_url_delay=0.5 if open_browser else None)
+    watcher = PushWatcher(root, rebuild)
+    try:
+        watcher.begin()  # before the first build, so no edit is missed after it
+        rebuild()
+        server = PreviewServer(folder, base_path, state, base_url, watcher)
+        # livereload skips a reload that comes within seconds of the last one; an editor saving twice
+        # in a row must see both saves.
+        LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+        # restart_delay="forever": livereload otherwise reloads every open page once at start-up.
+        server.serve(port=port, host=host, root=str(folder), restart_delay="forever", open_url_delay=0.5 if open_browser else None)
+    finally:
+        watcher.stopped.set()
+        remove_tree(folder.parent)
     return 0

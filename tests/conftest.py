@@ -1,8 +1,7 @@
-"""Shared fixtures: real project folders under tmp_path, built with the real pipeline."""
+"""Fixtures: real project folders under tmp_path, built with the real pipeline, and a real browser."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,29 +10,38 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from helpers import REPO, SHAPES, make_project, minimal_explainer  # noqa: E402
 from webtools import browser, page  # noqa: E402,F401  (fixtures)
 
-REPO = Path(__file__).resolve().parent.parent
-SEED_ARTICLE = REPO / "seeds" / "000_ce73dfbfefde9489.txt"
-SEED_SLUG = "why-trump-wants-to-meet-putin-again"
-
-MINIMAL = """\
-slug: {slug}
-title: {title}
-dek: A short dek.
-published: {published}
+# A made-up explainer with updates and corrections, and a deck of one card.
+EXPLAINER_WITH_CHANGES = """\
+slug: changed
+title: A changed explainer
+dek: It was updated and corrected.
+published: 2025-01-02
+updated: 2025-01-10
+attribution: Jane Reporter
+changes:
+  - date: 2025-01-05
+    kind: correction
+    text: An earlier version gave the wrong *year*.
+  - date: 2025-01-20
+    kind: update
+    text: Added the committee's vote.
 sections:
   - id: first
     question: What happened?
     short_answer: Something happened.
-    answer: |
-      {answer}
+    answer: It happened.
+  - id: on-the-table
+    question: What is on the table?
+    short_answer: One deal.
+    cards:
+      - id: deal
+        title: A deal
+        summary: One deal.
+        detail: The deal in detail.
 """
-
-
-def minimal_explainer(slug: str = "minimal", title: str = "A minimal explainer", published: str = "2025-01-02", answer: str = "It happened.") -> str:
-    """The smallest valid explainer, for tests that need a second one."""
-    return MINIMAL.format(slug=slug, title=title, published=published, answer=answer)
 
 
 @pytest.fixture
@@ -44,23 +52,18 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
     """
 
     def make(content: dict[str, str | bytes] | None = None, base_url: str | None = None) -> Path:
-        root = tmp_path / "project"
-        root.mkdir()
-        shutil.copytree(REPO / "templates", root / "templates")
-        site = (REPO / "site.yaml").read_text("utf-8")
-        if base_url:
-            site = "\n".join(f"base_url: {base_url}" if line.startswith("base_url:") else line for line in site.splitlines()) + "\n"
-        (root / "site.yaml").write_text(site, "utf-8")
-        if content is None:
-            shutil.copytree(REPO / "content", root / "content")
-        else:
-            (root / "content").mkdir()
-            for name, text in content.items():
-                path = root / "content" / name
-                path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-        return root
+        return make_project(tmp_path / "project", content, base_url=base_url)
 
     return make
+
+
+def built(tmp_path_factory: pytest.TempPathFactory, name: str, content: dict[str, str] | None) -> Path:
+    """A project of the given content built under a project-site base path; its site/ folder."""
+    root = make_project(tmp_path_factory.mktemp(name) / "project", content, base_url="https://example.org/repo/")
+    from explainer.pipeline import build
+
+    build(root)
+    return root / "site"
 
 
 @pytest.fixture(scope="session")
@@ -71,3 +74,15 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("seed") / "site"
     build(REPO, out, base_url="https://example.org/repo/")
     return out
+
+
+@pytest.fixture(scope="session")
+def budget_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An explainer of another shape (tests/shapes/budget.yaml): every kind of section, two decks, old addresses."""
+    return built(tmp_path_factory, "budget", {"budget.yaml": (SHAPES / "budget.yaml").read_text("utf-8")})
+
+
+@pytest.fixture(scope="session")
+def changed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An explainer with updates and corrections, beside a plain one."""
+    return built(tmp_path_factory, "changed", {"changed.yaml": EXPLAINER_WITH_CHANGES, "plain.yaml": minimal_explainer("plain", published="2024-06-01")})

@@ -5,30 +5,18 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
-from conftest import REPO, SEED_ARTICLE, SEED_SLUG, minimal_explainer
+from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, minimal_explainer, page_text, snapshot
 from explainer.errors import BuildError
 from explainer.pipeline import build
 
 
-def page_text(path: Path) -> str:
-    """What a reader sees in <main>, with white space folded."""
-    doc = lxml_html.fromstring(path.read_bytes())
-    return " ".join(doc.find(".//main").text_content().split())
-
-
 def hrefs(path: Path) -> list[str]:
     return lxml_html.fromstring(path.read_bytes()).xpath("//a/@href | //link/@href")
-
-
-def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """Each file's inode and modification time: equal means the file was not rewritten."""
-    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
 
 
 def article_blocks() -> list[str]:
@@ -270,7 +258,7 @@ def test_markdown_keeps_safe_links(make_site):
 
 
 def test_help_lists_the_commands():
-    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--help"], capture_output=True, text=True, check=True)
+    result = cli("--help")
     assert re.search(r"^\s+build\s", result.stdout, re.M)
 
 
@@ -285,24 +273,21 @@ def test_the_console_command_builds_too(make_site):
 
 def test_python_build_py_with_no_arguments_builds_here(make_site):
     root = make_site({"a.yaml": minimal_explainer()})
-    result = subprocess.run([sys.executable, str(REPO / "build.py")], cwd=root, capture_output=True, text=True)
+    result = cli(cwd=root)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("built ")
     assert (root / "site" / "minimal" / "index.html").is_file()
 
 
 def test_a_template_change_re_renders_only_the_pages_that_use_it(make_site):
-    from explainer.pipeline import Builder
-
     root = make_site()
-    builder = Builder(root)
-    first = builder.build()
+    first = build(root)
     assert first.rendered == first.pages
     before = snapshot(root / "site")
     pager = root / "templates" / "_partials" / "pager.html"
     pager.write_text(pager.read_text("utf-8").replace("More from this explainer", "More in this explainer"), "utf-8")
 
-    result = builder.build()
+    result = build(root)
 
     after = snapshot(root / "site")
     changed = sorted(path for path in after if after[path] != before.get(path) and path.endswith(".html"))
@@ -314,7 +299,7 @@ def test_a_template_change_re_renders_only_the_pages_that_use_it(make_site):
 def test_unplaced_text_is_a_warning_on_its_line_and_the_site_is_still_built(make_site):
     text = minimal_explainer() + "unplaced:\n  - A sentence the importer could not place.\n"
     root = make_site({"a.yaml": text})
-    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root)], capture_output=True, text=True, timeout=60)
+    result = cli("--root", str(root))
     assert result.returncode == 0
     assert result.stderr.splitlines()[0] == (
         "content/a.yaml:12:5: unplaced[0]: warning: imported text not yet placed in the explainer (not published): "

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SEED_ARTICLE, SEED_SLUG, minimal_explainer
-from explainer.provenance import contains, normalise, split_sentences
+from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, minimal_explainer
+from explainer.sentences import contains, normalise, split_sentences
 
 SEED_FILE = f"content/{SEED_SLUG}.yaml"
 SEED_SOURCE = f"seeds/{SEED_ARTICLE.name}"
@@ -17,7 +16,7 @@ ARTICLES = Path(__file__).parent / "articles"
 
 
 def run_check(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--root", str(root)], capture_output=True, text=True, timeout=60)
+    return cli("check", "--root", str(root))
 
 
 def seed_project(make_site, edit=lambda text: text) -> Path:
@@ -121,7 +120,7 @@ def test_an_imported_article_checks_complete_unless_text_was_left_unplaced(make_
     root = make_site({})
     (root / "seeds").mkdir()
     (root / "seeds" / name).write_bytes((ARTICLES / name).read_bytes())
-    imported = subprocess.run([sys.executable, str(REPO / "build.py"), "import", f"seeds/{name}"], capture_output=True, text=True, timeout=60, cwd=root)
+    imported = cli("import", f"seeds/{name}", cwd=root)
     assert imported.returncode == 0, imported.stderr
     result = run_check(root)
     if name == "html_export.html":

@@ -22,9 +22,10 @@ import yaml
 from lxml import html as lxml_html
 from playwright.sync_api import Frame, Page
 
-from conftest import REPO, SEED_SLUG, minimal_explainer
-from explainer.pipeline import Builder, build
-from test_build import copy_script, snapshot
+from helpers import REPO, SEED_SLUG, minimal_explainer
+from explainer.pipeline import build
+from helpers import snapshot
+from test_build import copy_script
 from webtools import PYM_JS, format_violations, record_requests, require_tool, run_axe, static_server, vnu_errors
 
 CARD = "sanctions-rollback"
@@ -336,14 +337,13 @@ def test_nothing_a_content_author_writes_runs_in_embeds_panels_or_oembed(make_si
 
 def test_a_rebuild_renders_embed_pages_again_only_when_their_explainer_changes(make_site):
     root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b", title="Bee")})
-    builder = Builder(root)
-    first = builder.build()
+    first = build(root)
     assert first.rendered == first.pages
-    assert builder.build().rendered == 0
+    assert build(root).rendered == 0
     before = snapshot(root / "site")
 
     (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="It happened again."), "utf-8")
-    again = builder.build()
+    again = build(root)
     after = snapshot(root / "site")
     changed = {path for path in after if after[path] != before.get(path)}
     assert {"a/embed/first/index.html", "a/embed/first/fragment.html"} <= changed

@@ -4,8 +4,8 @@ Whatever happens, the previous site/ stays whole and the next build mends everyt
 from __future__ import annotations
 
 import fcntl
+import json
 import os
-import random
 import shutil
 import signal
 import subprocess
@@ -17,75 +17,98 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from conftest import REPO, minimal_explainer
+from helpers import REPO, cli, minimal_explainer, tree
 from explainer.errors import BuildError
 from explainer.pipeline import build
-from explainer.write import STAMPS
 from synth import make_project
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file of a built site and its bytes; not the cache of the content files' times, which
-    differ whenever a file is written again, whatever it holds."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != STAMPS}
 
 
 def strays(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.name in ("site.tmp", "site.old"))
 
 
-def test_a_build_killed_at_any_moment_leaves_a_whole_site_and_the_next_build_recovers(tmp_path):
-    project = make_project(30, tmp_path / "project")
+KILL = [sys.executable, str(Path(__file__).parent / "kill_build.py")]
+
+
+def kill_points(counts: dict[str, int]) -> list[str]:
+    """Where to kill a build: the first, a middle and the last time it takes each kind of write step."""
+    return [f"{kind}:{n}" for kind, count in sorted(counts.items()) for n in sorted({1, (count + 1) // 2, count})]
+
+
+def test_a_build_killed_at_any_write_step_leaves_a_whole_site_and_the_next_build_recovers(tmp_path):
+    project = make_project(20, tmp_path / "project")
     build(project)
-    versions = [tree(project / "site")]
+    first = tree(project / "site")
     source = project / "content" / "explainer-00007.yaml"
     original = source.read_text("utf-8")
-    # The second version of the site, for comparison: what a finished build of the edit writes.
-    source.write_text(original.replace("question: ", "question: Edited ", 1), "utf-8")
-    reference = tmp_path / "reference"
-    build(project, reference)
-    versions.append(tree(reference))
-    # How long the build killed below takes: the same rebuild of the edit over the first version,
-    # in a new process. (A clean build is no measure of it: a rebuild keeps every file whose
-    # inputs did not change, such as the social images, and a clean build draws them all.)
+    edited = original.replace("question: ", "question: Edited ", 1)
+    # What a finished build of the edit writes, for comparison.
+    source.write_text(edited, "utf-8")
+    counted = subprocess.run([*KILL, "count", "--root", str(project), "--out", str(tmp_path / "reference")], capture_output=True, text=True, check=True)
+    second = tree(tmp_path / "reference")
+    # Every kind of step a rebuild of the edit over the first site takes: folders, links, writes,
+    # unlinks, renames, the exchange and the removal of the old tree.
     shutil.copytree(project / "site", tmp_path / "timing")
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(project), "--out", str(tmp_path / "timing")], check=True, capture_output=True)
-    duration = time.perf_counter() - started
+    counts = json.loads(subprocess.run([*KILL, "count", "--root", str(project), "--out", str(tmp_path / "timing")],
+                                       capture_output=True, text=True, check=True).stderr.splitlines()[-1])
+    assert {"mkdir", "link", "unlink", "write", "exchange", "rmtree"} <= set(counts), counts
+    assert counted.returncode == 0
 
-    rng = random.Random(20261129)
-    outcomes = []
-    for attempt in range(20):
-        # Each attempt rebuilds from the first version, so every kill interrupts a real rewrite.
+    points = kill_points(counts)
+    for point in points:
+        # Each kill interrupts a real rewrite of the first version.
         source.write_text(original, "utf-8")
         build(project)
-        assert tree(project / "site") == versions[0]
-        source.write_text(original.replace("question: ", "question: Edited ", 1), "utf-8")
-        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(project)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0, duration))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        assert tree(project / "site") == first
+        source.write_text(edited, "utf-8")
+        killed = subprocess.run([*KILL, point, "--root", str(project)], capture_output=True, text=True)
+        assert killed.returncode == -signal.SIGKILL, (point, killed.stderr)
         after = tree(project / "site") if (project / "site").exists() else None
-        assert after in versions, f"attempt {attempt}: site/ is neither the previous nor the new build"
-        outcomes.append(versions.index(after))
+        assert after in (first, second), f"killed at {point}: site/ is neither the previous nor the new build"
         # The next build finishes the job and leaves nothing behind.
         build(project)
-        assert tree(project / "site") == versions[1]
-        assert strays(project) == []
-    assert outcomes.count(0) >= 2, outcomes  # some kills did interrupt a rebuild (timing varies with load)
+        assert tree(project / "site") == second, point
+        assert strays(project) == [], point
+
+
+def test_a_build_killed_while_its_workers_write_leaves_no_worker_and_a_whole_site(tmp_path):
+    project = make_project(40, tmp_path / "project")
+    build(project)
+    first = tree(project / "site")
+    (project / "templates" / "_partials" / "pager.html").write_text("<nav>{{ explainer.title }}</nav>\n", "utf-8")
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(project)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Killed once its workers are writing explainers' folders into the new tree.
+    deadline = time.monotonic() + 60
+    while not any((project / "site.tmp").glob("explainer-*/index.html")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    children = [int(pid) for pid in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()]
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert children, "the build ran no workers"
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower() for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower() for pid in children)
+    assert tree(project / "site") == first
+    build(project)
+    assert strays(project) == []
+    assert all("<nav>" in (project / "site" / p).read_text("utf-8") for p in ("explainer-00001/why-another-summit/index.html",))
 
 
 def test_a_second_build_at_the_same_time_is_refused_with_a_clear_message(make_site):
     root = make_site({"a.yaml": minimal_explainer("a")})
     build(root)
-    fd = os.open(root, os.O_RDONLY)
+    fd = os.open(root / "site", os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # as a running build holds it
-        result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root)], capture_output=True, text=True, timeout=60)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as a running build of site/ holds it
+        result = cli("--root", str(root))
+        # The lock is the output folder's own: a build into another folder beside it goes ahead.
+        other = cli("--root", str(root), "--out", str(root / "public"))
     finally:
         os.close(fd)
     assert result.returncode == 1
     assert "another build is writing 'site/' now" in result.stderr
+    assert other.returncode == 0, other.stderr
     assert build(root).written == 0  # and once the other build is done, building works again
 
 
@@ -122,7 +145,7 @@ def test_a_read_only_output_folder_leaves_the_previous_site(make_site, small_dis
     (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Changed."), "utf-8")
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     try:
-        result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "--out", str(out)], capture_output=True, text=True, timeout=60)
+        result = cli("--root", str(root), "--out", str(out))
     finally:
         subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
     assert result.returncode == 1
@@ -137,7 +160,7 @@ def test_a_link_to_a_file_outside_the_project_is_refused(make_site, tmp_path, fo
     secret.write_text(minimal_explainer("stolen"), "utf-8")
     name = "stolen.yaml" if folder == "content" else "_partials/stolen.html"
     (root / folder / name).symlink_to(secret)
-    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root)], capture_output=True, text=True, timeout=60)
+    result = cli("--root", str(root))
     assert result.returncode == 1
     assert f"{folder}/{name}:1:1: (file): is a link to a file outside the project" in result.stderr
     assert not (root / "site").exists()

@@ -13,9 +13,6 @@ import html
 import io
 import json
 import re
-import shutil
-import subprocess
-import sys
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -28,7 +25,7 @@ import yaml
 from lxml import etree
 from PIL import Image
 
-from conftest import REPO
+from helpers import cli, make_project as project
 from explainer.pipeline import build
 from explainer.publish import SocialImage
 from explainer.social import draw_social_image, drawable_text
@@ -150,14 +147,8 @@ def dump(data: dict) -> str:
 
 
 def make_project(root: Path, texts: list[str], site_name: str = SITE_NAME, publisher: str = PUBLISHER_NAME) -> Path:
-    root.mkdir(parents=True)
-    shutil.copytree(REPO / "templates", root / "templates")
     site = {"name": site_name, "base_url": BASE_URL, "language": "en", "publisher": {"name": publisher, "url": PUBLISHER_URL}}
-    (root / "site.yaml").write_text(dump(site), "utf-8")
-    (root / "content").mkdir()
-    for i, text in enumerate(texts):
-        (root / "content" / f"hostile-{i}.yaml").write_text(dump(explainer_data(i, text)), "utf-8")
-    return root
+    return project(root, {f"hostile-{i}.yaml": dump(explainer_data(i, text)) for i, text in enumerate(texts)}, site=dump(site))
 
 
 def readable(text: str) -> str:
@@ -569,10 +560,6 @@ def test_a_title_of_two_thousand_letters_without_a_space_is_drawn_in_well_under_
     assert time.perf_counter() - started < 5
 
 
-def run_build(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root)], capture_output=True, text=True, timeout=60)
-
-
 UNSTORABLE = {
     "nul": "\0", "bell": "\a", "escape": "\x1b", "delete": "\x7f", "c1-csi": "\x9b", "noncharacter": "\ufffe", "noncharacter-fdd0": "\ufdd0",
 }
@@ -587,7 +574,7 @@ def test_text_that_cannot_be_published_is_refused_naming_file_line_and_field(tmp
     data["sections"][1]["cards"][0]["detail"] = f"Bad{char}detail"
     (root / "content" / "hostile-0.yaml").write_text(dump(data), "utf-8")
 
-    result = run_build(root)
+    result = cli("--root", str(root))
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

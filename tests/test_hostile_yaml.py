@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 import resource
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO, make_project
 
 INVALID = Path(__file__).parent / "invalid"
 ERROR_LINE = re.compile(r"^content/[^:]+\.yaml:\d+:\d+: \S+: .+$")
@@ -53,11 +52,7 @@ def bounded_build(root: Path) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_yaml_is_refused_in_bounded_time_and_memory_with_one_line_per_error(tmp_path, case):
     raw, pattern = CASES[case]
-    root = tmp_path / "project"
-    (root / "content").mkdir(parents=True)
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    (root / "content" / f"{case}.yaml").write_bytes(raw)
+    root = make_project(tmp_path / "project", {f"{case}.yaml": raw})
 
     result = bounded_build(root)
 
@@ -87,10 +82,6 @@ print(code, sorted(m for m in sys.modules if m.startswith(heavy)))
 def test_a_refused_file_loads_neither_the_importer_nor_the_image_and_feed_writers(tmp_path):
     # Start-up is most of the time a refused file takes: a build that stops at its content loads
     # only what reading and checking need.
-    root = tmp_path / "project"
-    (root / "content").mkdir(parents=True)
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    (root / "content" / "duplicate_key.yaml").write_bytes((INVALID / "duplicate_key.yaml").read_bytes())
+    root = make_project(tmp_path / "project", {"duplicate_key.yaml": (INVALID / "duplicate_key.yaml").read_bytes()})
     result = subprocess.run([sys.executable, "-c", LOADED, str(root)], capture_output=True, text=True, timeout=TIMEOUT, cwd=REPO)
     assert result.stdout.split(" ", 1) == ["1", "[]\n"], result.stdout + result.stderr[-2000:]

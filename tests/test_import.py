@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pysbd
@@ -13,13 +11,13 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 
-from conftest import REPO, SEED_ARTICLE, SEED_SLUG
+from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli as run
 from explainer.article import escape_markdown, read_article, split_credit
 from explainer.importer import import_article, read_source
 from explainer.load import parse_yaml
 from explainer.markdown import plain_blocks
 from explainer.pipeline import build
-from explainer.provenance import normalise
+from explainer.sentences import normalise
 from explainer.validate import load_schema, validate_doc
 
 ARTICLES = Path(__file__).parent / "articles"
@@ -38,10 +36,6 @@ SEED_CARDS = ["Sanctions Rollback", "Ukraine Concessions", "Energy and Trade Pac
 
 def article_path(name: str) -> Path:
     return SEED_ARTICLE if name == SEED_ARTICLE.name else ARTICLES / name
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True, timeout=60, cwd=cwd)
 
 
 def imported(name: str) -> tuple[str, dict]:

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, minimal_explainer
+from helpers import cli, minimal_explainer, tree
 
 CASES = sorted(p.stem for p in (Path(__file__).parent / "invalid").glob("*.yaml"))
 
 
 def run_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), *args], capture_output=True, text=True, timeout=60)
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return cli("--root", str(root), *args)
 
 
 @pytest.mark.parametrize("case", CASES)

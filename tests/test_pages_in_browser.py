@@ -6,14 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_SLUG
+from helpers import SEED_SLUG
 from webtools import format_violations, record_requests, run_axe, static_server, vnu_errors
 
 
-def html_pages(site: Path) -> list[Path]:
-    """Every HTML document of the site, embed pages included. Embed fragments (fragment.html) are
-    not documents but markup to paste into one; tests/test_embeds.py checks them inside a page."""
-    return [p for p in sorted(site.rglob("*.html")) if p.name != "fragment.html"]
+from helpers import html_documents as html_pages
 
 
 def page_urls(site: Path) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import minimal_explainer
+from helpers import minimal_explainer
 from explainer.errors import BuildError
 from explainer.pipeline import build
 from explainer.validate import RESERVED_IDS, RESERVED_SLUGS

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from helpers import make_project
 from explainer.errors import BuildError
 from explainer.pipeline import build
 
@@ -119,12 +118,8 @@ def test_random_content_builds_safe_pages_or_fails_with_one_line_errors(seed_sit
     @given(site_data=rarely(site, junk), docs=st.lists(rarely(explainer, junk), min_size=1, max_size=2))
     def check(site_data, docs):
         with tempfile.TemporaryDirectory() as folder:
-            root = Path(folder)
-            shutil.copytree(REPO / "templates", root / "templates")
-            (root / "site.yaml").write_text(yaml.safe_dump(site_data, allow_unicode=True), "utf-8")
-            (root / "content").mkdir()
-            for i, doc in enumerate(docs):
-                (root / "content" / f"e{i}.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
+            content = {f"e{i}.yaml": yaml.safe_dump(doc, allow_unicode=True) for i, doc in enumerate(docs)}
+            root = make_project(Path(folder) / "project", content, site=yaml.safe_dump(site_data, allow_unicode=True))
             try:
                 build(root)
             except BuildError as exc:

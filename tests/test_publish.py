@@ -22,7 +22,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image, ImageDraw
 
-from conftest import REPO, SEED_SLUG, minimal_explainer
+from conftest import EXPLAINER_WITH_CHANGES
+from helpers import REPO, SEED_SLUG, cli, html_documents as html_files, minimal_explainer, parse, snapshot
 from explainer.errors import BuildError
 from explainer.feeds import render_feed, render_sitemap
 from explainer.load import load_project
@@ -43,51 +44,14 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 # (U+2028, a line break inside JavaScript source before ES2019) and characters HTML and JSON escape.
 HOSTILE_TITLE = "</script><script>alert(1)</script> \u2028 <!-- & \"quoted\" 'single' \\ end"
 
-EXPLAINER_WITH_CHANGES = """\
-slug: changed
-title: A changed explainer
-dek: It was updated and corrected.
-published: 2025-01-02
-updated: 2025-01-10
-attribution: Jane Reporter
-changes:
-  - date: 2025-01-05
-    kind: correction
-    text: An earlier version gave the wrong *year*.
-  - date: 2025-01-20
-    kind: update
-    text: Added the committee's vote.
-sections:
-  - id: first
-    question: What happened?
-    short_answer: Something happened.
-    answer: It happened.
-  - id: on-the-table
-    question: What is on the table?
-    short_answer: One deal.
-    cards:
-      - id: deal
-        title: A deal
-        summary: One deal.
-        detail: The deal in detail.
-"""
 
 
 # --- helpers -------------------------------------------------------------------------------
 
 
-def html_files(site: Path) -> list[Path]:
-    """Every HTML document; embed fragments (fragment.html) are markup to paste, not documents."""
-    return [p for p in sorted(site.rglob("*.html")) if p.name != "fragment.html"]
-
-
 def reading_pages(site: Path) -> list[Path]:
     """The pages a reader visits: every HTML document but the embed pages under <slug>/embed/."""
     return [p for p in html_files(site) if "embed" not in p.relative_to(site).parts]
-
-
-def parse(path: Path) -> lxml_html.HtmlElement:
-    return lxml_html.fromstring(path.read_bytes())
 
 
 def meta(doc: lxml_html.HtmlElement, key: str) -> str | None:
@@ -109,11 +73,6 @@ def png_chunks(data: bytes) -> list[str]:
         chunks.append(kind.decode("ascii"))
         at += 12 + length
     return chunks
-
-
-def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """Each file's inode and modification time: equal means the file was not rewritten."""
-    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:
@@ -189,19 +148,6 @@ def project_keys(root: Path) -> dict[str, str]:
     explainers = [build_explainer(doc) for doc in project.explainers]
     pages = [page for e in explainers for page in plan_group(site, e)] + plan_site(site, [summarize(e) for e in explainers])
     return {page.path: page.key for page in pages}
-
-
-@pytest.fixture(scope="module")
-def changed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An explainer with an attribution, an update and a correction, built under /repo/."""
-    root = tmp_path_factory.mktemp("changed")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    (root / "content").mkdir()
-    (root / "content" / "changed.yaml").write_text(EXPLAINER_WITH_CHANGES, "utf-8")
-    (root / "content" / "plain.yaml").write_text(minimal_explainer("plain", published="2024-06-01"), "utf-8")
-    build(root, base_url="https://example.org/repo/")
-    return root / "site"
 
 
 # --- base path -------------------------------------------------------------------------------
@@ -593,7 +539,7 @@ def test_the_site_has_a_nojekyll_file_and_no_cname_unless_the_site_file_names_a_
 def test_a_cname_with_a_scheme_or_path_is_refused_with_its_line(make_site):
     root = make_site({"a.yaml": minimal_explainer()})
     (root / "site.yaml").write_text((root / "site.yaml").read_text("utf-8") + "cname: https://explainers.example.org/\n", "utf-8")
-    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root)], capture_output=True, text=True)
+    result = cli("--root", str(root))
     assert result.returncode == 1
     assert "site.yaml:9:8: cname: expected a bare host name, like explainers.example.org (no https:// and no path), found 'https://explainers.example.org/'" in result.stderr
 

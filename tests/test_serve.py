@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, minimal_explainer
+from helpers import REPO, cli, minimal_explainer
 
 
 @contextmanager
 def serving(root: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """Run the preview server on a free port; yield its URL and the process."""
+    """Run the preview server on a free port; yield its URL and the process (whose `folder` is the
+    preview's own folder, as it says)."""
     process = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -35,9 +36,11 @@ def serving(root: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]
             line = process.stdout.readline()
             if not line:
                 break
-            match = re.match(r"Serving (http://\S+)", line)
+            match = re.match(r"Serving (http://\S+) from (.+) \(Ctrl-C to stop\)$", line.rstrip("\n"))
             url = match.group(1) if match else None
         assert url, "the server did not start"
+        assert match is not None
+        process.folder = Path(match.group(2))  # type: ignore[attr-defined]
         yield url, process
     finally:
         if process.poll() is None:
@@ -84,8 +87,9 @@ def test_an_edit_shows_in_the_open_page_and_a_mistake_shows_as_an_error_page(mak
 
 def test_an_edit_to_one_explainer_rewrites_only_its_pages_and_the_index(make_site):
     root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b")})
-    site = root / "site"
     with serving(root) as (url, process):
+        site = process.folder
+
         def stamp() -> dict[str, tuple[int, int]]:
             return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*.html")}
 
@@ -131,7 +135,7 @@ def test_a_port_in_use_gets_a_clear_message(make_site):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", str(port)], capture_output=True, text=True, timeout=30)
+        result = cli("serve", "--root", str(root), "--port", str(port), timeout=30)
     assert result.returncode == 1
     assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
     assert "Traceback" not in result.stderr
@@ -149,10 +153,41 @@ def test_ctrl_c_stops_the_server_cleanly(make_site):
         urllib.request.urlopen(url, timeout=2)
 
 
-def test_the_reload_script_is_served_but_never_written_into_the_site(make_site):
+def test_the_reload_script_is_served_but_never_written_into_a_page(make_site):
     root = make_site({"a.yaml": minimal_explainer("a")})
-    with serving(root) as (url, _):
+    with serving(root) as (url, process):
         with urllib.request.urlopen(url + "a/") as response:
             assert b"livereload.js" in response.read()
-    for path in (root / "site").rglob("*.html"):
-        assert "livereload" not in path.read_text("utf-8")
+        pages = list(process.folder.rglob("*.html"))
+        assert pages and not any("livereload" in path.read_text("utf-8") for path in pages)
+
+
+def addresses(site: Path) -> set[str]:
+    """The scheme and host of every absolute address in the site's pages and files."""
+    found = set()
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".txt"):
+            found |= set(re.findall(r"https?://[^/\"'<>\s]+", path.read_text("utf-8")))
+    return found
+
+
+def test_the_preview_never_writes_site_and_a_build_beside_it_keeps_the_sites_own_address(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b")})
+    with serving(root) as (url, process):
+        assert not (root / "site").exists()
+        # A build in another terminal while the preview runs, then an edit to one explainer.
+        built = cli("--root", str(root))
+        assert built.returncode == 0, built.stderr
+        published = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+        edit(root / "content" / "a.yaml", "It happened.", "It happened in the preview.")
+        deadline = time.monotonic() + 15
+        while b"in the preview" not in urllib.request.urlopen(url + "a/").read() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert b"in the preview" in urllib.request.urlopen(url + "a/").read()
+        # The preview's pages carry its own address; site/ is exactly what the build made, with the site's.
+        assert {"http://127.0.0.1"} <= {a.rsplit(":", 1)[0] for a in addresses(process.folder)}
+        assert {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == published
+        assert not any("127.0.0.1" in a for a in addresses(root / "site"))
+        folder = process.folder
+    # The preview's folder goes when the preview stops.
+    assert not folder.exists()

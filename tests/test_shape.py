@@ -11,14 +11,15 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import minimal_explainer
+from helpers import SHAPES, make_project, minimal_explainer, parse
 from explainer.errors import BuildError
 from explainer.model import SECTION_KINDS
-from explainer.pipeline import Builder, build
+from explainer.pipeline import build
+from explainer.rebuild import Memory
 from explainer.validate import load_schema
 from webtools import format_violations, run_axe, static_server, vnu_errors
 
-BUDGET = (Path(__file__).parent / "shapes" / "budget.yaml").read_text("utf-8")
+BUDGET = (SHAPES / "budget.yaml").read_text("utf-8")
 SLUG = "budget-vote"
 BASE = "https://example.org/repo/"
 # The budget explainer's sections, as written.
@@ -28,27 +29,8 @@ ORDER[0] = "timeline"  # a timeline's anchor is "timeline" unless it names its o
 CARDS = {"how-big-is-the-gap": ["service-cuts", "tax-rise", "reserves"], "what-do-residents-say": ["library-friends", "business-forum"]}
 
 
-def parse(path: Path) -> lxml_html.HtmlElement:
-    return lxml_html.fromstring(path.read_bytes())
-
-
 def folded(element: lxml_html.HtmlElement) -> str:
     return " ".join(element.text_content().split())
-
-
-@pytest.fixture(scope="module")
-def budget_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import REPO
-    import shutil
-
-    root = tmp_path_factory.mktemp("budget") / "project"
-    (root / "content").mkdir(parents=True)
-    shutil.copytree(REPO / "templates", root / "templates")
-    site = (REPO / "site.yaml").read_text("utf-8").replace("base_url: https://example.org/", f"base_url: {BASE}")
-    (root / "site.yaml").write_text(site, "utf-8")
-    (root / "content" / "budget.yaml").write_text(BUDGET, "utf-8")
-    build(root)
-    return root / "site"
 
 
 def test_the_sections_show_in_the_order_written_on_the_page_and_in_its_contents(budget_site):
@@ -198,14 +180,7 @@ def test_an_old_slug_leads_to_the_explainer_and_to_every_page_and_embed_below_it
 
 
 def test_an_embed_at_an_old_address_still_sizes_itself_with_the_loader(tmp_path, browser):
-    from conftest import REPO
-    import shutil
-
-    root = tmp_path / "project"
-    (root / "content").mkdir(parents=True)
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    (root / "content" / "budget.yaml").write_text(BUDGET, "utf-8")
+    root = make_project(tmp_path / "project", {"budget.yaml": BUDGET})
     host = tmp_path / "host"
     host.mkdir()
     with static_server(root / "site", "/repo/") as base, static_server(host) as host_base:
@@ -238,8 +213,8 @@ def test_an_alias_another_explainer_uses_as_its_slug_is_refused(make_site):
 
 def test_renaming_a_slug_with_an_alias_replaces_the_old_folder_by_redirects(make_site):
     root = make_site({"a.yaml": minimal_explainer("old-name")})
-    builder = Builder(root, in_place=True)
-    for build_once in (builder.build, lambda: build(root)):
+    memory = Memory()
+    for build_once in (lambda: build(root, memory=memory), lambda: build(root)):
         (root / "content" / "a.yaml").write_text(minimal_explainer("old-name"), "utf-8")
         build_once()
         (root / "content" / "a.yaml").write_text(minimal_explainer("new-name").replace("title:", "aliases: [old-name]\ntitle:", 1), "utf-8")

@@ -1,0 +1,85 @@
+"""What the tests share: the repository's paths, real project folders, the command line, and ways
+to look at a built site. Browser and checker tools are in webtools.py; fixtures in conftest.py."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from explainer.manifest import STAMPS
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_ARTICLE = REPO / "seeds" / "000_ce73dfbfefde9489.txt"
+SEED_SLUG = "why-trump-wants-to-meet-putin-again"
+SHAPES = Path(__file__).parent / "shapes"
+
+MINIMAL = """\
+slug: {slug}
+title: {title}
+dek: A short dek.
+published: {published}
+sections:
+  - id: first
+    question: What happened?
+    short_answer: Something happened.
+    answer: |
+      {answer}
+"""
+
+
+def minimal_explainer(slug: str = "minimal", title: str = "A minimal explainer", published: str = "2025-01-02", answer: str = "It happened.") -> str:
+    """The smallest valid explainer, for tests that need a second one."""
+    return MINIMAL.format(slug=slug, title=title, published=published, answer=answer)
+
+
+def make_project(root: Path, content: dict[str, str | bytes] | None = None, *, base_url: str | None = None, site: str | None = None) -> Path:
+    """A project folder at root: the repository's templates, its site.yaml (or `site`, with
+    base_url when given) and the given content files (the repository's own when None)."""
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "templates", root / "templates")
+    site = site if site is not None else (REPO / "site.yaml").read_text("utf-8")
+    if base_url:
+        site = "\n".join(f"base_url: {base_url}" if line.startswith("base_url:") else line for line in site.splitlines()) + "\n"
+    (root / "site.yaml").write_text(site, "utf-8")
+    if content is None:
+        shutil.copytree(REPO / "content", root / "content")
+    else:
+        (root / "content").mkdir()
+        for name, text in content.items():
+            (root / "content" / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return root
+
+
+def cli(*args: str, cwd: Path | None = None, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+    """`python build.py ARGS` as a user runs it, in a new process; its output as text."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, **kwargs)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file of a built site and its bytes; not the cache of the content files' times, which
+    differs whenever a content file is written again, whatever it holds."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != STAMPS}
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and modification time: equal means the file was not rewritten."""
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+def parse(path: Path) -> lxml_html.HtmlElement:
+    return lxml_html.fromstring(path.read_bytes())
+
+
+def page_text(path: Path) -> str:
+    """What a reader sees in <main>, with white space folded."""
+    return " ".join(parse(path).find(".//main").text_content().split())
+
+
+def html_documents(site: Path) -> list[Path]:
+    """Every HTML document of a site, embed pages included. Fragments (fragment.html) are not
+    documents but markup to paste into one."""
+    return [p for p in sorted(site.rglob("*.html")) if p.name != "fragment.html"]
