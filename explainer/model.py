@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from .load import RawDoc
 from .markdown import render_block, render_inline
 from .slugs import slugify
+
+if TYPE_CHECKING:  # the model takes the loader's documents, but needs nothing of YAML itself
+    from .load import RawDoc
 
 
 @dataclass(frozen=True, slots=True)

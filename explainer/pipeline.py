@@ -90,18 +90,30 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, m
                 leftover = _finish(output, manifest)  # write: the record, and the new tree in out's place
             except BaseException:
                 output.abort()
+                _forget(memory)
                 raise
-            if memory is not None:
-                memory.manifest, memory.templates = manifest, templates
-                memory.kept.update((d.source, (d.group, (d.slug, d.summary))) for d in done if d.group is not None)
+            _remember(memory, manifest, templates, done)
             warnings = tuple(sorted(w for d in done for w in d.warnings)) + leftover
             return BuildResult(manifest.pages, rendered + sum(d.rendered for d in done), written + sum(d.written for d in done), warnings)
     except OSError as exc:
-        if memory is not None:
-            memory.manifest = None  # the preview's folder is read again next time
         where = exc.filename or out
         unchanged = "" if memory is not None else "; the previous site is unchanged"
         raise BuildError([ContentError(out.name, 1, 1, "(output)", f"cannot write {where}: {exc.strerror or exc}{unchanged}")]) from None
+
+
+def _remember(memory: Memory | None, manifest: Manifest, templates: Templates, done: list[Done]) -> None:
+    """What the preview keeps of a build of its folder for the next."""
+    if memory is not None:
+        memory.manifest, memory.templates = manifest, templates
+        memory.kept.update((d.source, (d.group, (d.slug, d.summary))) for d in done if d.group is not None)
+
+
+def _forget(memory: Memory | None) -> None:
+    """After a build that stopped part way: the preview's folder may hold files its record does
+    not describe, so the next build trusts only what the folder's record says (that nothing may
+    be reused, until a build finishes)."""
+    if memory is not None:
+        memory.manifest = None
 
 
 def _finish(output: Output, manifest: Manifest) -> tuple[ContentError, ...]:

@@ -130,8 +130,11 @@ class Rebuild:
         return all(output.keep(path) for path in [*files, f"{job.last.slug}/{GROUP_MARKER}"])
 
     def last_files(self, output: Output, slug: str) -> Files:
-        """What the last build wrote for an explainer that is written again."""
-        return read_group(output.out / slug)[1]
+        """What the last build wrote for an explainer that is written again. Written in place, its
+        folder's record goes first: a build that stops half way leaves nothing there to trust."""
+        files = read_group(output.out / slug)[1]
+        output.forget(f"{slug}/{GROUP_MARKER}")
+        return files
 
     def place(self, output: Output, planned: Iterable[Planned], old: Files) -> tuple[Files, int, int]:
         """Write the planned files, keeping each whose key (or, once made, whose bytes) is as last time.

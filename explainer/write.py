@@ -68,6 +68,7 @@ class Output:
     def write(self, path: str, data: bytes) -> None: ...
     def remove(self, paths: Iterable[str]) -> None: ...
     def remove_folders(self, folders: Iterable[str]) -> None: ...
+    def forget(self, record: str) -> None: ...
     def claim(self, folder: str) -> bool: ...
     def finish(self, manifest: Manifest) -> None: ...
     def abort(self) -> None: ...
@@ -107,6 +108,9 @@ class NewTree(Output):
 
     def remove_folders(self, folders: Iterable[str]) -> None:
         """Nothing to do: a new tree simply lacks the folders of explainers that are gone."""
+
+    def forget(self, record: str) -> None:
+        """Nothing to do: the last build's records are not in the new tree unless kept."""
 
     def claim(self, folder: str) -> bool:
         """Take an explainer's folder for this build: False if another explainer of the build (in
@@ -167,6 +171,10 @@ class InPlace(Output):
         for folder in folders:
             remove_tree(self.out.joinpath(*relative(folder)))
             self._folders = {f for f in self._folders if not f.is_relative_to(self.out.joinpath(*relative(folder)))}
+
+    def forget(self, record: str) -> None:
+        """Remove a record before the files it describes are written again."""
+        self.out.joinpath(*relative(record)).unlink(missing_ok=True)
 
     def claim(self, folder: str) -> bool:
         return True

@@ -8,9 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from lxml import html as lxml_html
 
-from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, minimal_explainer, page_text, snapshot
+from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, minimal_explainer, page_text, parse, snapshot
 from explainer.errors import BuildError
 from explainer.pipeline import build
 
@@ -203,6 +204,35 @@ def test_the_index_lists_explainers_newest_first(make_site):
     assert text.index("New one") < text.index("Middle one") < text.index("Old one")
 
 
+def test_explainers_of_the_same_day_are_listed_by_title_then_slug_whatever_their_files_are_called(make_site):
+    # File names, slugs and titles each in another order, so only the title, then the slug, can give this one.
+    root = make_site({
+        "a.yaml": minimal_explainer("zeta", title="Beta story", published="2025-05-01"),
+        "b.yaml": minimal_explainer("alpha", title="Delta story", published="2025-05-01"),
+        "c.yaml": minimal_explainer("mu", title="Alpha story", published="2025-05-01"),
+        "d.yaml": minimal_explainer("beta", title="Delta story", published="2025-05-01"),
+    })
+    build(root)
+    links = parse(root / "site" / "index.html").xpath("//main//h2/a/@href")
+    assert links == ["/mu/", "/zeta/", "/alpha/", "/beta/"]
+    feed = [e.get("href") for e in etree.parse(str(root / "site" / "feed.xml")).getroot().iter("{http://www.w3.org/2005/Atom}link") if e.get("rel") == "alternate"]
+    assert feed[1:] == ["https://example.org/mu/", "https://example.org/zeta/", "https://example.org/alpha/", "https://example.org/beta/"]
+
+
+def test_nothing_an_explainer_does_not_publish_reaches_any_file_of_the_site(make_site):
+    secret = "Xylophone-unplaced-7Q"
+    text = minimal_explainer() + f"made_from:\n  - seeds/{secret.lower()}-source.txt\nunplaced:\n  - {secret} one.\n  - Another {secret}.\n"
+    root = make_site({"a.yaml": text})
+    (root / "seeds").mkdir()
+    (root / "seeds" / f"{secret.lower()}-source.txt").write_text("The source.", "utf-8")
+    for _ in range(2):  # a first build, and one that keeps what it can
+        build(root)
+        files = [p for p in (root / "site").rglob("*") if p.is_file()]
+        assert any(p.name.startswith(".") for p in files)  # the tool's own records are looked at too
+        leaks = [p for p in files if secret.lower().encode() in p.read_bytes().lower()]
+        assert leaks == []
+
+
 def test_the_build_refuses_to_replace_a_folder_it_did_not_make(make_site, tmp_path):
     root = make_site({"a.yaml": minimal_explainer()})
     precious = tmp_path / "precious"
@@ -314,3 +344,22 @@ def test_unplaced_text_is_a_warning_on_its_line_and_the_site_is_still_built(make
 def test_content_without_unplaced_text_builds_without_warnings(make_site):
     root = make_site({"a.yaml": minimal_explainer()})
     assert build(root).warnings == ()
+
+
+def test_after_a_build_that_stopped_part_way_the_preview_folder_is_made_right_again(make_site, tmp_path):
+    from explainer.rebuild import Memory
+
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    memory, out = Memory(), tmp_path / "preview"
+    build(root, out, memory=memory)
+    page, question = root / "templates" / "explainer.html", root / "templates" / "question.html"
+    texts = page.read_text("utf-8"), question.read_text("utf-8")
+    # The explainer's page renders (and is written in place); its question page then fails.
+    page.write_text(texts[0].replace("{% block content %}", "{% block content %}BROKEN"), "utf-8")
+    question.write_text(texts[1].replace("{{ question.question }}", "{{ question.nothing }}"), "utf-8")
+    with pytest.raises(BuildError):
+        build(root, out, memory=memory)
+    page.write_text(texts[0], "utf-8")
+    question.write_text(texts[1], "utf-8")
+    build(root, out, memory=memory)
+    assert "BROKEN" not in (out / "a" / "index.html").read_text("utf-8")

@@ -56,14 +56,29 @@ def test_a_bad_site_file_names_the_field(make_site):
     assert "site.yaml:5:11: base_url: expected an absolute address ending in '/'" in result.stderr
 
 
-def test_a_template_mistake_names_the_template_and_line(make_site):
-    root = make_site({"a.yaml": minimal_explainer()})
-    template = root / "templates" / "question.html"
-    template.write_text(template.read_text("utf-8").replace("{{ question.question }}", "{{ question.questoin }}"), "utf-8")
+def line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1) if text in line)
+
+
+@pytest.mark.parametrize("template, mistake, fixed", [
+    # A name that does not exist, found while a page is rendered: in a page template, and in a partial it includes.
+    ("question.html", "{{ question.questoin }}", "{{ question.question }}"),
+    ("_partials/deck.html", "{{ card.titel }}", "<li>"),
+    # A tag that does not parse, found when the template is compiled.
+    ("_partials/pager.html", "{% if previous %}{% endfi %}", "{% if previous %}"),
+])
+def test_a_template_mistake_names_the_template_and_its_line(make_site, template, mistake, fixed):
+    root = make_site({"a.yaml": minimal_explainer().replace("    answer: |", "    cards:\n      - {id: c, title: C, summary: S, detail: D}\n    answer: |")})
+    path = root / "templates" / template
+    text = path.read_text("utf-8")
+    assert fixed in text
+    path.write_text(text.replace(fixed, mistake + fixed, 1), "utf-8")
     result = run_build(root)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "templates/question.html:" in result.stderr and "questoin" in result.stderr
+    line = line_of(path, mistake)
+    assert line > 1
+    assert result.stderr.startswith(f"templates/{template}:{line}:1: (template): "), result.stderr
 
 
 def test_a_bad_base_url_on_the_command_line_is_refused(make_site):

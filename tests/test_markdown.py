@@ -17,7 +17,9 @@ UNSAFE = [
     "<javascript:alert(1)>", "[a](\x01javascript:x)", "[a]( javascript:x)",
 ]
 SAFE = {"[ok](https://x.org/a?b=1&c=2)": "https://x.org/a?b=1&amp;c=2", "[m](mailto:desk@example.com)": "mailto:desk@example.com",
-        "[r](../x/)": "../x/", "<https://a.b/c>": "https://a.b/c", "[h](#anchor)": "#anchor"}
+        "[r](../x/)": "../x/", "<https://a.b/c>": "https://a.b/c", "[h](#anchor)": "#anchor",
+        # Schemes are case-insensitive (RFC 3986): an editor's HTTPS: or Mailto: is a link too.
+        "[u](HTTPS://x.org/U)": "HTTPS://x.org/U", "[w](Http://x.org/w)": "Http://x.org/w", "[m](MAILTO:desk@example.com)": "MAILTO:desk@example.com"}
 HREF = re.compile(r'href="([^"]*)"')
 
 

@@ -1,0 +1,84 @@
+"""Every kind of page the generator makes passes axe-core (WCAG 2.2 AA), light and dark, and the
+Nu Html Checker: one table of page kinds, each with a site that has one and its address there."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from helpers import SEED_SLUG, html_documents
+from webtools import format_violations, run_axe, static_server, vnu_errors
+
+
+def open_panels(page: Page) -> None:
+    """Open every "Embed this" panel, as an editor does to copy a code."""
+    page.evaluate("document.querySelectorAll('details.embed-this').forEach(d => { d.open = true; })")
+    assert page.get_by_role("button", name="Copy Iframe code").first.is_visible()
+
+
+def nothing(page: Page) -> None:
+    pass
+
+
+# (kind of page, the site that has one, its address below the base path, what to do before checking)
+PAGE_KINDS: list[tuple[str, str, str, Callable[[Page], None]]] = [
+    ("index", "seed", "", nothing),
+    ("not found", "seed", "404.html", nothing),
+    ("explainer", "seed", f"{SEED_SLUG}/", nothing),
+    ("explainer, embed panels open", "seed", f"{SEED_SLUG}/", open_panels),
+    ("question", "seed", f"{SEED_SLUG}/why-another-summit/", nothing),
+    ("question with a deck, embed panels open", "seed", f"{SEED_SLUG}/what-can-trump-offer/", open_panels),
+    ("card, embed panel open", "seed", f"{SEED_SLUG}/sanctions-rollback/", open_panels),
+    ("embed of a card", "seed", f"{SEED_SLUG}/embed/sanctions-rollback/", nothing),
+    ("embed of a question", "seed", f"{SEED_SLUG}/embed/why-another-summit/", nothing),
+    ("embed of a question with a deck", "seed", f"{SEED_SLUG}/embed/what-can-trump-offer/", nothing),
+    ("embed of a timeline", "seed", f"{SEED_SLUG}/embed/timeline/", nothing),
+    ("explainer of every kind of section", "budget", "budget-vote/", nothing),
+    ("card with facts of its own", "budget", "budget-vote/service-cuts/", nothing),
+    ("redirect from an old address", "budget", "council-budget/", nothing),
+    ("explainer with updates and corrections", "changed", "changed/", nothing),
+    ("question with updates and corrections", "changed", "changed/first/", nothing),
+    ("card with updates and corrections", "changed", "changed/deal/", nothing),
+]
+
+
+@pytest.fixture(scope="module")
+def sites(seed_site: Path, budget_site: Path, changed_site: Path) -> dict[str, Path]:
+    return {"seed": seed_site, "budget": budget_site, "changed": changed_site}
+
+
+def check_page(page: Page, site: Path, url: str, base: str) -> None:
+    path = site / (url + "index.html" if url.endswith("/") or not url else url)
+    html = path.read_text("utf-8")
+    if 'http-equiv="refresh"' in html:
+        # A redirect leaves at once: the page it is, without its refresh and script, is what is checked.
+        still = re.sub(r"<script>.*?</script>|<meta http-equiv=\"refresh\"[^>]*>", "", html)
+        page.route(base + url, lambda route, request: route.fulfill(body=still, content_type="text/html; charset=utf-8"))
+    response = page.goto(base + url)
+    assert response is not None and (response.ok or url == "404.html"), url
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind, site_name, url, prepare", PAGE_KINDS, ids=[k[0] for k in PAGE_KINDS])
+def test_every_kind_of_page_passes_axe(sites, browser, kind, site_name, url, prepare, scheme):
+    site = sites[site_name]
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    with static_server(site, "/repo/") as base:
+        check_page(page, site, url, base)
+        prepare(page)
+        violations = run_axe(page)
+    context.close()
+    assert not violations, f"{kind} at {url} ({scheme}):\n{format_violations(violations)}"
+
+
+def test_every_html_document_of_every_site_passes_the_nu_html_checker(sites):
+    documents = [p for site in sites.values() for p in html_documents(site)]
+    # Every kind in the table is among them.
+    for kind, site_name, url, _ in PAGE_KINDS:
+        assert sites[site_name] / (url + "index.html" if url.endswith("/") or not url else url) in documents, kind
+    assert vnu_errors(documents) == []
