@@ -172,3 +172,50 @@ def test_a_link_inside_the_project_is_fine(make_site):
     (root / "content" / "b.yaml").symlink_to(root / "shared.yaml")
     build(root)
     assert (root / "site" / "b" / "index.html").is_file()
+
+
+def test_a_swap_that_cannot_remove_the_old_site_says_so_and_the_next_build_removes_it(make_site, tmp_path):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    build(root)
+    # Something the build cannot remove inside the old site: a file system mounted on a folder of it.
+    (root / "site" / "a" / "busy").mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(root / "site" / "a" / "busy")], check=True)
+    try:
+        (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Changed."), "utf-8")
+        result = cli("--root", str(root))
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.splitlines()[0].startswith("site:1:1: (output): warning: the new site is in place, but the old one is left in 'site.tmp/' (")
+        assert "Changed." in (root / "site" / "a" / "index.html").read_text("utf-8")
+    finally:
+        subprocess.run(["umount", str(root / "site.tmp" / "a" / "busy")], check=True)
+    assert cli("--root", str(root)).returncode == 0
+    assert strays(root) == []
+
+
+def test_a_site_folder_that_is_a_link_is_built_where_it_points_and_stays_a_link(make_site, tmp_path):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    elsewhere = tmp_path / "elsewhere" / "site"
+    elsewhere.parent.mkdir()
+    (root / "site").symlink_to(elsewhere, target_is_directory=True)
+    for answer in ("First.", "Second."):
+        (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer=answer), "utf-8")
+        result = cli("--root", str(root))
+        assert result.returncode == 0, result.stderr
+        assert (root / "site").is_symlink() and answer in (elsewhere / "a" / "index.html").read_text("utf-8")
+    assert sorted(p.name for p in elsewhere.parent.iterdir()) == ["site"]
+
+
+def test_a_site_made_read_only_is_replaced_by_its_owner_without_help(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    assert cli("--root", str(root)).returncode == 0
+    subprocess.run(["chmod", "-R", "a-w", str(root / "site")], check=True)
+    (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Changed."), "utf-8")
+    # As the folder's owner, whom permissions stop as they stop a newsroom's user: root without
+    # the capabilities that let it ignore them.
+    as_owner = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
+    for _ in range(2):
+        result = subprocess.run([*as_owner, sys.executable, str(REPO / "build.py"), "--root", str(root)], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert "warning" not in result.stderr
+    assert "Changed." in (root / "site" / "a" / "index.html").read_text("utf-8")
+    assert strays(root) == []
