@@ -8,13 +8,14 @@ only mark structure (bullets, `Q:` and `A:`, question numbers, a photo credit's 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Literal
 
-import lxml.html
 
 from .markdown import parse_tokens, plain_blocks
+from .webpage import read_page
 
 Format = Literal["text", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "html")
@@ -43,27 +44,35 @@ class Block:
     """One block of an article, in reading order.
 
     `markdown` is the block as Markdown (plain text and HTML are escaped into it); `text` is what a
-    reader sees, with white space folded and any leading marker removed. A heading's `question`
-    says the article marked it as a question (`Q:` or a number) rather than by its wording.
+    reader sees, with white space folded. A heading's `question` says the article marked it as a
+    question (`Q:` or a number) rather than by its wording. A paragraph that leads with a label
+    (`**Label.** text`, `1 Label: text`) has it in `label`, and the Markdown after it in `body`.
     """
 
     kind: Kind
-    markdown: str  # for a paragraph with a marker, the text after it
+    markdown: str
     text: str
     line: int
     level: int = 0  # headings: 1 for the title, 2 and deeper for sections
     items: tuple[Item, ...] = ()  # lists only
     ordered: bool = False  # lists only
-    marker: str | None = None  # a paragraph's lead word that names a field ("Challenges")
+    label: str | None = None  # paragraphs only: the plain text of a leading label
+    body: str = ""  # paragraphs with a label: the Markdown after it
     question: bool = False  # headings only
+    number: int | None = None  # headings and labelled paragraphs that the article numbered
 
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """The blocks of one article, and the format it was read as."""
+    """The blocks of one article, the format it was read as, and what a web page said of it."""
 
     format: Format
     blocks: tuple[Block, ...]
+    byline: str | None = None
+    published: dt.date | None = None
+    reader: str = ""  # for a web page: how its article was found
+    set_aside: tuple[tuple[str, int], ...] = ()  # page chrome left out, by kind, with how many blocks
+    dropped: int = 0  # control characters left out of the text
 
 
 def format_for(name: str) -> Format | None:
@@ -72,10 +81,19 @@ def format_for(name: str) -> Format | None:
     return EXTENSIONS.get(name[dot:].lower()) if dot >= 0 else None
 
 
+# Characters that are not text: C0 and C1 controls (but tab and line breaks) and noncharacters.
+# An article never needs them, and content refuses them, so they are left out and counted.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
 def read_article(text: str, fmt: Format) -> Article:
-    """Read article text in the given format into blocks."""
-    readers = {"text": _read_text, "markdown": _read_markdown, "html": _read_html}
-    return Article(fmt, tuple(readers[fmt](text)))
+    """Read article text in the given format into blocks. An HTML page is read for its article
+    only (webpage.py); raises webpage.PageTooDeep for a page no parser can read whole."""
+    text, dropped = _CONTROL.subn("", text)
+    if fmt == "html":
+        return _read_page(text, dropped)
+    readers = {"text": _read_text, "markdown": _read_markdown}
+    return Article(fmt, tuple(readers[fmt](text)), dropped=dropped)
 
 
 # --- shared recognisers -----------------------------------------------------------------------
@@ -101,6 +119,10 @@ def escape_markdown(text: str) -> str:
 
 # "Label: text": a short label (a name, not a sentence) before the first colon.
 _LABEL = re.compile(r"^(?P<label>[^:.?!\n]{1,60}):\s+(?P<rest>\S[\s\S]*)$")
+# "**Label** text" and "**Label.** text" in Markdown: a bold lead with no colon.
+_MD_BOLD_LABEL = re.compile(r"^(?P<open>\*\*|__)(?P<label>[^*_\n]{1,60}?)[.]?(?P=open)[.]?\s+(?P<rest>\S[\s\S]*)$")
+# A list item or paragraph that is only a label: "**Sanctions relief**", "Sanctions relief:".
+_MD_LABEL_ONLY = re.compile(r"^(?P<open>\*\*|__)(?P<label>[^*_\n]{1,60}?)[.:]?(?P=open)[.:]?$")
 # "**Label:** text" and "**Label**: text" in Markdown (also with underscores).
 _MD_LABEL = re.compile(r"^(?P<open>\*\*|__)(?P<label>[^*_\n]{1,60}?)(?::\s*(?P=open)|(?P=open)\s*:)\s*(?P<rest>\S[\s\S]*)$")
 MAX_LABEL_WORDS = 6
@@ -112,7 +134,7 @@ def split_label(text: str, plain: bool) -> tuple[str, str] | None:
     Plain text is matched as "Label: text"; Markdown also as "**Label:** text". Both parts come back
     in the form they were given (plain or Markdown).
     """
-    match = (None if plain else _MD_LABEL.match(text)) or _LABEL.match(text)
+    match = (None if plain else (_MD_LABEL.match(text) or _MD_BOLD_LABEL.match(text))) or _LABEL.match(text)
     if match is None:
         return None
     label = match.group("label").strip()
@@ -121,7 +143,10 @@ def split_label(text: str, plain: bool) -> tuple[str, str] | None:
     return label, match.group("rest").strip()
 
 
-_CHALLENGES = re.compile(r"^(?:\*\*|__)?(?P<marker>Challenges)(?::(?:\*\*|__)?|(?:\*\*|__)?:)\s+(?P<rest>\S[\s\S]*)$", re.IGNORECASE)
+# A paragraph that leads with a bold label: "**Label.** text", "**Label:** text", "**Label** text".
+_BOLD_LEAD = re.compile(r"^(?P<open>\*\*|__)(?P<label>[^*_\n]{1,60}?)(?P<end>[.:!?])?(?P=open)(?P<after>[.:])?\s+(?P<rest>\S[\s\S]*)$")
+# A numbered point with a label, with or without a full stop: "1 Finally, a truce: text", "2. The vote: text".
+_NUMBERED_LEAD = re.compile(r"^(?P<number>\d{1,2})[.)]?\s+(?P<label>[^:.?!\n]{1,60}):(?:\s+(?P<rest>\S[\s\S]*))?$")
 
 # A photo credit, alone on its line or after a caption: "Photo: X", "Photo-X-Y", "Image credit: X", "Photo by X".
 # A hyphen counts only before a capital or digit, so "a picture-perfect day" is not a credit.
@@ -153,13 +178,37 @@ def split_credit(line: str) -> tuple[str, str] | None:
     return caption, credit
 
 
-def _paragraph(markdown: str, text: str, line: int) -> Block:
-    """A paragraph, with a leading "Challenges:" kept apart as its marker."""
-    match = _CHALLENGES.match(markdown)
-    if match:
-        rest = match.group("rest")
-        return Block("paragraph", rest, fold(" ".join(plain_blocks(rest))), line, marker=match.group("marker").capitalize())
+def _paragraph(markdown: str, text: str, line: int, *, bold: bool = True) -> Block:
+    """A paragraph, with a leading label kept apart: a bold one (in Markdown) or a numbered one.
+
+    `bold` is False for text whose bold the reader has already turned into plain text."""
+    numbered = _NUMBERED_LEAD.match(text)
+    if numbered and len(numbered.group("label").split()) <= MAX_LABEL_WORDS:
+        rest = _NUMBERED_LEAD.match(markdown)
+        body = rest.group("rest") or "" if rest else ""
+        return Block("paragraph", markdown, text, line, label=fold(numbered.group("label")), body=body, number=int(numbered.group("number")))
+    match = (_BOLD_LEAD.match(markdown) or _MD_LABEL_ONLY.match(markdown)) if bold else None
+    if match and len(match.group("label").split()) <= MAX_LABEL_WORDS:
+        label = fold(" ".join(plain_blocks(match.group("label")))) or fold(match.group("label"))
+        return Block("paragraph", markdown, text, line, label=label, body=match.groupdict().get("rest") or "")
     return Block("paragraph", markdown, text, line)
+
+
+def label_only(block: Block) -> str | None:
+    """The label of a block that is nothing but a label, leading the paragraphs after it: a
+    paragraph "**Sanctions relief**" or "3 Sanctions relief:", or a one-item list of one."""
+    if block.kind == "paragraph":
+        return block.label if block.label and not block.body.strip() else None
+    if block.kind != "list" or len(block.items) != 1:
+        return None
+    item = block.items[0]
+    if item.label and not item.text.strip():
+        return item.label
+    bold = _MD_LABEL_ONLY.match(item.markdown)
+    words = item.text.rstrip(":").split()
+    if (bold or item.text.endswith(":")) and 0 < len(words) <= MAX_LABEL_WORDS:
+        return fold(" ".join(plain_blocks(bold.group("label")))) if bold else " ".join(words)
+    return None
 
 
 def _plain_paragraph(plain: str, line: int) -> list[Block]:
@@ -191,6 +240,13 @@ def _list(items: list[Item], ordered: bool) -> Block:
 
 _BULLET = re.compile(r"^\s*[-*•·▪◦‣–]\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S.*)$")
+# A numbered point without a full stop, as some outlets write them: "1 Finally, a truce: ...".
+# Only a number of one or two digits before a capitalised label and a colon, so that "100
+# people came: ..." stays a sentence.
+_NUMBERED_BARE = re.compile(r"^\s*\d{1,2}\s+(?P<text>[A-Z][^:\n]{0,59}:.*)$")
+# A run of lines longer than this is not text wrapped at a fixed width but paragraphs pasted one
+# to a line (as from a web page or a word processor): each line is a paragraph of its own.
+LONG_LINE = 100
 _QA = re.compile(r"^\s*(?P<mark>Q|A|Question|Answer|QUESTION|ANSWER)\s*:\s*(?P<text>\S.*)$")
 MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 16
@@ -210,18 +266,26 @@ def _read_text(text: str) -> list[Block]:
     items: list[list] = []  # [line, text] pairs, so continuation lines can extend the last one
     ordered = False
 
+    def paragraph(lines: list[tuple[int, str]]) -> None:
+        joined = fold(" ".join(t for _, t in lines))
+        line = lines[0][0]
+        if len(lines) == 1 and looks_like_heading(joined):
+            # The file's first line, standing alone, is the title; later ones are section headings.
+            blocks.append(Block("heading", escape_markdown(joined), joined, line, level=1 if not blocks and line == first_line else 2))
+        else:
+            blocks.append(_paragraph(escape_markdown(joined), joined, line, bold=False))
+
     def flush() -> None:
         nonlocal para, para_is_question, items
         if para:
-            joined = fold(" ".join(t for _, t in para))
-            line = para[0][0]
             if para_is_question:
-                blocks.append(Block("heading", escape_markdown(joined), joined, line, level=2, question=True))
-            elif len(para) == 1 and looks_like_heading(joined):
-                # The file's first line, standing alone, is the title; later ones are section headings.
-                blocks.append(Block("heading", escape_markdown(joined), joined, line, level=1 if not blocks and line == first_line else 2))
+                joined = fold(" ".join(t for _, t in para))
+                blocks.append(Block("heading", escape_markdown(joined), joined, para[0][0], level=2, question=True))
+            elif len(para) > 1 and max(len(t) for _, t in para) > LONG_LINE:
+                for one in para:  # paragraphs pasted one to a line
+                    paragraph([one])
             else:
-                blocks.append(_paragraph(escape_markdown(joined), joined, line))
+                paragraph(para)
         if items:
             blocks.append(_list([_item(escape_markdown(fold(t)), fold(t), n, plain=True) for n, t in items], ordered))
         para, para_is_question, items = [], False, []
@@ -242,7 +306,7 @@ def _read_text(text: str) -> list[Block]:
             para_is_question = qa.group("mark").upper().startswith("Q")
             continue
         bullet = _BULLET.match(raw)
-        numbered = _NUMBERED.match(raw)
+        numbered = _NUMBERED.match(raw) or _NUMBERED_BARE.match(raw)
         if numbered and numbered.group("text").rstrip().endswith("?") and not items:
             # "1. What is ...?" on its own line is a question, not a list.
             flush()
@@ -376,10 +440,10 @@ def _md_list(tokens: list, ordered: bool) -> list[Block]:
 # --- HTML -------------------------------------------------------------------------------------
 
 # Not the article's text: code, styling, embeds, menus and forms.
-_SKIP = frozenset({"script", "style", "template", "noscript", "head", "iframe", "svg", "nav", "form", "button"})
+_SKIP = frozenset({"script", "style", "template", "noscript", "head", "iframe", "svg", "nav", "form", "button"})  # webpage.py sets these aside; this is for what it leaves
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BLOCK_TAGS = frozenset({"p", "ul", "ol", "li", "blockquote", "figure", "figcaption", "pre", "table", "div", "section", "article", "header", "footer", "main", "aside", "dl", "dt", "dd", "address", "hr"}) | frozenset(_HEADINGS)
-_DEK_CLASSES = frozenset({"dek", "deck", "standfirst", "subtitle", "subhead", "summary", "lede", "lead", "description"})
+_DEK_CLASSES = frozenset({"dek", "deck", "standfirst", "subtitle", "subhead", "summary", "lede", "lead", "description", "story-body__introduction", "article-summary", "intro-text"})
 _CREDIT_CLASSES = frozenset({"credit", "photo-credit", "image-credit", "caption-credit"})
 
 
@@ -387,27 +451,34 @@ def _classes(el) -> set[str]:
     return set((el.get("class") or "").lower().split())
 
 
-def _read_html(text: str) -> list[Block]:
-    """HTML through lxml: the first <article> (or <main>, or <body>) read in document order.
+def _read_page(text: str, dropped: int) -> Article:
+    """A saved web page: its article (webpage.py finds it), read in document order.
 
     Headings, paragraphs and lists become blocks; text outside any of them becomes a paragraph, so
-    nothing inside the article is dropped except scripts, styles, menus and forms.
+    nothing of the article is dropped. The title is the article's own headline; a byline, a
+    date, captions, credits and a description go where the importer asks for them.
     """
     if not text.strip():
-        return []
-    doc = lxml.html.document_fromstring(text)
-    _space_blocks(doc)
-    root = next(iter(doc.xpath("//article") or doc.xpath("//main") or doc.xpath("//body") or [doc]))
+        return Article("html", (), dropped=dropped)
+    page = read_page(text)
+    root = page.content
+    _space_blocks(root)
     blocks: list[Block] = []
-    if not root.xpath(".//h1"):
-        # The title may sit outside the <article> (in a page header), or only in <title>.
-        title = next(iter(doc.xpath("//h1") or doc.xpath("//title")), None)
-        plain = fold(title.text_content()) if title is not None else ""
-        if plain:
-            blocks.append(Block("heading", escape_markdown(plain), plain, title.sourceline or 1, level=1))
+    if not root.xpath(".//h1") and page.title:
+        blocks.append(Block("heading", escape_markdown(page.title), page.title, 1, level=1))
+    blocks += [Block("caption", escape_markdown(c), c, line) for c, line in page.captions + page.leftovers]
+    blocks += [Block("credit", c, c, line) for c, line in page.credits]
+    described = page.description and not any(_classes(el) & _DEK_CLASSES for el in root.iter() if isinstance(el.tag, str))
+    if described and normalise_space(page.description).casefold() not in normalise_space(root.text_content()).casefold():
+        # The page's own description of the article, when the article has no standfirst.
+        blocks.append(Block("dek", escape_markdown(fold(page.description)), fold(page.description), 1))
     _html_loose(root.text, root.sourceline or 1, blocks)
     _walk_html(root, blocks)
-    return blocks
+    return Article("html", tuple(blocks), page.byline, page.published, page.reader, tuple(sorted(page.set_aside.items())), dropped)
+
+
+def normalise_space(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _space_blocks(doc) -> None:
@@ -429,6 +500,28 @@ def _html_loose(text: str | None, line: int, blocks: list[Block]) -> None:
         blocks.extend(_plain_paragraph(plain, line))
 
 
+def _bold_lead(el) -> tuple[str, str] | None:
+    """(label, rest) for an element that opens with a short bold label: <strong>Label:</strong> text."""
+    first = next((c for c in el if isinstance(c.tag, str)), None)
+    if first is None or first.tag not in ("strong", "b") or fold(el.text or "") or first is not el[0]:
+        return None
+    label = fold(first.text_content()).rstrip(".:").strip()
+    rest = fold(el.text_content())[len(fold(first.text_content())):].lstrip(" .:")
+    if not label or len(label.split()) > MAX_LABEL_WORDS:
+        return None
+    return label, rest
+
+
+def _html_item(li, line: int) -> Item:
+    """A list item; one that opens with a bold label has it as its label."""
+    plain = fold(li.text_content())
+    lead = _bold_lead(li)
+    if lead is None:
+        return _item(escape_markdown(plain), plain, line, plain=True)
+    label, rest = lead
+    return Item(escape_markdown(plain), escape_markdown(rest), rest, label, line)
+
+
 def _has_blocks(el) -> bool:
     return any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS for child in el.iterdescendants())
 
@@ -446,8 +539,7 @@ def _walk_html(el, blocks: list[Block]) -> None:
             if plain:
                 blocks.append(Block("heading", escape_markdown(plain), plain, line, level=_HEADINGS[tag]))
         elif tag in ("ul", "ol"):
-            items = [li for li in child if li.tag == "li"]
-            parsed = [_item(escape_markdown(fold(li.text_content())), fold(li.text_content()), li.sourceline or line, plain=True) for li in items if fold(li.text_content())]
+            parsed = [_html_item(li, li.sourceline or line) for li in child if li.tag == "li" and fold(li.text_content())]
             if parsed:
                 blocks.append(_list(parsed, tag == "ol"))
         elif plain and classes & _DEK_CLASSES and not _has_blocks(child):
@@ -457,7 +549,11 @@ def _walk_html(el, blocks: list[Block]) -> None:
             name = credit[1] if credit and not credit[0] else plain
             blocks.append(Block("credit", name, name, line))
         elif tag in ("p", "figcaption", "pre", "address", "dt", "dd", "li") or (plain and not _has_blocks(child)):
-            if plain:
+            lead = _bold_lead(child)
+            if lead:
+                label, rest = lead
+                blocks.append(Block("paragraph", escape_markdown(plain), plain, line, label=label, body=escape_markdown(rest)))
+            elif plain:
                 blocks.extend(_plain_paragraph(plain, line))
         else:
             _html_loose(child.text, line, blocks)

@@ -71,7 +71,7 @@ def make_parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--format", choices=IMPORT_FORMATS, default=None, help="read the article as this format instead of going by its extension")
     import_cmd.add_argument("-o", "--output", default=None, metavar="FILE", help="write here instead of ROOT/content/<slug>.yaml; '-' prints the YAML")
     import_cmd.add_argument("--force", action="store_true", help="replace the output file if it exists")
-    import_cmd.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD", help="the publication date to write (default: today)")
+    import_cmd.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD", help="the publication date to write (default: the date the page gives, else today)")
     import_cmd.add_argument("--slug", type=_slug, default=None, help="the explainer's URL segment (default: made from the title)")
     _add_root(import_cmd)
     check_cmd = commands.add_parser(
@@ -141,8 +141,7 @@ def run_import(args: argparse.Namespace) -> int:
         article = read_source(args.path, args.format)
         made_from = _in_project(args.root, args.path)
         # The clock is read here, at the edge; the importer itself is given the date.
-        published = args.published or dt.date.today()
-        scaffold = import_article(article, published=published, origin=made_from or args.path.name, made_from=made_from, slug=args.slug)
+        scaffold = import_article(article, origin=made_from or args.path.name, today=dt.date.today(), published=args.published, made_from=made_from, slug=args.slug)
         if args.output == "-":
             sys.stdout.write(scaffold.yaml)
             out, where = sys.stderr, "standard output"

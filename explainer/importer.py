@@ -17,12 +17,13 @@ from typing import Any
 
 import yaml
 
-from .article import Article, Block, Format, Item, format_for, read_article
+from .article import Article, Block, Format, Item, format_for, label_only, read_article
 from .errors import text_position
-from .load import parse_yaml
+from .load import MAX_FILE_BYTES, parse_yaml
 from .slugs import slugify
+from .webpage import PageTooDeep
 from .write import atomic_write
-from .sentences import article_sentences, present_sentences, split_sentences, text_fields
+from .sentences import Sentence, article_sentences, present_sentences, split_sentences, text_fields
 from .validate import RESERVED_IDS, RESERVED_SLUGS, load_schema
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../explainer/schema/explainer.schema.json"
@@ -40,6 +41,7 @@ class ImportFailed(Exception):
 class ImportReport:
     """What the importer found and kept, as the command prints it."""
 
+    sections: int
     questions: int
     relabelled: int  # questions made from headings that are not phrased as questions
     cards: int
@@ -47,16 +49,29 @@ class ImportReport:
     sentences_read: int
     sentences_kept: int
     unplaced: int
+    reader: str = ""  # for a web page: how its article was found
+    set_aside: tuple[tuple[str, int], ...] = ()  # page chrome left out, by kind, in blocks
+    found: tuple[str, ...] = ()  # what the page said of itself that was used: byline, date
+    dropped: int = 0  # control characters left out
 
     def lines(self) -> list[str]:
         relabelled = f" ({self.relabelled} from headings that are not questions: write their questions)" if self.relabelled else ""
-        return [
+        out = [f"  article: {self.reader}"] if self.reader else []
+        out += [f"  from the page: {', '.join(self.found)}"] if self.found else []
+        out += [
+            f"  sections: {self.sections}",
             f"  questions: {self.questions}{relabelled}",
             f"  cards: {self.cards}",
             f"  paragraphs: {self.paragraphs}",
             f"  sentences kept: {self.sentences_kept} of {self.sentences_read} read",
             f"  unplaced: {self.unplaced}" + (" (listed under `unplaced:`; the build warns until an editor places them)" if self.unplaced else ""),
         ]
+        if self.set_aside:
+            out.append(f"  set aside as page chrome: {sum(n for _, n in self.set_aside)} block(s), not imported")
+            out += [f"    {kind}: {n}" for kind, n in self.set_aside]
+        if self.dropped:
+            out.append(f"  control characters left out: {self.dropped}")
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,23 +108,18 @@ def first_statement(text: str) -> str:
 # --- structure --------------------------------------------------------------------------------
 
 def _markdown(block: Block) -> str:
-    """A body block as Markdown, as the article wrote it (a marker paragraph gets its lead word back)."""
-    return f"{block.marker}: {block.markdown}" if block.marker else block.markdown
+    """A body block as Markdown, as the article wrote it."""
+    return block.markdown
 
 
 def _plain(block: Block) -> str:
     if block.kind == "list":
         return " ".join(f"{i.label}: {i.text}" if i.label else i.text for i in block.items)
-    return f"{block.marker}: {block.text}" if block.marker else block.text
+    return block.text
 
 
 def _join(blocks: list[Block]) -> str:
     return "\n\n".join(_markdown(b) for b in blocks) + "\n"
-
-
-def _is_cards(block: Block) -> bool:
-    """A bulleted list whose every item starts with a label: offers, options, proposals."""
-    return block.kind == "list" and len(block.items) >= 2 and all(i.label for i in block.items)
 
 
 def _is_question(heading: Block) -> bool:
@@ -161,7 +171,7 @@ def _implied_dek(blocks: list[Block], title: Block | None) -> Block | None:
     if title is None:
         return None
     body = [b for b in blocks if b.kind not in ("credit", "caption")]
-    if len(body) < 2 or body[0].kind != "paragraph" or body[0].marker:
+    if len(body) < 2 or body[0].kind != "paragraph" or body[0].label:
         return None
     first = body[0]
     if first.line < title.line or len(first.text) > MAX_DEK_CHARS or first.text.endswith(":") or len(split_sentences(first.text)) > MAX_DEK_SENTENCES:
@@ -180,35 +190,116 @@ def _sections(blocks: list[Block]) -> list[_Section]:
     return sections
 
 
+# --- decks: the shapes real explainers give a set of options ----------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """One card as the article wrote it: its label, and the Markdown and text under it."""
+
+    label: str
+    markdown: str
+    text: str
+
+
+def _labelled_list(body: list[Block], at: int) -> tuple[int, list[_Point]] | None:
+    """A list whose every item leads with a label and has text after it: `- Label: text`,
+    `- **Label:** text`, `- **Label** text`, `1. Label: text`, `1 Label: text`."""
+    block = body[at]
+    if block.kind == "list" and len(block.items) >= 2 and all(i.label and i.text.strip() for i in block.items):
+        return at + 1, [_Point(i.label, i.body, i.text) for i in block.items if i.label]
+    return None
+
+
+def _led_paragraphs(body: list[Block], at: int) -> tuple[int, list[_Point]] | None:
+    """Labels standing alone (`- **Label**`, `**Label**`, `3 Label:`), each with the paragraphs after it."""
+    points: list[tuple[str, list[Block]]] = []
+    i = at
+    while i < len(body) and (label := label_only(body[i])) is not None:
+        j = i + 1
+        while j < len(body) and body[j].kind in ("paragraph", "list") and label_only(body[j]) is None:
+            j += 1
+        if j == i + 1:
+            break
+        points.append((label, body[i + 1:j]))
+        i = j
+    if len(points) < 2:
+        return None
+    # Where every point but the last has one paragraph, the last has one too: what follows it
+    # is the section's own text, after the deck.
+    if all(len(blocks) == 1 for _, blocks in points[:-1]) and len(points[-1][1]) > 1:
+        i -= len(points[-1][1]) - 1
+        points[-1] = (points[-1][0], points[-1][1][:1])
+    return i, [_Point(label, _join(blocks).rstrip("\n"), " ".join(_plain(b) for b in blocks)) for label, blocks in points]
+
+
+def _labelled_paragraphs(body: list[Block], at: int) -> tuple[int, list[_Point]] | None:
+    """Paragraphs that each lead with a label and go on: `**Label.** text`, `1 Finally, a truce: text`.
+    A numbered point keeps the plain paragraphs after it, up to the next number."""
+    points: list[tuple[str, list[str], list[str]]] = []
+    i = at
+    while i < len(body) and body[i].kind == "paragraph" and body[i].label and body[i].body.strip():
+        block = body[i]
+        markdown, text = [block.body], [block.text[len(block.label):].lstrip(" .:") if block.number is None else _after_label(block)]
+        i += 1
+        while block.number is not None and i < len(body) and body[i].kind in ("paragraph", "list") and not body[i].label:
+            markdown.append(body[i].markdown)
+            text.append(_plain(body[i]))
+            i += 1
+        points.append((block.label, markdown, text))
+    if len(points) < 2:
+        return None
+    return i, [_Point(label, "\n\n".join(md), " ".join(tx)) for label, md, tx in points]
+
+
+def _after_label(block: Block) -> str:
+    """The plain text of a numbered point after its label."""
+    assert block.label is not None
+    text = block.text
+    start = text.find(block.label)
+    return text[start + len(block.label):].lstrip(" .:") if start >= 0 else text
+
+
+DECK_SHAPES = (_labelled_list, _led_paragraphs, _labelled_paragraphs)
+
+
+def find_deck(body: list[Block]) -> tuple[int, int, list[_Point]] | None:
+    """The first deck of cards among a section's blocks: where it starts and ends, and its points."""
+    for at in range(len(body)):
+        for shape in DECK_SHAPES:
+            found = shape(body, at)
+            if found:
+                return at, found[0], found[1]
+    return None
+
+
 def _answer(entry: dict[str, Any], body: list[Block], fallback: str, draft: _Draft, taken: set[str]) -> None:
     """Fill a question's short answer, answer and deck from the blocks under its heading.
 
-    The section's first labelled list is its deck of cards: text before the list is the answer,
+    The section's first deck of cards (find_deck) is its deck: text before it is the answer,
     text after it follows the deck. The short answer is the first statement of the answer (or,
     for a section that opens with its deck, of the text after it), never of one card.
     """
-    at = next((i for i, b in enumerate(body) if _is_cards(b)), None)
-    answer, after = (body, []) if at is None else (body[:at], body[at + 1:])
-    text = next((b for b in answer + after if b.kind != "list"), None)
+    deck = find_deck(body)
+    answer, after = (body, []) if deck is None else (body[:deck[0]], body[deck[1]:])
+    text = next((b for b in answer + after if b.kind != "list" and not b.label), None)
     entry["short_answer"] = (first_statement(_plain(text)) if text else "") or fallback
     if entry["short_answer"] == fallback:
         draft.notes.append((f"id:{entry['id']}", "The article gives no sentence to use as the short answer: it repeats the heading. Write one."))
     if answer:
         entry["answer"] = _join(answer)
-    if at is not None:
-        entry["cards"] = [_card(item, taken) for item in body[at].items]
+    if deck is not None:
+        entry["cards"] = [_card(point, taken) for point in deck[2]]
         if after:
             entry["after_cards"] = _join(after)
-        draft.notes.append((f"id:{entry['id']}", "Its cards come from the article's labelled list: each title is the label and each summary the first sentence of its detail. Shorten the summaries."))
+        draft.notes.append((f"id:{entry['id']}", "Its cards come from the article's points: each title is a point's label and each summary the first sentence of its text. Shorten the summaries."))
 
 
-def _card(item: Item, taken: set[str]) -> dict[str, Any]:
-    assert item.label is not None
+def _card(point: _Point, taken: set[str]) -> dict[str, Any]:
     return {
-        "id": _unique(slugify(item.label, MAX_SLUG), taken, "card"),
-        "title": item.label,
-        "summary": first_statement(item.text) or item.label,
-        "detail": item.body + "\n",
+        "id": _unique(slugify(point.label, MAX_SLUG), taken, "card"),
+        "title": point.label,
+        "summary": first_statement(point.text) or point.label,
+        "detail": point.markdown.strip() + "\n",
     }
 
 
@@ -231,16 +322,104 @@ def _question(section: _Section, label: str | None, draft: _Draft, taken: set[st
     return entry
 
 
+# A box of takeaways: its heading, in the languages newsrooms import most.
+TAKEAWAYS = re.compile(
+    r"^(key (takeaways|points|facts)|takeaways|the takeaways?|what we know( so far)?|what (you need|to know)( to know)?|at a glance|in brief|the big picture"
+    r"|the essentials|highlights|tl;?dr|(the )?bottom line|à retenir|ce qu.il faut retenir|l.essentiel|lo que sabemos|claves|puntos clave|lo esencial"
+    r"|das wichtigste( in kürze)?|auf einen blick|was wir wissen|o que se sabe|pontos-chave|em resumo|co víme|hlavní body|ve zkratce)[.:!]?$",
+    re.IGNORECASE,
+)
+# A listicle's title: "5 things to know about the budget", "Seven reasons the vote matters".
+LISTICLE = re.compile(
+    r"^(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(\w+\s+)?"
+    r"(things|ways|reasons|facts|takeaways|lessons|charts|numbers|moments|points|signs|myths|tips|choses|raisons|cosas|claves|razones|dinge|gründe|coisas|razões|věcí|důvodů)\b",
+    re.IGNORECASE,
+)
+_NUMBER_LEAD = re.compile(r"^\d{1,2}[.)]?\s+")
+
+
+def _subheading_decks(sections: list[_Section], fmt: Format) -> list[_Section]:
+    """Fold "a heading with bullets under it", two or more in a row below a section's heading,
+    into that section as a deck: each subheading a card, its bullets the card's text."""
+    out: list[_Section] = []
+    i = 0
+    while i < len(sections):
+        section = sections[i]
+        j = i + 1
+        while j < len(sections) and section.heading is not None and _is_option(section.heading, sections[j], fmt):
+            j += 1
+        if j - i - 1 >= 2:
+            items = [Item(_join(sub.body).rstrip("\n"), _join(sub.body).rstrip("\n"), " ".join(_plain(b) for b in sub.body), sub.heading.text, sub.heading.line)
+                     for sub in sections[i + 1:j] if sub.heading is not None]
+            section = _Section(section.heading, section.body + [Block("list", "", "", items[0].line, items=tuple(items))])
+            i = j
+        else:
+            i += 1
+        out.append(section)
+    return out
+
+
+def _is_option(parent: Block, sub: _Section, fmt: Format) -> bool:
+    """Whether a section is one option under the heading before it: a deeper heading (in text,
+    where headings have no levels, one that is not a question under one that is) over bullets."""
+    assert sub.heading is not None
+    deeper = sub.heading.level > parent.level or (fmt == "text" and not _is_question(sub.heading) and _is_question(parent))
+    return deeper and bool(sub.body) and sub.body[0].kind == "list" and all(b.kind in ("list", "paragraph") for b in sub.body)
+
+
+def _key_points(section: _Section) -> tuple[dict[str, Any], list[Block]] | None:
+    """A "Key takeaways" or "What we know" box: its heading over a list. Returns the key points,
+    and the blocks after the list, which belong to the text the box stands in."""
+    heading = section.heading
+    if heading is None or not TAKEAWAYS.match(heading.text) or not section.body or section.body[0].kind != "list":
+        return None
+    points = [f"{i.label}: {i.text}" if i.label else i.text for i in section.body[0].items]
+    if any(len(p) > 2000 for p in points):
+        return None
+    return {"heading": heading.text, "key_points": points}, section.body[1:]
+
+
+def _continue(entries: list[dict[str, Any]], intro: _Section, blocks: list[Block], draft: _Draft) -> None:
+    """Text after a box of takeaways goes on the text the box stands in: the intro, or the section before."""
+    if not blocks:
+        return
+    if not entries:
+        intro.body.extend(blocks)
+        return
+    last = entries[-1]
+    field = "after_cards" if "after_cards" in last or "cards" in last else "answer" if "question" in last else "text" if "text" in last else None
+    if field is None:
+        draft.unplaced.extend(_plain(b) for b in blocks)
+    else:
+        last[field] = (last.get(field, "").rstrip("\n") + "\n\n" if last.get(field) else "") + _join(blocks)
+
+
+def _text_section(heading: str, body: list[Block], taken: set[str]) -> dict[str, Any]:
+    """A point of a listicle: its heading, without the number, over its text."""
+    heading = _NUMBER_LEAD.sub("", heading) or heading
+    return {"id": _unique(slugify(heading, MAX_SLUG), taken, "section"), "heading": heading, "text": _join(body)}
+
+
 def structure(article: Article, published: dt.date, made_from: str | None = None, slug: str | None = None) -> _Draft:
     """The article's blocks arranged as an explainer: fields in the schema's order, sections in the
     article's order, notes, leftovers."""
     draft = _Draft({})
     blocks = _title_dek_credit(list(article.blocks), draft)
-    sections = _sections(blocks)
+    sections = _subheading_decks(_sections(blocks), article.format)
     intro, sections = sections[0], sections[1:]
+    title = draft.data.get("title")
+    listicle = bool(title and LISTICLE.match(title))
     taken: set[str] = set()
     entries: list[dict[str, Any]] = []
     carried: str | None = None  # an empty heading, kept as the label of the question after it
+    if listicle and not sections:
+        # A listicle written as numbered points rather than headings: each point is a section.
+        deck = find_deck(intro.body)
+        if deck is not None:
+            entries += [_text_section(point.label, [Block("paragraph", point.markdown, point.text, 1)], taken) for point in deck[2]]
+            after = intro.body[deck[1]:]
+            intro = _Section(None, intro.body[:deck[0]])
+            draft.unplaced.extend(_plain(b) for b in after)  # text after the last point has no section to go to
     for section in sections:
         assert section.heading is not None
         if not section.body:
@@ -248,15 +427,26 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
                 draft.unplaced.append(carried)
             carried = section.heading.text
             continue
-        label = carried if _is_question(section.heading) else None
-        if carried is not None and label is None:
+        key_points = _key_points(section)
+        if key_points is not None:
+            points, rest = key_points
+            _continue(entries, intro, rest, draft)
+            entries.append({"id": _unique("key-points", taken, "key-points"), **points})
+        elif listicle and not _is_question(section.heading):
+            entries.append(_text_section(section.heading.text, section.body, taken))
+        else:
+            label = carried if _is_question(section.heading) else None
+            if carried is not None and label is None:
+                draft.unplaced.append(carried)
+            entries.append(_question(section, label, draft, taken))
+            carried = None
+            continue
+        if carried is not None:
             draft.unplaced.append(carried)
-        entries.append(_question(section, label, draft, taken))
         carried = None
     if carried is not None:
         draft.unplaced.append(carried)
 
-    title = draft.data.get("title")
     if title is None:
         first = next((b for b in blocks if b.kind in ("paragraph", "list")), None)
         if first is None:
@@ -284,12 +474,14 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
         "title": title,
         "dek": draft.data["dek"],
         "published": published.isoformat(),
+        "attribution": article.byline,
         "image_credit": draft.data.get("image_credit"),
         "intro": _join(intro.body) if intro.body else None,
         "sections": entries,
         "made_from": [made_from] if made_from else None,
     })
-    draft.notes.append(("published", "The date given to the importer (today's, unless --published was given): check it."))
+    if article.byline:
+        draft.notes.append(("attribution", "The byline the page gives: check it."))
     if made_from:
         draft.notes.append(("made_from", "The article this was imported from; `python build.py check` compares the two."))
     return draft
@@ -374,23 +566,31 @@ def _header(origin: str, made_from: str | None) -> str:
 
 # --- the whole import -------------------------------------------------------------------------
 
-def _kept(article: Article, yaml_text: str) -> tuple[int, int]:
-    """(sentences read, sentences found again in the written YAML), measured on the text as written."""
+def _kept(sentences: list[Sentence], yaml_text: str) -> int:
+    """How many of the sentences are found again in the YAML as written: the check that it holds them all.
+
+    Raises ImportFailed for YAML too large for a build to read."""
     doc = parse_yaml("(import)", yaml_text.encode("utf-8"))
-    assert not isinstance(doc, list), doc  # the dumper's own output always parses
+    if isinstance(doc, list):
+        # The dumper's own output always parses; only the limits on a content file can refuse it.
+        raise ImportFailed(f"the article makes an explainer too large to build ({doc[0].message}): import it in parts, or split the article")
     blocks = [b for _, bs in text_fields(doc.data) for b in bs] + [" ".join(u.split()) for u in doc.data.get("unplaced", ())]
-    sentences = article_sentences(article)
-    return len(sentences), sum(present_sentences(sentences, blocks))
+    return sum(present_sentences(sentences, blocks))
 
 
-def import_article(article: Article, *, published: dt.date, origin: str, made_from: str | None = None, slug: str | None = None) -> Scaffold:
+def import_article(article: Article, *, origin: str, today: dt.date, published: dt.date | None = None, made_from: str | None = None, slug: str | None = None) -> Scaffold:
     """An article as a content scaffold that validates and builds, with every sentence kept.
 
     origin names the article in the header comment; made_from, when given, is written to the
-    made_from field (a path relative to the project). Raises ImportFailed when there is no text.
+    made_from field (a path relative to the project). The date is `published`, else the one the
+    page gives, else today. Raises ImportFailed when there is no text, or it makes too much.
     """
-    draft = structure(article, published, made_from, slug)
+    date = published or article.published or today
+    draft = structure(article, date, made_from, slug)
     data = draft.data
+    note = ("the date given to the importer" if published else "the date the page gives" if article.published
+            else "today's date: neither --published nor the article gave one")
+    draft.notes.append(("published", f"{note[0].upper()}{note[1:]}: check it."))
     # Anything the arrangement missed (it should be nothing) is listed rather than lost.
     fields = [b for _, bs in text_fields(data) for b in bs] + draft.unplaced
     sentences = article_sentences(article)
@@ -401,11 +601,16 @@ def import_article(article: Article, *, published: dt.date, origin: str, made_fr
         data["unplaced"] = list(dict.fromkeys(draft.unplaced))
         draft.notes.append(("unplaced", "Text from the article the importer could not place. The build warns about each entry until an editor moves it into a field above, or deletes it."))
     text = _header(origin, made_from) + annotate(dump_yaml(data), draft.notes)
-    read, kept = _kept(article, text)
-    questions = data["sections"]
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise ImportFailed(f"the article makes an explainer of {len(text.encode('utf-8')):,} bytes, more than a content file may hold ({MAX_FILE_BYTES:,}): import it in parts, or split the article")
+    kept = _kept(sentences, text)
+    sections = data["sections"]
+    questions = [s for s in sections if "question" in s]
     cards = sum(len(q.get("cards", ())) for q in questions)
     paragraphs = sum(1 for b in article.blocks if b.kind == "paragraph")
-    report = ImportReport(len(questions), draft.relabelled, cards, paragraphs, read, kept, len(data.get("unplaced", ())))
+    found = tuple(f"{what} ({value})" for what, value in (("byline", article.byline), ("date", article.published and not published and article.published.isoformat())) if value)
+    report = ImportReport(len(sections), len(questions), draft.relabelled, cards, paragraphs, len(sentences), kept, len(data.get("unplaced", ())),
+                          article.reader, article.set_aside, found, article.dropped)
     return Scaffold(data["slug"], text, report)
 
 
@@ -425,7 +630,10 @@ def read_source(path: Path, fmt: Format | None) -> Article:
     except UnicodeDecodeError as exc:
         line, _ = text_position(raw, exc.start)
         raise ImportFailed(f"{path}:{line}: not UTF-8 text; save the article as UTF-8") from None
-    article = read_article(text, fmt)
+    try:
+        article = read_article(text, fmt)
+    except PageTooDeep as exc:
+        raise ImportFailed(f"{path}: {exc}; save the article's own part of the page, or paste its text") from None
     if not article.blocks:
         raise ImportFailed(f"found no text in {path}")
     return article

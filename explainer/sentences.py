@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pysbd
@@ -29,10 +29,15 @@ def _segmenter() -> pysbd.Segmenter:
 
 def split_sentences(text: str) -> list[str]:
     """The sentences of one block of plain text, white space folded; abbreviations like U.S. do not end one."""
-    text = " ".join(text.split())
+    return list(_split(" ".join(text.split())))
+
+
+@lru_cache(maxsize=65_536)
+def _split(text: str) -> tuple[str, ...]:
+    # Remembered: an import splits each block of the article more than once, and pysbd is slow.
     if not text:
-        return []
-    return [s for s in (" ".join(part.split()) for part in _segmenter().segment(text)) if s]
+        return ()
+    return tuple(s for s in (" ".join(part.split()) for part in _segmenter().segment(text)) if s)
 
 
 _TYPOGRAPHY = str.maketrans({
@@ -97,8 +102,9 @@ class Sentence:
 
 
 def article_passages(article: Article) -> list[str]:
-    """The passages of an article a sentence may draw on: each heading, paragraph, credit and list item."""
-    out: list[str] = []
+    """The passages of an article a sentence may draw on: each heading, paragraph, credit and list
+    item, and a web page's byline."""
+    out: list[str] = [article.byline] if article.byline else []  # a web page's byline is the page's own words too
     for block in article.blocks:
         if block.kind == "list":
             out.extend(f"{item.label}: {item.text}" if item.label else item.text for item in block.items)
@@ -118,6 +124,11 @@ def article_sentences(article: Article) -> list[Sentence]:
                 if item.label:
                     out.append(Sentence(item.label, item.line))
                 out.extend(Sentence(s, item.line) for s in split_sentences(item.text))
+        elif block.label:
+            # A paragraph's leading label ("**Parking.** ...", "1 Finally, a truce: ...") is one,
+            # as a list item's is: it may become a card's title, apart from its text.
+            out.append(Sentence(block.label, block.line))
+            out.extend(Sentence(s, block.line) for s in split_sentences(" ".join(plain_blocks(block.body))))
         else:
             out.extend(Sentence(s, block.line) for s in split_sentences(block.text))
     return out
@@ -165,6 +176,16 @@ def text_fields(data: dict[str, Any]) -> list[tuple[FieldPath, list[str]]]:
 
 
 def present_sentences(sentences: list[Sentence], blocks: list[str]) -> list[bool]:
-    """For each sentence, whether it appears (normalised, as whole words) inside one of the blocks."""
+    """For each sentence, whether it appears (normalised, as whole words) inside one of the blocks.
+
+    Most are found at once among the blocks' own sentences; only the rest are looked for inside
+    every block, so an article of thousands of sentences takes seconds, not hours.
+    """
     haystacks = [normalise(b) for b in blocks]
-    return [any(contains(h, normalise(s.text)) for h in haystacks) for s in sentences]
+    whole = {normalise(s) for b in blocks for s in split_sentences(b)} | set(haystacks)
+    joined = "\n".join(haystacks)  # normalised text holds no line breaks, so no match spans two blocks
+    out = []
+    for sentence in sentences:
+        needle = normalise(sentence.text)
+        out.append(needle in whole or contains(joined, needle))
+    return out

@@ -41,7 +41,7 @@ def article_path(name: str) -> Path:
 def imported(name: str) -> tuple[str, dict]:
     """The YAML the importer writes for a fixture article, and that YAML read back."""
     path = article_path(name)
-    scaffold = import_article(read_source(path, None), published=PUBLISHED, origin=path.name)
+    scaffold = import_article(read_source(path, None), today=PUBLISHED, origin=path.name)
     return scaffold.yaml, yaml.safe_load(scaffold.yaml)
 
 
@@ -114,7 +114,7 @@ def test_every_sentence_of_the_article_is_somewhere_in_the_yaml(name):
 @pytest.mark.parametrize("name", sorted(SHAPES))
 def test_the_report_counts_every_sentence_as_kept(name):
     path = article_path(name)
-    report = import_article(read_source(path, None), published=PUBLISHED, origin=path.name).report
+    report = import_article(read_source(path, None), today=PUBLISHED, origin=path.name).report
     assert report.sentences_read >= 15
     assert report.sentences_kept == report.sentences_read
     assert report.questions == SHAPES[name][0] and report.cards == SHAPES[name][1]
@@ -239,7 +239,7 @@ def test_fields_the_article_lacks_are_derived_from_its_own_text_and_marked():
 
 def test_a_short_answer_skips_a_first_sentence_that_is_a_question():
     article = read_article("A title\n\nWhy does it matter?\n\nGood question? It matters because the river rises.\n", "text")
-    data = yaml.safe_load(import_article(article, published=PUBLISHED, origin="a.txt").yaml)
+    data = yaml.safe_load(import_article(article, today=PUBLISHED, origin="a.txt").yaml)
     assert data["sections"][0]["short_answer"] == "It matters because the river rises."
 
 
@@ -274,14 +274,14 @@ def test_plain_text_is_escaped_so_markdown_shows_it_exactly(text):
 
 def test_an_empty_heading_becomes_the_label_of_the_question_after_it():
     article = read_article("# Title\n\nA dek line here.\n\nSome intro text.\n\n## Money\n\n### Who pays?\n\nThe council pays.\n", "markdown")
-    data = yaml.safe_load(import_article(article, published=PUBLISHED, origin="a.md").yaml)
+    data = yaml.safe_load(import_article(article, today=PUBLISHED, origin="a.md").yaml)
     assert data["sections"] == [{"id": "who-pays", "label": "Money", "question": "Who pays?", "short_answer": "The council pays.", "answer": "The council pays.\n"}]
 
 
 def test_an_article_with_no_sections_becomes_one_entry_to_split():
     lede = "Fees rise by 10 percent in June. The council says the money pays for repairs. Parking stays free on Sundays."
     article = read_article(f"Council raises parking fees\n\n{lede}\n\nResidents object.\n", "text")
-    scaffold = import_article(article, published=PUBLISHED, origin="a.txt")
+    scaffold = import_article(article, today=PUBLISHED, origin="a.txt")
     data = yaml.safe_load(scaffold.yaml)
     assert data["sections"][0]["question"] == "Council raises parking fees"
     assert data["sections"][0]["answer"] == f"{lede}\n\nResidents object.\n"
@@ -293,7 +293,7 @@ def test_an_article_with_no_sections_becomes_one_entry_to_split():
 
 def test_a_short_paragraph_after_the_title_is_the_dek():
     article = read_article("Council raises parking fees\n\nFees rise by 10 percent in June.\n\nResidents object.\n", "text")
-    data = yaml.safe_load(import_article(article, published=PUBLISHED, origin="a.txt").yaml)
+    data = yaml.safe_load(import_article(article, today=PUBLISHED, origin="a.txt").yaml)
     assert data["dek"] == "Fees rise by 10 percent in June."
     assert data["sections"][0]["answer"] == "Residents object.\n"
 
@@ -312,8 +312,9 @@ def test_import_writes_content_and_reports_what_it_found(make_site):
     result = run("import", f"seeds/{SEED_ARTICLE.name}", "--published", "2025-10-16", cwd=root)
     assert result.returncode == 0, result.stderr
     target = root / "content" / "why-does-trump-want-to-meet-putin-again.yaml"
-    assert result.stdout.splitlines()[:6] == [
+    assert result.stdout.splitlines()[:7] == [
         f"imported seeds/{SEED_ARTICLE.name} (text) into content/why-does-trump-want-to-meet-putin-again.yaml",
+        "  sections: 6",
         "  questions: 6 (3 from headings that are not questions: write their questions)",
         "  cards: 5",
         "  paragraphs: 13",
