@@ -19,12 +19,13 @@ from explainer.load import RawDoc, _ContentLoader
 from explainer.model import build_explainer, build_site
 from explainer.publish import SOCIAL_IMAGE, plan_group
 from explainer.render import make_env, render_page, set_site
+from explainer.themes import template_folders
 
 
 def main(project: Path, out: Path, images: bool) -> None:
     site_doc = RawDoc("site.yaml", None, yaml.load((project / "site.yaml").read_bytes(), Loader=_ContentLoader), "")  # type: ignore[arg-type]
     site = build_site(site_doc)
-    env = make_env(project / "templates")
+    env = make_env(template_folders(project))
     set_site(env, site)
     for path in sorted((project / "content").glob("*.yaml")):
         data = yaml.load(path.read_bytes(), Loader=_ContentLoader)

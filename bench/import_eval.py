@@ -30,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from explainer.article import read_article  # noqa: E402
 from explainer.importer import ImportFailed, import_article  # noqa: E402
-from explainer.markdown import plain_blocks  # noqa: E402
 from explainer.sentences import normalise, split_sentences, text_fields  # noqa: E402
 
 

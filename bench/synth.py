@@ -42,12 +42,11 @@ def synthetic(seed: dict, i: int) -> dict:
 
 
 def make_project(n: int, root: Path) -> Path:
-    """Write site.yaml, templates/ and n explainers under root; returns root."""
+    """Write site.yaml and n explainers under root (its pages use the default theme); returns root."""
     if root.exists():
         shutil.rmtree(root)
     (root / "content").mkdir(parents=True)
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    shutil.copytree(REPO / "templates", root / "templates")
     seed = yaml.safe_load(SEED.read_text("utf-8"))
     for i in range(n):
         text = yaml.safe_dump(synthetic(seed, i), allow_unicode=True, sort_keys=False, width=1000)

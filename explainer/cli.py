@@ -8,10 +8,11 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BuildError
-from .validate import load_schema
+from .validate import date_problem, load_schema
 
 # The formats `import --format` accepts: explainer.article's FORMATS, written out so that a build
 # does not load the article reader (tests/test_import.py checks that the two agree).
@@ -26,17 +27,19 @@ def _base_url(value: str) -> str:
 
 
 def _date(value: str) -> dt.date:
-    try:
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        why = date_problem(value)
+        if not why:
             return dt.date.fromisoformat(value)
-    except ValueError:
-        pass
+        raise argparse.ArgumentTypeError(f"{why}, found {value!r}")
     raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, found {value!r}")
 
 
 def _slug(value: str) -> str:
-    pattern = load_schema("explainer")["$defs"]["slug"]["pattern"]
-    if not re.match(pattern, value) or len(value) > 80:
+    schema = load_schema("explainer")["$defs"]["slug"]
+    if len(value) > schema["maxLength"]:
+        raise argparse.ArgumentTypeError(f"a slug is at most {schema['maxLength']} characters; {value!r} is {len(value)}")
+    if not re.match(schema["pattern"], value):
         raise argparse.ArgumentTypeError(f"expected lowercase letters, digits and single hyphens, like 'budget-vote', found {value!r}")
     return value
 
@@ -51,8 +54,10 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", type=_base_url, default=None, help="override site.yaml's base_url, e.g. https://newsroom.github.io/explainers/")
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build Q&A explainer sites from YAML. With no command, builds content/ into site/.")
+def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    # Named as it was typed: `explainer`, or `build.py` in the generator's own checkout.
+    prog = prog or Path(sys.argv[0]).name or "explainer"
+    parser = argparse.ArgumentParser(prog=prog, description="Build Q&A explainer sites from YAML. With no command, builds content/ into site/.")
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build content/ into site/ (the default)")
     _add_build_options(build_cmd)
@@ -80,6 +85,21 @@ def make_parser() -> argparse.ArgumentParser:
         "missing, and the explainer's sentences the article does not support. Exits 1 when a source sentence is missing.",
     )
     _add_root(check_cmd)
+    new_cmd = commands.add_parser(
+        "new", help="start a new project in a folder: site.yaml, an example explainer, a README, the publishing workflow",
+        description="Make a working project in FOLDER (which must be missing or empty), using the default theme. Then, in FOLDER, "
+        f"`{prog}` builds it and `{prog} serve` previews it.",
+    )
+    new_cmd.add_argument("folder", type=Path, metavar="FOLDER", help="where to make the project")
+    theme_cmd = commands.add_parser(
+        "theme", help="list the default theme's templates, or copy the named ones into ROOT/templates/ to change them",
+        description="With no TEMPLATE, lists the default theme's templates (marking those the project has its own copy of). "
+        "With names, copies those templates into ROOT/templates/, where the project's copy takes the theme's place.",
+    )
+    theme_cmd.add_argument("names", nargs="*", metavar="TEMPLATE", help="a template's name as listed, like _partials/footer.html")
+    _add_root(theme_cmd)
+    schema_cmd = commands.add_parser("schema", help="write this version's JSON Schemas into ROOT/schema/, for editors' completion")
+    _add_root(schema_cmd)
     return parser
 
 
@@ -104,7 +124,7 @@ def run_build(args: argparse.Namespace) -> int:
         result = build(args.root, out, args.base_url)
     except BuildError as exc:
         for error in exc.errors:
-            print(error, file=sys.stderr)
+            print(*error.lines(), sep="\n", file=sys.stderr)
         print(f"build failed: {len(exc.errors)} error(s); {out.name}/ was left as it was", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
@@ -117,6 +137,12 @@ def run_build(args: argparse.Namespace) -> int:
     if result.warnings:
         print(f"{len(result.warnings)} warning(s): the site was built; see above", file=sys.stderr)
     return 0
+
+
+def _command() -> str:
+    """The command as the user typed it: `explainer`, or `python build.py` in a checkout."""
+    name = Path(sys.argv[0]).name
+    return f"python {name}" if name.endswith(".py") else name or "explainer"
 
 
 def _shown(path: Path) -> str:
@@ -136,12 +162,14 @@ def _in_project(root: Path, path: Path) -> str | None:
 def run_import(args: argparse.Namespace) -> int:
     # The importer, the article reader and the sentence splitter cost a build nothing.
     from .importer import ImportFailed, import_article, read_source, write_scaffold
+    from .starter import schema_reference
 
     try:
         article = read_source(args.path, args.format)
         made_from = _in_project(args.root, args.path)
         # The clock is read here, at the edge; the importer itself is given the date.
-        scaffold = import_article(article, origin=made_from or args.path.name, today=dt.date.today(), published=args.published, made_from=made_from, slug=args.slug)
+        scaffold = import_article(article, origin=made_from or args.path.name, today=dt.date.today(), published=args.published, made_from=made_from, slug=args.slug,
+                                  schema=schema_reference(args.root, "explainer"))
         if args.output == "-":
             sys.stdout.write(scaffold.yaml)
             out, where = sys.stderr, "standard output"
@@ -159,7 +187,7 @@ def run_import(args: argparse.Namespace) -> int:
     print(f"imported {_shown(args.path)} ({article.format}) into {where}", file=out)
     for line in scaffold.report.lines():
         print(line, file=out)
-    print("an editor must check every field before publishing" + ("; `python build.py check` compares it with the article" if made_from else ""), file=out)
+    print("an editor must check every field before publishing" + (f"; `{_command()} check` compares it with the article" if made_from else ""), file=out)
     return 0
 
 
@@ -168,7 +196,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     result = check_project(args.root)
     for error in result.errors:
-        print(error, file=sys.stderr)
+        print(*error.lines(), sep="\n", file=sys.stderr)
     for report in result.reports:
         for line in format_report(report):
             print(line)
@@ -186,7 +214,62 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": run_build, "serve": run_serve, "import": run_import, "check": run_check}
+def _writing(command: str, action: Callable[[], list[str]], refused: type[Exception]) -> list[str] | None:
+    """The paths an action that writes files wrote; None, once it has said why, when it refused
+    (the user's mistake) or the file system did."""
+    try:
+        return action()
+    except refused as exc:
+        print(f"{command} failed: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"{command} failed: cannot write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+    return None
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from .starter import ProjectExists, installed_from, make_project, requirement, version
+
+    written = _writing("new", lambda: make_project(args.folder, dt.date.today()), ProjectExists)
+    if written is None:
+        return 1
+    print(f"made a new project in {_shown(args.folder)}:")
+    for path in written:
+        print(f"  {path}")
+    line, reachable = requirement(installed_from(), version())
+    if not reachable:
+        print(f"note: requirements.txt pins {line}, but this copy was installed from a folder on this computer, which GitHub "
+              "cannot reach: before publishing, write in requirements.txt where your newsroom installs the generator from "
+              f"(explainer @ git+https://github.com/<owner>/<repo>@v{version()})")
+    # The installed command: a new project has no build.py of its own.
+    print(f"next: cd {_shown(args.folder)}, then `explainer serve` to preview it, or `explainer` to build it into site/")
+    return 0
+
+
+def run_theme(args: argparse.Namespace) -> int:
+    from .themes import TEMPLATES_DIR, NoSuchTemplate, copy_templates, theme_templates
+
+    if not args.names:
+        for name in theme_templates():
+            own = (args.root / TEMPLATES_DIR / name).is_file()
+            print(f"{name}{'   (the project has its own copy)' if own else ''}")
+        return 0
+    written = _writing("theme", lambda: copy_templates(args.root, args.names), NoSuchTemplate)
+    if written is None:
+        return 1
+    for path in written:
+        print(f"copied {path}: edit it there; the build uses it in place of the theme's")
+    return 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from .starter import write_schemas
+
+    for path in write_schemas(args.root):
+        print(f"wrote {path}")
+    return 0
+
+
+COMMANDS = {"build": run_build, "serve": run_serve, "import": run_import, "check": run_check, "new": run_new, "theme": run_theme, "schema": run_schema}
 
 
 def main(argv: list[str] | None = None) -> int:

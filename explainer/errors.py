@@ -23,9 +23,14 @@ class ContentError:
     field: str
     message: str
     warning: bool = False
+    context: tuple[str, ...] = ()  # lines shown under the message: the line at fault, a caret under its column
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.field}: {'warning: ' if self.warning else ''}{self.message}"
+
+    def lines(self) -> list[str]:
+        """The message, then the lines that show where."""
+        return [str(self), *self.context]
 
 
 def line_column(mark: Any) -> tuple[int, int]:

@@ -26,7 +26,9 @@ from .write import atomic_write
 from .sentences import Sentence, article_sentences, present_sentences, split_sentences, text_fields
 from .validate import RESERVED_IDS, RESERVED_SLUGS, load_schema
 
-SCHEMA_LINE = "# yaml-language-server: $schema=../explainer/schema/explainer.schema.json"
+# Where a content file finds the schema, for editors' completion: the project's copy, as
+# `explainer new` and `explainer schema` write it.
+SCHEMA = "../schema/explainer.schema.json"
 MAX_SLUG = 60
 # A dek is a line or two; a longer first paragraph is the start of the story, not a dek.
 MAX_DEK_CHARS = 300
@@ -483,7 +485,7 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
     if article.byline:
         draft.notes.append(("attribution", "The byline the page gives: check it."))
     if made_from:
-        draft.notes.append(("made_from", "The article this was imported from; `python build.py check` compares the two."))
+        draft.notes.append(("made_from", "The article this was imported from; `explainer check` compares the two."))
     return draft
 
 
@@ -556,11 +558,11 @@ def annotate(text: str, notes: list[tuple[str, str]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _header(origin: str, made_from: str | None) -> str:
-    lines = [SCHEMA_LINE]
-    lines += _comment(f"Imported from {origin} by `python build.py import`. This is a first draft, not a finished explainer: an editor must check every field against the article before it is published. The comments below mark what the importer derived rather than copied; delete them once checked.", "")
+def _header(origin: str, made_from: str | None, schema: str) -> str:
+    lines = [f"# yaml-language-server: $schema={schema}"]
+    lines += _comment(f"Imported from {origin} by `explainer import`. This is a first draft, not a finished explainer: an editor must check every field against the article before it is published. The comments below mark what the importer derived rather than copied; delete them once checked.", "")
     if not made_from:
-        lines += _comment("made_from is not set because the article is outside the project: copy it into the project (seeds/, say) and name it in made_from so `python build.py check` can compare the two.", "")
+        lines += _comment("made_from is not set because the article is outside the project: copy it into the project (seeds/, say) and name it in made_from so `explainer check` can compare the two.", "")
     return "\n".join(lines) + "\n"
 
 
@@ -578,11 +580,13 @@ def _kept(sentences: list[Sentence], yaml_text: str) -> int:
     return sum(present_sentences(sentences, blocks))
 
 
-def import_article(article: Article, *, origin: str, today: dt.date, published: dt.date | None = None, made_from: str | None = None, slug: str | None = None) -> Scaffold:
+def import_article(article: Article, *, origin: str, today: dt.date, published: dt.date | None = None, made_from: str | None = None,
+                   slug: str | None = None, schema: str = SCHEMA) -> Scaffold:
     """An article as a content scaffold that validates and builds, with every sentence kept.
 
     origin names the article in the header comment; made_from, when given, is written to the
-    made_from field (a path relative to the project). The date is `published`, else the one the
+    made_from field (a path relative to the project); schema is the address of the schema the
+    first line names. The date is `published`, else the one the
     page gives, else today. Raises ImportFailed when there is no text, or it makes too much.
     """
     date = published or article.published or today
@@ -600,7 +604,7 @@ def import_article(article: Article, *, origin: str, today: dt.date, published: 
     if draft.unplaced:
         data["unplaced"] = list(dict.fromkeys(draft.unplaced))
         draft.notes.append(("unplaced", "Text from the article the importer could not place. The build warns about each entry until an editor moves it into a field above, or deletes it."))
-    text = _header(origin, made_from) + annotate(dump_yaml(data), draft.notes)
+    text = _header(origin, made_from, schema) + annotate(dump_yaml(data), draft.notes)
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise ImportFailed(f"the article makes an explainer of {len(text.encode('utf-8')):,} bytes, more than a content file may hold ({MAX_FILE_BYTES:,}): import it in parts, or split the article")
     kept = _kept(sentences, text)

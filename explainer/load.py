@@ -16,6 +16,8 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from .errors import ContentError, field_path, line_column, text_position
+from .themes import template_folders
+from .yaml_errors import context_lines, explain
 
 # Limits that keep a hostile or broken file from hanging the build or eating memory.
 MAX_FILE_BYTES = 2_000_000
@@ -171,12 +173,15 @@ def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
         problem = exc.problem or "invalid YAML"
         if problem == "exceeded maximum nesting depth":  # libyaml's own limit, where it has one
             problem = f"nested deeper than {MAX_DEPTH} levels"
-        if problem == "but found another document":
+        elif problem == "but found another document":
             problem = "a second document ('---') in one file; put each explainer in its own file"
-        if isinstance(exc, yaml.constructor.ConstructorError) and exc.problem_mark is not None:
+        elif isinstance(exc, yaml.constructor.ConstructorError) and exc.problem_mark is not None:
             # Only plain text, numbers, lists and mappings are content; a tag that builds objects is refused.
             problem = f"the tag {_tag_at(text, exc.problem_mark)} is not allowed: content is text, lists and mappings only"
-        return [_error(path, mark, "(yaml)", problem)]
+        elif isinstance(exc, (yaml.scanner.ScannerError, yaml.parser.ParserError, yaml.composer.ComposerError)):
+            problem, mark = explain(exc, text)
+        line, column = line_column(mark)
+        return [ContentError(path, line, column, "(yaml)", problem, context=context_lines(text, line, column))]
     except yaml.YAMLError as exc:
         return [ContentError(path, 1, 1, "(yaml)", str(exc).splitlines()[0])]
     finally:
@@ -235,6 +240,27 @@ def outside_links(root: Path, folders: tuple[str, ...] = (CONTENT_DIR, "template
     return errors
 
 
+def read_logo(root: Path, doc: RawDoc) -> bytes | ContentError | None:
+    """The bytes of the logo the site file names, if it names one; an error at its line when
+    the file is missing, is not a file, or lies outside the project."""
+    logo = doc.data.get("brand", {}).get("logo") if isinstance(doc.data, dict) and isinstance(doc.data.get("brand"), dict) else None
+    if not isinstance(logo, str):
+        return None
+    node = doc.node
+    for key in ("brand", "logo"):
+        node = next((v for k, v in getattr(node, "value", []) if getattr(k, "value", None) == key), node)
+    line, column = line_column(node.start_mark)
+    path = (root / logo).resolve()
+    if not path.is_relative_to(root.resolve()):
+        return ContentError(doc.path, line, column, "brand.logo", f"{logo!r} is outside the project; copy the file into it")
+    if not path.is_file():
+        return ContentError(doc.path, line, column, "brand.logo", f"{logo!r}: no such file in the project")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return ContentError(doc.path, line, column, "brand.logo", f"cannot read {logo!r}: {exc.strerror}")
+
+
 def _site_file(root: Path, errors: list[ContentError]) -> bytes | None:
     if not (root / SITE_FILE).is_file():
         errors.append(ContentError(SITE_FILE, 1, 1, "(file)", "missing: the site file names the site, its base_url, language and publisher"))
@@ -286,6 +312,7 @@ class Inputs:
     site: bytes | None
     templates: str  # digest of every file in templates/, names and bytes
     explainers: dict[str, str]  # display path -> sha256 of its bytes, sorted by path
+    logo: str  # digest of the logo file the site file names ("" for none): every page shows it
     unplaced: frozenset[str]  # files holding text the importer could not place, which every build warns about
     errors: tuple[ContentError, ...]
 
@@ -296,15 +323,15 @@ Seen = dict[str, tuple[tuple[int, int, int], str, bool]]
 # A file changed this recently may change again within its file system's time resolution without
 # its time moving: it is read again on every scan until it is older than this.
 RACY_NS = 2_000_000_000
-TEMPLATES_DIR = "templates"
 
 
 def templates_digest(root: Path) -> str:
-    """A digest of the templates folder: each file's path and bytes."""
-    folder = root / TEMPLATES_DIR
+    """A digest of every template a build may use, the project's own and the theme's: each file's
+    layer, path and bytes."""
     h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else ():
-        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for layer, folder in enumerate(template_folders(root)):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(f"{layer}:".encode() + path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
@@ -317,7 +344,7 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
     """
     errors: list[ContentError] = outside_links(root)
     if errors:
-        return Inputs(None, "", {}, frozenset(), tuple(errors))
+        return Inputs(None, "", {}, "", frozenset(), tuple(errors))
     site = _site_file(root, errors)
     seen = {} if seen is None else seen
     now = time.time_ns()
@@ -344,7 +371,14 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
             unplaced.add(path)
     for gone in seen.keys() - digests.keys():
         del seen[gone]
-    return Inputs(site, templates_digest(root), digests, frozenset(unplaced), tuple(errors))
+    return Inputs(site, templates_digest(root), digests, _logo_digest(root, site), frozenset(unplaced), tuple(errors))
+
+
+def _logo_digest(root: Path, site: bytes | None) -> str:
+    """A digest of the logo file the site file names, so that a new logo is a change to build."""
+    doc = parse_yaml(SITE_FILE, site) if site is not None else None
+    logo = read_logo(root, doc) if isinstance(doc, RawDoc) else None
+    return hashlib.sha256(logo).hexdigest() if isinstance(logo, bytes) else ""
 
 
 @dataclass(frozen=True, slots=True)

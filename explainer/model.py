@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from .brand import DEFAULT_ACCENT, DEFAULT_ACCENT_DARK, DEFAULT_FONT, Logo, for_dark, hex_colour, make_logo
 from .markdown import render_block, render_inline
 from .slugs import slugify
 
@@ -198,13 +199,25 @@ class Publisher:
 
 
 @dataclass(frozen=True, slots=True)
+class Brand:
+    """How the default theme shows the site: the defaults, or the site file's `brand`."""
+
+    accent: str  # #rrggbb, on light pages
+    accent_dark: str  # #rrggbb, on dark pages
+    font_css: str  # a CSS font stack, checked by the schema to hold only names, quotes and commas
+    footer_html: str | None  # None: "Published by <publisher>."
+    logo: Logo | None
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     name: str
     base_url: str  # absolute, ends in "/"
     language: str
     publisher: Publisher
     cname: str | None  # custom domain for GitHub Pages, written to site/CNAME
-    digest: str  # of the site file and the base URL: every page shows them
+    digest: str  # of the site file, its logo and the base URL: every page shows them
+    brand: Brand = Brand(DEFAULT_ACCENT, DEFAULT_ACCENT_DARK, DEFAULT_FONT, None, None)
 
     @property
     def base_path(self) -> str:
@@ -301,16 +314,22 @@ def build_explainer(doc: RawDoc) -> Explainer:
     )
 
 
-def build_site(site: RawDoc, base_url: str | None = None) -> Site:
-    """The validated site file as a Site; base_url, when given, overrides the file's."""
+def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = None) -> Site:
+    """The validated site file as a Site; base_url, when given, overrides the file's. `logo` is
+    the bytes of the logo file the site file names, checked already (validate.site_rules)."""
     d = site.data
     publisher = d["publisher"]
     base = base_url or d["base_url"]
+    brand = d.get("brand", {})
+    accent = hex_colour(brand["accent"]) if "accent" in brand else DEFAULT_ACCENT
+    dark = hex_colour(brand["accent_dark"]) if "accent_dark" in brand else (for_dark(accent) if "accent" in brand else DEFAULT_ACCENT_DARK)
+    logo_digest = hashlib.sha256(logo).hexdigest() if logo is not None else ""
     return Site(
         name=d["name"].strip(),
         base_url=base,
         language=d["language"],
         publisher=Publisher(publisher["name"].strip(), publisher.get("url")),
         cname=d.get("cname"),
-        digest=hashlib.sha256(f"{site.digest} {base}".encode()).hexdigest(),
+        digest=hashlib.sha256(f"{site.digest} {logo_digest} {base}".encode()).hexdigest(),
+        brand=Brand(accent, dark, brand.get("font", DEFAULT_FONT).strip(), _block(brand.get("footer")), make_logo(logo) if logo is not None else None),
     )

@@ -24,7 +24,7 @@ from typing import Any
 from .embeds import loader_page
 from .errors import BuildError, ContentError
 from .keys import CODE_DIGEST, digest
-from .load import SITE_FILE, parse_yaml, read_file
+from .load import SITE_FILE, parse_yaml, read_file, read_logo
 from .manifest import GROUP_MARKER, Group, Manifest, group_bytes
 from .model import Explainer, Site, build_explainer, build_site
 from .parallel import parallel_map
@@ -34,7 +34,8 @@ from .rebuild import Job, Memory, Rebuild, ask, group_data
 from .lock import build_lock
 from .render import Templates, load_templates, render_page, set_site
 from .swap import SwapIncomplete, recover
-from .validate import SlugAt, check_slugs, compile_schemas, slug_at, validate_doc, validate_explainer, warn_explainer
+from .themes import template_folders
+from .validate import SlugAt, check_slugs, compile_schemas, site_rules, slug_at, validate_doc, validate_explainer, warn_explainer
 from .write import InPlace, NewTree, Output
 
 # Explainers are large units of work (fifty-odd files each): a pool pays for itself sooner than
@@ -67,7 +68,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, m
             if todo.nothing:
                 return BuildResult(todo.pages, 0, 0, unchanged=True)
             site = _site(root, todo, base_url)  # load, validate, model: the site file
-            templates = load_templates(root / "templates", memory.templates if memory else None)
+            templates = load_templates(template_folders(root), memory.templates if memory else None)
             set_site(templates.env, site)
             compile_schemas()
             output = InPlace(out) if memory is not None else NewTree(out)
@@ -237,14 +238,19 @@ def _site(root: Path, todo: Rebuild, base_url: str | None) -> Site:
     explainers' own mistakes are still reported with its own."""
     errors = list(todo.scan_errors)
     site_doc = parse_yaml(SITE_FILE, todo.site) if todo.site is not None else None
+    logo = None
     if isinstance(site_doc, list):
         errors, site_doc = errors + site_doc, None
     elif site_doc is not None:
         errors += validate_doc(site_doc, "site")
+        if not errors:
+            logo = read_logo(root, site_doc)
+            errors += site_rules(site_doc, logo)
     if errors or site_doc is None:
         parsed = parallel_map(partial(_read_and_parse, root), [job.source for job in todo.jobs], MIN_PARALLEL_GROUPS)
         raise BuildError(errors + [e for p in parsed for e in p.errors])
-    return build_site(site_doc, base_url)
+    assert not isinstance(logo, ContentError)
+    return build_site(site_doc, base_url, logo)
 
 
 def _check_changed(run: _Run) -> None:

@@ -31,6 +31,11 @@ SITEMAP_INDEX = "sitemap index"  # the renderer of sitemap.xml when it lists oth
 # and sitemap.xml lists them (a sitemap index); an edit then rewrites only the part it changed.
 SITEMAP_URLS = 50_000
 ROBOTS = "robots.txt"
+LOGO = "assets/logo.png"
+# The content contract, published with the site at a stable address, so that the
+# yaml-language-server line of a content file anywhere can name it.
+SCHEMA = "schema"
+SCHEMAS = ("explainer", "site")
 NOJEKYLL = ".nojekyll"
 CNAME = "CNAME"
 
@@ -225,9 +230,14 @@ def _site_sharing(site: Site, page: Page) -> Page:
     return replace(page, context={**page.context, "sharing": sharing})
 
 
+def schema_path(name: str) -> str:
+    """Where a schema is published below the site's base_url: schema/explainer.schema.json."""
+    return f"{SCHEMA}/{name}.schema.json"
+
+
 def plan_site(site: Site, summaries: Iterable[Summary]) -> list[Page]:
     """The site's own files, in a fixed order: the index and 404 pages, the feed, the sitemap,
-    robots.txt, what GitHub Pages reads, and the redirects from explainers' old slugs. Each is
+    robots.txt, what GitHub Pages reads, the schemas, and the redirects from explainers' old slugs. Each is
     keyed on exactly what it shows, so editing an explainer's text re-renders none of them."""
     summaries = tuple(summaries)
     pages = [_site_sharing(site, page) if page.template == "index.html" else page for page in plan_index(site, summaries)]
@@ -240,6 +250,11 @@ def plan_site(site: Site, summaries: Iterable[Summary]) -> list[Page]:
     pages.append(Page(NOJEKYLL, NOJEKYLL, NOJEKYLL, NOJEKYLL, {}))
     if site.cname:
         pages.append(Page(CNAME, CNAME, CNAME, site.cname, {"host": site.cname}))
+    if site.brand.logo:
+        pages.append(Page(LOGO, LOGO, LOGO, site.digest, {"logo": site.brand.logo}))
+    for name in SCHEMAS:
+        path = schema_path(name)
+        pages.append(Page(path, path, SCHEMA, path, {"schema": name}))  # its bytes change only with the code
     # An explainer's old slugs: the site's own pages, as they are made from its summary alone.
     for summary in sorted(summaries, key=lambda e: e.slug):
         pages += [redirect_page(redirect, site.digest) for alias in summary.aliases for redirect in alias_redirects(summary, alias)]

@@ -67,7 +67,7 @@ class Job:
 
 def inputs_digest(inputs: Inputs, base_url: str | None) -> str:
     """A digest of everything a build reads: the code, the base URL, the site file, the templates and every explainer."""
-    return digest(CODE_DIGEST, base_url or "", hashlib.sha256(inputs.site or b"").hexdigest(), inputs.templates,
+    return digest(CODE_DIGEST, base_url or "", hashlib.sha256(inputs.site or b"").hexdigest(), inputs.logo, inputs.templates,
                   *(f"{path}={d}" for path, d in inputs.explainers.items()))
 
 
@@ -175,7 +175,7 @@ def ask(root: Path, out: Path, base_url: str | None, memory: Memory | None = Non
     seen = memory.seen if memory is not None else dict(last.seen)
     inputs = scan_inputs(root, seen)
     inputs_key = inputs_digest(inputs, base_url)
-    stamp = digest(hashlib.sha256(inputs.site or b"").hexdigest(), base_url or "", inputs.templates, CODE_DIGEST)
+    stamp = digest(hashlib.sha256(inputs.site or b"").hexdigest(), inputs.logo, base_url or "", inputs.templates, CODE_DIGEST)
     # Text the importer could not place is warned about on every build, so such a project never takes the shortcut.
     if not inputs.errors and last.inputs == inputs_key and last.pages and not inputs.unplaced:
         return Rebuild(True, inputs, inputs_key, stamp, last, [], memory, seen)

@@ -7,6 +7,7 @@ import hashlib
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -15,6 +16,7 @@ import jinja2.meta
 from .errors import BuildError, ContentError
 from .model import Site
 from .plan import Page
+from .themes import PACKAGE, default_theme
 from . import publish
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
@@ -31,10 +33,11 @@ def date_text(value: dt.date | str) -> str:
     return str(parts[0])
 
 
-def make_env(templates: Path) -> jinja2.Environment:
-    """The Jinja environment: autoescaped, strict, with `url` and `absolute` filters that add the base path."""
+def make_env(folders: list[Path]) -> jinja2.Environment:
+    """The Jinja environment: autoescaped, strict, with `url` and `absolute` filters that add the
+    base path. Templates are looked up in the folders in order (themes.template_folders)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates.resolve()),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder.resolve()) for folder in folders]),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -108,34 +111,56 @@ class Templates:
 
     env: jinja2.Environment
     digests: dict[str, str]
+    folders: tuple[Path, ...] = ()
 
     def digest_of(self, template: str) -> str:
         return self.digests.get(template, "")
 
 
-def load_templates(folder: Path, last: Templates | None = None) -> Templates:
-    """The templates in folder, compiled once: `last` is reused while none of them changed.
+def load_templates(folders: list[Path], last: Templates | None = None) -> Templates:
+    """The templates in the folders, compiled once: `last` is reused while none of them changed.
 
     Compiled templates are never checked for changes while in use, so an edit to one gives the
     build a fresh environment.
     """
-    env = last.env if last is not None else make_env(folder)
+    if last is not None and last.folders != tuple(folders):
+        last = None  # a project templates/ made or removed since: look templates up afresh
+    env = last.env if last is not None else make_env(folders)
     digests = template_digests(env)
     if last is not None and digests == last.digests:
         return last
     if last is not None:
-        env = make_env(folder)
+        env = make_env(folders)
     compile_templates(env, digests)
-    return Templates(env, digests)
+    return Templates(env, digests, tuple(folders))
 
 
-def _template_error(exc: jinja2.TemplateError, page: Page, templates: Path) -> ContentError:
+def _shown(folders: list[Path], filename: str | None, name: str) -> tuple[str, str]:
+    """How a template is named in a message: templates/<name>, and a field saying whether it is
+    the project's own or the installed default theme's (the generator's checkout has no other
+    templates/ than the theme)."""
+    theme = default_theme().resolve()
+    for folder in folders:
+        if filename and Path(filename).resolve().is_relative_to(folder.resolve()):
+            name = Path(filename).resolve().relative_to(folder.resolve()).as_posix()
+            installed = folder.resolve() == theme and theme.parent == PACKAGE
+            return f"templates/{name}", "(default theme template)" if installed else "(template)"
+    return f"templates/{name}", "(template)"
+
+
+def _template_error(exc: jinja2.TemplateError, page: Page, folders: list[Path]) -> ContentError:
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return ContentError(f"templates/{exc.name or exc.filename}", exc.lineno, 1, "(template)", exc.message or str(exc))
+        file, field = _shown(folders, exc.filename, exc.name or "")
+        return ContentError(file, exc.lineno, 1, field, exc.message or str(exc))
+    message = str(exc)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"no template {exc.name!r}, in the project's templates/ or the default theme"
     # Jinja rewrites tracebacks so template frames carry the template's file and line.
-    where = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).is_relative_to(templates)]
-    name, line = (Path(where[-1].filename).relative_to(templates).as_posix(), where[-1].lineno or 1) if where else (page.template, 1)
-    return ContentError(f"templates/{name}", line, 1, "(template)", f"{exc} (while rendering {page.path})")
+    where = [f for f in traceback.extract_tb(exc.__traceback__) if any(Path(f.filename).resolve().is_relative_to(d.resolve()) for d in folders)]
+    if not where:
+        return ContentError(f"templates/{page.template}", 1, 1, "(template)", f"{message} (while rendering {page.path})")
+    file, field = _shown(folders, where[-1].filename, page.template)
+    return ContentError(file, where[-1].lineno or 1, 1, field, f"{message} (while rendering {page.path})")
 
 
 # Files that are not Jinja templates are made by a function of the page alone. Pillow and lxml are
@@ -161,6 +186,8 @@ RENDERERS: dict[str, Callable[[Page], bytes]] = {
     publish.ROBOTS: lambda page: _feeds().render_robots(page),
     publish.NOJEKYLL: lambda page: _feeds().render_empty(page),
     publish.CNAME: lambda page: _feeds().render_cname(page),
+    publish.LOGO: lambda page: page.context["logo"].png,
+    publish.SCHEMA: lambda page: resources.files("explainer").joinpath(page.path).read_bytes(),
 }
 
 
@@ -171,5 +198,6 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
     try:
         html = env.get_template(page.template).render(page=page, **page.context)
     except jinja2.TemplateError as exc:
-        raise BuildError([_template_error(exc, page, Path(env.loader.searchpath[0]).resolve())]) from None
+        folders = [Path(p) for loader in env.loader.loaders for p in loader.searchpath]  # type: ignore[union-attr]
+        raise BuildError([_template_error(exc, page, folders)]) from None
     return html.encode("utf-8")

@@ -31,7 +31,8 @@ from livereload.watcher import Watcher
 from tornado import ioloop, web
 
 from .errors import BuildError, ContentError
-from .load import CONTENT_DIR, SITE_FILE, TEMPLATES_DIR
+from .load import CONTENT_DIR, SITE_FILE
+from .themes import TEMPLATES_DIR
 from .pipeline import build
 from .rebuild import Memory
 from .swap import remove_tree
@@ -47,8 +48,8 @@ pre{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #b00020;paddin
 <body><main>
 <h1>Build failed</h1>
 <p>The site was not rebuilt. Fix {{ "this mistake" if errors|length == 1 else "these mistakes" }} and save; this page reloads by itself.</p>
-<pre>{% for error in errors %}{{ error }}
-{% endfor %}</pre>
+<pre>{% for error in errors %}{% for line in error.lines() %}{{ line }}
+{% endfor %}{% endfor %}</pre>
 </main></body>
 </html>
 """)
@@ -127,16 +128,26 @@ class PushWatcher(Watcher):
     def begin(self) -> None:
         """Start watching, and return once every watch is in place, so no edit made after is missed."""
         loop = ioloop.IOLoop.current()
-        folders = [p for p in (self.root / CONTENT_DIR, self.root / TEMPLATES_DIR) if p.is_dir()]
+        self._watched: set[Path] = set()
         # The site file is watched through its folder, so that an editor saving it by renaming a
-        # new file over it is seen too; nothing else in the project folder is.
-        site_file = lambda change, path: Path(path).name == SITE_FILE  # noqa: E731
-        watches = [(paths, recursive, only) for paths, recursive, only in ((folders, True, None), ([self.root], False, site_file)) if paths]
-        ready = [threading.Event() for _ in watches]
-        for (paths, recursive, only), is_ready in zip(watches, ready):
-            threading.Thread(target=self._watch, args=(loop, paths, recursive, only, is_ready), daemon=True).start()
+        # new file over it is seen too; so is a content/ or templates/ folder made while the
+        # preview runs (`explainer theme` makes templates/). Nothing else in the project folder is.
+        top = lambda change, path: Path(path).name in (SITE_FILE, CONTENT_DIR, TEMPLATES_DIR)  # noqa: E731
+        ready = [self._watch_in_thread(loop, [self.root], False, top)]
+        ready += [self._watch_in_thread(loop, [folder], True, None) for folder in self._new_folders()]
         for is_ready in ready:
             is_ready.wait(10)
+
+    def _new_folders(self) -> list[Path]:
+        """content/ and templates/, where they exist and are not watched yet."""
+        folders = [p for p in (self.root / CONTENT_DIR, self.root / TEMPLATES_DIR) if p.is_dir() and p not in self._watched]
+        self._watched.update(folders)
+        return folders
+
+    def _watch_in_thread(self, loop: ioloop.IOLoop, paths: list[Path], recursive: bool, only: Any) -> threading.Event:
+        ready = threading.Event()
+        threading.Thread(target=self._watch, args=(loop, paths, recursive, only, ready), daemon=True).start()
+        return ready
 
     def _watch(self, loop: ioloop.IOLoop, paths: list[Path], recursive: bool, only: Any, ready: threading.Event) -> None:
         # With yield_on_timeout, the first (empty) batch says the watch is in place.
@@ -153,6 +164,8 @@ class PushWatcher(Watcher):
         return True
 
     def _changed(self, path: str) -> None:
+        for folder in self._new_folders():  # made since: watch what it holds from now on
+            self._watch_in_thread(ioloop.IOLoop.current(), [folder], True, None).wait(10)
         self.rebuild()
         self._changes.append((path, None))
         if self._callback is not None:
@@ -213,7 +226,7 @@ def serve(root: Path, host: str, port: int, base_path: str, open_browser: bool) 
         except BuildError as exc:
             state.errors = tuple(exc.errors)
             for error in exc.errors:
-                print(error, file=sys.stderr)
+                print(*error.lines(), sep="\n", file=sys.stderr)
             print(f"build failed: {len(exc.errors)} error(s); the browser shows them until they are fixed", file=sys.stderr, flush=True)
         else:
             state.errors = ()

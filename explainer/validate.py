@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import difflib
-from dataclasses import dataclass
 import json
+import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from .errors import ContentError, field_path, line_column
 if TYPE_CHECKING:
     import jsonschema
 from .load import RawDoc
+from .brand import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, contrast_failure, hex_colour, logo_problem
 from .model import ONCE, section_id, section_kind
 
 # Anchors the page uses for its own parts, and the folder beside an explainer's question and card
@@ -61,6 +64,29 @@ def node_at(root: yaml.Node, path: list[str | int]) -> tuple[yaml.Node, yaml.Nod
         else:
             return node, key_node
     return node, key_node
+
+
+_DATE_FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
+def date_problem(value: str) -> str | None:
+    """Why text written as a year, month or day names none: "month 13 does not exist", "February
+    2026 has 28 days". None when it names one, or is not written as a date at all."""
+    form = _DATE_FORM.fullmatch(value)
+    if not form:
+        return None
+    year, month, day = (int(part) if part else None for part in form.groups())
+    if not year:
+        return "year 0 does not exist"
+    if month is not None and not 1 <= month <= 12:
+        return f"month {month} does not exist"
+    if day is not None:
+        days = calendar.monthrange(year, month)[1]  # type: ignore[arg-type]
+        if day == 0:
+            return "day 0 does not exist"
+        if day > days:
+            return f"{calendar.month_name[month]} {year} has {days} days"  # type: ignore[index]
+    return None
 
 
 def _show(value: Any) -> str:
@@ -127,11 +153,12 @@ def _schema_errors(doc: RawDoc, error: jsonschema.ValidationError) -> list[Conte
         hint = " (put quotes around text that YAML reads as a number, date or yes/no)" if wanted == "string" else ""
         message = f"expected {_TYPE_WORDS.get(wanted, wanted)}, {found}{hint}"
     elif kind in ("pattern", "format"):
-        message = f"{described or 'wrong format'}, {found}"
+        why = date_problem(error.instance) if isinstance(error.instance, str) and "YYYY" in described else None
+        message = f"{why + '; ' if why else ''}{described or 'wrong format'}, {found}"
     elif kind == "minLength":
         message = "must not be empty"
     elif kind == "maxLength":
-        message = f"longer than {error.validator_value:,} characters"
+        message = f"is {len(error.instance):,} characters long; the most is {error.validator_value:,}"
     elif kind == "minItems":
         message = f"needs at least {error.validator_value} item(s)"
     elif kind == "enum":
@@ -230,6 +257,11 @@ def _explainer_rules(doc: RawDoc) -> list[ContentError]:
             errors.append(_at(doc, node, ["changes", i, "date"], f"is before published ({data['published']})"))
     for s, section in enumerate(data["sections"]):
         timeline = section.get("timeline", [])
+        for i, event in enumerate(timeline):
+            why = date_problem(event["date"])  # a day the pattern allows that the month does not have
+            if why:
+                path = ["sections", s, "timeline", i, "date"]
+                errors.append(_at(doc, node_at(doc.node, path)[0], path, f"{why}, found {event['date']!r}"))
         for i in range(1, len(timeline)):
             if timeline[i]["date"] < timeline[i - 1]["date"]:
                 path: Path_ = ["sections", s, "timeline", i, "date"]
@@ -239,6 +271,25 @@ def _explainer_rules(doc: RawDoc) -> list[ContentError]:
         if slug in RESERVED_SLUGS:
             node, _ = node_at(doc.node, path)
             errors.append(_at(doc, node, path, f"'{slug}' is reserved for the site itself; choose another"))
+    return errors
+
+
+def site_rules(doc: RawDoc, logo: bytes | ContentError | None) -> list[ContentError]:
+    """The site file's rules beyond the schema: brand colours that links can be read in, and a
+    logo that is an image. `logo` is the logo file's bytes, or why it could not be read."""
+    brand = doc.data.get("brand", {})
+    errors = []
+    for field, backgrounds in (("accent", LIGHT_BACKGROUNDS), ("accent_dark", DARK_BACKGROUNDS)):
+        if field in brand:
+            problem = contrast_failure(hex_colour(brand[field]), backgrounds)
+            if problem:
+                errors.append(_at(doc, node_at(doc.node, ["brand", field])[0], ["brand", field], problem))
+    if isinstance(logo, ContentError):
+        errors.append(logo)
+    elif logo is not None:
+        problem = logo_problem(logo)
+        if problem:
+            errors.append(_at(doc, node_at(doc.node, ["brand", "logo"])[0], ["brand", "logo"], f"{brand['logo']!r} {problem}"))
     return errors
 
 

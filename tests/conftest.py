@@ -46,7 +46,7 @@ sections:
 
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Path]:
-    """Make a project folder: the repo's site.yaml and templates, and the given content files.
+    """Make a project folder: the repository's site.yaml and the given content files (the default theme draws it).
 
     With no content given, the repo's own content/ is used.
     """
@@ -86,3 +86,27 @@ def budget_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def changed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An explainer with updates and corrections, beside a plain one."""
     return built(tmp_path_factory, "changed", {"changed.yaml": EXPLAINER_WITH_CHANGES, "plain.yaml": minimal_explainer("plain", published="2024-06-01")})
+
+
+# A newsroom's brand: its accent (the dark pages' one made from it), a logo, a font and a footer.
+BRAND = """\
+brand:
+  accent: "#7a1f5c"
+  logo: masthead.png
+  font: Georgia, "Times New Roman", serif
+  footer: Published by the *Example Gazette*. [Corrections](https://example.org/corrections)
+"""
+
+
+@pytest.fixture(scope="session")
+def branded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The explainer with changes, on a site with a brand of its own."""
+    from PIL import Image
+
+    from explainer.pipeline import build
+
+    site = (REPO / "site.yaml").read_text("utf-8") + BRAND
+    root = make_project(tmp_path_factory.mktemp("branded") / "project", {"changed.yaml": EXPLAINER_WITH_CHANGES}, site=site)
+    Image.new("RGB", (600, 150), "#7a1f5c").save(root / "masthead.png")
+    build(root, base_url="https://example.org/repo/")
+    return root / "site"

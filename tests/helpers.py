@@ -37,10 +37,10 @@ def minimal_explainer(slug: str = "minimal", title: str = "A minimal explainer",
 
 
 def make_project(root: Path, content: dict[str, str | bytes] | None = None, *, base_url: str | None = None, site: str | None = None) -> Path:
-    """A project folder at root: the repository's templates, its site.yaml (or `site`, with
-    base_url when given) and the given content files (the repository's own when None)."""
+    """A project folder at root, as a newsroom's is: the repository's site.yaml (or `site`, with
+    base_url when given) and the given content files (the repository's own when None). It has no
+    templates/: its pages use the default theme, unless a test overrides one (`override`)."""
     root.mkdir(parents=True)
-    shutil.copytree(REPO / "templates", root / "templates")
     site = site if site is not None else (REPO / "site.yaml").read_text("utf-8")
     if base_url:
         site = "\n".join(f"base_url: {base_url}" if line.startswith("base_url:") else line for line in site.splitlines()) + "\n"
@@ -52,6 +52,15 @@ def make_project(root: Path, content: dict[str, str | bytes] | None = None, *, b
         for name, text in content.items():
             (root / "content" / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return root
+
+
+def override(root: Path, template: str) -> Path:
+    """The project's own copy of one of the default theme's templates, to edit: it takes the
+    theme's place in every page that uses it."""
+    path = root / "templates" / template
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "templates" / template, path)
+    return path
 
 
 def cli(*args: str, cwd: Path | None = None, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]

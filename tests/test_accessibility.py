@@ -43,12 +43,14 @@ PAGE_KINDS: list[tuple[str, str, str, Callable[[Page], None]]] = [
     ("explainer with updates and corrections", "changed", "changed/", nothing),
     ("question with updates and corrections", "changed", "changed/first/", nothing),
     ("card with updates and corrections", "changed", "changed/deal/", nothing),
+    ("explainer on a site with a brand and a logo", "branded", "changed/", nothing),
+    ("embed of a card on a site with a brand", "branded", "changed/embed/deal/", nothing),
 ]
 
 
 @pytest.fixture(scope="module")
-def sites(seed_site: Path, budget_site: Path, changed_site: Path) -> dict[str, Path]:
-    return {"seed": seed_site, "budget": budget_site, "changed": changed_site}
+def sites(seed_site: Path, budget_site: Path, changed_site: Path, branded_site: Path) -> dict[str, Path]:
+    return {"seed": seed_site, "budget": budget_site, "changed": changed_site, "branded": branded_site}
 
 
 def check_page(page: Page, site: Path, url: str, base: str) -> None:

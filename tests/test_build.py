@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, minimal_explainer, page_text, parse, snapshot
+from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, minimal_explainer, override, page_text, parse, snapshot
 from explainer.errors import BuildError
 from explainer.pipeline import build
 
@@ -314,7 +314,7 @@ def test_a_template_change_re_renders_only_the_pages_that_use_it(make_site):
     first = build(root)
     assert first.rendered == first.pages
     before = snapshot(root / "site")
-    pager = root / "templates" / "_partials" / "pager.html"
+    pager = override(root, "_partials/pager.html")
     pager.write_text(pager.read_text("utf-8").replace("More from this explainer", "More in this explainer"), "utf-8")
 
     result = build(root)
@@ -352,7 +352,7 @@ def test_after_a_build_that_stopped_part_way_the_preview_folder_is_made_right_ag
     root = make_site({"a.yaml": minimal_explainer("a")})
     memory, out = Memory(), tmp_path / "preview"
     build(root, out, memory=memory)
-    page, question = root / "templates" / "explainer.html", root / "templates" / "question.html"
+    page, question = override(root, "explainer.html"), override(root, "question.html")
     texts = page.read_text("utf-8"), question.read_text("utf-8")
     # The explainer's page renders (and is written in place); its question page then fails.
     page.write_text(texts[0].replace("{% block content %}", "{% block content %}BROKEN"), "utf-8")

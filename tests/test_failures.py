@@ -17,7 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from helpers import REPO, cli, minimal_explainer, tree
+from helpers import REPO, cli, minimal_explainer, override, tree
 from explainer.errors import BuildError
 from explainer.pipeline import build
 from synth import make_project
@@ -75,7 +75,7 @@ def test_a_build_killed_while_its_workers_write_leaves_no_worker_and_a_whole_sit
     project = make_project(40, tmp_path / "project")
     build(project)
     first = tree(project / "site")
-    (project / "templates" / "_partials" / "pager.html").write_text("<nav>{{ explainer.title }}</nav>\n", "utf-8")
+    override(project, "_partials/pager.html").write_text("<nav>{{ explainer.title }}</nav>\n", "utf-8")
     process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(project)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     # Killed once its workers are writing explainers' folders into the new tree.
     deadline = time.monotonic() + 60
@@ -159,6 +159,7 @@ def test_a_link_to_a_file_outside_the_project_is_refused(make_site, tmp_path, fo
     secret = tmp_path / "secret.yaml"
     secret.write_text(minimal_explainer("stolen"), "utf-8")
     name = "stolen.yaml" if folder == "content" else "_partials/stolen.html"
+    (root / folder / name).parent.mkdir(parents=True, exist_ok=True)
     (root / folder / name).symlink_to(secret)
     result = cli("--root", str(root))
     assert result.returncode == 1

@@ -169,7 +169,7 @@ def test_an_imported_article_keeps_its_section_order_and_its_list_inside_its_sec
 def test_the_yaml_is_written_for_an_editor_to_read(name):
     text, data = imported(name)
     lines = text.splitlines()
-    assert lines[0] == "# yaml-language-server: $schema=../explainer/schema/explainer.schema.json"
+    assert lines[0] == "# yaml-language-server: $schema=../schema/explainer.schema.json"
     assert lines[1].startswith("# Imported from ") and "an editor must check every field" in " ".join(lines[1:5])
     order = list(load_schema("explainer")["properties"])
     assert list(data) == sorted(data, key=order.index)

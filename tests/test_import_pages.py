@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from explainer.article import read_article
-from explainer.importer import ImportFailed, import_article, read_source
+from explainer.importer import import_article, read_source
 from explainer.markdown import plain_blocks
 from explainer.pipeline import build
 from explainer.sentences import contains, normalise, text_fields

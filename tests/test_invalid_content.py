@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import cli, minimal_explainer, tree
+from helpers import cli, minimal_explainer, override, tree
 
 CASES = sorted(p.stem for p in (Path(__file__).parent / "invalid").glob("*.yaml"))
 
@@ -69,7 +69,7 @@ def line_of(path: Path, text: str) -> int:
 ])
 def test_a_template_mistake_names_the_template_and_its_line(make_site, template, mistake, fixed):
     root = make_site({"a.yaml": minimal_explainer().replace("    answer: |", "    cards:\n      - {id: c, title: C, summary: S, detail: D}\n    answer: |")})
-    path = root / "templates" / template
+    path = override(root, template)
     text = path.read_text("utf-8")
     assert fixed in text
     path.write_text(text.replace(fixed, mistake + fixed, 1), "utf-8")
@@ -97,3 +97,14 @@ def test_every_error_in_a_file_is_printed_in_order(make_site):
         "content/a.yaml:2:1: titel: unknown field; did you mean 'title'?",
         "content/a.yaml:3:6: dek: expected text, found 7 (put quotes around text that YAML reads as a number, date or yes/no)",
     ]
+
+
+def test_an_override_that_includes_a_missing_template_says_which_and_where(make_site):
+    root = make_site({"a.yaml": minimal_explainer()})
+    path = override(root, "_partials/footer.html")
+    path.write_text('<footer class="colophon">\n{% include "_partials/our-footer.html" %}\n</footer>\n', "utf-8")
+    result = run_build(root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "templates/_partials/footer.html:2:1: (template): no template '_partials/our-footer.html', in the project's templates/ "
+        "or the default theme (while rendering minimal/index.html)")

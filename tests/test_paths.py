@@ -14,7 +14,7 @@ PATTERN = "expected lowercase letters, digits and single hyphens"
 BAD_NAMES = {
     "..": PATTERN, ".": PATTERN, "../../etc": PATTERN, "a/b": PATTERN, "/abs": PATTERN, "a\\\\b": PATTERN, "": PATTERN,
     "Upper": PATTERN, "UPPER": PATTERN, "a.html": PATTERN, "404.html": PATTERN, "feed.xml": PATTERN, ".hidden": PATTERN,
-    "a b": PATTERN, "a--b": PATTERN, "-a": PATTERN, "a-": PATTERN, "caf\u00e9": PATTERN, "x" * 81: "longer than 80",
+    "a b": PATTERN, "a--b": PATTERN, "-a": PATTERN, "a-": PATTERN, "caf\u00e9": PATTERN, "x" * 81: "is 81 characters long; the most is 80",
 }
 
 

@@ -175,7 +175,8 @@ def test_a_crawl_from_the_root_finds_no_broken_link_and_none_outside_the_base_pa
     reached = {path + "index.html" if path.endswith("/") or not path else path for path in reached}
     published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and not p.name.startswith(".")}
     embeds = {p for p in published if "embed" in p.split("/")[1:-1] or p == "embed.js"}
-    assert published - embeds - reached == {"404.html"}
+    # The schemas are for editors' YAML tools, which content files name; no page links them.
+    assert published - embeds - reached == {"404.html", "schema/explainer.schema.json", "schema/site.schema.json"}
     assert any("/embed/" in path for path in reached)  # oEmbed discovery links were followed too
 
 
@@ -527,10 +528,34 @@ def test_a_cname_with_a_scheme_or_path_is_refused_with_its_line(make_site):
     assert "site.yaml:9:8: cname: expected a bare host name, like explainers.example.org (no https:// and no path), found 'https://explainers.example.org/'" in result.stderr
 
 
-def test_the_pages_workflow_is_valid_against_the_github_workflow_schema():
+def new_project_workflow(tmp_path: Path) -> Path:
+    """The workflow `explainer new` writes."""
+    from explainer.starter import project_files
+
+    path = tmp_path / "pages.yml"
+    path.write_text(project_files(tmp_path / "newsroom", dt.date(2026, 1, 1))[".github/workflows/pages.yml"], "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("which", ["repository", "new project"])
+def test_the_pages_workflow_is_valid_against_the_github_workflow_schema(tmp_path, which):
+    path = WORKFLOW if which == "repository" else new_project_workflow(tmp_path)
     command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows"]
-    result = subprocess.run([*command, str(WORKFLOW)], capture_output=True, text=True)
+    result = subprocess.run([*command, str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("which", ["repository", "new project"])
+def test_only_the_deploy_job_can_publish_and_pip_downloads_are_cached(tmp_path, which):
+    workflow = yaml.safe_load((WORKFLOW if which == "repository" else new_project_workflow(tmp_path)).read_text("utf-8"))
+    # Nothing workflow-wide; the job that installs packages can read, and only read.
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert not any("run" in step for step in workflow["jobs"]["deploy"]["steps"])
+    setup = next(s for s in workflow["jobs"]["build"]["steps"] if s.get("uses", "").startswith("actions/setup-python"))
+    assert setup["with"]["cache"] == "pip"
+    assert setup["with"]["cache-dependency-path"] == ("pyproject.toml" if which == "repository" else "requirements.txt")
 
 
 def test_the_workflow_schema_check_catches_a_broken_workflow(tmp_path):
@@ -550,7 +575,6 @@ def workflow_steps() -> tuple[dict, list[dict], list[dict]]:
 
 def test_the_workflow_installs_builds_with_the_readme_command_and_deploys_with_the_official_actions():
     workflow, build_steps, deploy_steps = workflow_steps()
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     assert workflow["concurrency"]["group"] == "pages"
     uses = [step["uses"].split("@")[0] for step in build_steps + deploy_steps if "uses" in step]
     assert uses == ["actions/checkout", "actions/setup-python", "actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"]

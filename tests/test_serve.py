@@ -79,10 +79,23 @@ def test_an_edit_shows_in_the_open_page_and_a_mistake_shows_as_an_error_page(mak
 
         edit(source, "dek: A short dek.", "dek: [unclosed")
         page.get_by_role("heading", name="Build failed").wait_for(timeout=15_000)
-        assert re.search(r"content/a\.yaml:\d+:\d+: ", page.locator("pre").inner_text())
+        # The mistake in plain words, the line as written, and a caret under the bracket.
+        shown = page.locator("pre").inner_text().splitlines()
+        assert re.fullmatch(r"content/a\.yaml:3:6: \(yaml\): this list in brackets is never closed: add the '\]' at its end.*", shown[0])
+        assert shown[1:3] == ["    3 | dek: [unclosed", "      |      ^"]
 
         edit(source, "dek: [unclosed", "dek: A short dek.")
         page.locator("#first h2", has_text="What happened next?").wait_for(timeout=15_000)
+
+
+def test_a_template_copied_from_the_theme_while_the_preview_runs_is_watched(make_site, page):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    assert not (root / "templates").exists()  # a new project's pages all come from the theme
+    with serving(root) as (url, _):
+        page.goto(url + "a/")
+        assert cli("theme", "_partials/footer.html", "--root", str(root)).returncode == 0
+        (root / "templates" / "_partials" / "footer.html").write_text('<footer class="colophon"><p>Our own footer.</p></footer>\n', "utf-8")
+        page.locator("footer", has_text="Our own footer.").wait_for(timeout=15_000)
 
 
 def test_an_edit_to_one_explainer_rewrites_only_its_pages_and_the_index(make_site):
