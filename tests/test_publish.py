@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -603,3 +604,9 @@ def test_the_workflow_build_step_builds_for_the_address_configure_pages_gives(ma
     page = parse(root / "site" / "minimal" / "index.html")
     assert page.xpath("//link[@rel='canonical']/@href") == [expected + "minimal/"]
     assert page.xpath("//header[@class='masthead']/a/@href") == [urlsplit(expected).path]
+
+
+def test_ci_runs_the_readmes_test_command_verbatim():
+    readme = (REPO / "README.md").read_text("utf-8")
+    command = re.search(r"Install the test needs and run every test:\n\n```sh\n(.*?)\n```", readme).group(1)
+    assert (REPO / ".ci" / "run").read_text("utf-8").rstrip().splitlines()[-1] == command
