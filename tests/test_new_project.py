@@ -239,3 +239,12 @@ def test_requirements_pin_the_generator_where_it_came_from(installed_from, line,
     from explainer.starter import requirement
 
     assert requirement(installed_from, VERSION) == (line, reachable)
+
+
+def test_the_installed_tool_imports_a_saved_news_page(newcomer):
+    project = newcomer.new("import-site")
+    (project / "seeds").mkdir()
+    shutil.copy(REPO / "tests" / "articles" / "news_page.html", project / "seeds" / "news_page.html")
+    result = newcomer.run("import", "seeds/news_page.html", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert newcomer.run(cwd=project).returncode == 0
