@@ -18,7 +18,7 @@ from typing import Any
 
 from .model import Card, Explainer, Question, Site, Timeline
 from .keys import digest
-from .plan import Page, Redirect, Summary, aliases_of, explainer_url, item_title, item_url, item_urls, redirect_page
+from .plan import SOCIAL_IMAGE_SIZE, Page, Redirect, Summary, aliases_of, explainer_url, item_title, item_url, item_urls, redirect_page, social_image_url
 
 LOADER_URL = "embed.js"
 
@@ -53,7 +53,9 @@ class Embed:
     page_url: str  # the item's own page; the explainer's page for a timeline
     from_url: str  # the item in place on the explainer page, for the "From:" link
     height: int  # estimated height in pixels at OEMBED_WIDTH, for the fixed-height iframe code
-    kicker: str | None = None  # a card's question, shown above its title
+    description: str  # what the embed page says of itself: a card's summary, a question's short answer, the explainer's dek
+    image_url: str  # the social image of the card, or of the explainer: the oEmbed thumbnail
+    kicker: str  # shown above the heading: a card's question; the explainer's title above a question or a timeline
 
     @property
     def fragment_url(self) -> str:
@@ -90,22 +92,24 @@ def _card_embed(explainer: Explainer, question: Question, card: Card) -> Embed:
     texts = [card.summary, card.detail_html, *(f.text_html for f in card.facts)]
     headings = 2 + len(card.facts)  # kicker and title, then one per labelled fact
     return Embed("card", card.id, card.title, card, embed_url(explainer, card.id), item_url(explainer, card.id),
-                 f"{explainer_url(explainer)}#{card.id}", estimate_height(texts, headings), question.question)
+                 f"{explainer_url(explainer)}#{card.id}", estimate_height(texts, headings), card.summary,
+                 social_image_url(explainer, card), question.question)
 
 
 def _question_embed(explainer: Explainer, question: Question) -> Embed:
-    # A deck shows in the question's embed as a list of its cards: a title and summary each.
-    texts = [question.short_answer, question.answer_html or "", *(f"<li>{c.title}: {c.summary}</li>" for c in question.cards), question.after_cards_html or ""]
-    height = estimate_height(texts, 1 + bool(question.label))
+    # The embed shows the question and its short answer, and links to the whole answer (which
+    # the embed page holds, hidden, for hosts that ask for it with ?answer=full).
+    height = estimate_height([question.short_answer], 2, extra_lines=1)
     return Embed("question", question.id, question.question, question, embed_url(explainer, question.id), item_url(explainer, question.id),
-                 f"{explainer_url(explainer)}#{question.id}", height)
+                 f"{explainer_url(explainer)}#{question.id}", height, question.short_answer, social_image_url(explainer), explainer.title)
 
 
 def _timeline_embed(explainer: Explainer, timeline: Timeline) -> Embed:
     # Each event shows its date on a line of its own above the text.
-    height = estimate_height([e.event_html for e in timeline.events], 1, extra_lines=len(timeline.events))
+    height = estimate_height([e.event_html for e in timeline.events], 2, extra_lines=len(timeline.events))
     home = explainer_url(explainer)
-    return Embed("timeline", timeline.id, f"{timeline.heading}: {explainer.title}", timeline, embed_url(explainer, timeline.id), home, f"{home}#{timeline.id}", height)
+    return Embed("timeline", timeline.id, f"{timeline.heading}: {explainer.title}", timeline, embed_url(explainer, timeline.id), home,
+                 f"{home}#{timeline.id}", height, explainer.dek, social_image_url(explainer), explainer.title)
 
 
 def _embeddable(explainer: Explainer) -> Iterator[tuple[Question | Timeline, Card | None]]:
@@ -149,6 +153,9 @@ def oembed(site: Site, embed: Embed) -> dict[str, Any]:
         "width": OEMBED_WIDTH,
         "height": embed.height,
         "cache_age": OEMBED_CACHE_AGE,
+        "thumbnail_url": site.base_url + embed.image_url,
+        "thumbnail_width": SOCIAL_IMAGE_SIZE[0],
+        "thumbnail_height": SOCIAL_IMAGE_SIZE[1],
     }
 
 

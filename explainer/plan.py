@@ -99,6 +99,16 @@ def redirect_page(redirect: Redirect, key: str) -> Page:
     return _page(redirect.url, "redirect.html", digest(key, redirect.target, redirect.title, redirect.oembed_url or ""), redirect=redirect)
 
 
+SOCIAL_IMAGE = "social.png"
+# The size Open Graph and Twitter's large summary card both show without cropping.
+SOCIAL_IMAGE_SIZE = (1200, 630)
+
+
+def social_image_url(explainer: Explainer, card: Card | None = None) -> str:
+    """The URL (below the base path) of the explainer's social image, or of one card's."""
+    return (item_url(explainer, card.id) if card else explainer_url(explainer)) + SOCIAL_IMAGE
+
+
 def item_urls(explainer: Explainer) -> dict[str, str]:
     """Each question's and card's page, by its id, in reading order."""
     urls = {}

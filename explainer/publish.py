@@ -14,13 +14,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .embeds import alias_redirects, embed_ids, plan_explainer_embeds
-from .model import Card, Change, Explainer, Site
+from .model import Change, Explainer, Site
 from .keys import digest
-from .plan import Page, Summary, aliases_of, explainer_url, item_url, item_urls, newest_first, plan_explainer, plan_index, redirect_page
+from .plan import SOCIAL_IMAGE, Page, Summary, social_image_url, aliases_of, explainer_url, item_urls, newest_first, plan_explainer, plan_index, redirect_page
 
-SOCIAL_IMAGE = "social.png"
-# The size Open Graph and Twitter's large summary card both show without cropping.
-SOCIAL_IMAGE_SIZE = (1200, 630)
 FEED = "feed.xml"
 # The feed lists the newest explainers only, as feeds do: readers poll it, and it stays small
 # however large the archive grows.
@@ -107,11 +104,6 @@ def last_modified(explainer: Explainer) -> dt.date:
 def changes_newest_first(explainer: Explainer) -> tuple[Change, ...]:
     """Updates and corrections as the page lists them; same-day changes keep the file's order."""
     return tuple(sorted(explainer.changes, key=lambda c: -c.date.toordinal()))
-
-
-def social_image_url(explainer: Explainer, card: Card | None = None) -> str:
-    """The URL (below the base path) of the explainer's social image, or of one card's."""
-    return (item_url(explainer, card.id) if card else explainer_url(explainer)) + SOCIAL_IMAGE
 
 
 def _address(site: Site) -> str:

@@ -30,7 +30,8 @@ from itertools import accumulate
 from PIL import Image, ImageDraw, ImageFont
 
 from .plan import Page
-from .publish import SOCIAL_IMAGE_SIZE, SocialImage
+from .plan import SOCIAL_IMAGE_SIZE
+from .publish import SocialImage
 
 WIDTH, HEIGHT = SOCIAL_IMAGE_SIZE
 MARGIN = 80

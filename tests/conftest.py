@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from helpers import REPO, SHAPES, make_project, minimal_explainer  # noqa: E402
-from webtools import browser, page  # noqa: E402,F401  (fixtures)
+from webtools import PYM_JS, browser, page, require_tool, static_server  # noqa: E402,F401  (fixtures)
 
 # A made-up explainer with updates and corrections, and a deck of one card.
 EXPLAINER_WITH_CHANGES = """\
@@ -110,3 +111,45 @@ def branded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Image.new("RGB", (600, 150), "#7a1f5c").save(root / "masthead.png")
     build(root, base_url="https://example.org/repo/")
     return root / "site"
+
+
+# --- embeds: the built site served on one origin, the newsroom's pages on others ------------------
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The repo's content built for, and served at, a 127.0.0.1 base URL; yields (base URL, site folder).
+
+    Built for its own address so the codes in the "Embed this" panels can be pasted as they are.
+    """
+    from explainer.pipeline import build
+
+    site = tmp_path_factory.mktemp("served") / "site"
+    with static_server(site, "/repo/") as base:
+        build(REPO, site, base_url=base)
+        yield base, site
+
+
+@pytest.fixture
+def host(tmp_path: Path) -> Iterator[Callable[[str, str], str]]:
+    """A newsroom's server on a second origin: host(name, html) publishes a page and returns its URL."""
+    folder = tmp_path / "host"
+    folder.mkdir()
+    shutil.copy(require_tool(PYM_JS), folder / "pym.v1.min.js")
+    with static_server(folder) as base:
+
+        def publish(name: str, html: str) -> str:
+            (folder / name).write_text(html, "utf-8")
+            return base + name
+
+        yield publish
+
+
+@pytest.fixture
+def third_party(tmp_path: Path) -> Iterator[str]:
+    """Someone else on a third origin, say an ad frame on the newsroom's page; yields its page's URL."""
+    folder = tmp_path / "third"
+    folder.mkdir()
+    (folder / "frame.html").write_text('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Ad</title></head><body><p>Ad</p></body></html>\n', "utf-8")
+    with static_server(folder) as base:
+        yield base + "frame.html"

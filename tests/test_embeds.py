@@ -10,23 +10,23 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from lxml import html as lxml_html
+from PIL import Image
 from playwright.sync_api import Frame, Page
 
 from helpers import REPO, SEED_SLUG, minimal_explainer
 from explainer.pipeline import build
 from helpers import snapshot
 from test_build import copy_script
-from webtools import PYM_JS, record_requests, require_tool, static_server, vnu_errors
+from webtools import record_requests, static_server, vnu_errors
 
 CARD = "sanctions-rollback"
 QUESTION = "why-another-summit"
@@ -34,6 +34,8 @@ CARDS = ["sanctions-rollback", "ukraine-concessions", "energy-and-trade-pacts", 
 QUESTIONS = ["why-another-summit", "something-new", "europe-game-changer", "what-can-trump-offer", "high-stakes"]
 EMBEDS = QUESTIONS + CARDS + ["timeline"]
 SANDBOX = {"allow-scripts", "allow-top-navigation-by-user-activation", "allow-popups", "allow-popups-to-escape-sandbox"}
+# The loader follows its frames' links itself, so they need no top navigation at all.
+LOADER_SANDBOX = SANDBOX - {"allow-top-navigation-by-user-activation"}
 PREFIX = "explainer-"
 
 
@@ -117,43 +119,6 @@ def assert_fits(page: Page, selector: str, item: str) -> float:
 # --- fixtures ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The repo's content built for, and served at, a 127.0.0.1 base URL; yields (base URL, site folder).
-
-    Built for its own address so the codes in the "Embed this" panels can be pasted as they are.
-    """
-    site = tmp_path_factory.mktemp("served") / "site"
-    with static_server(site, "/repo/") as base:
-        build(REPO, site, base_url=base)
-        yield base, site
-
-
-@pytest.fixture
-def host(tmp_path: Path) -> Iterator[Callable[[str, str], str]]:
-    """A newsroom's server on a second origin: host(name, html) publishes a page and returns its URL."""
-    folder = tmp_path / "host"
-    folder.mkdir()
-    shutil.copy(require_tool(PYM_JS), folder / "pym.v1.min.js")
-    with static_server(folder) as base:
-
-        def publish(name: str, html: str) -> str:
-            (folder / name).write_text(html, "utf-8")
-            return base + name
-
-        yield publish
-
-
-@pytest.fixture
-def third_party(tmp_path: Path) -> Iterator[str]:
-    """Someone else on a third origin, say an ad frame on the newsroom's page; yields its page's URL."""
-    folder = tmp_path / "third"
-    folder.mkdir()
-    (folder / "frame.html").write_text('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Ad</title></head><body><p>Ad</p></body></html>\n', "utf-8")
-    with static_server(folder) as base:
-        yield base + "frame.html"
-
-
 # --- the files ---------------------------------------------------------------------------------
 
 
@@ -167,9 +132,14 @@ def test_every_card_question_and_the_timeline_has_an_embed_page_a_fragment_and_a
 
 def test_an_embed_page_shows_just_its_item_and_a_from_link_that_leaves_the_frame(seed_site):
     doc = lxml_html.fromstring((seed_site / SEED_SLUG / "embed" / CARD / "index.html").read_bytes())
-    assert [h.text_content() for h in doc.xpath("//h2")] == ["Sanctions Rollback"]
-    assert doc.xpath("//h3/text()") == ["In return", "Risks"]
-    [link] = doc.xpath("//p[@class='explainer-from']/a")
+    # A document of its own: its item's title is its h1, and it says what it is and whose.
+    assert doc.xpath("//h1/text()") == ["Sanctions Rollback"]
+    assert doc.xpath("//h2/text()") == ["In return", "Risks"]
+    assert doc.xpath("//p[@class='explainer-kicker']/text()") == ["What can Trump offer Putin?"]
+    assert doc.xpath("//meta[@name='description']/@content") == ["Phased easing of U.S.-led sanctions, imposed since 2022."]
+    [from_line] = doc.xpath("//p[@class='explainer-from']")
+    assert " ".join(from_line.text_content().split()) == "From: Why Does Trump Want to Meet Putin Again?, Explainers"
+    [link] = from_line.xpath("a")
     assert link.text_content() == "Why Does Trump Want to Meet Putin Again?"
     assert link.get("href") == f"https://example.org/repo/{SEED_SLUG}/#{CARD}"
     assert link.get("target") == "_top"
@@ -177,6 +147,24 @@ def test_an_embed_page_shows_just_its_item_and_a_from_link_that_leaves_the_frame
     assert doc.xpath("//link[@rel='canonical']/@href") == [f"https://example.org/repo/{SEED_SLUG}/{CARD}/"]
     timeline = lxml_html.fromstring((seed_site / SEED_SLUG / "embed" / "timeline" / "index.html").read_bytes())
     assert len(timeline.xpath("//ol[@class='explainer-timeline']/li")) == 5
+    # The timeline names the explainer it belongs to above its heading.
+    assert timeline.xpath("//p[@class='explainer-kicker']/text()") == ["Why Does Trump Want to Meet Putin Again?"]
+    assert timeline.xpath("//h1/text()") == ["Timeline"]
+
+
+def test_a_question_embed_is_its_question_and_short_answer_with_a_link_to_the_whole_answer(seed_site):
+    doc = lxml_html.fromstring((seed_site / SEED_SLUG / "embed" / "what-can-trump-offer" / "index.html").read_bytes())
+    main = doc.xpath("//main")[0]
+    shown = [e for e in main.iterchildren() if e.get("hidden") is None]
+    assert [e.get("class") for e in shown] == ["explainer-kicker", None, "explainer-short", "explainer-more", "explainer-from"]
+    assert shown[1].tag == "h1" and shown[1].text_content() == "What can Trump offer Putin?"
+    [more] = shown[3].xpath("a")
+    assert (more.text_content(), more.get("href")) == ("Read the whole answer", f"https://example.org/repo/{SEED_SLUG}/what-can-trump-offer/")
+    # The whole answer is there for ?answer=full, hidden; the fragment has only the short answer.
+    [whole] = main.xpath("div[@class='explainer-whole'][@hidden]")
+    assert len(whole.xpath(".//ul[@class='explainer-deck']/li")) == 5
+    fragment = (seed_site / SEED_SLUG / "embed" / "what-can-trump-offer" / "fragment.html").read_text("utf-8")
+    assert "explainer-whole" not in fragment and "Read the whole answer" in fragment
 
 
 def test_embed_pages_carry_only_the_sizing_script_and_fragments_none(seed_site):
@@ -234,7 +222,9 @@ def test_each_panel_field_holds_exactly_the_published_code(seed_site):
         for page in pages:
             # The HTML parser drops one newline right after <textarea>; the fragment starts with "<div".
             assert field(page, item, "fragment") == (folder / "fragment.html").read_text("utf-8"), page
-            assert field(page, item, "iframe") == json.loads((folder / "oembed.json").read_text("utf-8"))["html"], page
+            # oEmbed's iframe also carries width and frameborder, which WordPress keeps.
+            oembed_html = json.loads((folder / "oembed.json").read_text("utf-8"))["html"]
+            assert oembed_html == field(page, item, "iframe").replace(' height="', ' width="600" frameborder="0" height="', 1), page
 
 
 def test_every_oembed_response_is_valid_json_whose_html_embeds_its_own_page(seed_site):
@@ -242,7 +232,13 @@ def test_every_oembed_response_is_valid_json_whose_html_embeds_its_own_page(seed
     assert len(responses) == len(EMBEDS)
     for path in responses:
         data = json.loads(path.read_text("utf-8"))
-        assert sorted(data) == ["cache_age", "height", "html", "provider_name", "provider_url", "title", "type", "version", "width"]
+        assert sorted(data) == ["cache_age", "height", "html", "provider_name", "provider_url", "thumbnail_height", "thumbnail_url", "thumbnail_width",
+                                "title", "type", "version", "width"]
+        item = path.parent.name
+        image = f"{SEED_SLUG}/{item}/social.png" if item in CARDS else f"{SEED_SLUG}/social.png"
+        assert data["thumbnail_url"] == f"https://example.org/repo/{image}"
+        with Image.open(seed_site / image) as thumbnail:
+            assert thumbnail.size == (data["thumbnail_width"], data["thumbnail_height"])
         assert (data["type"], data["version"], data["provider_name"], data["provider_url"]) == ("rich", "1.0", "Explainers", "https://example.org/repo/")
         assert isinstance(data["width"], int) and isinstance(data["height"], int) and isinstance(data["cache_age"], int)
         [iframe] = lxml_html.fragments_fromstring(data["html"])
@@ -250,6 +246,7 @@ def test_every_oembed_response_is_valid_json_whose_html_embeds_its_own_page(seed
         assert iframe.get("src") == f"https://example.org/repo/{SEED_SLUG}/embed/{path.parent.name}/"
         assert iframe.get("title") == data["title"]
         assert int(iframe.get("height")) == data["height"]
+        assert (int(iframe.get("width")), iframe.get("frameborder")) == (data["width"], "0")
         assert iframe.get("loading") == "lazy"
         assert set(iframe.get("sandbox").split()) == SANDBOX
 
@@ -342,7 +339,7 @@ def test_a_rebuild_renders_embed_pages_again_only_when_their_explainer_changes(m
     assert build(root).rendered == 0
     before = snapshot(root / "site")
 
-    (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="It happened again."), "utf-8")
+    (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="It happened again.").replace("What happened?", "What happened next?"), "utf-8")
     again = build(root)
     after = snapshot(root / "site")
     changed = {path for path in after if after[path] != before.get(path)}
@@ -350,6 +347,7 @@ def test_a_rebuild_renders_embed_pages_again_only_when_their_explainer_changes(m
     assert not any(path.startswith("b/") for path in changed) and "embed.js" not in changed
     assert 0 < again.rendered < first.rendered
     assert "It happened again." in (root / "site" / "a" / "embed" / "first" / "index.html").read_text("utf-8")
+    assert "What happened next?" in (root / "site" / "a" / "embed" / "first" / "fragment.html").read_text("utf-8")
 
 
 # --- in the browser ----------------------------------------------------------------------------
@@ -389,7 +387,7 @@ def test_cards_questions_and_the_timeline_embedded_with_our_loader_are_as_tall_a
     for i, item in enumerate(items):
         frame = page.locator("iframe").nth(i)
         assert frame.get_attribute("loading") == "lazy"
-        assert set(frame.get_attribute("sandbox").split()) == SANDBOX
+        assert set(frame.get_attribute("sandbox").split()) == LOADER_SANDBOX
         assert frame.get_attribute("title") == ["Sanctions Rollback", "Why does Trump want a second summit?", "Timeline: Why Does Trump Want to Meet Putin Again?"][i]
     wide = [assert_fits(page, f"[data-explainer-embed*='/{item}/'] iframe", item) for item in items]
     page.set_viewport_size({"width": 375, "height": 800})
@@ -502,7 +500,7 @@ def test_an_embed_page_reads_with_javascript_off_from_280_to_1200_pixels(seed_si
             page = context.new_page()
             for item in EMBEDS:
                 page.goto(f"{base}{SEED_SLUG}/embed/{item}/")
-                assert page.locator("h2").first.is_visible()
+                assert page.locator("h1").first.is_visible()
                 assert page.get_by_role("link", name="Why Does Trump Want to Meet Putin Again?").is_visible()
                 assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (item, width)
             context.close()
@@ -539,6 +537,9 @@ def test_the_embed_panel_works_without_javascript_and_copies_with_it(served_site
         box = page.get_by_label(label)
         assert box.is_visible() and box.get_attribute("readonly") is not None
         assert box.input_value().startswith("<")
+    # For WordPress, the card's own address, which it reads the embed from.
+    address = page.get_by_label("WordPress and other sites that read oEmbed: paste this address on a line of its own")
+    assert address.input_value() == url == field(item_page(site, CARD), CARD, "address")
     assert page.get_by_role("button").count() == 0
     context.close()
 
@@ -557,4 +558,116 @@ def test_the_readme_shows_the_same_sandbox_the_codes_use(seed_site):
     readme = (REPO / "README.md").read_text("utf-8")
     iframe = lxml_html.fragment_fromstring(field(item_page(seed_site, CARD), CARD, "iframe"))
     assert iframe.get("sandbox") in readme
+    loader = re.search(r'SANDBOX = "([^"]+)"', (seed_site / "embed.js").read_text("utf-8")).group(1)
+    assert set(loader.split()) == LOADER_SANDBOX and f"the loader sets `{loader}`" in readme
     assert "/embed.js" in readme and "oembed.json" in readme and "fragment.html" in readme
+
+
+# --- strict sandboxes, the host's theme, wide columns --------------------------------------------
+
+
+def pym_host(base: str, host: Callable[[str, str], str], sandbox: str, query: str = "") -> str:
+    return host("strict.html", host_page(
+        '<div id="card"></div>\n<script>new pym.Parent("card", ' + json.dumps(f"{base}{SEED_SLUG}/embed/{CARD}/{query}")
+        + ", {title: 'Sanctions Rollback', sandbox: " + json.dumps(sandbox) + "});</script>",
+        head='<script src="pym.v1.min.js"></script>\n'))
+
+
+def test_under_a_sandbox_without_top_navigation_a_click_asks_the_pym_parent_to_follow_it(served_site, host, browser):
+    base, _ = served_site
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(pym_host(base, host, "allow-scripts"))
+    assert page.get_attribute("#card iframe", "sandbox") == "allow-scripts"
+    assert_fits(page, "#card iframe", CARD)
+    embed_frame(page, CARD).get_by_role("link", name="Why Does Trump Want to Meet Putin Again?").click()
+    page.wait_for_url(f"{base}{SEED_SLUG}/#{CARD}")
+    assert len(context.pages) == 1
+    context.close()
+
+
+def test_the_loader_follows_only_clicked_links_to_the_site_and_only_from_its_own_frame(served_site, host, third_party, browser):
+    base, site = served_site
+    context = browser.new_context()
+    page = context.new_page()
+    url = loader_host(base, site, host, third_party)
+    page.goto(url)
+    assert_fits(page, "[data-explainer-embed] iframe", CARD)
+    child_id = page.get_attribute("[data-explainer-embed]", "data-explainer-embed-id")
+    child = embed_frame(page, CARD)
+
+    def navigate(sender: Frame, to: str, after_ms: int = 0) -> None:
+        # Scripts run by the test count as a click of the reader's, which lasts five seconds: a
+        # message sent later is one the frame sends with no click.
+        sender.evaluate("([m, ms]) => setTimeout(() => parent.postMessage(m, '*'), ms)", [f"pymxPYMx{child_id}xPYMxnavigateToxPYMx{to}", after_ms])
+
+    # To another site; from another frame with the frame's id; from the frame, but with no click.
+    navigate(child, "https://elsewhere.example/")
+    navigate(frame_by_id(page, "sandboxed"), f"{base}{SEED_SLUG}/")
+    navigate(frame_by_id(page, "open"), f"{base}{SEED_SLUG}/")
+    navigate(child, f"{base}{SEED_SLUG}/", after_ms=5500)
+    page.wait_for_timeout(6500)
+    assert page.url == url
+    # A click the reader makes on a link to the site is followed.
+    child.get_by_role("link", name="Why Does Trump Want to Meet Putin Again?").click()
+    page.wait_for_url(f"{base}{SEED_SLUG}/#{CARD}")
+    context.close()
+
+
+def embed_background(frame: Frame) -> str:
+    return frame.evaluate("getComputedStyle(document.querySelector('main')).backgroundColor")
+
+
+LIGHT, DARK = "rgb(245, 246, 248)", "rgb(29, 33, 39)"
+
+
+@pytest.mark.parametrize("asked, reader, shown", [
+    ("", "dark", LIGHT),  # a light story, a reader whose system is dark: the embed stays light
+    ("?theme=dark", "light", DARK),
+    ("?theme=auto", "dark", DARK),
+    ("?theme=auto", "light", LIGHT),
+])
+def test_an_embed_is_light_unless_its_host_asks_otherwise(served_site, host, browser, asked, reader, shown):
+    base, _ = served_site
+    context = browser.new_context(color_scheme=reader)
+    page = context.new_page()
+    page.goto(pym_host(base, host, " ".join(sorted(SANDBOX)), asked))
+    assert_fits(page, "#card iframe", CARD)
+    assert embed_background(embed_frame(page, CARD)) == shown
+    context.close()
+
+
+def test_the_loader_passes_the_hosts_theme_and_answer_options(served_site, host, browser):
+    base, site = served_site
+    code = field(item_page(site, QUESTION), QUESTION, "loader").replace("<div ", '<div data-explainer-theme="dark" data-explainer-answer="full" ', 1)
+    context = browser.new_context(color_scheme="light")
+    page = context.new_page()
+    page.goto(host("options.html", host_page(code)))
+    frame = embed_frame(page, QUESTION)
+    assert_fits(page, "[data-explainer-embed] iframe", QUESTION)
+    assert embed_background(frame) == DARK
+    # The whole answer in place of the link to it.
+    assert frame.locator(".explainer-whole").is_visible() and not frame.locator(".explainer-more").is_visible()
+    context.close()
+
+
+def test_at_a_wide_column_a_card_uses_the_width_in_lines_of_a_comfortable_length(served_site, host, browser):
+    base, _ = served_site
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.goto(host("wide.html", f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Wide</title></head><body style="margin:0">'
+                   f'<iframe src="{base}{SEED_SLUG}/embed/{CARD}/" title="Card" style="width:1100px;height:900px;border:0"></iframe></body></html>'))
+    frame = embed_frame(page, CARD)
+    frame.wait_for_load_state()
+    box, spans = frame.evaluate("""() => {
+        const main = document.querySelector('main'), m = main.getBoundingClientRect(), em = parseFloat(getComputedStyle(main).fontSize);
+        const blocks = [...main.querySelectorAll('p, li')].map(p => p.getBoundingClientRect());
+        return [[m.left, m.right, em], blocks.map(r => [r.left, r.right])]; }""")
+    left, right, em = box
+    assert right - left >= 1090
+    # No line is longer than a comfortable measure (about 75 characters, 40em) ...
+    assert all(r - l <= 40 * em for l, r in spans), spans
+    # ... and the text reaches across the box: its blocks cover at least 80% of the width.
+    covered = max(r for _, r in spans) - min(l for l, _ in spans)
+    assert covered >= 0.8 * (right - left), (covered, right - left)
+    context.close()

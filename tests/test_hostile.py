@@ -103,8 +103,11 @@ PUBLISHER_URL = "https://example.org/?\"><script>alert(1)</script>"
 
 # Which fields each kind of page shows (the site's name shows on every page but fragments).
 ON_QUESTION = ["title", "label", "question", "short_answer", "answer", "card.title", "card.summary", "after_cards"]
-# A question's own page shows its deck whole; its embed lists the cards' titles and summaries.
+# A question's own page shows its deck whole; its embed, its question and short answer, and with
+# ?answer=full also its answer and its cards' titles and summaries.
 ON_QUESTION_PAGE = ON_QUESTION + ["card.detail", "fact.label", "fact.text"]
+ON_QUESTION_EMBED = ["title", "question", "short_answer"]
+ON_WHOLE_QUESTION_EMBED = ON_QUESTION_EMBED + ["answer", "card.title", "card.summary", "after_cards"]
 ON_CARD = ["title", "question", "card.title", "card.summary", "card.detail", "fact.label", "fact.text"]
 ON_TIMELINE = ["title", "timeline.heading", "timeline.event"]
 # Updates and corrections show on the explainer's, questions' and cards' own pages, not in embeds.
@@ -194,7 +197,8 @@ def pages_with_fields(i: int) -> list[tuple[str, list[str]]]:
         (f"{slug}/", PLAIN_FIELDS + MARKDOWN_FIELDS),
         (f"{slug}/q/", ON_QUESTION_PAGE + ON_CHANGES),
         (f"{slug}/c/", ON_CARD + ON_CHANGES),
-        (f"{slug}/embed/q/", ON_QUESTION),
+        (f"{slug}/embed/q/", ON_QUESTION_EMBED),
+        (f"{slug}/embed/q/?answer=full", ON_WHOLE_QUESTION_EMBED),
         (f"{slug}/embed/c/", ON_CARD),
         (f"{slug}/embed/timeline/", ON_TIMELINE),
     ]
@@ -257,7 +261,7 @@ def test_hostile_text_in_every_field_runs_nothing_fetches_nothing_and_reads_as_t
                     failures.append(f"{url} ({hostile.name}): page title reads {title!r}")
         host, _ = visit(HOST_PAGE)
         for hostile in HOSTILE:
-            shows(HOST_PAGE, host, hostile, ON_QUESTION + ON_CARD + ON_TIMELINE)
+            shows(HOST_PAGE, host, hostile, ON_QUESTION_EMBED + ON_CARD + ON_TIMELINE)
         for url in ("", "no/such/page/"):
             text, _ = visit(url)
             if site_shown not in text or readable(PUBLISHER_NAME) not in text:
@@ -266,7 +270,7 @@ def test_hostile_text_in_every_field_runs_nothing_fetches_nothing_and_reads_as_t
                 for hostile in HOSTILE:
                     shows("index", text, hostile, ["title", "dek", "attribution"])
     context.close()
-    assert opened == len(HOSTILE) * 6 + 3
+    assert opened == len(HOSTILE) * 7 + 3
     assert not failures, "\n".join(failures)
 
 

@@ -84,7 +84,7 @@ def test_a_cards_facts_show_under_the_labels_its_editor_gave(budget_site):
     assert [h.text_content() for h in card.xpath("//main//h2")] == ["Cost", "Who is affected"]
     assert "Saves 4 million a year." in folded(card.xpath("//main")[0])
     embed = parse(budget_site / SLUG / "embed" / "tax-rise" / "index.html")
-    assert [h.text_content() for h in embed.xpath("//h3")] == ["Cost"]
+    assert [h.text_content() for h in embed.xpath("//h2")] == ["Cost"]
 
 
 def test_every_card_of_every_deck_has_its_page_embed_fragment_oembed_and_social_image(budget_site):
@@ -194,7 +194,7 @@ def test_an_embed_at_an_old_address_still_sizes_itself_with_the_loader(tmp_path,
         page.goto(host_base + "story.html")
         page.bring_to_front()
         frame = page.frame_locator("iframe")
-        assert frame.get_by_role("heading", name="Service cuts", level=2).is_visible()
+        assert frame.get_by_role("heading", name="Service cuts", level=1).is_visible()
         # Led through both old addresses to the card's embed, which sized its frame to its content.
         page.wait_for_function("document.querySelector('iframe').getBoundingClientRect().height > 200")
         src = page.locator("iframe").element_handle().content_frame().url
