@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BuildError
-from .validate import date_problem, load_schema
+from .validate import date_problem, load_schema, matches
 
 # The formats `import --format` accepts: explainer.article's FORMATS, written out so that a build
 # does not load the article reader (tests/test_import.py checks that the two agree).
@@ -21,7 +21,7 @@ IMPORT_FORMATS = ("text", "markdown", "html")
 
 def _base_url(value: str) -> str:
     pattern = load_schema("site")["properties"]["base_url"]["pattern"]
-    if not re.match(pattern, value):
+    if not matches(pattern, value):
         raise argparse.ArgumentTypeError(f"expected an absolute address ending in '/', like https://example.org/repo/, found {value!r}")
     return value
 
@@ -39,7 +39,7 @@ def _slug(value: str) -> str:
     schema = load_schema("explainer")["$defs"]["slug"]
     if len(value) > schema["maxLength"]:
         raise argparse.ArgumentTypeError(f"a slug is at most {schema['maxLength']} characters; {value!r} is {len(value)}")
-    if not re.match(schema["pattern"], value):
+    if not matches(schema["pattern"], value):
         raise argparse.ArgumentTypeError(f"expected lowercase letters, digits and single hyphens, like 'budget-vote', found {value!r}")
     return value
 

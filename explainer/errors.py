@@ -26,11 +26,30 @@ class ContentError:
     context: tuple[str, ...] = ()  # lines shown under the message: the line at fault, a caret under its column
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.field}: {'warning: ' if self.warning else ''}{self.message}"
+        return one_line(f"{self.file}:{self.line}:{self.column}: {self.field}: {'warning: ' if self.warning else ''}{self.message}")
 
     def lines(self) -> list[str]:
         """The message, then the lines that show where."""
         return [str(self), *self.context]
+
+
+# What would end a line of the build's output, or garble the terminal, if printed as it is: control
+# characters, Unicode's line and paragraph separators, and the bytes of a file name that is not
+# UTF-8 (which Python holds as lone surrogates).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def one_line(text: str) -> str:
+    """text with anything that could end the line or garble a terminal written as an escape, so
+    that no name or value, printed in a message, can forge a line of its own."""
+    return _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
 
 
 def line_column(mark: Any) -> tuple[int, int]:

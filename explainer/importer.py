@@ -19,7 +19,7 @@ import yaml
 
 from .article import Article, Block, Format, Item, format_for, label_only, read_article
 from .errors import text_position
-from .load import MAX_FILE_BYTES, parse_yaml
+from .load import ARTICLE_MAX_BYTES, MAX_FILE_BYTES, parse_yaml
 from .slugs import slugify
 from .webpage import PageTooDeep
 from .write import atomic_write
@@ -626,9 +626,12 @@ def read_source(path: Path, fmt: Format | None) -> Article:
     if fmt is None:
         raise ImportFailed(f"cannot tell the format of {path} from its extension; pass --format text, markdown or html")
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as stream:  # a pipe is allowed here (`import <(curl ...)`), but read with a bound
+            raw = stream.read(ARTICLE_MAX_BYTES + 1)
     except OSError as exc:
         raise ImportFailed(f"cannot read {path}: {exc.strerror}") from None
+    if len(raw) > ARTICLE_MAX_BYTES:
+        raise ImportFailed(f"{path} is larger than {ARTICLE_MAX_BYTES:,} bytes; save only the article's page, or paste its text")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

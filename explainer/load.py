@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import re
+import stat
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterator
@@ -15,12 +19,15 @@ from yaml.composer import Composer, ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from .brand import LOGO_MAX_BYTES
 from .errors import ContentError, field_path, line_column, text_position
 from .themes import template_folders
-from .yaml_errors import context_lines, explain
+from .yaml_errors import HALF_CHARACTER, context_lines, explain
 
 # Limits that keep a hostile or broken file from hanging the build or eating memory.
 MAX_FILE_BYTES = 2_000_000
+# An article an explainer is made from, or is imported from: a saved news page may be large.
+ARTICLE_MAX_BYTES = 50_000_000
 MAX_DEPTH = 32
 # How many values (mappings, lists, keys, text; each alias too) a file may hold as written. The
 # bundled explainer holds 245; reading stops at the first value past the limit, so a file of a
@@ -28,6 +35,7 @@ MAX_DEPTH = 32
 MAX_NODES = 20_000
 # How many values a file may stand for once its aliases are expanded.
 MAX_VALUES = 100_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 try:
     # libyaml's parser, several times faster than PyYAML's; same events, same marks.
@@ -55,6 +63,14 @@ class _BoundedComposer(Composer):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+    def compose_scalar_node(self, anchor: Any) -> Any:
+        node = super().compose_scalar_node(anchor)
+        # An escape such as "\ud800" in double quotes makes half of a character, which no file
+        # can hold: libyaml refuses it, PyYAML's own parser does not.
+        if _SURROGATE.search(node.value):
+            raise ComposerError(None, None, HALF_CHARACTER, node.start_mark)
+        return node
 
 
 if _Parser is not None:
@@ -202,12 +218,73 @@ class Sources:
     errors: tuple[ContentError, ...]
 
 
-def read_file(root: Path, relative: str) -> bytes | ContentError:
-    """A project file's bytes, given its path below root; a file that cannot be read is an error."""
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def unreadable(path: Path, exc: OSError) -> str:
+    """What happened and what to do, for a file or folder that could not be read."""
+    if exc.errno == errno.ELOOP:
+        return "is a link that leads back to itself; point it at a file, or put the file itself here"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return "is a link to a file that does not exist; point it at a file, or remove it"
+    if exc.errno == errno.ENOENT:
+        return "was removed while the build was reading it; build again"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot be read: permission denied; let the user who builds read it (chmod a+r), or run the build as its owner"
+    return f"cannot be read ({exc.strerror or exc}); check the file and build again"
+
+
+def read_file(root: Path, relative: str, limit: int = MAX_FILE_BYTES, too_large: str = "split it, or take out what the page does not show") -> bytes | ContentError:
+    """A project file's bytes, given its path below root. The file is judged before it is read:
+    only a regular file is opened (never a pipe, device or socket, which could hang the build or
+    never end), its size comes from stat, and no more than `limit` bytes are ever read, whatever
+    the file grows to meanwhile. Anything else is an error naming the file."""
+    path = root / relative
+
+    def error(message: str) -> ContentError:
+        return ContentError(relative, 1, 1, "(file)", message)
+
+    too_large = f"larger than {limit:,} bytes; {too_large}"
     try:
-        return (root / relative).read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return error(f"is {_kind(info.st_mode)}, not a file; put a regular file here, or remove it")
+        if info.st_size > limit:
+            return error(too_large)
+        # O_NONBLOCK: were the file swapped for a pipe since the stat, opening it does not wait.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return error("was replaced by something that is not a file while the build read it; build again")
+            data = stream.read(limit + 1)
     except OSError as exc:
-        return ContentError(relative, 1, 1, "(file)", f"cannot read: {exc.strerror}")
+        return error(unreadable(path, exc))
+    return error(too_large) if len(data) > limit else data
+
+
+def name_problem(name: str) -> str | None:
+    """Why a file name cannot be a content file's, if it cannot: one that is not UTF-8 text, or
+    that holds a line break or other control character, would be garbled or split a line of the
+    build's output."""
+    if _SURROGATE.search(name):
+        return "its name is not UTF-8 text; rename the file"
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in name):
+        return "its name holds a line break or another control character; rename the file"
+    return None
+
+
+def _realpath(path: Path) -> Path:
+    # os.path.realpath, unlike Path.resolve in Python 3.11, stops at a link loop instead of raising.
+    return Path(os.path.realpath(path))
 
 
 def _links(folder: Path) -> Iterator[Path]:
@@ -226,16 +303,21 @@ def _links(folder: Path) -> Iterator[Path]:
 
 def outside_links(root: Path, folders: tuple[str, ...] = (CONTENT_DIR, "templates", SITE_FILE)) -> list[ContentError]:
     """Links in content/ or templates/ (or the site file) that lead outside the project: refused,
-    so a build never reads, and a page never publishes, a file from elsewhere on the machine."""
-    top = root.resolve()
+    so a build never reads, and a page never publishes, a file from elsewhere on the machine. A
+    folder that is itself such a link is refused before anything looks inside it."""
+    top = _realpath(root)
     errors = []
+
+    def outside(path: Path) -> bool:
+        return not _realpath(path).is_relative_to(top)
+
     for name in folders:
         start = root / name
-        candidates = [start] if start.is_symlink() else []
-        if start.is_dir():
-            candidates += _links(start)
-        for path in sorted(candidates):
-            if not path.resolve().is_relative_to(top):
+        if start.is_symlink() and outside(start):
+            errors.append(ContentError(name, 1, 1, "(file)", f"is a link to {'a folder' if start.is_dir() else 'a file'} outside the project; copy it in instead"))
+            continue
+        for path in sorted(_links(start)) if start.is_dir() else []:
+            if outside(path):
                 errors.append(ContentError(path.relative_to(root).as_posix(), 1, 1, "(file)", "is a link to a file outside the project; copy the file in instead"))
     return errors
 
@@ -250,19 +332,19 @@ def read_logo(root: Path, doc: RawDoc) -> bytes | ContentError | None:
     for key in ("brand", "logo"):
         node = next((v for k, v in getattr(node, "value", []) if getattr(k, "value", None) == key), node)
     line, column = line_column(node.start_mark)
-    path = (root / logo).resolve()
-    if not path.is_relative_to(root.resolve()):
+    if not _realpath(root / logo).is_relative_to(_realpath(root)):
         return ContentError(doc.path, line, column, "brand.logo", f"{logo!r} is outside the project; copy the file into it")
-    if not path.is_file():
+    if not (root / logo).exists() and not (root / logo).is_symlink():
         return ContentError(doc.path, line, column, "brand.logo", f"{logo!r}: no such file in the project")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        return ContentError(doc.path, line, column, "brand.logo", f"cannot read {logo!r}: {exc.strerror}")
+    raw = read_file(root, logo, LOGO_MAX_BYTES, "make the image smaller")
+    if isinstance(raw, ContentError):
+        return ContentError(doc.path, line, column, "brand.logo", f"{logo!r} {raw.message}")
+    return raw
 
 
 def _site_file(root: Path, errors: list[ContentError]) -> bytes | None:
-    if not (root / SITE_FILE).is_file():
+    path = root / SITE_FILE
+    if not path.exists() and not path.is_symlink():
         errors.append(ContentError(SITE_FILE, 1, 1, "(file)", "missing: the site file names the site, its base_url, language and publisher"))
         return None
     raw = read_file(root, SITE_FILE)
@@ -274,10 +356,28 @@ def _site_file(root: Path, errors: list[ContentError]) -> bytes | None:
 
 def _explainer_entries(root: Path, errors: list[ContentError]) -> list[os.DirEntry[str]]:
     """content/*.yaml, sorted by name so every build reads files in the same order and output is
-    byte-identical; none is an error."""
+    byte-identical; none is an error, and so is a name no file of content may have."""
     content = root / CONTENT_DIR
-    entries = sorted((e for e in os.scandir(content) if e.name.endswith(".yaml") and not e.name.startswith(".")), key=lambda e: e.name) if content.is_dir() else []
-    if not entries:
+    try:
+        found = list(os.scandir(content))
+    except FileNotFoundError:
+        found = []
+    except NotADirectoryError:
+        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "is a file, not a folder; explainers go in a folder named content, as content/<slug>.yaml"))
+        return []
+    except OSError as exc:
+        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", unreadable(content, exc).replace("read it (chmod a+r)", "read it (chmod a+rx)")))
+        return []
+    entries = []
+    for entry in sorted(found, key=lambda e: e.name):
+        if not entry.name.endswith(".yaml") or entry.name.startswith("."):
+            continue
+        problem = name_problem(entry.name)
+        if problem:
+            errors.append(ContentError(f"{CONTENT_DIR}/{entry.name}", 1, 1, "(file)", problem))
+        else:
+            entries.append(entry)
+    if not entries and not errors:
         errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml"))
     return entries
 
@@ -325,13 +425,49 @@ Seen = dict[str, tuple[tuple[int, int, int], str, bool]]
 RACY_NS = 2_000_000_000
 
 
-def templates_digest(root: Path) -> str:
+# A template larger than this is not a template.
+TEMPLATE_MAX_BYTES = 1_000_000
+
+
+def _own_templates(root: Path, folder: Path, errors: list[ContentError]) -> Iterator[tuple[str, bytes]]:
+    """The project's own templates, each name below the folder and its bytes, judged as content
+    files are (regular, readable, bounded, UTF-8, a name that prints on one line). Hidden files
+    and editors' backups (`.footer.html.swp`, `footer.html~`) are not templates and are passed over."""
+    def walk_error(exc: OSError) -> None:
+        where = Path(exc.filename or folder)
+        errors.append(ContentError(where.relative_to(root).as_posix(), 1, 1, "(folder)", unreadable(where, exc).replace("(chmod a+r)", "(chmod a+rx)")))
+
+    for top, folders, files in os.walk(folder, onerror=walk_error):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            relative = (Path(top) / name).relative_to(root).as_posix()
+            problem = name_problem(relative)
+            raw = ContentError(relative, 1, 1, "(file)", problem) if problem else read_file(root, relative, TEMPLATE_MAX_BYTES, "a template is never so large")
+            if isinstance(raw, bytes):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raw = ContentError(relative, *text_position(raw, exc.start), "(file)", "not UTF-8 text; save the file as UTF-8")
+            if isinstance(raw, ContentError):
+                errors.append(raw)
+            else:
+                yield Path(relative).relative_to(folder.relative_to(root)).as_posix(), raw
+
+
+def templates_digest(root: Path, errors: list[ContentError]) -> str:
     """A digest of every template a build may use, the project's own and the theme's: each file's
-    layer, path and bytes."""
+    layer, path and bytes. What is wrong with the project's own is added to errors."""
     h = hashlib.sha256()
-    for layer, folder in enumerate(template_folders(root)):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            h.update(f"{layer}:".encode() + path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    folders = template_folders(root)
+    for layer, folder in enumerate(folders):
+        if layer < len(folders) - 1:
+            files: Iterator[tuple[str, bytes]] = _own_templates(root, folder, errors)
+        else:  # the theme, which comes with the generator
+            files = ((p.relative_to(folder).as_posix(), p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file())
+        for name, raw in files:
+            h.update(f"{layer}:".encode() + name.encode() + b"\0" + raw + b"\0")
     return h.hexdigest()
 
 
@@ -356,7 +492,7 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
         try:
             info = entry.stat()
         except OSError as exc:
-            errors.append(ContentError(path, 1, 1, "(file)", f"cannot read: {exc.strerror}"))
+            errors.append(ContentError(path, 1, 1, "(file)", unreadable(root / path, exc)))
             continue
         stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
         if path not in seen or seen[path][0] != stamp:
@@ -371,7 +507,8 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
             unplaced.add(path)
     for gone in seen.keys() - digests.keys():
         del seen[gone]
-    return Inputs(site, templates_digest(root), digests, _logo_digest(root, site), frozenset(unplaced), tuple(errors))
+    templates = templates_digest(root, errors)
+    return Inputs(site, templates, digests, _logo_digest(root, site), frozenset(unplaced), tuple(errors))
 
 
 def _logo_digest(root: Path, site: bytes | None) -> str:

@@ -13,6 +13,7 @@ file whose inputs are unchanged is not rendered.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import multiprocessing
 import threading
@@ -97,9 +98,27 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, m
             warnings = tuple(sorted(w for d in done for w in d.warnings)) + leftover
             return BuildResult(manifest.pages, rendered + sum(d.rendered for d in done), written + sum(d.written for d in done), warnings)
     except OSError as exc:
-        where = exc.filename or out
         unchanged = "" if memory is not None else "; the previous site is unchanged"
-        raise BuildError([ContentError(out.name, 1, 1, "(output)", f"cannot write {where}: {exc.strerror or exc}{unchanged}")]) from None
+        raise BuildError([ContentError(out.name, 1, 1, "(output)", output_problem(exc, out) + unchanged)]) from None
+
+
+# What to do when the output folder cannot be written, by what the system said.
+_OUTPUT_ADVICE = {
+    errno.EACCES: "let the user who builds write there, or build elsewhere with --out",
+    errno.EPERM: "let the user who builds write there, or build elsewhere with --out",
+    errno.EROFS: "that file system is read-only: build elsewhere with --out",
+    errno.ENOSPC: "the disk is full: free some space and build again",
+    errno.EDQUOT: "the disk quota is used up: free some space and build again",
+    errno.EBUSY: "something else is using it: stop what holds it, or build elsewhere with --out",
+    errno.EXDEV: "it spans two file systems: build elsewhere with --out",
+}
+
+
+def output_problem(exc: OSError, out: Path) -> str:
+    """`cannot write <file>: <what the system said>; <what to do>`, for a failure in the output folder."""
+    where = exc.filename or out
+    advice = _OUTPUT_ADVICE.get(exc.errno or 0, "check the folder and build again")
+    return f"cannot write {where}: {exc.strerror or exc}; {advice}"
 
 
 def _remember(memory: Memory | None, manifest: Manifest, templates: Templates, done: list[Done]) -> None:

@@ -11,6 +11,7 @@ words (at least half), or a number, are absent from every single passage. That i
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 from .article import Article, format_for, read_article
 from .errors import ContentError, field_path, line_column
-from .load import RawDoc, load_project
+from .load import ARTICLE_MAX_BYTES, RawDoc, load_project, read_file
 from .sentences import STOPWORDS, Sentence, article_passages, article_sentences, contains, normalise, numbers, present_sentences, split_sentences, text_fields, words
 from .validate import node_at, validate_project
 
@@ -164,11 +165,11 @@ def _absent(sentence: str, source_text: str, passages: list[_Passage]) -> tuple[
 
 def resolve_source(root: Path, entry: str) -> Path | str:
     """The file a made_from entry names, or why it cannot be read (outside the project, missing)."""
-    root = root.resolve()
-    path = (root / entry).resolve()
+    root = Path(os.path.realpath(root))
+    path = Path(os.path.realpath(root / entry))  # unlike Path.resolve, stops at a link loop
     if not path.is_relative_to(root):
         return f"'{entry}' is outside the project folder; name a file under it, like seeds/article.txt"
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return f"cannot read '{entry}': no such file in the project"
     return path
 
@@ -186,13 +187,14 @@ def read_sources(root: Path, doc: RawDoc) -> tuple[dict[str, Article], list[Cont
         if isinstance(path, str):
             errors.append(ContentError(*where, path))
             continue
+        raw = read_file(root, entry, ARTICLE_MAX_BYTES, "save only the article's page, or paste its text")
+        if isinstance(raw, ContentError):
+            errors.append(ContentError(*where, f"'{entry}' {raw.message}"))
+            continue
         try:
-            text = path.read_bytes().decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             errors.append(ContentError(*where, f"'{entry}' is not UTF-8 text"))
-            continue
-        except OSError as exc:
-            errors.append(ContentError(*where, f"cannot read '{entry}': {exc.strerror}"))
             continue
         articles[entry] = read_article(text, format_for(entry) or "text")
     return articles, errors

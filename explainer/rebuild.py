@@ -26,7 +26,7 @@ from typing import Any
 
 from .errors import BuildError, ContentError
 from .keys import CODE_DIGEST, digest
-from .load import Inputs, Seen, scan_inputs
+from .load import Inputs, Seen, scan_inputs, unreadable
 from .manifest import GROUP_MARKER, Files, Group, Manifest, read_group, read_manifest
 from .plan import Summary
 from .validate import SlugAt
@@ -69,6 +69,16 @@ def inputs_digest(inputs: Inputs, base_url: str | None) -> str:
     """A digest of everything a build reads: the code, the base URL, the site file, the templates and every explainer."""
     return digest(CODE_DIGEST, base_url or "", hashlib.sha256(inputs.site or b"").hexdigest(), inputs.logo, inputs.templates,
                   *(f"{path}={d}" for path, d in inputs.explainers.items()))
+
+
+def _last_record(out: Path, *, header_only: bool = False) -> Manifest | None:
+    """read_manifest, with a folder or record that cannot be read reported as such."""
+    try:
+        return read_manifest(out, header_only=header_only)
+    except OSError as exc:
+        where = Path(exc.filename) if exc.filename else out
+        shown = where.relative_to(out.parent).as_posix() if where.is_relative_to(out.parent) else str(where)
+        raise BuildError([ContentError(out.name, 1, 1, "(output)", f"{shown}, left by the last build, {unreadable(where, exc)}")]) from None
 
 
 def not_ours(out: Path) -> BuildError:
@@ -169,7 +179,7 @@ def ask(root: Path, out: Path, base_url: str | None, memory: Memory | None = Non
     """What must be rebuilt in `out` for the project at root. Reads the last build's record and
     digests the inputs; parses nothing. Raises BuildError for a folder this tool did not make."""
     trusted = memory is not None and memory.manifest is not None
-    last = memory.manifest if trusted else read_manifest(out, header_only=True)
+    last = memory.manifest if trusted else _last_record(out, header_only=True)
     if last is None:
         raise not_ours(out)
     seen = memory.seen if memory is not None else dict(last.seen)
@@ -180,7 +190,7 @@ def ask(root: Path, out: Path, base_url: str | None, memory: Memory | None = Non
     if not inputs.errors and last.inputs == inputs_key and last.pages and not inputs.unplaced:
         return Rebuild(True, inputs, inputs_key, stamp, last, [], memory, seen)
     if not trusted:
-        last = read_manifest(out) or Manifest()
+        last = _last_record(out) or Manifest()
     jobs = [Job(source, file_digest, digest(file_digest, stamp), last.groups.get(source), source in inputs.unplaced)
             for source, file_digest in inputs.explainers.items()]
     return Rebuild(False, inputs, inputs_key, stamp, last, jobs, memory, seen)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
@@ -38,14 +38,41 @@ def load_schema(name: str) -> dict[str, Any]:
     return json.loads(resources.files("explainer").joinpath("schema", f"{name}.schema.json").read_text("utf-8"))
 
 
+# A schema pattern is an ECMA-262 regular expression, where `$` matches only at the very end of
+# the text. In Python's re it also matches before a final newline, so "abc\n" would pass
+# "^[a-z]+$" and become a folder name with a newline in it. fastjsonschema rewrites each `$` not
+# escaped as `\Z`; the explaining validator and the command line use the same rewrite through
+# `matches`, so every path that checks a pattern applies one rule (tests/test_patterns.py).
+_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
 @cache
-def _validator(name: str) -> jsonschema.protocols.Validator:
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(_DOLLAR.sub(r"\\Z", pattern))
+
+
+def matches(pattern: str, value: str) -> bool:
+    """Whether value matches a schema pattern, as JSON Schema means it."""
+    return _compiled(pattern).search(value) is not None
+
+
+def explaining_validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+    """jsonschema's validator for schema, which finds every error and where it is, with the one
+    pattern rule (`matches`) in place of its own."""
     # Imported here: only content with mistakes needs it, and it costs a tenth of a second.
     import jsonschema
 
-    schema = load_schema(name)
-    cls = jsonschema.validators.validator_for(schema)
+    def pattern(validator: Any, pattern: str, instance: Any, _schema: Any) -> Iterator[jsonschema.ValidationError]:
+        if validator.is_type(instance, "string") and not matches(pattern, instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+    cls = jsonschema.validators.extend(jsonschema.validators.validator_for(schema), {"pattern": pattern})
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@cache
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    return explaining_validator(load_schema(name))
 
 
 def node_at(root: yaml.Node, path: list[str | int]) -> tuple[yaml.Node, yaml.Node | None]:
@@ -188,6 +215,9 @@ def validate_doc(doc: RawDoc, schema: str) -> list[ContentError]:
         pass  # jsonschema then finds every error, with the path that places it
     found = list(_validator(schema).iter_errors(doc.data))
     errors = [e for error in found for e in _schema_errors(doc, error)]
+    if not errors:
+        # The two validators disagree: a defect of ours, but the content is still refused.
+        errors = [_quick_error(doc, schema)]
     if any(error.validator == "not" and _moved(error.schema) and len(error.absolute_path) == 1 for error in found):
         # A file in the first version's shape: each old field says where its content goes now,
         # so `sections` is not also reported missing.
@@ -195,6 +225,17 @@ def validate_doc(doc: RawDoc, schema: str) -> list[ContentError]:
     # jsonschema reports each missing required field as its own error, and each lists them all:
     # keep one of each.
     return list(dict.fromkeys(errors))
+
+
+def _quick_error(doc: RawDoc, schema: str) -> ContentError:
+    """The fast validator's own account of what is wrong, placed at the value it names."""
+    try:
+        _quick_check(schema)(doc.data)
+    except fastjsonschema.JsonSchemaException as exc:
+        path = [int(p) if isinstance(p, str) and p.isdigit() else p for p in getattr(exc, "path", [])[1:]]
+        node, _ = node_at(doc.node, path)
+        return _at(doc, node, path, f"does not fit the schema ({exc.rule or 'rule'}: {_show(exc.value)})")
+    return _at(doc, doc.node, [], "does not fit the schema")
 
 
 Path_ = list[str | int]

@@ -38,6 +38,9 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
+# An escape such as "\ud800" makes half of a character (a lone surrogate), which no file can hold.
+HALF_CHARACTER = "an escape here makes half of a character (a lone surrogate); write the character itself"
+
 def _above(lines: list[str], index: int) -> int:
     """The number (0-based) of the nearest line above with content, or -1."""
     return next((i for i in range(index - 1, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")), -1)
@@ -83,6 +86,8 @@ def explain(exc: Any, text: str) -> tuple[str, Any]:
         if backslash >= 0:
             mark = yaml.Mark(mark.name, mark.index - (mark.column - backslash), mark.line, backslash, None, None)
         return "inside double quotes a backslash starts an escape such as \\n: write \\\\ for a backslash, or use single quotes, which keep backslashes as they are", mark
+    if "invalid Unicode character escape" in problem:
+        return HALF_CHARACTER, mark
     if re.search(r"comment or (a )?line break|chomping", problem):
         return "after | or > nothing but a comment may follow on the same line: put the text on the lines below, indented", mark
     if "could not find expected ':'" in problem and opened is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import subprocess
 from pathlib import Path
 
@@ -79,6 +81,18 @@ def test_a_missing_made_from_file_is_an_error_at_its_line(make_site):
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "content/a.yaml:12:5: made_from[0]: cannot read 'seeds/missing.txt': no such file in the project",
+        "check failed: 1 error(s)",
+    ]
+
+
+def test_a_made_from_entry_that_is_a_named_pipe_is_refused_without_waiting_for_it(make_site):
+    root = make_site({"a.yaml": minimal_explainer() + "made_from:\n  - seeds/article.txt\n"})
+    (root / "seeds").mkdir()
+    os.mkfifo(root / "seeds" / "article.txt")
+    result = run_check(root)  # it would wait for ever on a pipe nothing writes to
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/a.yaml:12:5: made_from[0]: 'seeds/article.txt' is a named pipe (FIFO), not a file; put a regular file here, or remove it",
         "check failed: 1 error(s)",
     ]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pysbd
@@ -11,7 +13,7 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 
-from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli as run
+from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli as run, make_project
 from explainer.article import escape_markdown, read_article, split_credit
 from explainer.importer import import_article, read_source
 from explainer.load import parse_yaml
@@ -427,3 +429,14 @@ def test_html_outside_the_article_and_its_menus_is_not_read_but_loose_text_insid
     page = "<body><nav>Home News</nav><h1>The title</h1><article>Loose text first.<p>A paragraph.</p><div>A <b>div</b> of text.</div></article><footer>Site footer.</footer></body>"
     article = read_article(page, "html")
     assert [(b.kind, b.text) for b in article.blocks] == [("heading", "The title"), ("paragraph", "Loose text first."), ("paragraph", "A paragraph."), ("paragraph", "A div of text.")]
+
+
+def test_an_article_is_imported_from_a_pipe_and_one_past_the_limit_is_refused_without_reading_it_all(tmp_path):
+    root = make_project(tmp_path / "project", {})
+    build = f"{sys.executable} {REPO / 'build.py'} import --root {root} --format text"
+    piped = subprocess.run(["bash", "-c", f"{build} <(printf 'A title for it\\n\\nA paragraph that says something.\\n')"], capture_output=True, text=True, timeout=60)
+    assert piped.returncode == 0, piped.stderr
+    assert (root / "content" / "a-title-for-it.yaml").is_file()
+    endless = subprocess.run(["bash", "-c", f"{build} <(yes 'A paragraph that never ends.')"], capture_output=True, text=True, timeout=60)
+    assert endless.returncode == 1
+    assert endless.stderr.strip().endswith("is larger than 50,000,000 bytes; save only the article's page, or paste its text")

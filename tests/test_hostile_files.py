@@ -1,0 +1,171 @@
+"""Hostile files and folders: every odd state of the file system a user can put a project or its
+output in ends in one line naming the file, what happened and what to do, with exit status 1, the
+previous site as it was, and no hang; once the state is undone the next build succeeds.
+
+Each state is made after a good build, as a non-root user where permissions matter (root
+without the capabilities that let it ignore them), and the large file under a memory limit."""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, minimal_explainer, override, tree
+
+# Root as a newsroom's user is: stopped by permissions like anyone else.
+AS_USER = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
+MEMORY_LIMIT = 1 << 30  # a gigabyte of address space: the 3 GB file below cannot be read whole
+
+
+def _memory_limit() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+@dataclass(frozen=True)
+class State:
+    make: Callable[[Path], Callable[[], None]]  # makes the state in a project; returns how to undo it
+    line: str  # the one line the build prints, as a regular expression
+    as_user: bool = False
+    memory_limit: bool = False
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        path.unlink()
+
+
+def _replace(relative: str | bytes, make: Callable[[Path], object]) -> Callable[[Path], Callable[[], None]]:
+    """A state made by putting something odd at a path of the project (what was there is kept aside)."""
+    def state(root: Path) -> Callable[[], None]:
+        path = Path(os.fsdecode(os.path.join(os.fsencode(root), os.fsencode(relative))))
+        kept = root.parent / "kept-aside"
+        if os.path.lexists(path):
+            shutil.move(path, kept)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made = make(path)
+
+        def undo() -> None:
+            if callable(getattr(made, "close", None)):
+                made.close()
+            _remove(path)
+            if os.path.lexists(kept):
+                shutil.move(kept, path)
+        return undo
+    return state
+
+
+def _bind_socket(path: Path) -> socket.socket:
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    return server
+
+
+def _sparse(path: Path) -> None:
+    with open(path, "wb") as stream:
+        stream.truncate(3 << 30)  # 3 GB that take no disk
+
+
+def _bytes(data: bytes) -> Callable[[Path], None]:
+    return lambda path: path.write_bytes(data)
+
+
+def _chmod(relative: str) -> Callable[[Path], Callable[[], None]]:
+    def state(root: Path) -> Callable[[], None]:
+        path = root / relative
+        old = path.stat().st_mode
+        path.chmod(0)
+        return lambda: path.chmod(old)
+    return state
+
+
+def _logo(make: Callable[[Path], object]) -> Callable[[Path], Callable[[], None]]:
+    def state(root: Path) -> Callable[[], None]:
+        site = root / "site.yaml"
+        text = site.read_text("utf-8")
+        site.write_text(text + "brand:\n  logo: logo.png\n", "utf-8")
+        undo_logo = _replace("logo.png", make)(root)
+        return lambda: (undo_logo(), site.write_text(text, "utf-8"))
+    return state
+
+
+CANNOT_READ = r"cannot be read: permission denied; let the user who builds read it \(chmod a\+r\), or run the build as its owner$"
+NOT_A_FILE = r"not a file; put a regular file here, or remove it$"
+
+FIFO = os.mkfifo
+DEVICE = lambda path: os.mknod(path, 0o644 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is  # noqa: E731
+FILE = _bytes(minimal_explainer("odd").encode())
+
+STATES = {
+    "fifo-content-file": State(_replace("content/p.yaml", FIFO), r"content/p\.yaml:1:1: \(file\): is a named pipe \(FIFO\), " + NOT_A_FILE),
+    "socket-content-file": State(_replace("content/s.yaml", _bind_socket), r"content/s\.yaml:1:1: \(file\): is a socket, " + NOT_A_FILE),
+    "device-content-file": State(_replace("content/d.yaml", DEVICE), r"content/d\.yaml:1:1: \(file\): is a device, " + NOT_A_FILE),
+    "folder-named-yaml": State(_replace("content/x.yaml", Path.mkdir), r"content/x\.yaml:1:1: \(file\): is a folder, " + NOT_A_FILE),
+    "sparse-3gb-file": State(_replace("content/big.yaml", _sparse), r"content/big\.yaml:1:1: \(file\): larger than 2,000,000 bytes; split it, or take out what the page does not show$", memory_limit=True),
+    "content-links-to-root": State(_replace("content", lambda path: path.symlink_to("/")), r"content:1:1: \(file\): is a link to a folder outside the project; copy it in instead$"),
+    "link-loop": State(_replace("content/loop.yaml", lambda path: path.symlink_to("loop.yaml")), r"content/loop\.yaml:1:1: \(file\): is a link that leads back to itself; point it at a file, or put the file itself here$"),
+    "dangling-link": State(_replace("content/gone.yaml", lambda path: path.symlink_to("nowhere.yaml")), r"content/gone\.yaml:1:1: \(file\): is a link to a file that does not exist; point it at a file, or remove it$"),
+    "non-utf8-name": State(_replace(b"content/caf\xe9.yaml", FILE), r"content/caf\\xe9\.yaml:1:1: \(file\): its name is not UTF-8 text; rename the file$"),
+    "newline-in-name": State(_replace("content/a\nb: forged line.yaml", FILE), r"content/a\\x0ab: forged line\.yaml:1:1: \(file\): its name holds a line break or another control character; rename the file$"),
+    "escape-in-name": State(_replace("content/\x1b[31mred.yaml", FILE), r"content/\\x1b\[31mred\.yaml:1:1: \(file\): its name holds a line break or another control character; rename the file$"),
+    "unreadable-content-file": State(_chmod("content/a.yaml"), r"content/a\.yaml:1:1: \(file\): " + CANNOT_READ, as_user=True),
+    "unreadable-content-folder": State(_chmod("content"), r"content:1:1: \(folder\): " + CANNOT_READ.replace("a\\+r", "a\\+rx"), as_user=True),
+    "content-is-a-file": State(_replace("content", _bytes(b"not a folder\n")), r"content:1:1: \(folder\): is a file, not a folder; explainers go in a folder named content, as content/<slug>\.yaml$"),
+    "fifo-site-file": State(_replace("site.yaml", FIFO), r"site\.yaml:1:1: \(file\): is a named pipe \(FIFO\), " + NOT_A_FILE),
+    "unreadable-site-file": State(_chmod("site.yaml"), r"site\.yaml:1:1: \(file\): " + CANNOT_READ, as_user=True),
+    "unreadable-template": State(_chmod("templates/_partials/footer.html"), r"templates/_partials/footer\.html:1:1: \(file\): " + CANNOT_READ, as_user=True),
+    "unreadable-template-folder": State(_chmod("templates/_partials"), r"templates/_partials:1:1: \(folder\): " + CANNOT_READ.replace("a\\+r", "a\\+rx"), as_user=True),
+    "fifo-template": State(_replace("templates/_partials/footer.html", FIFO), r"templates/_partials/footer\.html:1:1: \(file\): is a named pipe \(FIFO\), " + NOT_A_FILE),
+    "non-utf8-template": State(_replace("templates/_partials/footer.html", _bytes(b"<footer>caf\xe9</footer>\n")), r"templates/_partials/footer\.html:1:12: \(file\): not UTF-8 text; save the file as UTF-8$"),
+    "newline-in-template-name": State(_replace("templates/a\nb.html", _bytes(b"x")), r"templates/a\\x0ab\.html:1:1: \(file\): its name holds a line break or another control character; rename the file$"),
+    "fifo-logo": State(_logo(FIFO), r"site\.yaml:\d+:\d+: brand\.logo: 'logo\.png' is a named pipe \(FIFO\), " + NOT_A_FILE),
+    "unreadable-build-record": State(_chmod("site/.explainer-site"), r"site:1:1: \(output\): site/\.explainer-site, left by the last build, " + CANNOT_READ, as_user=True),
+    "unreadable-output-folder": State(_chmod("site"), r"site:1:1: \(output\): cannot write /\S+/project/site: Permission denied; let the user who builds write there, or build elsewhere with --out; the previous site is unchanged$", as_user=True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STATES))
+def test_a_hostile_file_system_state_ends_in_one_line_and_leaves_the_site(tmp_path, name):
+    state = STATES[name]
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    (root / "content").mkdir()
+    (root / "content" / "a.yaml").write_text(minimal_explainer("a"), "utf-8")
+    override(root, "_partials/footer.html")
+    command = [sys.executable, str(REPO / "build.py"), "--root", str(root)]
+    assert subprocess.run(command, capture_output=True, timeout=60).returncode == 0
+    before = tree(root / "site")
+    project_before = sorted(os.listdir(root))
+
+    undo = state.make(root)
+    try:
+        result = subprocess.run([*AS_USER, *command] if state.as_user else command, capture_output=True, text=True, timeout=60,
+                                preexec_fn=_memory_limit if state.memory_limit else None, errors="backslashreplace")
+    finally:
+        if undo is not None:
+            undo()
+
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1, result.stderr
+    assert len(lines) == 2 and re.fullmatch(state.line, lines[0]), result.stderr
+    assert lines[1] == "build failed: 1 error(s); site/ was left as it was"
+    assert tree(root / "site") == before
+    assert sorted(os.listdir(root)) == project_before  # nothing written beside the site
+
+    # Undone, the next build succeeds.
+    again = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert (root / "site" / "a" / "index.html").is_file()
