@@ -70,7 +70,8 @@ def read_manifest(out: Path, *, header_only: bool = False) -> Manifest | None:
         return Manifest()
     marker = out / MARKER
     if not marker.is_file():
-        return Manifest() if out.is_dir() and not any(out.iterdir()) else None
+        # Empty, or holding only what a new file system mounted there starts with.
+        return Manifest() if out.is_dir() and not any(p.name != "lost+found" for p in out.iterdir()) else None
     with marker.open("r", encoding="utf-8", errors="replace", newline="\n") as stream:
         header = stream.readline().split()
         if len(header) != 4 or " ".join(header[:2]) != MARKER_HEADER or not header[3].isdigit():

@@ -34,10 +34,10 @@ from .publish import plan_group, plan_site, summarize
 from .rebuild import Job, Memory, Rebuild, ask, group_data
 from .lock import build_lock
 from .render import Templates, load_templates, render_page, set_site
-from .swap import SwapIncomplete, recover
+from .swap import SwapIncomplete, is_mount, recover
 from .themes import template_folders
 from .validate import SlugAt, check_slugs, compile_schemas, site_rules, slug_at, validate_doc, validate_explainer, warn_explainer
-from .write import InPlace, NewTree, Output
+from .write import InPlace, MountedTree, NewTree, Output
 
 # Explainers are large units of work (fifty-odd files each): a pool pays for itself sooner than
 # for single pages.
@@ -72,7 +72,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, m
             templates = load_templates(template_folders(root), memory.templates if memory else None)
             set_site(templates.env, site)
             compile_schemas()
-            output = InPlace(out) if memory is not None else NewTree(out)
+            output = InPlace(out) if memory is not None else MountedTree(out) if is_mount(out) else NewTree(out)
             run = _Run(root, site, templates, output, todo, _abort_flag())
             if memory is not None:
                 _check_changed(run)  # the preview writes nothing until every changed explainer checks out

@@ -5,6 +5,13 @@ it the swap is one atomic exchange, so the output is never missing, whole old or
 the old tree (now `site.tmp/`) is removed. Elsewhere it is two renames through `site.old/`. A build
 killed at any point is finished or undone by the next (`recover`), which also removes any tree a
 killed build left behind.
+
+An output folder that is a mount point cannot be renamed or exchanged (the system answers "Device
+or resource busy"), and a tree beside it would be on another file system. There the build
+assembles its tree inside the folder (`.explainer-new/`) and moves entries instead (`swap_inside`):
+the old site's entries into `.explainer-old/`, then the new tree's into the folder. That is not one
+atomic step: while it runs, a reader of the folder may find it part empty. A build killed during
+it is undone, or finished, by the next, as a marker says which half it had reached.
 """
 
 from __future__ import annotations
@@ -64,8 +71,62 @@ def put_back(out: Path) -> bool:
 
 def recover(out: Path) -> None:
     """Remove the trees a killed build left beside out: its unfinished new tree, or the old tree
-    a swap had not yet removed. (A swap killed with out missing is undone by the lock, put_back.)"""
+    a swap had not yet removed. (A swap killed with out missing is undone by the lock, put_back.)
+    Inside a mount point, a swap a killed build left half done is undone or finished."""
+    if is_mount(out):
+        _recover_inside(out)
+        return
     for stray in (beside(out, ".old"), new_tree(out)):
+        remove_tree(stray)
+
+
+def is_mount(out: Path) -> bool:
+    """Whether out is a mount point, so that it must be built inside, not swapped."""
+    return out.is_dir() and not out.is_symlink() and os.path.ismount(out)
+
+
+# Inside a mount point: where the new tree is assembled, where the old site's entries go, and the
+# marker that says every one of them went there. `lost+found`, which a new file system may hold
+# at its root, is the file system's, not the site's: it stays where it is.
+INSIDE_NEW = ".explainer-new"
+INSIDE_OLD = ".explainer-old"
+MOVED = ".explainer-moved"
+NOT_SITE = frozenset({INSIDE_NEW, INSIDE_OLD, "lost+found"})
+
+
+def _entries(folder: Path, skip: frozenset[str] = frozenset()) -> list[str]:
+    return sorted(name for name in os.listdir(folder) if name not in skip)
+
+
+def swap_inside(out: Path) -> None:
+    """Put the finished tree out/.explainer-new in place of the site around it, moving entries."""
+    old = out / INSIDE_OLD
+    old.mkdir()
+    for name in _entries(out, NOT_SITE):
+        os.rename(out / name, old / name)
+    (old / MOVED).touch()  # from here on, a killed swap is finished, not undone
+    _move_new_in(out)
+    try:
+        remove_tree(old)
+    except OSError as exc:
+        raise SwapIncomplete(old, exc) from None
+
+
+def _move_new_in(out: Path) -> None:
+    new = out / INSIDE_NEW
+    for name in _entries(new):
+        os.rename(new / name, out / name)
+    new.rmdir()
+
+
+def _recover_inside(out: Path) -> None:
+    new, old = out / INSIDE_NEW, out / INSIDE_OLD
+    if old.is_dir() and (old / MOVED).exists() and new.is_dir():
+        _move_new_in(out)  # the old site had gone: finish putting the new one in
+    elif old.is_dir() and not (old / MOVED).exists():
+        for name in _entries(old):  # part of the old site had gone: put it back
+            os.rename(old / name, out / name)
+    for stray in (old, new):
         remove_tree(stray)
 
 

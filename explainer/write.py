@@ -7,6 +7,8 @@ Two ways, each a class:
   file the last build made that is kept hard-linked from the old tree (so it keeps its bytes and
   timestamp), and the finished tree is swapped in (swap.py). A build that fails or is killed never
   leaves a half-written site.
+- MountedTree, for an output folder that is a mount point: the same, but the tree is assembled
+  inside the folder and its entries moved into place, as a mount point cannot be swapped.
 - InPlace, for the preview's own folder: each file is replaced atomically where it stands, so an
   edit costs in proportion to what it changed.
 
@@ -21,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .manifest import MARKER, STAMPS, UNFINISHED, Manifest, manifest_bytes, stamps_bytes
-from .swap import new_tree, remove_tree, swap
+from .swap import INSIDE_NEW, new_tree, remove_tree, swap, swap_inside
 
 
 def atomic_write(target: Path, data: bytes, *, sync: bool = True) -> None:
@@ -133,6 +135,20 @@ class NewTree(Output):
 
     def abort(self) -> None:
         remove_tree(self.dest)
+
+
+class MountedTree(NewTree):
+    """For an output folder that is a mount point, which cannot be swapped: the new tree is
+    assembled inside it and its entries moved into place (swap.swap_inside)."""
+
+    def __init__(self, out: Path):
+        super().__init__(out)
+        self.dest = out / INSIDE_NEW
+
+    def finish(self, manifest: Manifest) -> None:
+        (self.dest / MARKER).write_bytes(manifest_bytes(manifest))
+        (self.dest / STAMPS).write_bytes(stamps_bytes(manifest.seen))
+        swap_inside(self.out)
 
 
 class InPlace(Output):

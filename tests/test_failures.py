@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from helpers import REPO, cli, minimal_explainer, override, tree
 from explainer.errors import BuildError
 from explainer.pipeline import build
+from explainer.swap import recover
 from synth import make_project
 
 
@@ -220,3 +221,56 @@ def test_a_site_made_read_only_is_replaced_by_its_owner_without_help(make_site):
         assert "warning" not in result.stderr
     assert "Changed." in (root / "site" / "a" / "index.html").read_text("utf-8")
     assert strays(root) == []
+
+
+def test_a_mount_point_as_the_output_folder_is_built_inside_it_and_keeps_its_lost_found(make_site, small_disk):
+    root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b")})
+    (small_disk / "lost+found").mkdir()  # as a new file system's root holds
+    for answer in ("First.", "Second."):
+        (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer=answer), "utf-8")
+        result = cli("--root", str(root), "--out", str(small_disk))
+        assert result.returncode == 0, result.stderr
+        assert answer in (small_disk / "a" / "index.html").read_text("utf-8")
+    (root / "content" / "b.yaml").unlink()
+    assert cli("--root", str(root), "--out", str(small_disk)).returncode == 0
+    # The new site in place of the old, the file system's own folder where it was, nothing else.
+    assert sorted(p.name for p in small_disk.iterdir() if p.is_dir()) == ["a", "lost+found", "schema"]
+    assert os.path.ismount(small_disk)
+
+
+def test_a_build_killed_while_moving_its_tree_into_a_mount_point_is_undone_or_finished(make_site, small_disk, tmp_path):
+    root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b")})
+    build(root, small_disk)
+    first = tree(small_disk)
+    (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Changed."), "utf-8")
+    build(root, tmp_path / "reference")
+    second = tree(tmp_path / "reference")
+    counts = json.loads(subprocess.run([*KILL, "count", "--root", str(root), "--out", str(tmp_path / "reference")],
+                                       capture_output=True, text=True, check=True).stderr.splitlines()[-1])
+
+    def put_back_first() -> None:
+        for entry in small_disk.iterdir():
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        (root / "content" / "a.yaml").write_text(minimal_explainer("a"), "utf-8")
+        build(root, small_disk)
+        assert tree(small_disk) == first
+        (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Changed."), "utf-8")
+
+    # The removal of the old entries once moved aside, then every rename of the move, old entries
+    # out and new ones in, until the build gets past the last.
+    renames = range(1, counts.get("rename", 0) + 2 * len(first) + 2)
+    outcomes = set()
+    for point in ["rmtree:1"] + [f"rename:{n}" for n in renames]:
+        put_back_first()
+        killed = subprocess.run([*KILL, point, "--root", str(root), "--out", str(small_disk)], capture_output=True, text=True)
+        if killed.returncode == 0 and point != "rmtree:1":
+            break  # past the last rename
+        assert killed.returncode == -signal.SIGKILL, (point, killed.stderr)
+        recover(small_disk)
+        after = tree(small_disk)
+        assert after in (first, second), f"killed at {point}: the folder is neither the previous nor the new site once mended"
+        outcomes.add("undone" if after == first else "finished")
+        build(root, small_disk)
+        assert tree(small_disk) == second, point
+        assert sorted(p.name for p in small_disk.iterdir() if p.name.startswith(".explainer-") and p.is_dir()) == [], point
+    assert outcomes == {"undone", "finished"}  # kills landed in both halves of the move
