@@ -55,6 +55,11 @@ pre{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #b00020;paddin
 """)
 
 
+# Characters no file the build writes has in its name: control characters (NUL among them) and
+# the halves of characters that a request's bad percent-escapes can make.
+_UNSERVABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
 @dataclass
 class PreviewState:
     """What the last rebuild left: errors, or none when the preview's folder is current."""
@@ -70,13 +75,21 @@ class SiteHandler(StaticFileHandler):
         self.state = state or PreviewState()
 
     async def get(self, path: str, include_body: bool = True) -> None:
+        if _UNSERVABLE.search(path):
+            # No file of a site has such a name, and the system would refuse it ("embedded null byte").
+            raise web.HTTPError(400)
         if self.state.errors and (path == "" or path.endswith("/") or path.endswith(".html")):
             self.set_status(500)
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
             self.finish(ERROR_PAGE.render(errors=self.state.errors))
             return
-        await super().get(path, include_body)
+        try:
+            await super().get(path, include_body)
+        except web.HTTPError as exc:
+            if exc.status_code == 403:  # a path out of the folder, or to something not a file: nothing to serve
+                raise web.HTTPError(404) from None
+            raise
 
     def set_extra_headers(self, path: str) -> None:
         # Always fetch again: the files change under the browser while editing.

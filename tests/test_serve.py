@@ -142,6 +142,29 @@ def test_the_preview_serves_nothing_outside_the_site_folder(make_site):
             assert not reply.startswith(b"HTTP/1.1 200"), path
 
 
+MALFORMED = {
+    "/%00": 400, "/a/%00/index.html": 400, "/%0a": 400, "/%1b[31m": 400, "/%7f": 400,  # control characters, NUL among them
+    "/%ff": 400, "/%ed%a0%80": 400, "/%c0%ae%c0%ae/": 400,  # bytes that are not UTF-8 text
+    "//etc/passwd": 404, "/%2e%2e/site.yaml": 404, "/a/%2e%2e/%2e%2e/site.yaml": 404,  # out of the folder: nothing there
+    "/" + "a" * 4000: 404, "/a/" + "b/" * 2000: 404, "/%": 404,
+}
+
+
+def test_the_preview_answers_malformed_paths_with_400_or_404_and_no_traceback(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    with serving(root) as (url, process):
+        port = int(url.split(":")[2].strip("/"))
+        for path, expected in MALFORMED.items():
+            with socket.create_connection(("127.0.0.1", port)) as conn:
+                conn.sendall(f"GET {path} HTTP/1.0\r\n\r\n".encode())
+                reply = b"".join(iter(lambda: conn.recv(65536), b""))
+            assert reply.split(b"\r\n", 1)[0] == f"HTTP/1.1 {expected} {'Bad Request' if expected == 400 else 'Not Found'}".encode(), path[:40]
+        assert status(url + "a/") == 200  # and it goes on serving
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=10)
+    assert "Traceback" not in output and " 500 " not in output
+
+
 def test_a_port_in_use_gets_a_clear_message(make_site):
     root = make_site({"a.yaml": minimal_explainer("a")})
     with socket.socket() as taken:
