@@ -194,7 +194,9 @@ def test_an_embed_at_an_old_address_still_sizes_itself_with_the_loader(tmp_path,
         page.goto(host_base + "story.html")
         page.bring_to_front()
         frame = page.frame_locator("iframe")
-        assert frame.get_by_role("heading", name="Service cuts", level=1).is_visible()
+        heading = frame.get_by_role("heading", name="Service cuts", level=1)
+        heading.wait_for()  # led through the redirect pages first, which takes a moment on a busy machine
+        assert heading.is_visible()
         # Led through both old addresses to the card's embed, which sized its frame to its content.
         page.wait_for_function("document.querySelector('iframe').getBoundingClientRect().height > 200")
         src = page.locator("iframe").element_handle().content_frame().url
