@@ -245,8 +245,6 @@ def test_a_build_killed_while_moving_its_tree_into_a_mount_point_is_undone_or_fi
     (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Changed."), "utf-8")
     build(root, tmp_path / "reference")
     second = tree(tmp_path / "reference")
-    counts = json.loads(subprocess.run([*KILL, "count", "--root", str(root), "--out", str(tmp_path / "reference")],
-                                       capture_output=True, text=True, check=True).stderr.splitlines()[-1])
 
     def put_back_first() -> None:
         for entry in small_disk.iterdir():
@@ -256,15 +254,18 @@ def test_a_build_killed_while_moving_its_tree_into_a_mount_point_is_undone_or_fi
         assert tree(small_disk) == first
         (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Changed."), "utf-8")
 
-    # The removal of the old entries once moved aside, then every rename of the move, old entries
-    # out and new ones in, until the build gets past the last.
-    renames = range(1, counts.get("rename", 0) + 2 * len(first) + 2)
+    put_back_first()
+    counted = subprocess.run([*KILL, "count", "--root", str(root), "--out", str(small_disk)], capture_output=True, text=True, check=True)
+    renames = json.loads(counted.stderr.splitlines()[-1])["rename"]
+    moved_out = len(os.listdir(small_disk))  # the old site's entries, moved aside first
+    assert renames == moved_out + len(os.listdir(tmp_path / "reference"))
+    # The first, a middle and the last rename of each half of the move (old entries out, new ones
+    # in), and the removal of the old entries once the new are in.
     outcomes = set()
-    for point in ["rmtree:1"] + [f"rename:{n}" for n in renames]:
+    halves = [sorted({1, (moved_out + 1) // 2, moved_out}), sorted({moved_out + 1, (moved_out + renames + 1) // 2, renames})]
+    for point in [f"rename:{n}" for half in halves for n in half] + ["rmtree:1"]:
         put_back_first()
         killed = subprocess.run([*KILL, point, "--root", str(root), "--out", str(small_disk)], capture_output=True, text=True)
-        if killed.returncode == 0 and point != "rmtree:1":
-            break  # past the last rename
         assert killed.returncode == -signal.SIGKILL, (point, killed.stderr)
         recover(small_disk)
         after = tree(small_disk)
