@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, one_line
 from .validate import date_problem, load_schema, matches
 
 # The formats `import --format` accepts: explainer.article's FORMATS, written out so that a build
@@ -125,7 +125,7 @@ def run_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         for error in exc.errors:
             print(*error.lines(), sep="\n", file=sys.stderr)
-        print(f"build failed: {len(exc.errors)} error(s); {out.name}/ was left as it was", file=sys.stderr)
+        print(one_line(f"build failed: {len(exc.errors)} error(s); {out.name}/ was left as it was"), file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
     for warning in result.warnings:
@@ -182,7 +182,7 @@ def run_import(args: argparse.Namespace) -> int:
             write_scaffold(target, scaffold.yaml, args.force)
             out, where = sys.stdout, _shown(target)
     except ImportFailed as exc:
-        print(f"import failed: {exc}", file=sys.stderr)
+        print(one_line(f"import failed: {exc}"), file=sys.stderr)
         return 1
     print(f"imported {_shown(args.path)} ({article.format}) into {where}", file=out)
     for line in scaffold.report.lines():
@@ -220,9 +220,9 @@ def _writing(command: str, action: Callable[[], list[str]], refused: type[Except
     try:
         return action()
     except refused as exc:
-        print(f"{command} failed: {exc}", file=sys.stderr)
+        print(one_line(f"{command} failed: {exc}"), file=sys.stderr)
     except OSError as exc:
-        print(f"{command} failed: cannot write {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        print(one_line(f"{command} failed: cannot write {exc.filename}: {exc.strerror or exc}"), file=sys.stderr)
     return None
 
 

@@ -46,6 +46,11 @@ def _escape(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def unprintable(text: str) -> bool:
+    """Whether one_line would change text."""
+    return _UNPRINTABLE.search(text) is not None
+
+
 def one_line(text: str) -> str:
     """text with anything that could end the line or garble a terminal written as an escape, so
     that no name or value, printed in a message, can forge a line of its own."""

@@ -8,7 +8,6 @@ import os
 import re
 import stat
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from .brand import LOGO_MAX_BYTES
-from .errors import ContentError, field_path, line_column, text_position
+from .errors import ContentError, field_path, line_column, text_position, unprintable
 from .themes import template_folders
 from .yaml_errors import HALF_CHARACTER, context_lines, explain
 
@@ -277,7 +276,7 @@ def name_problem(name: str) -> str | None:
     build's output."""
     if _SURROGATE.search(name):
         return "its name is not UTF-8 text; rename the file"
-    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in name):
+    if unprintable(name):
         return "its name holds a line break or another control character; rename the file"
     return None
 

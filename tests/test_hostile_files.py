@@ -170,3 +170,14 @@ def test_a_hostile_file_system_state_ends_in_one_line_and_leaves_the_site(tmp_pa
     (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Built again."), "utf-8")
     build(root)
     assert "Built again." in (root / "site" / "a" / "index.html").read_text("utf-8")
+
+
+def test_an_output_folder_whose_name_holds_a_line_break_is_named_on_one_line(tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "content").mkdir()  # and no site file: the build fails
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "--out", str(tmp_path / "out\nbuild failed: forged")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == "build failed: 1 error(s); out\\x0abuild failed: forged/ was left as it was"
+    assert [line for line in result.stderr.splitlines() if line.startswith("build failed")] == [result.stderr.splitlines()[-1]]
