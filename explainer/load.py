@@ -404,9 +404,9 @@ def read_sources(root: Path) -> Sources:
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
-    """What a build reads before deciding what to parse: the site file's bytes and digests of the
-    templates and of each explainer file. The explainers' bytes are not kept, so a large site is
-    never held whole."""
+    """What a build reads before deciding what to parse: the site file (its bytes, parsed, and the
+    logo it names) and digests of the templates and of each explainer file. The explainers' bytes
+    are not kept, so a large site is never held whole."""
 
     site: bytes | None
     templates: str  # digest of every file in templates/, names and bytes
@@ -414,6 +414,8 @@ class Inputs:
     logo: str  # digest of the logo file the site file names ("" for none): every page shows it
     unplaced: frozenset[str]  # files holding text the importer could not place, which every build warns about
     errors: tuple[ContentError, ...]
+    site_doc: RawDoc | list[ContentError] | None = None  # the site file parsed (or why it cannot be), once per build
+    logo_bytes: bytes | ContentError | None = None  # the logo file it names, read once
 
 
 # What a file's bytes were last read as: (inode, size, modification time in ns) -> (digest, whether
@@ -507,14 +509,11 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
     for gone in seen.keys() - digests.keys():
         del seen[gone]
     templates = templates_digest(root, errors)
-    return Inputs(site, templates, digests, _logo_digest(root, site), frozenset(unplaced), tuple(errors))
-
-
-def _logo_digest(root: Path, site: bytes | None) -> str:
-    """A digest of the logo file the site file names, so that a new logo is a change to build."""
-    doc = parse_yaml(SITE_FILE, site) if site is not None else None
-    logo = read_logo(root, doc) if isinstance(doc, RawDoc) else None
-    return hashlib.sha256(logo).hexdigest() if isinstance(logo, bytes) else ""
+    # The site file is parsed here, once: its logo is an input (a new logo is a change to build).
+    site_doc = parse_yaml(SITE_FILE, site) if site is not None else None
+    logo = read_logo(root, site_doc) if isinstance(site_doc, RawDoc) else None
+    logo_digest = hashlib.sha256(logo).hexdigest() if isinstance(logo, bytes) else ""
+    return Inputs(site, templates, digests, logo_digest, frozenset(unplaced), tuple(errors), site_doc, logo)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from typing import Any
 from .embeds import loader_page
 from .errors import BuildError, ContentError
 from .keys import CODE_DIGEST, digest
-from .load import SITE_FILE, parse_yaml, read_file, read_logo
+from .load import parse_yaml, read_file
 from .manifest import GROUP_MARKER, Group, Manifest, group_bytes
 from .model import Explainer, Site, build_explainer, build_site
 from .parallel import parallel_map
@@ -253,17 +253,15 @@ def _turns(run: _Run) -> list[Done]:
 
 
 def _site(root: Path, todo: Rebuild, base_url: str | None) -> Site:
-    """The site file, loaded, validated and modelled. Without it nothing can be planned, but the
-    explainers' own mistakes are still reported with its own."""
+    """The site file, loaded (by the scan, rebuild.ask), validated and modelled. Without it nothing
+    can be planned, but the explainers' own mistakes are still reported with its own."""
     errors = list(todo.scan_errors)
-    site_doc = parse_yaml(SITE_FILE, todo.site) if todo.site is not None else None
-    logo = None
+    site_doc, logo = todo.inputs.site_doc, todo.inputs.logo_bytes
     if isinstance(site_doc, list):
         errors, site_doc = errors + site_doc, None
     elif site_doc is not None:
         errors += validate_doc(site_doc, "site")
         if not errors:
-            logo = read_logo(root, site_doc)
             errors += site_rules(site_doc, logo)
     if errors or site_doc is None:
         parsed = parallel_map(partial(_read_and_parse, root), [job.source for job in todo.jobs], MIN_PARALLEL_GROUPS)

@@ -103,10 +103,6 @@ class Rebuild:
         return self.last.pages
 
     @property
-    def site(self) -> bytes | None:
-        return self.inputs.site
-
-    @property
     def scan_errors(self) -> tuple[ContentError, ...]:
         return self.inputs.errors
 
