@@ -229,8 +229,9 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def unreadable(path: Path, exc: OSError) -> str:
-    """What happened and what to do, for a file or folder that could not be read."""
+def unreadable(path: Path, exc: OSError, *, folder: bool = False) -> str:
+    """What happened and what to do, for a file (or a folder, which must also be entered) that
+    could not be read."""
     if exc.errno == errno.ELOOP:
         return "is a link that leads back to itself; point it at a file, or put the file itself here"
     if exc.errno == errno.ENOENT and path.is_symlink():
@@ -238,7 +239,7 @@ def unreadable(path: Path, exc: OSError) -> str:
     if exc.errno == errno.ENOENT:
         return "was removed while the build was reading it; build again"
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "cannot be read: permission denied; let the user who builds read it (chmod a+r), or run the build as its owner"
+        return f"cannot be read: permission denied; let the user who builds read it (chmod a+r{'x' if folder else ''}), or run the build as its owner"
     return f"cannot be read ({exc.strerror or exc}); check the file and build again"
 
 
@@ -365,7 +366,7 @@ def _explainer_entries(root: Path, errors: list[ContentError]) -> list[os.DirEnt
         errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "is a file, not a folder; explainers go in a folder named content, as content/<slug>.yaml"))
         return []
     except OSError as exc:
-        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", unreadable(content, exc).replace("read it (chmod a+r)", "read it (chmod a+rx)")))
+        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", unreadable(content, exc, folder=True)))
         return []
     entries = []
     for entry in sorted(found, key=lambda e: e.name):
@@ -436,7 +437,7 @@ def _own_templates(root: Path, folder: Path, errors: list[ContentError]) -> Iter
     and editors' backups (`.footer.html.swp`, `footer.html~`) are not templates and are passed over."""
     def walk_error(exc: OSError) -> None:
         where = Path(exc.filename or folder)
-        errors.append(ContentError(where.relative_to(root).as_posix(), 1, 1, "(folder)", unreadable(where, exc).replace("(chmod a+r)", "(chmod a+rx)")))
+        errors.append(ContentError(where.relative_to(root).as_posix(), 1, 1, "(folder)", unreadable(where, exc, folder=True)))
 
     for top, folders, files in os.walk(folder, onerror=walk_error):
         folders[:] = sorted(f for f in folders if not f.startswith("."))

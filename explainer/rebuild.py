@@ -78,7 +78,7 @@ def _last_record(out: Path, *, header_only: bool = False) -> Manifest | None:
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else out
         shown = where.relative_to(out.parent).as_posix() if where.is_relative_to(out.parent) else str(where)
-        raise BuildError([ContentError(out.name, 1, 1, "(output)", f"{shown}, left by the last build, {unreadable(where, exc)}")]) from None
+        raise BuildError([ContentError(out.name, 1, 1, "(output)", f"{shown}, left by the last build, {unreadable(where, exc, folder=where == out)}")]) from None
 
 
 def not_ours(out: Path) -> BuildError:

@@ -131,6 +131,9 @@ class NewTree(Output):
         """Record what was written and put the new tree in the output's place."""
         (self.dest / MARKER).write_bytes(manifest_bytes(manifest))
         (self.dest / STAMPS).write_bytes(stamps_bytes(manifest.seen))
+        self._put_in_place()
+
+    def _put_in_place(self) -> None:
         swap(self.dest, self.out)
 
     def abort(self) -> None:
@@ -145,9 +148,7 @@ class MountedTree(NewTree):
         super().__init__(out)
         self.dest = out / INSIDE_NEW
 
-    def finish(self, manifest: Manifest) -> None:
-        (self.dest / MARKER).write_bytes(manifest_bytes(manifest))
-        (self.dest / STAMPS).write_bytes(stamps_bytes(manifest.seen))
+    def _put_in_place(self) -> None:
         swap_inside(self.out)
 
 
