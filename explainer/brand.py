@@ -74,8 +74,7 @@ def logo_problem(data: bytes) -> str | None:
     """What is wrong with a logo file, in an editor's words; None if it can be used."""
     from PIL import Image, UnidentifiedImageError
 
-    if len(data) > LOGO_MAX_BYTES:
-        return f"is {len(data):,} bytes; a logo must be under {LOGO_MAX_BYTES:,}"
+    # Its size was judged before it was read (load.read_logo reads at most LOGO_MAX_BYTES).
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in LOGO_FORMATS:

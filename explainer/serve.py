@@ -30,7 +30,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado import ioloop, web
 
-from .errors import BuildError, ContentError
+from .errors import BuildError, ContentError, unprintable
 from .load import CONTENT_DIR, SITE_FILE
 from .themes import TEMPLATES_DIR
 from .pipeline import build
@@ -55,11 +55,6 @@ pre{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #b00020;paddin
 """)
 
 
-# Characters no file the build writes has in its name: control characters (NUL among them) and
-# the halves of characters that a request's bad percent-escapes can make.
-_UNSERVABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
-
-
 @dataclass
 class PreviewState:
     """What the last rebuild left: errors, or none when the preview's folder is current."""
@@ -75,8 +70,9 @@ class SiteHandler(StaticFileHandler):
         self.state = state or PreviewState()
 
     async def get(self, path: str, include_body: bool = True) -> None:
-        if _UNSERVABLE.search(path):
-            # No file of a site has such a name, and the system would refuse it ("embedded null byte").
+        if unprintable(path):
+            # No file of a site has a control character (NUL among them) or half a character in its
+            # name, and the system would refuse some ("embedded null byte").
             raise web.HTTPError(400)
         if self.state.errors and (path == "" or path.endswith("/") or path.endswith(".html")):
             self.set_status(500)

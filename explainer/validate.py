@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 import yaml
+from fastjsonschema.draft04 import DOLLAR_FINDER
 
 from .errors import ContentError, field_path, line_column
 
@@ -41,14 +42,12 @@ def load_schema(name: str) -> dict[str, Any]:
 # A schema pattern is an ECMA-262 regular expression, where `$` matches only at the very end of
 # the text. In Python's re it also matches before a final newline, so "abc\n" would pass
 # "^[a-z]+$" and become a folder name with a newline in it. fastjsonschema rewrites each `$` not
-# escaped as `\Z`; the explaining validator and the command line use the same rewrite through
-# `matches`, so every path that checks a pattern applies one rule (tests/test_patterns.py).
-_DOLLAR = re.compile(r"(?<!\\)\$")
-
-
+# escaped as `\Z`; the explaining validator and the command line make the same rewrite, with
+# fastjsonschema's own expression, through `matches`, so every path that checks a pattern applies
+# one rule (tests/test_patterns.py).
 @cache
 def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(_DOLLAR.sub(r"\\Z", pattern))
+    return re.compile(DOLLAR_FINDER.sub(r"\\Z", pattern))
 
 
 def matches(pattern: str, value: str) -> bool:
