@@ -5,8 +5,8 @@ layout of Mozilla Readability's test pages (github.com/mozilla/readability, test
 each page a folder holding `source.html`, `expected.html` (the article) and
 `expected-metadata.json` (its title and byline). No page is kept in this repository.
 
-    git clone --depth 1 https://github.com/mozilla/readability /tmp/readability
-    python bench/import_eval.py /tmp/readability/test/test-pages nytimes-1 bbc-1 lemonde-1 ...
+    git clone --depth 1 https://github.com/mozilla/readability ../readability
+    python bench/import_eval.py ../readability/test/test-pages nytimes-1 bbc-1 lemonde-1 ...
 
 For each page: whether the title is the article's, whether the byline was found, the share of
 the article's sentences the explainer publishes (kept), the share of what it publishes that is
