@@ -13,12 +13,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .model import Card, Explainer, Question, Site, Timeline
 from .keys import digest
-from .plan import SOCIAL_IMAGE_SIZE, Page, Redirect, Summary, aliases_of, explainer_url, item_title, item_url, item_urls, redirect_page, social_image_url
+from .plan import SOCIAL_IMAGE_SIZE, Page, Redirect, Summary, aliases_of, explainer_url, item_title, item_url, item_urls, language_of, redirect_page, social_image_url
+from .words import heading_of
 
 LOADER_URL = "embed.js"
 
@@ -104,11 +105,11 @@ def _question_embed(explainer: Explainer, question: Question) -> Embed:
                  f"{explainer_url(explainer)}#{question.id}", height, question.short_answer, social_image_url(explainer), explainer.title)
 
 
-def _timeline_embed(explainer: Explainer, timeline: Timeline) -> Embed:
+def _timeline_embed(explainer: Explainer, timeline: Timeline, gettext: Callable[[str], str]) -> Embed:
     # Each event shows its date on a line of its own above the text.
     height = estimate_height([e.event_html for e in timeline.events], 2, extra_lines=len(timeline.events))
     home = explainer_url(explainer)
-    return Embed("timeline", timeline.id, f"{timeline.heading}: {explainer.title}", timeline, embed_url(explainer, timeline.id), home,
+    return Embed("timeline", timeline.id, f"{heading_of(timeline, gettext)}: {explainer.title}", timeline, embed_url(explainer, timeline.id), home,
                  f"{home}#{timeline.id}", height, explainer.dek, social_image_url(explainer), explainer.title)
 
 
@@ -128,8 +129,9 @@ def embed_ids(explainer: Explainer) -> tuple[str, ...]:
     return tuple(card.id if card else section.id for section, card in _embeddable(explainer))
 
 
-def embeds_of(explainer: Explainer) -> dict[str, Embed]:
-    """The explainer's embeds by item id, in reading order."""
+def embeds_of(explainer: Explainer, gettext: Callable[[str], str]) -> dict[str, Embed]:
+    """The explainer's embeds by item id, in reading order; a timeline's default heading is in
+    its page's language (`gettext`)."""
     embeds = []
     for section, card in _embeddable(explainer):
         if card is not None:
@@ -138,7 +140,7 @@ def embeds_of(explainer: Explainer) -> dict[str, Embed]:
         elif isinstance(section, Question):
             embeds.append(_question_embed(explainer, section))
         else:
-            embeds.append(_timeline_embed(explainer, section))
+            embeds.append(_timeline_embed(explainer, section, gettext))
     return {embed.id: embed for embed in embeds}
 
 
@@ -210,7 +212,7 @@ def plan_explainer_embeds(site: Site, explainer: Explainer, pages: list[Page]) -
     Each page gets `embeds` (item id to Embed) in its context; its key is unchanged, since the
     embeds are made from the explainer and the site it already depends on.
     """
-    embeds = embeds_of(explainer)
+    embeds = embeds_of(explainer, language_of(site, explainer).gettext)
     return [_with_embeds(page, embeds) for page in pages] + _embed_pages(site, explainer, embeds) + _alias_pages(site, explainer, embeds)
 
 

@@ -65,6 +65,8 @@ def render_feed(page: Page) -> bytes:
         _add(author, "uri", feed.author_url)
     for item in feed.entries:
         entry = _add(root, "entry")
+        if item.language:
+            entry.set(XML_LANG, xml_text(item.language))
         _add(entry, "id", item.id)
         _add(entry, "title", item.title)
         _add(entry, "link", rel="alternate", type="text/html", href=item.url)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .brand import DEFAULT_ACCENT, DEFAULT_ACCENT_DARK, DEFAULT_FONT, Logo, for_dark, hex_colour, make_logo
 from .markdown import render_block, render_inline
 from .slugs import slugify
+from .words import Words
 
 if TYPE_CHECKING:  # the model takes the loader's documents, but needs nothing of YAML itself
     from .load import RawDoc
@@ -92,7 +93,7 @@ class Event:
 class Timeline:
     kind: ClassVar[str] = "timeline"
     id: str
-    heading: str
+    heading: str | None  # None: the kind's own heading, in the page's language (words.heading_of)
     events: tuple[Event, ...]
 
 
@@ -107,7 +108,7 @@ class Person:
 class People:
     kind: ClassVar[str] = "people"
     id: str
-    heading: str
+    heading: str | None  # None: the kind's own heading, in the page's language (words.heading_of)
     people: tuple[Person, ...]
 
 
@@ -121,7 +122,7 @@ class Term:
 class Glossary:
     kind: ClassVar[str] = "glossary"
     id: str
-    heading: str
+    heading: str | None  # None: the kind's own heading, in the page's language (words.heading_of)
     terms: tuple[Term, ...]
 
 
@@ -137,7 +138,7 @@ class Source:
 class Sources:
     kind: ClassVar[str] = "sources"
     id: str
-    heading: str
+    heading: str | None  # None: the kind's own heading, in the page's language (words.heading_of)
     sources: tuple[Source, ...]
 
 
@@ -145,7 +146,7 @@ class Sources:
 class KeyPoints:
     kind: ClassVar[str] = "key_points"
     id: str
-    heading: str
+    heading: str | None  # None: the kind's own heading, in the page's language (words.heading_of)
     points: tuple[str, ...]
 
 
@@ -174,6 +175,7 @@ class Explainer:
     intro_html: str | None
     sections: tuple[Section, ...]  # in the order written: the page, its contents and its pager follow it
     aliases: tuple[str, ...]  # slugs it was published under before, each served as redirects
+    language: str | None  # its own language tag, when it is not the site's
     source_file: str  # the YAML file it came from, for messages
     digest: str  # of that file's bytes: pages built from it change only when it does
 
@@ -218,6 +220,7 @@ class Site:
     cname: str | None  # custom domain for GitHub Pages, written to site/CNAME
     digest: str  # of the site file, its logo and the base URL: every page shows them
     brand: Brand = Brand(DEFAULT_ACCENT, DEFAULT_ACCENT_DARK, DEFAULT_FONT, None, None)
+    words: Words = Words()  # the theme's words in each language, with the project's laid over them
 
     @property
     def base_path(self) -> str:
@@ -237,8 +240,8 @@ def _block(value: str | None) -> str | None:
 # Each section kind, named by the field that tells it apart (the schema's `section` branches carry
 # the same names as titles; tests/test_schema.py checks the two agree).
 SECTION_KINDS = ("question", "items", "text", "timeline", "people", "glossary", "sources", "key_points")
-# Kinds whose heading and anchor the page supplies when the editor gives none.
-DEFAULT_HEADINGS = {"timeline": "Timeline", "people": "People", "glossary": "Glossary", "sources": "Sources", "key_points": "Key points"}
+# The anchor a kind takes when the editor gives no id (its heading, when it has none, comes from
+# the theme's words in the page's language: words.DEFAULT_HEADINGS).
 DEFAULT_IDS = {"timeline": "timeline", "people": "people", "glossary": "glossary", "sources": "sources", "key_points": "key-points"}
 # Kinds a reader looks for once: one cast of people, one glossary, one list of sources, one box of
 # key points for the whole explainer (two glossaries would split a term's lookup in two).
@@ -267,8 +270,8 @@ def _card(d: dict[str, Any]) -> Card:
     return Card(d["id"], d["title"].strip(), d["summary"].strip(), render_block(d["detail"]), facts, tuple(d.get("aliases", ())))
 
 
-def _heading(d: dict[str, Any], kind: str) -> str:
-    return d["heading"].strip() if "heading" in d else DEFAULT_HEADINGS[kind]
+def _heading(d: dict[str, Any]) -> str | None:
+    return d["heading"].strip() if "heading" in d else None
 
 
 def _section(d: dict[str, Any], index: int) -> Section:
@@ -282,15 +285,15 @@ def _section(d: dict[str, Any], index: int) -> Section:
     if kind == "text":
         return Text(ident, d["heading"].strip(), render_block(d["text"]))
     if kind == "timeline":
-        return Timeline(ident, _heading(d, kind), tuple(Event(e["date"], render_inline(e["event"])) for e in d["timeline"]))
+        return Timeline(ident, _heading(d), tuple(Event(e["date"], render_inline(e["event"])) for e in d["timeline"]))
     if kind == "people":
-        return People(ident, _heading(d, kind), tuple(Person(p["name"].strip(), _text(p.get("role")), _block(p.get("note"))) for p in d["people"]))
+        return People(ident, _heading(d), tuple(Person(p["name"].strip(), _text(p.get("role")), _block(p.get("note"))) for p in d["people"]))
     if kind == "glossary":
-        return Glossary(ident, _heading(d, kind), tuple(Term(t["term"].strip(), render_block(t["definition"])) for t in d["glossary"]))
+        return Glossary(ident, _heading(d), tuple(Term(t["term"].strip(), render_block(t["definition"])) for t in d["glossary"]))
     if kind == "sources":
-        return Sources(ident, _heading(d, kind), tuple(Source(s["title"].strip(), s.get("url"), _text(s.get("publisher")), _text(s.get("note"))) for s in d["sources"]))
+        return Sources(ident, _heading(d), tuple(Source(s["title"].strip(), s.get("url"), _text(s.get("publisher")), _text(s.get("note"))) for s in d["sources"]))
     if kind == "key_points":
-        return KeyPoints(ident, _heading(d, kind), tuple(p.strip() for p in d["key_points"]))
+        return KeyPoints(ident, _heading(d), tuple(p.strip() for p in d["key_points"]))
     raise ValueError(f"not a section of a validated explainer: {sorted(d)}")
 
 
@@ -309,14 +312,17 @@ def build_explainer(doc: RawDoc) -> Explainer:
         intro_html=_block(d.get("intro")),
         sections=tuple(_section(section, i) for i, section in enumerate(d["sections"])),
         aliases=tuple(d.get("aliases", ())),
+        language=d.get("language"),
         source_file=doc.path,
         digest=doc.digest,
     )
 
 
-def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = None) -> Site:
+def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = None, words: Words | None = None) -> Site:
     """The validated site file as a Site; base_url, when given, overrides the file's. `logo` is
-    the bytes of the logo file the site file names, checked already (validate.site_rules)."""
+    the bytes of the logo file the site file names, checked already (validate.site_rules);
+    `words` the theme's and the project's words (words.load_words)."""
+    words = words or Words()
     d = site.data
     publisher = d["publisher"]
     base = base_url or d["base_url"]
@@ -330,6 +336,7 @@ def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = N
         language=d["language"],
         publisher=Publisher(publisher["name"].strip(), publisher.get("url")),
         cname=d.get("cname"),
-        digest=hashlib.sha256(f"{site.digest} {logo_digest} {base}".encode()).hexdigest(),
+        digest=hashlib.sha256(f"{site.digest} {logo_digest} {base} {words.digest}".encode()).hexdigest(),
         brand=Brand(accent, dark, brand.get("font", DEFAULT_FONT).strip(), _block(brand.get("footer")), make_logo(logo) if logo is not None else None),
+        words=words,
     )

@@ -25,7 +25,7 @@ from typing import Any
 from .embeds import loader_page
 from .errors import BuildError, ContentError
 from .keys import CODE_DIGEST, digest
-from .load import parse_yaml, read_file
+from .load import RawDoc, parse_yaml, read_file
 from .manifest import GROUP_MARKER, Group, Manifest, group_bytes
 from .model import Explainer, Site, build_explainer, build_site
 from .parallel import parallel_map
@@ -36,7 +36,8 @@ from .lock import build_lock
 from .render import Templates, load_templates, render_page, set_site
 from .swap import SwapIncomplete, is_mount, recover
 from .themes import template_folders
-from .validate import SlugAt, check_slugs, compile_schemas, site_rules, slug_at, validate_doc, validate_explainer, warn_explainer
+from .validate import SlugAt, check_slugs, compile_schemas, language_notice, site_rules, slug_at, validate_doc, validate_explainer, warn_explainer
+from .words import Words, load_words
 from .write import InPlace, MountedTree, NewTree, Output
 
 # Explainers are large units of work (fifty-odd files each): a pool pays for itself sooner than
@@ -68,7 +69,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, m
             todo = ask(root, out, base_url, memory)  # what must be rebuilt? (reads digests only)
             if todo.nothing:
                 return BuildResult(todo.pages, 0, 0, unchanged=True)
-            site = _site(root, todo, base_url)  # load, validate, model: the site file
+            site = _site(root, todo, base_url)  # load, validate, model: the site file and the theme's words
             templates = load_templates(template_folders(root), memory.templates if memory else None)
             set_site(templates.env, site)
             compile_schemas()
@@ -95,7 +96,8 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, m
                 _forget(memory)
                 raise
             _remember(memory, manifest, templates, done)
-            warnings = tuple(sorted(w for d in done for w in d.warnings)) + leftover
+            warnings = tuple(language_notice(todo.inputs.site_doc, site.words)) if isinstance(todo.inputs.site_doc, RawDoc) else ()
+            warnings += tuple(sorted(w for d in done for w in d.warnings)) + leftover
             return BuildResult(manifest.pages, rendered + sum(d.rendered for d in done), written + sum(d.written for d in done), warnings)
     except OSError as exc:
         unchanged = "" if memory is not None else "; the previous site is unchanged"
@@ -164,8 +166,9 @@ class Parsed:
     warnings: tuple[ContentError, ...] = ()
 
 
-def parse_explainer(path: str, raw: bytes) -> Parsed:
-    """Load, validate and model one explainer file, given its path and bytes."""
+def parse_explainer(path: str, raw: bytes, words: Words | None = None) -> Parsed:
+    """Load, validate and model one explainer file, given its path and bytes; `words`, the
+    theme's, to warn of a language it has no words for."""
     key = hashlib.sha256(raw).hexdigest()
     doc = parse_yaml(path, raw)
     if isinstance(doc, list):
@@ -173,12 +176,13 @@ def parse_explainer(path: str, raw: bytes) -> Parsed:
     errors = validate_explainer(doc)
     if errors:
         return Parsed(key, tuple(errors))
-    return Parsed(key, (), build_explainer(doc), slug_at(doc), tuple(warn_explainer(doc)))
+    notices = language_notice(doc, words) if words is not None else []
+    return Parsed(key, (), build_explainer(doc), slug_at(doc), tuple(warn_explainer(doc) + notices))
 
 
-def _read_and_parse(root: Path, source: str) -> Parsed:
+def _read_and_parse(root: Path, source: str, words: Words | None = None) -> Parsed:
     raw = read_file(root, source)
-    return Parsed("", (raw,)) if isinstance(raw, ContentError) else parse_explainer(source, raw)
+    return Parsed("", (raw,)) if isinstance(raw, ContentError) else parse_explainer(source, raw, words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +216,7 @@ class _Run:
     def parsed(self, job: Job) -> Parsed:
         memory = self.todo.memory
         cached = memory.parsed.get(job.source) if memory is not None else None
-        return cached if cached is not None and cached.digest == job.digest else _read_and_parse(self.root, job.source)
+        return cached if cached is not None and cached.digest == job.digest else _read_and_parse(self.root, job.source, self.site.words)
 
 
 def _explainer(run: _Run, job: Job) -> Done:
@@ -267,7 +271,10 @@ def _site(root: Path, todo: Rebuild, base_url: str | None) -> Site:
         parsed = parallel_map(partial(_read_and_parse, root), [job.source for job in todo.jobs], MIN_PARALLEL_GROUPS)
         raise BuildError(errors + [e for p in parsed for e in p.errors])
     assert not isinstance(logo, ContentError)
-    return build_site(site_doc, base_url, logo)
+    words = load_words(root, template_folders(root), errors)
+    if errors:
+        raise BuildError(errors)
+    return build_site(site_doc, base_url, logo, words)
 
 
 def _check_changed(run: _Run) -> None:
@@ -277,7 +284,7 @@ def _check_changed(run: _Run) -> None:
     assert memory is not None
     stale = [job for job in run.todo.jobs if not job.unchanged]
     todo = [job for job in stale if getattr(memory.parsed.get(job.source), "digest", None) != job.digest]
-    fresh = dict(zip((job.source for job in todo), parallel_map(partial(_read_and_parse, run.root), [job.source for job in todo], MIN_PARALLEL_GROUPS)))
+    fresh = dict(zip((job.source for job in todo), parallel_map(partial(_read_and_parse, run.root, words=run.site.words), [job.source for job in todo], MIN_PARALLEL_GROUPS)))
     sources = {job.source for job in run.todo.jobs}
     memory.parsed = {source: fresh.get(source) or parsed for source, parsed in {**memory.parsed, **fresh}.items() if source in sources}
     errors = [e for job in stale for e in memory.parsed[job.source].errors]

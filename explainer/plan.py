@@ -9,6 +9,7 @@ from typing import Any
 
 from .keys import digest
 from .model import Card, Explainer, Question, Site
+from .words import Language, heading_of, language
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class Summary:
     embeds: tuple[str, ...] = ()  # the ids of its embeds, so an old slug can lead to each
     aliases: tuple[str, ...] = ()  # slugs it had before, each served as redirects
     renamed: tuple[tuple[str, str], ...] = ()  # (old id, id) of its questions and cards, for the same
+    language: str | None = None  # its own language tag, when it is not the site's
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +71,14 @@ def item_url(explainer: Explainer, item_id: str) -> str:
     return f"{explainer.slug}/{item_id}/"
 
 
-def _toc(explainer: Explainer) -> tuple[TocEntry, ...]:
+def language_of(site: Site, explainer: Explainer | Summary | None = None) -> Language:
+    """The language of an explainer's pages: its own, else the site's (the site's own pages: the site's)."""
+    return language((explainer.language if explainer is not None else None) or site.language, site.words)
+
+
+def _toc(explainer: Explainer, lang: Language) -> tuple[TocEntry, ...]:
     """The table of contents: every section, in the order written."""
-    return tuple(TocEntry(section.id, section.heading) for section in explainer.sections)
+    return tuple(TocEntry(section.id, heading_of(section, lang.gettext)) for section in explainer.sections)
 
 
 def _page(url: str, template: str, key: str, **context: Any) -> Page:
@@ -138,7 +145,7 @@ def plan_explainer(site: Site, explainer: Explainer) -> list[Page]:
     key = digest(site.digest, explainer.digest)
     home = explainer_url(explainer)
     urls = item_urls(explainer)
-    pages = [_page(home, "explainer.html", key, explainer=explainer, toc=_toc(explainer), urls=urls)]
+    pages = [_page(home, "explainer.html", key, explainer=explainer, toc=_toc(explainer, language_of(site, explainer)), urls=urls)]
     question_links = [Link(q.question, urls[q.id]) for q in explainer.questions]
     for i, question in enumerate(explainer.questions):
         pages.append(_page(urls[question.id], "question.html", key, explainer=explainer, explainer_url=home, question=question, urls=urls, **_neighbours(question_links, i)))
@@ -157,5 +164,5 @@ def plan_index(site: Site, summaries: Iterable[Summary]) -> list[Page]:
     """The site's front page, listing every explainer, and its 404 page."""
     listing = [(e, explainer_url(e)) for e in newest_first(summaries)]
     # The index shows only these fields: an edit elsewhere in an explainer leaves it alone.
-    listed = digest(site.digest, *(f"{e.slug}\0{e.title}\0{e.dek}\0{e.published}\0{e.updated}\0{e.attribution}" for e, _ in listing))
+    listed = digest(site.digest, *(f"{e.slug}\0{e.title}\0{e.dek}\0{e.published}\0{e.updated}\0{e.attribution}\0{e.language}" for e, _ in listing))
     return [_page("", "index.html", listed, explainers=listing), _page("404.html", "404.html", site.digest)]

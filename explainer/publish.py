@@ -16,7 +16,7 @@ from typing import Any
 from .embeds import alias_redirects, embed_ids, plan_explainer_embeds
 from .model import Change, Explainer, Site
 from .keys import digest
-from .plan import SOCIAL_IMAGE, Page, Summary, social_image_url, aliases_of, explainer_url, item_urls, newest_first, plan_explainer, plan_index, redirect_page
+from .plan import SOCIAL_IMAGE, Page, Summary, social_image_url, aliases_of, explainer_url, item_urls, language_of, newest_first, plan_explainer, plan_index, redirect_page
 
 FEED = "feed.xml"
 # The feed lists the newest explainers only, as feeds do: readers poll it, and it stays small
@@ -32,7 +32,7 @@ LOGO = "assets/logo.png"
 # The content contract, published with the site at a stable address, so that the
 # yaml-language-server line of a content file anywhere can name it.
 SCHEMA = "schema"
-SCHEMAS = ("explainer", "site")
+SCHEMAS = ("explainer", "site", "words")
 NOJEKYLL = ".nojekyll"
 CNAME = "CNAME"
 
@@ -73,6 +73,7 @@ class FeedEntry:
     author: str
     published: dt.date
     updated: dt.date
+    language: str | None = None  # the entry's own language, when it is not the feed's
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,7 @@ def _news_article(site: Site, explainer: Explainer, url: str, image_url: str) ->
         "author": {"@type": "Person", "name": explainer.attribution} if explainer.attribution else publisher,
         "publisher": publisher,
         "image": image_url,
-        "inLanguage": site.language,
+        "inLanguage": language_of(site, explainer).tag,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
     }
@@ -171,7 +172,11 @@ def share_explainer(site: Site, explainer: Explainer, pages: list[Page]) -> list
 def plan_group(site: Site, explainer: Explainer) -> list[Page]:
     """Every file of one explainer, all under its folder: its pages with their embeds and sharing
     metadata, its embed pages, and its social images."""
-    return share_explainer(site, explainer, plan_explainer_embeds(site, explainer, plan_explainer(site, explainer)))
+    pages = share_explainer(site, explainer, plan_explainer_embeds(site, explainer, plan_explainer(site, explainer)))
+    lang = language_of(site, explainer)
+    for page in pages:
+        page.context["language"] = lang  # every page of the explainer speaks its language
+    return pages
 
 
 def summarize(explainer: Explainer) -> Summary:
@@ -179,7 +184,7 @@ def summarize(explainer: Explainer) -> Summary:
     urls = (explainer_url(explainer), *item_urls(explainer).values())
     renamed = tuple((alias, item.id) for alias, item in aliases_of(explainer))
     return Summary(explainer.slug, explainer.title, explainer.dek, explainer.published, explainer.updated,
-                   explainer.attribution, last_modified(explainer), urls, embed_ids(explainer), explainer.aliases, renamed)
+                   explainer.attribution, last_modified(explainer), urls, embed_ids(explainer), explainer.aliases, renamed, explainer.language)
 
 
 def _feed(site: Site, summaries: Iterable[Summary]) -> Feed:
@@ -187,7 +192,7 @@ def _feed(site: Site, summaries: Iterable[Summary]) -> Feed:
     for explainer in newest_first(summaries)[:FEED_ENTRIES]:
         url = site.base_url + explainer_url(explainer)
         author = explainer.attribution or site.publisher.name
-        entries.append(FeedEntry(url, explainer.title, url, explainer.dek, author, explainer.published, explainer.modified))
+        entries.append(FeedEntry(url, explainer.title, url, explainer.dek, author, explainer.published, explainer.modified, explainer.language))
     updated = max((e.updated for e in entries), default=dt.date(1970, 1, 1))
     return Feed(site.base_url, site.name, site.language, site.base_url + FEED, site.base_url, site.publisher.name,
                 site.publisher.url, updated, tuple(entries))
@@ -249,5 +254,8 @@ def plan_site(site: Site, summaries: Iterable[Summary]) -> list[Page]:
         pages.append(Page(path, path, SCHEMA, path, {"schema": name}))  # its bytes change only with the code
     # An explainer's old slugs: the site's own pages, as they are made from its summary alone.
     for summary in sorted(summaries, key=lambda e: e.slug):
-        pages += [redirect_page(redirect, site.digest) for alias in summary.aliases for redirect in alias_redirects(summary, alias)]
+        lang = language_of(site, summary)
+        for redirect in (r for alias in summary.aliases for r in alias_redirects(summary, alias)):
+            pages.append(redirect_page(redirect, digest(site.digest, lang.tag)))
+            pages[-1].context["language"] = lang
     return pages

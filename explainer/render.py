@@ -15,22 +15,14 @@ import jinja2.meta
 
 from .errors import BuildError, ContentError
 from .model import Site
-from .plan import Page
+from .plan import Page, language_of
 from .themes import PACKAGE, default_theme
-from . import publish
+from . import publish, words
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-
-
-def date_text(value: dt.date | str) -> str:
-    """'2025-10-16' or a date as 'October 16, 2025'; '2025-08' as 'August 2025'; '2019' as '2019'."""
-    text = value.isoformat() if isinstance(value, dt.date) else value
-    parts = [int(p) for p in text.split("-")]
-    if len(parts) == 3:
-        return f"{MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    return str(parts[0])
+@jinja2.pass_context
+def date_text(context: jinja2.runtime.Context, value: dt.date | str) -> str:
+    """A date ('2025-10-16', '2025-08', '2025' or a date) as the page's language writes it."""
+    return words.date_text(value, context["language"].locale)
 
 
 def make_env(folders: list[Path]) -> jinja2.Environment:
@@ -43,9 +35,12 @@ def make_env(folders: list[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],  # {% trans %} blocks; `_` and the words come with each page
         auto_reload=False,  # the build sees template edits itself (template_digests) and starts afresh
     )
+    env.extend(newstyle_gettext=True)  # a {% trans %} block's values are filled in by gettext, escaped
     env.filters["date_text"] = date_text
+    env.globals["heading"] = jinja2.pass_context(lambda context, section: words.heading_of(section, context["language"].gettext))
     return env
 
 
@@ -54,6 +49,7 @@ def set_site(env: jinja2.Environment, site: Site) -> None:
     env.filters["url"] = lambda url: site.base_path + url
     env.filters["absolute"] = lambda url: site.base_url + url
     env.globals["site"] = site
+    env.globals.update(words.page_globals(language_of(site)))  # the site's own pages speak its language
 
 
 _REFERENCES: dict[str, list[str]] = {}
@@ -196,7 +192,9 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
     if page.template in RENDERERS:
         return RENDERERS[page.template](page)
     try:
-        html = env.get_template(page.template).render(page=page, **page.context)
+        lang = page.context.get("language")
+        spoken = words.page_globals(lang) if lang is not None else {}
+        html = env.get_template(page.template).render(page=page, **page.context, **{k: v for k, v in spoken.items() if k != "language"})
     except jinja2.TemplateError as exc:
         folders = [Path(p) for loader in env.loader.loaders for p in loader.searchpath]  # type: ignore[union-attr]
         raise BuildError([_template_error(exc, page, folders)]) from None

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .write import atomic_write
 
-SCHEMAS = ("explainer.schema.json", "site.schema.json")
+SCHEMAS = ("explainer.schema.json", "site.schema.json", "words.schema.json")
 
 
 def version() -> str:

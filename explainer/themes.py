@@ -61,6 +61,20 @@ def copy_templates(root: Path, names: list[str]) -> list[str]:
     for name in names:
         target = root / TEMPLATES_DIR / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes((default_theme() / name).read_bytes())
+        raw = (default_theme() / name).read_bytes()
+        if name.startswith("words/"):
+            raw = _schema_line(root, raw)
+        target.write_bytes(raw)
         written.append(f"{TEMPLATES_DIR}/{name}")
     return written
+
+
+def _schema_line(root: Path, raw: bytes) -> bytes:
+    """A theme words file's yaml-language-server line, pointed at the project's copy of the words
+    schema, one folder further down than content/ (templates/words/)."""
+    from .starter import schema_reference
+
+    first, _, rest = raw.partition(b"\n")
+    if not first.startswith(b"# yaml-language-server:"):
+        return raw
+    return f"# yaml-language-server: $schema=../{schema_reference(root, 'words')}".encode() + b"\n" + rest

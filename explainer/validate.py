@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 from .load import RawDoc
 from .brand import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, contrast_failure, hex_colour, logo_problem
 from .model import ONCE, section_id, section_kind
+from .words import Words
 
 # Anchors the page uses for its own parts, and the folder beside an explainer's question and card
 # pages that holds its embeds: no section, question or card may take one as its id.
@@ -256,10 +257,34 @@ def _names(data: dict[str, Any]) -> list[tuple[Path_, str, str]]:
     return names
 
 
+def language_rule(doc: RawDoc) -> list[ContentError]:
+    """A language tag the schema lets through must still name a language Babel has data for, since
+    its dates are written and its direction found with that data."""
+    from .words import locale_of
+
+    tag = doc.data.get("language")
+    if not isinstance(tag, str) or locale_of(tag) is not None:
+        return []
+    node, _ = node_at(doc.node, ["language"])
+    return [_at(doc, node, ["language"], f"{tag!r} is not a language known to Babel's locale data; write a language tag such as en, fr, pt-BR or sr-Latn")]
+
+
+def language_notice(doc: RawDoc, words: Words) -> list[ContentError]:
+    """A warning for a language the theme (and the project's templates/words/) has no words for:
+    its pages are built, with the theme's English words around the content."""
+    tag = doc.data.get("language")
+    if not isinstance(tag, str) or words.has(tag):
+        return []
+    node, _ = node_at(doc.node, ["language"])
+    base = tag.split("-")[0].lower()
+    message = f"the theme has no words in {tag!r}, so its pages show English ones (\"Contents\", \"Published\"); add templates/words/{base}.yaml to translate them"
+    return [_at(doc, node, ["language"], message, warning=True)]
+
+
 def _explainer_rules(doc: RawDoc) -> list[ContentError]:
-    """Cross-field rules: kinds that come once, unique ids and aliases, no reserved anchors, dates in order."""
+    """Cross-field rules: a known language, kinds that come once, unique ids and aliases, no reserved anchors, dates in order."""
     data = doc.data
-    errors: list[ContentError] = []
+    errors: list[ContentError] = language_rule(doc)
     first: dict[str, int] = {}
     repeated: set[int] = set()
     for i, section in enumerate(data["sections"]):
@@ -315,10 +340,10 @@ def _explainer_rules(doc: RawDoc) -> list[ContentError]:
 
 
 def site_rules(doc: RawDoc, logo: bytes | ContentError | None) -> list[ContentError]:
-    """The site file's rules beyond the schema: brand colours that links can be read in, and a
-    logo that is an image. `logo` is the logo file's bytes, or why it could not be read."""
+    """The site file's rules beyond the schema: a known language, brand colours that links can be
+    read in, and a logo that is an image. `logo` is the logo file's bytes, or why it could not be read."""
     brand = doc.data.get("brand", {})
-    errors = []
+    errors = language_rule(doc)
     for field, backgrounds in (("accent", LIGHT_BACKGROUNDS), ("accent_dark", DARK_BACKGROUNDS)):
         if field in brand:
             problem = contrast_failure(hex_colour(brand[field]), backgrounds)

@@ -113,6 +113,19 @@ def branded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
+@pytest.fixture(scope="session")
+def languages_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site in French (tests/shapes/french.yaml) that also publishes an explainer in Arabic,
+    written right to left (tests/shapes/arabic.yaml)."""
+    from explainer.pipeline import build
+
+    site = (REPO / "site.yaml").read_text("utf-8").replace("language: en", "language: fr")
+    content = {name: (SHAPES / name).read_text("utf-8") for name in ("french.yaml", "arabic.yaml")}
+    root = make_project(tmp_path_factory.mktemp("languages") / "project", content, site=site)
+    build(root, base_url="https://example.org/repo/")
+    return root / "site"
+
+
 # --- embeds: the built site served on one origin, the newsroom's pages on others ------------------
 
 

@@ -20,6 +20,12 @@ def open_panels(page: Page) -> None:
     assert page.get_by_role("button", name="Copy Iframe code").first.is_visible()
 
 
+def open_panels_in_any_language(page: Page) -> None:
+    """Open every "Embed this" panel of a page whose words are not English."""
+    page.evaluate("document.querySelectorAll('details.embed-this').forEach(d => { d.open = true; })")
+    assert page.locator("details.embed-this button").first.is_visible()
+
+
 def nothing(page: Page) -> None:
     pass
 
@@ -48,12 +54,18 @@ PAGE_KINDS: list[tuple[str, str, str, Callable[[Page], None]]] = [
     ("card with updates and corrections", "changed", "changed/deal/", nothing),
     ("explainer on a site with a brand and a logo", "branded", "changed/", nothing),
     ("embed of a card on a site with a brand", "branded", "changed/embed/deal/", nothing),
+    ("index of a site in French listing an explainer in Arabic", "languages", "", nothing),
+    ("explainer in French, embed panels open", "languages", "budget-de-la-ville/", open_panels_in_any_language),
+    ("explainer written right to left, embed panels open", "languages", "khuttat-al-miyah/", open_panels_in_any_language),
+    ("card written right to left", "languages", "khuttat-al-miyah/al-anabib/", nothing),
+    ("embed of a card written right to left", "languages", "khuttat-al-miyah/embed/al-anabib/", nothing),
+    ("redirect written right to left", "languages", "water-plan/", nothing),
 ]
 
 
 @pytest.fixture(scope="module")
-def sites(seed_site: Path, budget_site: Path, changed_site: Path, branded_site: Path) -> dict[str, Path]:
-    return {"seed": seed_site, "budget": budget_site, "changed": changed_site, "branded": branded_site}
+def sites(seed_site: Path, budget_site: Path, changed_site: Path, branded_site: Path, languages_site: Path) -> dict[str, Path]:
+    return {"seed": seed_site, "budget": budget_site, "changed": changed_site, "branded": branded_site, "languages": languages_site}
 
 
 def file_of(site: Path, url: str) -> Path:

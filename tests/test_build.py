@@ -123,9 +123,15 @@ def reading_pages(site: Path) -> list[Path]:
     return [p for p in sorted(site.rglob("*.html")) if "embed" not in p.relative_to(site).parts]
 
 
-def copy_script() -> str:
-    """The text of the one script a reading page may carry: the Copy buttons of its "Embed this" panels."""
-    source = (REPO / "templates" / "_partials" / "embed_copy.html").read_text("utf-8")
+def copy_script(language: str = "en") -> str:
+    """The text of the one script a reading page may carry: the Copy buttons of its "Embed this"
+    panels, as the theme renders it in a language (its words are in it)."""
+    from explainer.render import make_env
+    from explainer.words import Words, language as language_for, load_words, page_globals
+
+    theme = REPO / "templates"
+    words = load_words(REPO, [theme], []) if language != "en" else Words()
+    source = make_env([theme]).get_template("_partials/embed_copy.html").render(page_globals(language_for(language, words)))
     return lxml_html.fragment_fromstring(source[source.index("<script>"):]).text
 
 

@@ -76,7 +76,7 @@ def test_the_readme_steps_install_the_tool_and_build_a_new_site_with_the_default
     project = newcomer.project
     assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file() and "site" not in p.parts) == [
         ".github/workflows/pages.yml", ".gitignore", "README.md", "content/how-this-site-works.yaml", "requirements.txt",
-        "schema/explainer.schema.json", "schema/site.schema.json", "site.yaml",
+        "schema/explainer.schema.json", "schema/site.schema.json", "schema/words.schema.json", "site.yaml",
     ]
     assert not (project / "templates").exists()
     page = parse(project / "site" / "how-this-site-works" / "index.html")

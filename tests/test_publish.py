@@ -177,7 +177,7 @@ def test_a_crawl_from_the_root_finds_no_broken_link_and_none_outside_the_base_pa
     published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and not p.name.startswith(".")}
     embeds = {p for p in published if "embed" in p.split("/")[1:-1] or p == "embed.js"}
     # The schemas are for editors' YAML tools, which content files name; no page links them.
-    assert published - embeds - reached == {"404.html", "schema/explainer.schema.json", "schema/site.schema.json"}
+    assert published - embeds - reached == {"404.html", "schema/explainer.schema.json", "schema/site.schema.json", "schema/words.schema.json"}
     assert any("/embed/" in path for path in reached)  # oEmbed discovery links were followed too
 
 

@@ -31,6 +31,7 @@ from explainer.pipeline import _site_pages, parse_explainer
 from explainer.plan import Page
 from explainer.publish import plan_group, summarize
 from explainer.render import RENDERERS, make_env, set_site
+from explainer.words import WORDS_DIR
 
 DOC = REPO / "docs" / "templates.md"
 THEME = REPO / "templates"
@@ -142,7 +143,13 @@ def env() -> jinja2.Environment:
 
 
 def theme_files() -> list[str]:
-    return sorted(p.relative_to(THEME).as_posix() for p in THEME.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    """The theme's templates (its words files, data rather than templates, are checked apart)."""
+    return sorted(p.relative_to(THEME).as_posix() for p in THEME.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.parent.name != WORDS_DIR)
+
+
+def test_every_words_file_of_the_theme_is_listed_under_words():
+    shipped = sorted(p.relative_to(THEME).as_posix() for p in (THEME / WORDS_DIR).glob("*"))
+    assert shipped and sorted(rows(part("The theme's words").body)) == shipped
 
 
 def parsed_template(name: str) -> jinja2.nodes.Template:
