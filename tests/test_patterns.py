@@ -29,7 +29,7 @@ def patterns(node: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from patterns(value, f"{path}/{i}")
 
 
-ALL = dict(p for name in ("site", "explainer") for p in patterns(load_schema(name), name))
+ALL = dict(p for name in ("site", "explainer", "words") for p in patterns(load_schema(name), name))
 
 # A value each pattern accepts, from which the edge values are made.
 GOOD = {
@@ -44,6 +44,7 @@ GOOD = {
     "site/properties/brand/properties/logo": "assets/logo.png",
     "site/properties/brand/properties/font": "Georgia, serif",
     "site/properties/brand/properties/footer": "Made by the data desk.",
+    "explainer/properties/language": "pt-BR",
     "explainer/properties/made_from/items": "seeds/article.txt",
     "explainer/properties/unplaced/items": "A sentence left over.",
     "explainer/$defs/slug": "budget-vote",
@@ -52,12 +53,13 @@ GOOD = {
     "explainer/$defs/date": "2026-02-28",
     "explainer/$defs/timeline_section/properties/timeline/items/properties/date": "2026-02",
     "explainer/$defs/sources_section/properties/sources/items/properties/url": "https://example.org/a",
+    "words/additionalProperties": "Publié le %(published)s.",
 }
 
 # Patterns for prose, where spaces and line breaks are part of the text (an answer written with
 # `|` ends in a newline); every other pattern names something exact: an address, a name in a URL,
 # a date, a colour, a file.
-PROSE = {path for path, pattern in ALL.items() if pattern.startswith("^(?=[\\s\\S]*\\S)")} | {"explainer/properties/unplaced/items"}
+PROSE = {path for path, pattern in ALL.items() if pattern.startswith("^(?=[\\s\\S]*\\S)")} | {"explainer/properties/unplaced/items", "words/additionalProperties"}
 
 FULL_WIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
 
