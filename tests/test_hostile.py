@@ -495,8 +495,9 @@ ADDRESS = BASE_URL.split("://", 1)[1].rstrip("/")
 
 def drawn(text: str) -> str:
     """What a social image may show of text: every run of white space as one space, and the
-    other control and format characters (Unicode category C) left out."""
-    visible = "".join(c for c in text if c.isspace() or unicodedata.category(c)[0] != "C")
+    other control and format characters (Unicode category C) left out, but for the zero-width
+    joiners, which shape the letters around them."""
+    visible = "".join(c for c in text if c.isspace() or c in "\u200c\u200d" or unicodedata.category(c)[0] != "C")
     return " ".join(visible.split())
 
 
@@ -508,12 +509,13 @@ def test_social_images_are_plain_pngs_drawn_from_the_text_as_typed(hostile_site)
     """Each explainer's and card's social.png is a 1200x630 PNG with no text chunks, and its pixels
     are those of the title, kicker and site name exactly as typed.
 
-    As far as the bundled font allows: the image draws each title on one line with every run of
-    white space (tabs and line breaks too) as one space, and leaves out, by design, the control
-    and format characters a picture cannot show (the RTL override, zero-width joiners, the BOM,
-    which the page keeps). A letter the font lacks is drawn as a box, or without its accent; no
-    hostile string here has a letter the font would change, so for ASCII strings the drawn text
-    is the typed text with its white space folded, and for the rest it is `drawn(text)`.
+    As far as the fonts allow: the image draws each title on one line with every run of white
+    space (tabs and line breaks too) as one space, and leaves out, by design, the control and
+    format characters a picture cannot show (the RTL override, the BOM, which the page keeps),
+    but for the zero-width joiners, which shape letters. A letter no font has is drawn as a box,
+    or without its accent; no hostile string here has a letter that would change, so for ASCII
+    strings the drawn text is the typed text with its white space folded, and for the rest it is
+    `drawn(text)`.
     """
     def png(path: Path) -> Image.Image:
         data = path.read_bytes()

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from lxml import etree
 from lxml import html as lxml_html
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from conftest import EXPLAINER_WITH_CHANGES
 from helpers import REPO, SEED_SLUG, cli, html_documents as html_files, minimal_explainer, parse, snapshot
@@ -434,43 +434,74 @@ def test_a_social_image_is_light_with_dark_text_where_the_title_goes(seed_site):
 
 
 def test_social_image_lines_break_where_measuring_each_whole_line_would():
-    # wrap adds up word widths, which holds while the bundled font has no kerning.
-    def measured(text: str, font, width: int) -> list[str]:
+    def measured(text: str, font, width: int, direction: str) -> list[str]:
         lines, line = [], ""
         for word in text.split(" "):
-            if font.getlength(f"{line} {word}" if line else word) <= width:
+            if font.getlength(f"{line} {word}" if line else word, direction=direction) <= width:
                 line = f"{line} {word}" if line else word
                 continue
             lines += [line] if line else []
             line = word  # the titles here have no word wider than a line
         return lines + ([line] if line else [])
 
-    title = drawable_text("Why AVA, Tom & “Yves” wait: Ti. To. Wa. Ya. éte, naïve — 2025–26 costs £1.2bn, 42% more " * 4)
-    for size in (28, 32, 44, 60, 76):
-        for width in (1040, 613, 320):
-            assert social.wrap(title, social._font(size), width) == measured(title, social._font(size), width), (size, width)
+    for title in ("Why AVA, Tom & “Yves” wait: Ti. To. Wa. Ya. éte, naïve — 2025–26 costs £1.2bn, 42% more " * 4,
+                  "ما الذي تعنيه خطة المياه الجديدة للمدينة؟ يصوّت مجلس المدينة على خطة لتقليل انقطاع المياه " * 3):
+        text = drawable_text(title)
+        index, direction = social.font_for(text), social.direction_of(text)
+        for size in (26, 30, 44, 56, 68):
+            font = social._font(index, size, social.BOLD)
+            for width in (1040, 613, 320):
+                assert social.wrap(text, font, width, direction=direction) == measured(text, font, width, direction), (size, width)
 
 
-def test_social_image_text_drawn_a_character_at_a_time_matches_pillow_drawing_each_line():
-    # Holds while the bundled font has no kerning and whole-pixel advances.
-    text = drawable_text("".join(map(chr, range(0x21, 0x7F))) + " Àé ñ—“ø” … Ж中 Tj fj AV ¨")
-    for size in (28, 32, 36, *social.TITLE_SIZES):
-        lines = tuple(social.wrap(text, social._font(size), social.TEXT_WIDTH))
-        expected = Image.new("L", (social.WIDTH, len(lines) * round(size * social.LINE_HEIGHT) + 2 * size), 0)
-        for i, line in enumerate(lines):
-            ImageDraw.Draw(expected).text((social.MARGIN, size + i * round(size * social.LINE_HEIGHT)), line, font=social._font(size), fill=255)
-        assert social._coverage(lines, size).tobytes() == expected.tobytes(), size
+# Titles in the scripts the image fonts cover, each with letters a font without them would box.
+SCRIPTS = {
+    "latin": "Ce que change le budget — Zürich, São Paulo, Łódź, Dvořák, İstanbul, Việt Nam",
+    "greek": "Τι αλλάζει ο νέος προϋπολογισμός",
+    "cyrillic": "Почему Трамп хочет снова встретиться с Путиным",
+    "arabic": "ما الذي تعنيه خطة المياه الجديدة للمدينة؟",
+    "persian": "برنامه آب شهر چه تغییری می‌کند",
+    "hebrew": "מה המשמעות של תוכנית המים החדשה",
+    "devanagari": "शहर की नई जल योजना का क्या अर्थ है",
+    "thai": "แผนน้ำใหม่ของเมืองหมายความว่าอย่างไร",
+    "tamil": "நகரின் புதிய நீர் திட்டம் என்ன சொல்கிறது",
+}
 
 
-def test_social_image_characters_the_font_lacks_share_one_cached_drawing():
-    # Each draws the font's one "missing" box: a title in another script must not fill memory.
-    def draw(first: int) -> None:
-        social.draw_social_image(SocialImage("".join(map(chr, range(first, first + 300))), None, "Site", "example.org"))
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+def test_a_social_image_title_in_each_script_is_set_in_a_font_that_has_its_letters(script):
+    text = drawable_text(SCRIPTS[script])
+    font = social.font_for(text)
+    missing = sorted({c for c in text if not c.isspace() and ord(c) not in social._letters(font)})
+    assert missing == [], f"{script} drawn in {social.FONTS[font]} would show boxes for {missing}"
 
-    draw(0x4E00)
-    cached = social._glyph_coverage.cache_info().currsize
-    draw(0x5000)
-    assert social._glyph_coverage.cache_info().currsize == cached
+
+def test_a_right_to_left_title_is_set_from_the_right_margin_and_a_left_to_right_one_from_the_left():
+    def ink(text: str) -> tuple[int, int, int, int]:
+        lines = (drawable_text(text),)
+        layer = social.coverage(lines, social.font_for(lines[0]), 56, social.direction_of(lines[0]), social.BOLD)
+        return layer.getbbox()
+
+    for short in ("خطة المياه", "תוכנית המים", "خطة «Budget 2026»"):
+        left, _, right, _ = ink(short)
+        assert abs(right - (social.WIDTH - social.MARGIN)) <= 8 and left > social.MARGIN + 100, short
+    left, _, right, _ = ink("A short title")
+    assert abs(left - social.MARGIN) <= 8 and right < social.WIDTH - social.MARGIN - 100
+
+
+def test_arabic_letters_are_joined_as_the_script_writes_them():
+    # Shaped, a word's letters take their joined forms and the word is narrower than the same
+    # letters set one by one in their standalone forms.
+    word = "المدينة"
+    font = social._font(social.font_for(word), 56)
+    alone = sum(font.getlength(letter, direction="rtl") for letter in word)
+    assert font.getlength(word, direction="rtl") < 0.8 * alone
+
+
+def test_a_social_image_of_a_script_no_font_has_is_drawn():
+    # Each letter is drawn as the font's box; drawing never fails.
+    image = social.draw_social_image(SocialImage("".join(map(chr, range(0x4E00, 0x4E00 + 300))), "中文", "Site", "example.org"))
+    assert image.size == (1200, 630)
 
 
 def test_a_social_image_title_with_a_spacing_accent_at_a_line_break_is_drawn():
