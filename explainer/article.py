@@ -73,6 +73,7 @@ class Article:
     reader: str = ""  # for a web page: how its article was found
     set_aside: tuple[tuple[str, int], ...] = ()  # page chrome left out, by kind, with how many blocks
     dropped: int = 0  # control characters left out of the text
+    language: str | None = None  # for a web page: the language it says it is in
 
 
 def format_for(name: str) -> Format | None:
@@ -474,7 +475,7 @@ def _read_page(text: str, dropped: int) -> Article:
         blocks.append(Block("dek", escape_markdown(fold(page.description)), fold(page.description), 1))
     _html_loose(root.text, root.sourceline or 1, blocks)
     _walk_html(root, blocks)
-    return Article("html", tuple(blocks), page.byline, page.published, page.reader, tuple(sorted(page.set_aside.items())), dropped)
+    return Article("html", tuple(blocks), page.byline, page.published, page.reader, tuple(sorted(page.set_aside.items())), dropped, page.language)
 
 
 def normalise_space(text: str) -> str:

@@ -159,6 +159,16 @@ def _in_project(root: Path, path: Path) -> str | None:
     return resolved.relative_to(project).as_posix() if resolved.is_relative_to(project) else None
 
 
+def _site_language(root: Path) -> str | None:
+    """The language site.yaml names, if it can be read and names one (an import needs no site file)."""
+    from .load import SITE_FILE, RawDoc, parse_yaml, read_file
+
+    raw = read_file(root, SITE_FILE) if (root / SITE_FILE).is_file() else None
+    doc = parse_yaml(SITE_FILE, raw) if isinstance(raw, bytes) else None
+    language = doc.data.get("language") if isinstance(doc, RawDoc) and isinstance(doc.data, dict) else None
+    return language if isinstance(language, str) else None
+
+
 def run_import(args: argparse.Namespace) -> int:
     # The importer, the article reader and the sentence splitter cost a build nothing.
     from .importer import ImportFailed, import_article, read_source, write_scaffold
@@ -169,7 +179,7 @@ def run_import(args: argparse.Namespace) -> int:
         made_from = _in_project(args.root, args.path)
         # The clock is read here, at the edge; the importer itself is given the date.
         scaffold = import_article(article, origin=made_from or args.path.name, today=dt.date.today(), published=args.published, made_from=made_from, slug=args.slug,
-                                  schema=schema_reference(args.root, "explainer"))
+                                  schema=schema_reference(args.root, "explainer"), site_language=_site_language(args.root))
         if args.output == "-":
             sys.stdout.write(scaffold.yaml)
             out, where = sys.stderr, "standard output"

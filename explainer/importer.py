@@ -489,6 +489,11 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
     return draft
 
 
+def _base(tag: str) -> str:
+    """A language tag's language: "pt" of "pt-BR"."""
+    return tag.split("-")[0].lower()
+
+
 def _explainer_slug(title: str) -> str:
     slug = slugify(title, MAX_SLUG) or "imported"
     return f"{slug}-explainer" if slug in RESERVED_SLUGS else slug
@@ -581,16 +586,20 @@ def _kept(sentences: list[Sentence], yaml_text: str) -> int:
 
 
 def import_article(article: Article, *, origin: str, today: dt.date, published: dt.date | None = None, made_from: str | None = None,
-                   slug: str | None = None, schema: str = SCHEMA) -> Scaffold:
+                   slug: str | None = None, schema: str = SCHEMA, site_language: str | None = None) -> Scaffold:
     """An article as a content scaffold that validates and builds, with every sentence kept.
 
     origin names the article in the header comment; made_from, when given, is written to the
     made_from field (a path relative to the project); schema is the address of the schema the
     first line names. The date is `published`, else the one the
-    page gives, else today. Raises ImportFailed when there is no text, or it makes too much.
+    page gives, else today. A page in another language than `site_language` (the site's) gives
+    the explainer its `language`. Raises ImportFailed when there is no text, or it makes too much.
     """
     date = published or article.published or today
     draft = structure(article, date, made_from, slug)
+    if article.language and (site_language is None or _base(article.language) != _base(site_language)):
+        draft.data = _ordered({**draft.data, "language": article.language})
+        draft.notes.append(("language", "The language the page says it is in: its pages take that language's words and dates. Check it."))
     data = draft.data
     note = ("the date given to the importer" if published else "the date the page gives" if article.published
             else "today's date: neither --published nor the article gave one")

@@ -117,7 +117,7 @@ SITE = """\
 # workflow builds for the address GitHub gives, so this one is for local builds.
 name: {name}
 base_url: https://example.org/
-language: en
+language: en               # a language tag (fr, pt-BR, ar): the pages' words, dates and direction
 publisher:
   name: {name}
 # brand:
@@ -185,6 +185,11 @@ generator (its version is pinned in `requirements.txt`).
 Each explainer is `content/<slug>.yaml`; `content/how-this-site-works.yaml` is an example to copy.
 Editors that read the YAML language server's schema line (VS Code's YAML extension, Neovim,
 JetBrains) complete field names and flag mistakes as you type, from `schema/`.
+
+The pages are in the language `site.yaml` names; an explainer in another language says so with
+`language: fr` (any tag, like `pt-BR` or `ar`). The theme's words come in English, Arabic, French,
+German, Portuguese and Spanish; `explainer theme words/fr.yaml` copies a language's words into
+`templates/words/` to change them, and a file named for another language adds it.
 
 ## Preview
 

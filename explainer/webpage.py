@@ -80,6 +80,7 @@ class WebPage:
     published: dt.date | None
     description: str | None
     reader: str  # how the article was found: "the page's <article>" or "trafilatura"
+    language: str | None = None  # the language the page says it is in (<html lang>, og:locale), as a tag Babel knows
     captions: list[tuple[str, int]] = field(default_factory=list)  # photo captions of the article, for an editor, with their lines
     credits: list[tuple[str, int]] = field(default_factory=list)  # photo credits ("Credit…Name", "Photo: Name"), with their lines
     set_aside: Counter[str] = field(default_factory=Counter)  # blocks of page chrome left out, by kind
@@ -282,4 +283,21 @@ def read_page(text: str) -> WebPage:
         page.byline = _byline(meta.author) if meta.author else page.byline
         page.published = _date(meta.date)
         page.description = meta.description or None
+    page.language = page_language(doc)
     return page
+
+
+def page_language(doc: lxml.html.HtmlElement) -> str | None:
+    """The language a page says it is in: its <html lang>, else its Open Graph locale (fr_FR),
+    else its Content-Language, as a tag like fr-FR; None if it says none Babel knows."""
+    from .words import locale_of
+
+    root = doc.getroottree().getroot()
+    said = [root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"),
+            *root.xpath("//meta[@property='og:locale']/@content"),
+            *root.xpath("//meta[translate(@http-equiv, 'CONTENT-LANGUAGE', 'content-language')='content-language']/@content")]
+    for tag in said:
+        tag = (tag or "").strip().split(",")[0].strip().replace("_", "-")
+        if re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", tag) and locale_of(tag) is not None:
+            return tag
+    return None

@@ -254,3 +254,34 @@ def test_prose_the_extractor_leaves_out_waits_for_an_editor_rather_than_being_lo
     data = yaml.safe_load(scaffold.yaml)
     assert contains(published_text(data), normalise(odd)) or odd in data.get("unplaced", [])
     assert scaffold.report.sentences_kept == scaffold.report.sentences_read
+
+
+# --- a page in another language ----------------------------------------------------------------
+
+
+def test_a_page_in_another_language_than_the_sites_gives_the_explainer_its_language(make_site):
+    text, data, _ = imported("page_fr.html", site_language="en")
+    assert data["language"] == "fr-FR"
+    assert "The language the page says it is in" in text
+    # Imported into the project as a user does, it builds in French.
+    root = make_site({})
+    result = cli("import", str(ARTICLES / "page_fr.html"), "--root", str(root))
+    assert result.returncode == 0, result.stderr
+    assert cli("--root", str(root)).returncode == 0
+    page = root / "site" / data["slug"] / "index.html"
+    html = page.read_text("utf-8")
+    assert '<html lang="fr-FR" dir="ltr">' in html and "<h2>Sommaire</h2>" in html
+
+
+@pytest.mark.parametrize("site_language", ["fr", "fr-CA"])
+def test_a_page_in_the_sites_language_adds_no_language(site_language):
+    _, data, _ = imported("page_fr.html", site_language=site_language)
+    assert "language" not in data
+
+
+def test_a_page_that_names_no_language_babel_knows_adds_none():
+    from explainer.webpage import page_language, parse_page
+
+    assert page_language(parse_page('<html lang="klingon-x"><body><p>Text.</p></body></html>')) is None
+    assert page_language(parse_page('<html><head><meta property="og:locale" content="pt_BR"></head><body><p>Texto.</p></body></html>')) == "pt-BR"
+    assert page_language(parse_page("<html><body><p>Text.</p></body></html>")) is None
