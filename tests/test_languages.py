@@ -104,6 +104,8 @@ def test_the_site_pages_mark_an_explainer_in_another_language(languages_site):
     assert langs == {"Ce que change le budget de la ville": None, "ما الذي تعنيه خطة المياه الجديدة للمدينة؟": "ar"}
     news = html_of(languages_site / ARABIC / "index.html").xpath("string(//script[@type='application/ld+json'])")
     assert json.loads(news)["inLanguage"] == "ar"
+    assert html_of(languages_site / ARABIC / "index.html").xpath("string(//meta[@property='og:locale']/@content)") == "ar"
+    assert html_of(languages_site / FRENCH / "index.html").xpath("string(//meta[@property='og:locale']/@content)") == "fr"
 
 
 def test_right_to_left_pages_lay_out_from_the_right(languages_site, browser):
