@@ -161,10 +161,10 @@ def _in_project(root: Path, path: Path) -> str | None:
 
 def _site_language(root: Path) -> str | None:
     """The language site.yaml names, if it can be read and names one (an import needs no site file)."""
-    from .load import SITE_FILE, RawDoc, parse_yaml, read_file
+    from .load import SITE_FILE, RawDoc, read_site_file, parse_yaml
 
-    raw = read_file(root, SITE_FILE) if (root / SITE_FILE).is_file() else None
-    doc = parse_yaml(SITE_FILE, raw) if isinstance(raw, bytes) else None
+    raw = read_site_file(root, [])
+    doc = parse_yaml(SITE_FILE, raw) if raw is not None else None
     language = doc.data.get("language") if isinstance(doc, RawDoc) and isinstance(doc.data, dict) else None
     return language if isinstance(language, str) else None
 

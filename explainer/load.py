@@ -342,7 +342,8 @@ def read_logo(root: Path, doc: RawDoc) -> bytes | ContentError | None:
     return raw
 
 
-def _site_file(root: Path, errors: list[ContentError]) -> bytes | None:
+def read_site_file(root: Path, errors: list[ContentError]) -> bytes | None:
+    """The site file's bytes, judged as a content file is; None, with why in errors, if it cannot be read."""
     path = root / SITE_FILE
     if not path.exists() and not path.is_symlink():
         errors.append(ContentError(SITE_FILE, 1, 1, "(file)", "missing: the site file names the site, its base_url, language and publisher"))
@@ -398,7 +399,7 @@ def read_sources(root: Path) -> Sources:
     errors: list[ContentError] = outside_links(root)
     if errors:
         return Sources(None, {}, tuple(errors))
-    site = _site_file(root, errors)
+    site = read_site_file(root, errors)
     explainers = dict(_explainer_files(root, errors))
     return Sources(site, explainers, tuple(errors))
 
@@ -483,7 +484,7 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
     errors: list[ContentError] = outside_links(root)
     if errors:
         return Inputs(None, "", {}, "", frozenset(), tuple(errors))
-    site = _site_file(root, errors)
+    site = read_site_file(root, errors)
     seen = {} if seen is None else seen
     now = time.time_ns()
     entries = _explainer_entries(root, errors)

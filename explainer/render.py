@@ -49,7 +49,8 @@ def set_site(env: jinja2.Environment, site: Site) -> None:
     env.filters["url"] = lambda url: site.base_path + url
     env.filters["absolute"] = lambda url: site.base_url + url
     env.globals["site"] = site
-    env.globals.update(words.page_globals(language_of(site)))  # the site's own pages speak its language
+    site_language = language_of(site)  # the site's own pages (index, 404) speak its language
+    env.globals.update(language=site_language, **words.page_globals(site_language))
 
 
 _REFERENCES: dict[str, list[str]] = {}
@@ -192,9 +193,9 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
     if page.template in RENDERERS:
         return RENDERERS[page.template](page)
     try:
-        lang = page.context.get("language")
+        lang = page.context.get("language")  # an explainer's pages: its own language
         spoken = words.page_globals(lang) if lang is not None else {}
-        html = env.get_template(page.template).render(page=page, **page.context, **{k: v for k, v in spoken.items() if k != "language"})
+        html = env.get_template(page.template).render(page=page, **page.context, **spoken)
     except jinja2.TemplateError as exc:
         folders = [Path(p) for loader in env.loader.loaders for p in loader.searchpath]  # type: ignore[union-attr]
         raise BuildError([_template_error(exc, page, folders)]) from None

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 from .load import RawDoc
 from .brand import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, contrast_failure, hex_colour, logo_problem
 from .model import ONCE, section_id, section_kind
-from .words import Words
+from .words import Words, placeholders
 
 # Anchors the page uses for its own parts, and the folder beside an explainer's question and card
 # pages that holds its embeds: no section, question or card may take one as its id.
@@ -279,6 +279,17 @@ def language_notice(doc: RawDoc, words: Words) -> list[ContentError]:
     base = tag.split("-")[0].lower()
     message = f"the theme has no words in {tag!r}, so its pages show English ones (\"Contents\", \"Published\"); add templates/words/{base}.yaml to translate them"
     return [_at(doc, node, ["language"], message, warning=True)]
+
+
+def words_rules(doc: RawDoc) -> list[ContentError]:
+    """A words file's rule beyond the schema: each translation fills in the same values as its
+    English phrase, or the page would show `%(date)s`, or lose the date."""
+    errors = []
+    for phrase, translation in (doc.data or {}).items():
+        if placeholders(phrase) != placeholders(translation):
+            wanted = ", ".join(f"%({n})s" for n in sorted(placeholders(phrase))) or "none"
+            errors.append(_at(doc, node_at(doc.node, [phrase])[0], [phrase], f"the translation must fill in the same values as the phrase ({wanted}); keep each %(name)s as it is"))
+    return errors
 
 
 def _explainer_rules(doc: RawDoc) -> list[ContentError]:

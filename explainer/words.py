@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,12 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 import babel  # its core only (10 ms); babel.dates, which formats dates, is imported when one is
 
-from .errors import ContentError, text_position
+from .errors import ContentError
 
 if TYPE_CHECKING:
     import jinja2.runtime
-
-    from .load import RawDoc
 
 WORDS_DIR = "words"
 SOURCE_LANGUAGE = "en"  # the language the theme's templates are written in
@@ -121,8 +120,9 @@ def heading_of(section: Any, gettext: Callable[[str], str]) -> str:
 # --- Jinja: the page's language, put into each page's context by render.render_page ---------------
 
 def page_globals(lang: Language) -> dict[str, Any]:
-    """What a template sees of its page's language: `language`, and `_`/`gettext` as Jinja's i18n
-    extension calls them ("newstyle": values are filled in after translation, and escaped)."""
+    """The functions a template translates with, in its page's language: `_`/`gettext` and
+    `ngettext`, as Jinja's i18n extension calls them ("newstyle": values are filled in after
+    translation, and escaped)."""
     from jinja2 import pass_context
     from markupsafe import Markup
 
@@ -137,7 +137,7 @@ def page_globals(lang: Language) -> dict[str, Any]:
     def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int, **values: Any) -> str:
         return gettext(context, singular if n == 1 else plural, num=n, **values)
 
-    return {"language": lang, "gettext": gettext, "_": gettext, "ngettext": ngettext}
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
 
 
 # --- Loading: the theme's words files, then the project's over them --------------------------------
@@ -161,22 +161,17 @@ def _theme_file(path: Path) -> dict[str, str]:
 def _read(root: Path, path: Path, shown: str, errors: list[ContentError]) -> dict[str, str]:
     """One of the project's words files, judged, parsed and checked as a content file is."""
     from .load import parse_yaml, read_file
-    from .validate import validate_doc
+    from .validate import validate_doc, words_rules
 
     raw = read_file(root, path.relative_to(root).as_posix(), WORDS_MAX_BYTES, "a words file is never so large")
     if isinstance(raw, ContentError):
         errors.append(raw)
         return {}
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        errors.append(ContentError(shown, *text_position(raw, exc.start), "(file)", "not UTF-8 text; save the file as UTF-8"))
-        return {}
-    doc = parse_yaml(shown, raw)
+    doc = parse_yaml(shown, raw)  # which also refuses bytes that are not UTF-8
     if isinstance(doc, list):
         errors.extend(doc)
         return {}
-    problems = validate_doc(doc, "words") or _placeholders(doc)
+    problems = validate_doc(doc, "words") or words_rules(doc)
     if problems:
         errors.extend(problems)
         return {}
@@ -185,23 +180,7 @@ def _read(root: Path, path: Path, shown: str, errors: list[ContentError]) -> dic
 
 def placeholders(text: str) -> set[str]:
     """The `%(name)s` values a phrase fills in."""
-    import re
-
     return set(re.findall(r"%\((\w+)\)s", text))
-
-
-def _placeholders(doc: RawDoc) -> list[ContentError]:
-    """A translation must fill in the same values as its English phrase, or the page would show
-    `%(date)s` or lose the date."""
-    from .validate import _at, node_at
-
-    errors = []
-    for phrase, words in (doc.data or {}).items():
-        if placeholders(phrase) != placeholders(words):
-            wanted = ", ".join(f"%({n})s" for n in sorted(placeholders(phrase))) or "none"
-            node = node_at(doc.node, [phrase])[0]
-            errors.append(_at(doc, node, [phrase], f"the translation must fill in the same values as the phrase ({wanted}); keep each %(name)s as it is"))
-    return errors
 
 
 def load_words(root: Path, folders: list[Path], errors: list[ContentError]) -> Words:
