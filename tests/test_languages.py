@@ -99,6 +99,8 @@ def test_the_site_pages_mark_an_explainer_in_another_language(languages_site):
     assert marked == {None, "ar"}
     arabic = index.xpath("//main//article[h2[@lang='ar']]")[0]
     assert arabic.xpath("string(p/@lang)") == "ar"
+    # Its direction is its text's own, so an Arabic title stands from the right on a French index.
+    assert arabic.xpath("string(h2/@dir)") == arabic.xpath("string(p/@dir)") == "auto"
     feed = etree.parse(str(languages_site / "feed.xml")).getroot()
     langs = {e.findtext("{http://www.w3.org/2005/Atom}title"): e.get("{http://www.w3.org/XML/1998/namespace}lang") for e in feed.iter("{http://www.w3.org/2005/Atom}entry")}
     assert langs == {"Ce que change le budget de la ville": None, "ما الذي تعنيه خطة المياه الجديدة للمدينة؟": "ar"}
