@@ -15,11 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from explainer.load import RawDoc, _ContentLoader
-from explainer.model import build_explainer, build_site
-from explainer.publish import SOCIAL_IMAGE, plan_group
-from explainer.render import make_env, render_page, set_site
-from explainer.themes import template_folders
+from explainer.content.model import build_explainer, build_site
+from explainer.content.parse import RawDoc, _ContentLoader
+from explainer.core.paths import template_folders
+from explainer.plan.pages import SOCIAL_IMAGE
+from explainer.plan.publish import plan_group
+from explainer.render.templates import make_env, render_page, set_site
 
 
 def main(project: Path, out: Path, images: bool) -> None:

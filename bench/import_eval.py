@@ -28,9 +28,9 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explainer.article import read_article  # noqa: E402
-from explainer.importer import ImportFailed, import_article  # noqa: E402
-from explainer.sentences import normalise, split_sentences, text_fields  # noqa: E402
+from explainer.importer.article import read_article  # noqa: E402
+from explainer.importer.sentences import normalise, split_sentences, text_fields  # noqa: E402
+from explainer.importer.structure import ImportFailed, import_article  # noqa: E402
 
 
 def sentences_of(texts: list[str]) -> list[str]:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explainer.article import read_article  # noqa: E402
-from explainer.importer import ImportFailed, import_article  # noqa: E402
+from explainer.importer.article import read_article  # noqa: E402
+from explainer.importer.structure import ImportFailed, import_article  # noqa: E402
 
 
 def qa_text(n: int) -> str:

@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from explainer.output.rebuild import Memory
 from explainer.pipeline import build
-from explainer.rebuild import Memory
 
 
 def main(project: Path, edits: int) -> None:

@@ -32,9 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from explainer.plan import Page  # noqa: E402
-from explainer.publish import SOCIAL_IMAGE, SocialImage  # noqa: E402
-from explainer.social import render_social_image  # noqa: E402
+from explainer.plan.pages import (
+    SOCIAL_IMAGE,  # noqa: E402
+    Page,  # noqa: E402
+)
+from explainer.plan.publish import SocialImage
+from explainer.render.social import render_social_image  # noqa: E402
 
 WORDS = (
     "the council budget vote what happens next housing rents rise again why school meals cost more "

@@ -11,10 +11,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import BuildError, one_line
-from .validate import date_problem, load_schema, matches
+from explainer.content.validate import date_problem, load_schema, matches
+from explainer.errors import BuildError, one_line
 
-# The formats `import --format` accepts: explainer.article's FORMATS, written out so that a build
+# The formats `import --format` accepts: explainer.importer.article's FORMATS, written out so that a build
 # does not load the article reader (tests/test_import.py checks that the two agree).
 IMPORT_FORMATS = ("text", "markdown", "html")
 
@@ -110,14 +110,14 @@ def _base_path(value: str) -> str:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from .serve import serve  # the server's imports cost a build nothing
+    from explainer.preview.server import serve  # the server's imports cost a build nothing
 
     return serve(args.root, args.host, args.port, args.base_path, args.open)
 
 
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    from .pipeline import build
+    from explainer.pipeline import build
 
     out = args.out or args.root / "site"
     try:
@@ -161,7 +161,8 @@ def _in_project(root: Path, path: Path) -> str | None:
 
 def _site_language(root: Path) -> str | None:
     """The language site.yaml names, if it can be read and names one (an import needs no site file)."""
-    from .load import SITE_FILE, RawDoc, read_site_file, parse_yaml
+    from explainer.content.files import SITE_FILE, read_site_file
+    from explainer.content.parse import RawDoc, parse_yaml
 
     raw = read_site_file(root, [])
     doc = parse_yaml(SITE_FILE, raw) if raw is not None else None
@@ -171,8 +172,8 @@ def _site_language(root: Path) -> str | None:
 
 def run_import(args: argparse.Namespace) -> int:
     # The importer, the article reader and the sentence splitter cost a build nothing.
-    from .importer import ImportFailed, import_article, read_source, write_scaffold
-    from .starter import schema_reference
+    from explainer.importer.structure import ImportFailed, import_article, read_source, write_scaffold
+    from explainer.scaffold.schema import schema_reference
 
     try:
         article = read_source(args.path, args.format)
@@ -202,7 +203,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from .provenance import check_project, format_report
+    from explainer.importer.check import check_project, format_report
 
     result = check_project(args.root)
     for error in result.errors:
@@ -237,7 +238,7 @@ def _writing(command: str, action: Callable[[], list[str]], refused: type[Except
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from .starter import ProjectExists, installed_from, make_project, requirement, version
+    from explainer.scaffold.new import ProjectExists, installed_from, make_project, requirement, version
 
     written = _writing("new", lambda: make_project(args.folder, dt.date.today()), ProjectExists)
     if written is None:
@@ -256,7 +257,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_theme(args: argparse.Namespace) -> int:
-    from .themes import TEMPLATES_DIR, NoSuchTemplate, copy_templates, theme_templates
+    from explainer.core.paths import TEMPLATES_DIR, theme_templates
+    from explainer.scaffold.theme import NoSuchTemplate, copy_templates
 
     if not args.names:
         for name in theme_templates():
@@ -272,7 +274,7 @@ def run_theme(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from .starter import write_schemas
+    from explainer.scaffold.schema import write_schemas
 
     for path in write_schemas(args.root):
         print(f"wrote {path}")

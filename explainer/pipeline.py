@@ -22,23 +22,25 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .embeds import loader_page
-from .errors import BuildError, ContentError
-from .keys import CODE_DIGEST, digest
-from .load import RawDoc, parse_yaml, read_file
-from .manifest import GROUP_MARKER, Group, Manifest, group_bytes
-from .model import Explainer, Site, build_explainer, build_site
-from .parallel import parallel_map
-from .plan import Page, Summary
-from .publish import plan_group, plan_site, summarize
-from .rebuild import Job, Memory, Rebuild, ask, group_data
-from .lock import build_lock
-from .render import Templates, load_templates, render_page, set_site
-from .swap import SwapIncomplete, is_mount, recover
-from .themes import template_folders
-from .validate import SlugAt, check_slugs, compile_schemas, language_notice, site_rules, slug_at, validate_doc, validate_explainer, warn_explainer
-from .words import Words, load_words
-from .write import InPlace, MountedTree, NewTree, Output
+from explainer.content.files import read_file
+from explainer.content.language import Words
+from explainer.content.model import Explainer, Site, build_explainer, build_site
+from explainer.content.parse import RawDoc, parse_yaml
+from explainer.content.validate import SlugAt, check_slugs, compile_schemas, language_notice, site_rules, slug_at, validate_doc, validate_explainer, warn_explainer
+from explainer.content.words import load_words
+from explainer.core.digest import CODE_DIGEST, digest
+from explainer.core.parallel import parallel_map
+from explainer.core.paths import template_folders
+from explainer.errors import BuildError, ContentError
+from explainer.output.lock import build_lock
+from explainer.output.rebuild import Job, Memory, Rebuild, ask, group_data
+from explainer.output.record import GROUP_MARKER, Group, Manifest, group_bytes
+from explainer.output.swap import SwapIncomplete, is_mount, recover
+from explainer.output.write import InPlace, MountedTree, NewTree, Output
+from explainer.plan.embeds import loader_page
+from explainer.plan.pages import Page, Summary
+from explainer.plan.publish import plan_group, plan_site, summarize
+from explainer.render.templates import Templates, load_templates, render_page, set_site
 
 # Explainers are large units of work (fifty-odd files each): a pool pays for itself sooner than
 # for single pages.
@@ -143,7 +145,7 @@ def _finish(output: Output, manifest: Manifest) -> tuple[ContentError, ...]:
     try:
         output.finish(manifest)
     except SwapIncomplete as exc:
-        # The next build removes it (swap.recover).
+        # The next build removes it (output.swap.recover).
         where, why = exc.leftover.name, exc.error.strerror or exc.error
         return (ContentError(output.out.name, 1, 1, "(output)", f"the new site is in place, but the old one is left in '{where}/' ({why}); the next build removes it", True),)
     return ()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from explainer.manifest import STAMPS
+from explainer.output.record import STAMPS
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = REPO / "seeds" / "000_ce73dfbfefde9489.txt"

@@ -22,7 +22,8 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from explainer import cli, swap  # noqa: E402
+from explainer import cli
+from explainer.output import swap  # noqa: E402
 
 counts: collections.Counter[str] = collections.Counter()
 target: tuple[str, int] | None = None

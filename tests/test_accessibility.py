@@ -8,9 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
-
 from helpers import SEED_SLUG, html_documents
+from playwright.sync_api import Page
 from webtools import format_violations, run_axe, static_server, vnu_errors
 
 

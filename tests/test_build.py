@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, minimal_explainer, override, page_text, parse, snapshot
 from lxml import etree
 from lxml import html as lxml_html
 
-from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, minimal_explainer, override, page_text, parse, snapshot
 from explainer.errors import BuildError
 from explainer.pipeline import build
 
@@ -126,8 +126,10 @@ def reading_pages(site: Path) -> list[Path]:
 def copy_script(language: str = "en") -> str:
     """The text of the one script a reading page may carry: the Copy buttons of its "Embed this"
     panels, as the theme renders it in a language (its words are in it)."""
-    from explainer.render import make_env
-    from explainer.words import Words, language as language_for, load_words, page_globals
+    from explainer.content.language import Words, page_globals
+    from explainer.content.language import language as language_for
+    from explainer.content.words import load_words
+    from explainer.render.templates import make_env
 
     theme = REPO / "templates"
     words = load_words(REPO, [theme], []) if language != "en" else Words()
@@ -353,7 +355,7 @@ def test_content_without_unplaced_text_builds_without_warnings(make_site):
 
 
 def test_after_a_build_that_stopped_part_way_the_preview_folder_is_made_right_again(make_site, tmp_path):
-    from explainer.rebuild import Memory
+    from explainer.output.rebuild import Memory
 
     root = make_site({"a.yaml": minimal_explainer("a")})
     memory, out = Memory(), tmp_path / "preview"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-
 import subprocess
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, minimal_explainer
-from explainer.sentences import contains, normalise, split_sentences
+
+from explainer.importer.sentences import contains, normalise, split_sentences
 
 SEED_FILE = f"content/{SEED_SLUG}.yaml"
 SEED_SOURCE = f"seeds/{SEED_ARTICLE.name}"

@@ -18,15 +18,14 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import REPO, SEED_SLUG, minimal_explainer, snapshot
 from lxml import html as lxml_html
 from PIL import Image
 from playwright.sync_api import Frame, Page
-
-from helpers import REPO, SEED_SLUG, minimal_explainer
-from explainer.pipeline import build
-from helpers import snapshot
 from test_build import copy_script
 from webtools import record_requests, static_server, vnu_errors
+
+from explainer.pipeline import build
 
 CARD = "sanctions-rollback"
 QUESTION = "why-another-summit"

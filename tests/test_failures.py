@@ -18,10 +18,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from helpers import REPO, cli, minimal_explainer, override, tree
-from explainer.errors import BuildError
-from explainer.pipeline import build
-from explainer.swap import recover
 from synth import make_project
+
+from explainer.errors import BuildError
+from explainer.output.swap import recover
+from explainer.pipeline import build
 
 
 def strays(root: Path) -> list[str]:

@@ -22,15 +22,16 @@ import feedparser
 import lxml.html
 import pytest
 import yaml
+from helpers import cli
+from helpers import make_project as project
 from lxml import etree
 from PIL import Image
-
-from helpers import cli, make_project as project
-from explainer.pipeline import build
-from explainer.publish import SocialImage
-from explainer.social import draw_social_image, drawable_text
 from test_publish import SITEMAP_XSD, png_chunks
 from webtools import static_server
+
+from explainer.pipeline import build
+from explainer.plan.publish import SocialImage
+from explainer.render.social import draw_social_image, drawable_text
 
 BASE_URL = "https://example.org/repo/"
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, minimal_explainer, override, tree
+
 from explainer.pipeline import build
 
 # Root as a newsroom's user is: stopped by permissions like anyone else.

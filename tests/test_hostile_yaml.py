@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, make_project
 
 INVALID = Path(__file__).parent / "invalid"
@@ -76,7 +75,7 @@ LOADED = """
 import sys
 from explainer.cli import main
 code = main(["--root", sys.argv[1]])
-heavy = ("PIL", "lxml", "pysbd", "explainer.importer", "explainer.article", "explainer.provenance", "explainer.social", "explainer.feeds")
+heavy = ("PIL", "lxml", "pysbd", "explainer.importer", "explainer.render.social", "explainer.render.feeds")
 print(code, sorted(m for m in sys.modules if m.startswith(heavy)))
 """
 

@@ -11,16 +11,17 @@ from pathlib import Path
 import pysbd
 import pytest
 import yaml
+from helpers import REPO, SEED_ARTICLE, SEED_SLUG, make_project
+from helpers import cli as run
 from lxml import html as lxml_html
 
-from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli as run, make_project
-from explainer.article import escape_markdown, read_article, split_credit
-from explainer.importer import import_article, read_source
-from explainer.load import parse_yaml
-from explainer.markdown import plain_blocks
+from explainer.content.markdown import plain_blocks
+from explainer.content.parse import parse_yaml
+from explainer.content.validate import load_schema, validate_doc
+from explainer.importer.article import escape_markdown, read_article, split_credit
+from explainer.importer.sentences import normalise
+from explainer.importer.structure import import_article, read_source
 from explainer.pipeline import build
-from explainer.sentences import normalise
-from explainer.validate import load_schema, validate_doc
 
 ARTICLES = Path(__file__).parent / "articles"
 PUBLISHED = dt.date(2025, 5, 1)
@@ -381,8 +382,8 @@ def test_format_overrides_the_extension(make_site):
 
 def test_import_offers_every_format_the_article_reader_reads():
     # The command line names them itself, so that a build need not load the article reader.
-    from explainer.article import FORMATS
     from explainer.cli import IMPORT_FORMATS
+    from explainer.importer.article import FORMATS
 
     assert IMPORT_FORMATS == FORMATS
 

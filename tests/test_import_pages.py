@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from explainer.article import read_article
-from explainer.importer import import_article, read_source
-from explainer.markdown import plain_blocks
-from explainer.pipeline import build
-from explainer.sentences import contains, normalise, text_fields
-from explainer.slugs import slugify
 from helpers import cli
+
+from explainer.content.markdown import plain_blocks
+from explainer.content.slugs import slugify
+from explainer.importer.article import read_article
+from explainer.importer.sentences import contains, normalise, text_fields
+from explainer.importer.structure import import_article, read_source
+from explainer.pipeline import build
 
 ARTICLES = Path(__file__).parent / "articles"
 TODAY = dt.date(2026, 1, 15)
@@ -280,7 +280,7 @@ def test_a_page_in_the_sites_language_adds_no_language(site_language):
 
 
 def test_a_page_that_names_no_language_babel_knows_adds_none():
-    from explainer.webpage import page_language, parse_page
+    from explainer.importer.webpage import page_language, parse_page
 
     assert page_language(parse_page('<html lang="klingon-x"><body><p>Text.</p></body></html>')) is None
     assert page_language(parse_page('<html><head><meta property="og:locale" content="pt_BR"></head><body><p>Texto.</p></body></html>')) == "pt-BR"

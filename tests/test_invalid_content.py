@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from helpers import cli, minimal_explainer, override, tree
 
 CASES = sorted(p.stem for p in (Path(__file__).parent / "invalid").glob("*.yaml"))

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from helpers import REPO, cli, make_project, minimal_explainer, page_text, parse, tree
 from lxml import etree
 
-from helpers import REPO, cli, make_project, minimal_explainer, page_text, parse, tree
-from explainer.words import DEFAULT_HEADINGS, WORDS_DIR, placeholders
+from explainer.content.language import DEFAULT_HEADINGS, placeholders
+from explainer.content.words import WORDS_DIR
 
 THEME = REPO / "templates"
 FRENCH = "budget-de-la-ville"
@@ -73,8 +74,9 @@ def test_a_french_sites_other_pages_embeds_and_feed_are_in_french(languages_site
 
 
 def test_an_explainer_in_a_right_to_left_language_has_its_own_words_dates_and_direction(languages_site):
-    from babel.dates import format_date
     import datetime as dt
+
+    from babel.dates import format_date
 
     for path in (f"{ARABIC}/index.html", f"{ARABIC}/al-anabib/index.html", f"{ARABIC}/embed/al-anabib/index.html", "water-plan/index.html"):
         root = html_of(languages_site / path)
@@ -244,7 +246,7 @@ def test_a_mistake_in_a_words_file_is_one_line_at_its_place(tmp_path, text, expe
 
 def marked_phrases() -> set[str]:
     """Every phrase the theme's templates mark for translation, and the default headings."""
-    from explainer.render import make_env
+    from explainer.render.templates import make_env
 
     env = make_env([THEME])
     found = set(DEFAULT_HEADINGS.values())
@@ -288,7 +290,7 @@ def test_the_words_files_are_valid_for_their_schema():
 
 
 def test_a_phrase_a_template_marks_but_no_file_translates_is_shown_as_written():
-    from explainer.words import Words, language, page_globals
+    from explainer.content.language import Words, language, page_globals
 
     env = jinja2.Environment(autoescape=True)
     env.globals.update(page_globals(language("fr", Words({"fr": {"Contents": "Sommaire"}}))))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explainer.markdown import render_block, render_inline
+from explainer.content.markdown import render_block, render_inline
 
 UNSAFE = [
     "[a](javascript:alert(1))", "[a](JaVa&#x73;cript:alert(1))", "[a](java\tscript:x)", "[a](&#106;avascript:x)",

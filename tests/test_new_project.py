@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 from coloraide import Color
-from PIL import Image
-
 from helpers import REPO, parse, tree
+from PIL import Image
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -83,7 +82,7 @@ def test_the_readme_steps_install_the_tool_and_build_a_new_site_with_the_default
     assert page.xpath("string(//h1)") == "How This Site Works"
     assert page.xpath("//footer[@class='colophon']//text()[normalize-space()]")
     # The tool and its theme are the installed copies, not this checkout.
-    where = subprocess.run([str(newcomer.bin / "python"), "-c", "import explainer, explainer.themes; print(explainer.__file__); print(explainer.themes.default_theme())"],
+    where = subprocess.run([str(newcomer.bin / "python"), "-c", "import explainer, explainer.core.paths; print(explainer.__file__); print(explainer.core.paths.default_theme())"],
                            cwd=newcomer.base, env=newcomer.env, capture_output=True, text=True, check=True).stdout.split()
     env_folder = (newcomer.base / "home" / "explainer-env").resolve()
     assert all(Path(p).resolve().is_relative_to(env_folder) for p in where), where
@@ -236,7 +235,7 @@ def test_schema_writes_the_installed_versions_schemas_into_the_project(newcomer)
     ({"url": "file:///home/editor/explainer", "vcs_info": {"vcs": "git", "commit_id": "b" * 40}}, f"explainer=={VERSION}", False),
 ])
 def test_requirements_pin_the_generator_where_it_came_from(installed_from, line, reachable):
-    from explainer.starter import requirement
+    from explainer.scaffold.new import requirement
 
     assert requirement(installed_from, VERSION) == (line, reachable)
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from helpers import SEED_SLUG
-from webtools import record_requests, static_server
-
-
 from helpers import html_documents as html_pages
+from webtools import record_requests, static_server
 
 
 def page_urls(site: Path) -> list[str]:

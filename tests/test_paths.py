@@ -4,11 +4,11 @@ site's own files or differ only by case is refused with the field and what was e
 from __future__ import annotations
 
 import pytest
-
 from helpers import minimal_explainer
+
+from explainer.content.validate import RESERVED_IDS, RESERVED_SLUGS
 from explainer.errors import BuildError
 from explainer.pipeline import build
-from explainer.validate import RESERVED_IDS, RESERVED_SLUGS
 
 PATTERN = "expected lowercase letters, digits and single hyphens"
 BAD_NAMES = {

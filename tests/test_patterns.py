@@ -10,11 +10,11 @@ from typing import Any
 import fastjsonschema
 import pytest
 import yaml
-
 from helpers import cli, make_project, minimal_explainer
-from explainer import load
-from explainer.validate import explaining_validator, load_schema, matches
-from explainer.yaml_errors import HALF_CHARACTER
+
+from explainer.content import parse as load
+from explainer.content.validate import explaining_validator, load_schema, matches
+from explainer.content.yaml_errors import HALF_CHARACTER
 
 
 def patterns(node: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -161,7 +161,7 @@ def test_an_escape_that_makes_half_a_character_is_refused_whichever_parser_reads
 
 def test_content_the_fast_check_refuses_is_refused_even_if_the_explaining_check_found_nothing(monkeypatch):
     # A safety net for a disagreement between the two validators, made here on purpose.
-    from explainer import validate
+    from explainer.content import validate
 
     class FindsNothing:
         def iter_errors(self, _data: Any) -> Iterator[Any]:

@@ -4,17 +4,16 @@ or stops with errors that each name file, line, column and field on one line; no
 from __future__ import annotations
 
 import json
-
 import re
 import tempfile
 from pathlib import Path
 
 import lxml.html
 import yaml
+from helpers import make_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import make_project
 from explainer.errors import BuildError
 from explainer.pipeline import build
 

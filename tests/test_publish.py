@@ -19,22 +19,23 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import feedparser
 import pytest
 import yaml
+from conftest import EXPLAINER_WITH_CHANGES
+from helpers import REPO, SEED_SLUG, cli, minimal_explainer, parse, snapshot
+from helpers import html_documents as html_files
 from lxml import etree
 from lxml import html as lxml_html
 from PIL import Image
-
-from conftest import EXPLAINER_WITH_CHANGES
-from helpers import REPO, SEED_SLUG, cli, html_documents as html_files, minimal_explainer, parse, snapshot
-from explainer.errors import BuildError
-from explainer.feeds import render_feed, render_sitemap
-from explainer.load import load_project
-from explainer.model import build_explainer, build_site
-from explainer.pipeline import build
-from explainer.plan import Page
-from explainer import social
-from explainer.publish import Feed, FeedEntry, SitemapEntry, SocialImage, plan_group, plan_site, summarize
-from explainer.social import drawable_text
 from webtools import static_server
+
+from explainer.content.files import load_project
+from explainer.content.model import build_explainer, build_site
+from explainer.errors import BuildError
+from explainer.pipeline import build
+from explainer.plan.pages import Page
+from explainer.plan.publish import Feed, FeedEntry, SitemapEntry, SocialImage, plan_group, plan_site, summarize
+from explainer.render import social
+from explainer.render.feeds import render_feed, render_sitemap
+from explainer.render.social import drawable_text
 
 SITEMAP_XSD = Path(__file__).parent / "data" / "sitemap.xsd"
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
@@ -210,9 +211,9 @@ def test_the_sitemap_is_valid_against_the_sitemaps_org_schema_and_lists_every_ca
 
 
 def test_a_sitemap_past_the_protocols_limit_becomes_an_index_of_parts_listing_every_page(make_site, monkeypatch):
-    import explainer.publish
+    import explainer.plan.publish
 
-    monkeypatch.setattr(explainer.publish, "SITEMAP_URLS", 2)  # as 50,000 URLs would
+    monkeypatch.setattr(explainer.plan.publish, "SITEMAP_URLS", 2)  # as 50,000 URLs would
     root = make_site({f"{slug}.yaml": minimal_explainer(slug, published=f"2025-01-0{n}") for n, slug in enumerate("abc", 1)})
     build(root, base_url="https://example.org/repo/")
     site = root / "site"
@@ -234,9 +235,9 @@ def test_a_sitemap_past_the_protocols_limit_becomes_an_index_of_parts_listing_ev
 
 
 def test_the_feed_lists_only_the_newest_explainers(make_site, monkeypatch):
-    import explainer.publish
+    import explainer.plan.publish
 
-    monkeypatch.setattr(explainer.publish, "FEED_ENTRIES", 2)
+    monkeypatch.setattr(explainer.plan.publish, "FEED_ENTRIES", 2)
     root = make_site({f"{slug}.yaml": minimal_explainer(slug, title=f"Explainer {slug}", published=f"2025-01-0{n}") for n, slug in enumerate("abc", 1)})
     build(root)
     feed = feedparser.parse((root / "site" / "feed.xml").read_bytes())
@@ -562,7 +563,7 @@ def test_a_cname_with_a_scheme_or_path_is_refused_with_its_line(make_site):
 
 def new_project_workflow(tmp_path: Path) -> Path:
     """The workflow `explainer new` writes."""
-    from explainer.starter import project_files
+    from explainer.scaffold.new import project_files
 
     path = tmp_path / "pages.yml"
     path.write_text(project_files(tmp_path / "newsroom", dt.date(2026, 1, 1))[".github/workflows/pages.yml"], "utf-8")

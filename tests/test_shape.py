@@ -7,16 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import SHAPES, make_project, minimal_explainer, parse
 from lxml import etree
 from lxml import html as lxml_html
-
-from helpers import SHAPES, make_project, minimal_explainer, parse
-from explainer.errors import BuildError
-from explainer.model import SECTION_KINDS
-from explainer.pipeline import build
-from explainer.rebuild import Memory
-from explainer.validate import load_schema
 from webtools import static_server
+
+from explainer.content.kinds import SECTION_KINDS
+from explainer.content.validate import load_schema
+from explainer.errors import BuildError
+from explainer.output.rebuild import Memory
+from explainer.pipeline import build
 
 BUDGET = (SHAPES / "budget.yaml").read_text("utf-8")
 SLUG = "budget-vote"
@@ -245,7 +245,7 @@ def test_the_schemas_section_kinds_are_the_models():
 def test_the_budget_explainer_is_valid_against_the_schema_as_an_editors_tools_read_it():
     import jsonschema
 
-    from explainer.load import parse_yaml
+    from explainer.content.parse import parse_yaml
 
     schema = load_schema("explainer")
     doc = parse_yaml("budget.yaml", BUDGET.encode())

@@ -23,15 +23,16 @@ import jinja2
 import jinja2.meta
 import jinja2.nodes
 import pytest
-
 from helpers import REPO, SHAPES
-from explainer.load import SITE_FILE, parse_yaml
-from explainer.model import Site, build_site
+
+from explainer.content.files import SITE_FILE
+from explainer.content.model import Site, build_site
+from explainer.content.parse import parse_yaml
+from explainer.content.words import WORDS_DIR
 from explainer.pipeline import _site_pages, parse_explainer
-from explainer.plan import Page
-from explainer.publish import plan_group, summarize
-from explainer.render import RENDERERS, make_env, set_site
-from explainer.words import WORDS_DIR
+from explainer.plan.pages import Page
+from explainer.plan.publish import plan_group, summarize
+from explainer.render.templates import RENDERERS, make_env, set_site
 
 DOC = REPO / "docs" / "templates.md"
 THEME = REPO / "templates"

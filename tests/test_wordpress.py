@@ -10,10 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import SEED_SLUG
 from lxml import html as lxml_html
 from playwright.sync_api import Page
-
-from helpers import SEED_SLUG
 from test_embeds import CARD, QUESTION, assert_fits, embed_frame, frame_height, host_page, wait_for
 
 WORDPRESS = Path("/usr/share/wordpress")

@@ -7,9 +7,9 @@ import re
 
 import pytest
 import yaml
-
 from helpers import cli, minimal_explainer
-from explainer.yaml_errors import explain
+
+from explainer.content.yaml_errors import explain
 
 # name: (the file, the line and column to point at, words of the fix the message must give).
 MISTAKES = {

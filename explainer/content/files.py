@@ -1,0 +1,369 @@
+"""Reading a project's files: each judged before it is read (regular, bounded, inside the project,
+a name that prints on one line), and the scan that digests every input so a build can tell what
+changed without parsing anything."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from explainer.content.brand import LOGO_MAX_BYTES
+from explainer.content.parse import _SURROGATE, MAX_FILE_BYTES, RawDoc, parse_yaml
+from explainer.core.paths import template_folders
+from explainer.errors import ContentError, line_column, text_position, unprintable
+
+# An article an explainer is made from, or is imported from: a saved news page may be large.
+ARTICLE_MAX_BYTES = 50_000_000
+
+SITE_FILE = "site.yaml"
+CONTENT_DIR = "content"
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """The raw bytes of the site file and every explainer file, keyed by display path, sorted."""
+
+    site: bytes | None
+    explainers: dict[str, bytes]
+    errors: tuple[ContentError, ...]
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def unreadable(path: Path, exc: OSError, *, folder: bool = False) -> str:
+    """What happened and what to do, for a file (or a folder, which must also be entered) that
+    could not be read."""
+    if exc.errno == errno.ELOOP:
+        return "is a link that leads back to itself; point it at a file, or put the file itself here"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return "is a link to a file that does not exist; point it at a file, or remove it"
+    if exc.errno == errno.ENOENT:
+        return "was removed while the build was reading it; build again"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"cannot be read: permission denied; let the user who builds read it (chmod a+r{'x' if folder else ''}), or run the build as its owner"
+    return f"cannot be read ({exc.strerror or exc}); check the file and build again"
+
+
+def read_file(root: Path, relative: str, limit: int = MAX_FILE_BYTES, too_large: str = "split it, or take out what the page does not show") -> bytes | ContentError:
+    """A project file's bytes, given its path below root. The file is judged before it is read:
+    only a regular file is opened (never a pipe, device or socket, which could hang the build or
+    never end), its size comes from stat, and no more than `limit` bytes are ever read, whatever
+    the file grows to meanwhile. Anything else is an error naming the file."""
+    path = root / relative
+
+    def error(message: str) -> ContentError:
+        return ContentError(relative, 1, 1, "(file)", message)
+
+    too_large = f"larger than {limit:,} bytes; {too_large}"
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return error(f"is {_kind(info.st_mode)}, not a file; put a regular file here, or remove it")
+        if info.st_size > limit:
+            return error(too_large)
+        # O_NONBLOCK: were the file swapped for a pipe since the stat, opening it does not wait.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return error("was replaced by something that is not a file while the build read it; build again")
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        return error(unreadable(path, exc))
+    return error(too_large) if len(data) > limit else data
+
+
+def name_problem(name: str) -> str | None:
+    """Why a file name cannot be a content file's, if it cannot: one that is not UTF-8 text, or
+    that holds a line break or other control character, would be garbled or split a line of the
+    build's output."""
+    if _SURROGATE.search(name):
+        return "its name is not UTF-8 text; rename the file"
+    if unprintable(name):
+        return "its name holds a line break or another control character; rename the file"
+    return None
+
+
+def _realpath(path: Path) -> Path:
+    # os.path.realpath, unlike Path.resolve in Python 3.11, stops at a link loop instead of raising.
+    return Path(os.path.realpath(path))
+
+
+def _links(folder: Path) -> Iterator[Path]:
+    """Every symbolic link under folder, not following any: the folder's own entries say which
+    they are, so this costs no call per file."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_symlink():
+            yield Path(entry.path)
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _links(Path(entry.path))
+
+
+def outside_links(root: Path, folders: tuple[str, ...] = (CONTENT_DIR, "templates", SITE_FILE)) -> list[ContentError]:
+    """Links in content/ or templates/ (or the site file) that lead outside the project: refused,
+    so a build never reads, and a page never publishes, a file from elsewhere on the machine. A
+    folder that is itself such a link is refused before anything looks inside it."""
+    top = _realpath(root)
+    errors = []
+
+    def outside(path: Path) -> bool:
+        return not _realpath(path).is_relative_to(top)
+
+    for name in folders:
+        start = root / name
+        if start.is_symlink() and outside(start):
+            errors.append(ContentError(name, 1, 1, "(file)", f"is a link to {'a folder' if start.is_dir() else 'a file'} outside the project; copy it in instead"))
+            continue
+        for path in sorted(_links(start)) if start.is_dir() else []:
+            if outside(path):
+                errors.append(ContentError(path.relative_to(root).as_posix(), 1, 1, "(file)", "is a link to a file outside the project; copy the file in instead"))
+    return errors
+
+
+def read_logo(root: Path, doc: RawDoc) -> bytes | ContentError | None:
+    """The bytes of the logo the site file names, if it names one; an error at its line when
+    the file is missing, is not a file, or lies outside the project."""
+    logo = doc.data.get("brand", {}).get("logo") if isinstance(doc.data, dict) and isinstance(doc.data.get("brand"), dict) else None
+    if not isinstance(logo, str):
+        return None
+    node = doc.node
+    for key in ("brand", "logo"):
+        node = next((v for k, v in getattr(node, "value", []) if getattr(k, "value", None) == key), node)
+    line, column = line_column(node.start_mark)
+    if not _realpath(root / logo).is_relative_to(_realpath(root)):
+        return ContentError(doc.path, line, column, "brand.logo", f"{logo!r} is outside the project; copy the file into it")
+    if not (root / logo).exists() and not (root / logo).is_symlink():
+        return ContentError(doc.path, line, column, "brand.logo", f"{logo!r}: no such file in the project")
+    raw = read_file(root, logo, LOGO_MAX_BYTES, "make the image smaller")
+    if isinstance(raw, ContentError):
+        return ContentError(doc.path, line, column, "brand.logo", f"{logo!r} {raw.message}")
+    return raw
+
+
+def read_site_file(root: Path, errors: list[ContentError]) -> bytes | None:
+    """The site file's bytes, judged as a content file is; None, with why in errors, if it cannot be read."""
+    path = root / SITE_FILE
+    if not path.exists() and not path.is_symlink():
+        errors.append(ContentError(SITE_FILE, 1, 1, "(file)", "missing: the site file names the site, its base_url, language and publisher"))
+        return None
+    raw = read_file(root, SITE_FILE)
+    if isinstance(raw, ContentError):
+        errors.append(raw)
+        return None
+    return raw
+
+
+def _explainer_entries(root: Path, errors: list[ContentError]) -> list[os.DirEntry[str]]:
+    """content/*.yaml, sorted by name so every build reads files in the same order and output is
+    byte-identical; none is an error, and so is a name no file of content may have."""
+    content = root / CONTENT_DIR
+    try:
+        found = list(os.scandir(content))
+    except FileNotFoundError:
+        found = []
+    except NotADirectoryError:
+        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "is a file, not a folder; explainers go in a folder named content, as content/<slug>.yaml"))
+        return []
+    except OSError as exc:
+        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", unreadable(content, exc, folder=True)))
+        return []
+    entries = []
+    for entry in sorted(found, key=lambda e: e.name):
+        if not entry.name.endswith(".yaml") or entry.name.startswith("."):
+            continue
+        problem = name_problem(entry.name)
+        if problem:
+            errors.append(ContentError(f"{CONTENT_DIR}/{entry.name}", 1, 1, "(file)", problem))
+        else:
+            entries.append(entry)
+    if not entries and not errors:
+        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml"))
+    return entries
+
+
+def _explainer_files(root: Path, errors: list[ContentError]) -> Iterator[tuple[str, bytes]]:
+    """Each content/*.yaml file's display path and bytes, one at a time, sorted by name."""
+    for entry in _explainer_entries(root, errors):
+        name = entry.name
+        raw = read_file(root, f"{CONTENT_DIR}/{name}")
+        if isinstance(raw, ContentError):
+            errors.append(raw)
+        else:
+            yield f"{CONTENT_DIR}/{name}", raw
+
+
+def read_sources(root: Path) -> Sources:
+    """Read site.yaml and content/*.yaml under root; nothing is parsed here."""
+    errors: list[ContentError] = outside_links(root)
+    if errors:
+        return Sources(None, {}, tuple(errors))
+    site = read_site_file(root, errors)
+    explainers = dict(_explainer_files(root, errors))
+    return Sources(site, explainers, tuple(errors))
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a build reads before deciding what to parse: the site file (its bytes, parsed, and the
+    logo it names) and digests of the templates and of each explainer file. The explainers' bytes
+    are not kept, so a large site is never held whole."""
+
+    site: bytes | None
+    templates: str  # digest of every file in templates/, names and bytes
+    explainers: dict[str, str]  # display path -> sha256 of its bytes, sorted by path
+    logo: str  # digest of the logo file the site file names ("" for none): every page shows it
+    unplaced: frozenset[str]  # files holding text the importer could not place, which every build warns about
+    errors: tuple[ContentError, ...]
+    site_doc: RawDoc | list[ContentError] | None = None  # the site file parsed (or why it cannot be), once per build
+    logo_bytes: bytes | ContentError | None = None  # the logo file it names, read once
+
+
+# What a file's bytes were last read as: (inode, size, modification time in ns) -> (digest, whether
+# it holds unplaced text). A file whose inode, size and time are unchanged is not read again.
+Seen = dict[str, tuple[tuple[int, int, int], str, bool]]
+
+# A file changed this recently may change again within its file system's time resolution without
+# its time moving: it is read again on every scan until it is older than this.
+RACY_NS = 2_000_000_000
+
+# A template larger than this is not a template.
+TEMPLATE_MAX_BYTES = 1_000_000
+
+
+def _own_templates(root: Path, folder: Path, errors: list[ContentError]) -> Iterator[tuple[str, bytes]]:
+    """The project's own templates, each name below the folder and its bytes, judged as content
+    files are (regular, readable, bounded, UTF-8, a name that prints on one line). Hidden files
+    and editors' backups (`.footer.html.swp`, `footer.html~`) are not templates and are passed over."""
+    def walk_error(exc: OSError) -> None:
+        where = Path(exc.filename or folder)
+        errors.append(ContentError(where.relative_to(root).as_posix(), 1, 1, "(folder)", unreadable(where, exc, folder=True)))
+
+    for top, folders, files in os.walk(folder, onerror=walk_error):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            relative = (Path(top) / name).relative_to(root).as_posix()
+            problem = name_problem(relative)
+            raw = ContentError(relative, 1, 1, "(file)", problem) if problem else read_file(root, relative, TEMPLATE_MAX_BYTES, "a template is never so large")
+            if isinstance(raw, bytes):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raw = ContentError(relative, *text_position(raw, exc.start), "(file)", "not UTF-8 text; save the file as UTF-8")
+            if isinstance(raw, ContentError):
+                errors.append(raw)
+            else:
+                yield Path(relative).relative_to(folder.relative_to(root)).as_posix(), raw
+
+
+def templates_digest(root: Path, errors: list[ContentError]) -> str:
+    """A digest of every template a build may use, the project's own and the theme's: each file's
+    layer, path and bytes. What is wrong with the project's own is added to errors."""
+    h = hashlib.sha256()
+    folders = template_folders(root)
+    for layer, folder in enumerate(folders):
+        if layer < len(folders) - 1:
+            files: Iterator[tuple[str, bytes]] = _own_templates(root, folder, errors)
+        else:  # the theme, which comes with the generator
+            files = ((p.relative_to(folder).as_posix(), p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file())
+        for name, raw in files:
+            h.update(f"{layer}:".encode() + name.encode() + b"\0" + raw + b"\0")
+    return h.hexdigest()
+
+
+def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
+    """Read and digest site.yaml, templates/ and content/*.yaml under root.
+
+    Given `seen` (kept by a long-lived caller, or read from the last build's record, and updated
+    here), only content files that changed since the last scan are read again, so a rebuild's
+    scan costs a stat per file.
+    """
+    errors: list[ContentError] = outside_links(root)
+    if errors:
+        return Inputs(None, "", {}, "", frozenset(), tuple(errors))
+    site = read_site_file(root, errors)
+    seen = {} if seen is None else seen
+    now = time.time_ns()
+    entries = _explainer_entries(root, errors)
+    digests: dict[str, str] = {}
+    unplaced = set()
+    for entry in entries:
+        path = f"{CONTENT_DIR}/{entry.name}"
+        try:
+            info = entry.stat()
+        except OSError as exc:
+            errors.append(ContentError(path, 1, 1, "(file)", unreadable(root / path, exc)))
+            continue
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+        if path not in seen or seen[path][0] != stamp:
+            raw = read_file(root, path)
+            if isinstance(raw, ContentError):
+                errors.append(raw)
+                continue
+            trusted = stamp if info.st_mtime_ns < now - RACY_NS else (0, -1, 0)  # never matches
+            seen[path] = (trusted, hashlib.sha256(raw).hexdigest(), b"unplaced:" in raw)
+        digests[path] = seen[path][1]
+        if seen[path][2]:
+            unplaced.add(path)
+    for gone in seen.keys() - digests.keys():
+        del seen[gone]
+    templates = templates_digest(root, errors)
+    # The site file is parsed here, once: its logo is an input (a new logo is a change to build).
+    site_doc = parse_yaml(SITE_FILE, site) if site is not None else None
+    logo = read_logo(root, site_doc) if isinstance(site_doc, RawDoc) else None
+    logo_digest = hashlib.sha256(logo).hexdigest() if isinstance(logo, bytes) else ""
+    return Inputs(site, templates, digests, logo_digest, frozenset(unplaced), tuple(errors), site_doc, logo)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Everything read and parsed: the site file and every explainer file, sorted by path."""
+
+    site: RawDoc | None
+    explainers: tuple[RawDoc, ...]
+    errors: tuple[ContentError, ...]
+
+
+def parse_sources(sources: Sources) -> Project:
+    """Parse every file read by read_sources, collecting all their errors."""
+    errors = list(sources.errors)
+    site = None
+    if sources.site is not None:
+        parsed = parse_yaml(SITE_FILE, sources.site)
+        if isinstance(parsed, list):
+            errors.extend(parsed)
+        else:
+            site = parsed
+    docs = []
+    for path, raw in sources.explainers.items():
+        parsed = parse_yaml(path, raw)
+        if isinstance(parsed, list):
+            errors.extend(parsed)
+        else:
+            docs.append(parsed)
+    return Project(site, tuple(docs), tuple(errors))
+
+
+def load_project(root: Path) -> Project:
+    """Read and parse site.yaml and content/*.yaml under root."""
+    return parse_sources(read_sources(root))

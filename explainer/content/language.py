@@ -1,0 +1,137 @@
+"""The reader's words: what the theme says around the content (headings such as "Contents",
+labels such as "Embed this", dates), in the language of the explainer it shows.
+
+The theme's templates are written in English and mark each phrase for translation, as gettext
+does: `{{ _("Contents") }}`, or `{{ _("Published %(date)s", date=...) }}` with the value filled
+in (and escaped) after translation. A language's words are a YAML file in the theme's `words/`
+folder, `words/fr.yaml`, mapping each English phrase to its translation. A project's own
+`templates/words/<language>.yaml` changes any of them, phrase by phrase, or adds a language the
+theme lacks. A phrase no file translates is shown in English.
+
+Which words a language takes is Babel's locale negotiation: `pt-BR` takes `pt-BR.yaml`, else
+`pt.yaml`. Dates are written by Babel in the language's own long form ("16 octobre 2025"), and its
+text direction (`rtl` for Arabic, Hebrew, Persian, Urdu...) comes from Babel's locale data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import babel  # its core only (10 ms); babel.dates, which formats dates, is imported when one is
+
+if TYPE_CHECKING:
+    import jinja2.runtime
+
+
+SOURCE_LANGUAGE = "en"  # the language the theme's templates are written in
+
+# The headings a section kind takes when the editor gives none (the theme translates them).
+DEFAULT_HEADINGS = {"timeline": "Timeline", "people": "People", "glossary": "Glossary", "sources": "Sources", "key_points": "Key points"}
+
+
+@lru_cache(maxsize=None)
+def locale_of(tag: str) -> babel.Locale | None:
+    """Babel's locale for a BCP 47 tag (`en`, `pt-BR`, `sr-Latn`), or None if Babel knows none."""
+    try:
+        return babel.Locale.parse(tag, sep="-")
+    except (ValueError, TypeError, babel.UnknownLocaleError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Each language's translations: tag as its file names it (`fr`, `pt-BR`) -> phrase -> words."""
+
+    languages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    digest: str = ""
+
+    def for_language(self, tag: str) -> Mapping[str, str]:
+        """The phrases a language tag takes: its own file's, else its base language's, else none."""
+        if not self.languages:
+            return {}
+        chosen = babel.negotiate_locale([tag], list(self.languages), sep="-")
+        return self.languages.get(chosen, {}) if chosen else {}
+
+    def has(self, tag: str) -> bool:
+        """Whether the theme and project give any words for the language (English needs none)."""
+        base = tag.split("-")[0].lower()
+        return base == SOURCE_LANGUAGE or bool(self.for_language(tag))
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """What a page needs of its language: its tag for `lang`, its direction for `dir`, its words."""
+
+    tag: str
+    direction: str  # "ltr" or "rtl"
+    phrases: Mapping[str, str]
+    locale: babel.Locale
+
+    def gettext(self, phrase: str) -> str:
+        return self.phrases.get(phrase, phrase)
+
+
+_LANGUAGES: dict[tuple[str, str], Language] = {}
+
+
+def language(tag: str, words: Words) -> Language:
+    """The Language for a tag that validation has checked Babel knows (made once per build)."""
+    known = _LANGUAGES.get((tag, words.digest))
+    if known is not None:
+        return known
+    if len(_LANGUAGES) > 64:
+        _LANGUAGES.clear()
+    locale = locale_of(tag) or locale_of(SOURCE_LANGUAGE)
+    assert locale is not None
+    made = _LANGUAGES[tag, words.digest] = Language(tag, locale.text_direction, words.for_language(tag), locale)
+    return made
+
+
+def date_text(value: dt.date | str, locale: babel.Locale) -> str:
+    """A date as the language writes it in full: a day ("October 16, 2025", "16 octobre 2025"),
+    a month ("August 2025", "août 2025") or a year, from '2025-10-16', '2025-08' or '2025'."""
+    import babel.dates
+
+    text = value.isoformat() if isinstance(value, dt.date) else value
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return babel.dates.format_date(dt.date(*parts), "long", locale=locale)
+    if len(parts) == 2:
+        return babel.dates.format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=locale)
+    return babel.dates.format_skeleton("y", dt.date(parts[0], 1, 1), locale=locale)
+
+
+def heading_of(section: Any, gettext: Callable[[str], str]) -> str:
+    """A section's heading: the editor's, or its kind's default in the page's language."""
+    return section.heading if section.heading is not None else gettext(DEFAULT_HEADINGS[section.kind])
+
+
+def page_globals(lang: Language) -> dict[str, Any]:
+    """The functions a template translates with, in its page's language: `_`/`gettext` and
+    `ngettext`, as Jinja's i18n extension calls them ("newstyle": values are filled in after
+    translation, and escaped)."""
+    from jinja2 import pass_context
+    from markupsafe import Markup
+
+    @pass_context
+    def gettext(context: jinja2.runtime.Context, phrase: str, **values: Any) -> str:
+        text = lang.gettext(phrase)
+        if context.eval_ctx.autoescape:
+            text = Markup.escape(text)  # a translation is text, never markup: values bring their own
+        return text % values if values else text
+
+    @pass_context
+    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int, **values: Any) -> str:
+        return gettext(context, singular if n == 1 else plural, num=n, **values)
+
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
+
+
+def placeholders(text: str) -> set[str]:
+    """The `%(name)s` values a phrase fills in."""
+    return set(re.findall(r"%\((\w+)\)s", text))

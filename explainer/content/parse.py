@@ -1,0 +1,199 @@
+"""YAML read into RawDoc values that keep every node's line and column, bounded in depth and size."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.composer import Composer, ComposerError
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+from explainer.content.yaml_errors import HALF_CHARACTER, context_lines, explain
+from explainer.errors import ContentError, field_path, line_column, text_position
+
+# Limits that keep a hostile or broken file from hanging the build or eating memory.
+MAX_FILE_BYTES = 2_000_000
+
+MAX_DEPTH = 32
+
+# How many values (mappings, lists, keys, text; each alias too) a file may hold as written. The
+# bundled explainer holds 245; reading stops at the first value past the limit, so a file of a
+# million keys costs no more to refuse than one of MAX_NODES.
+MAX_NODES = 20_000
+
+# How many values a file may stand for once its aliases are expanded.
+MAX_VALUES = 100_000
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+try:
+    # libyaml's parser, several times faster than PyYAML's; same events, same marks.
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # PyYAML built without libyaml
+    _Parser = None
+
+
+class _BoundedComposer(Composer):
+    """PyYAML's composer, stopping at MAX_DEPTH levels of nesting (libyaml's own composer recurses
+    in C and crashes the process on a file of a few thousand nested brackets) and at MAX_NODES
+    values."""
+
+    _depth = 0
+    _nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        self._nodes += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
+            if self._nodes > MAX_NODES:
+                raise ComposerError(None, None, f"holds more than {MAX_NODES:,} values; no explainer needs so many", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_scalar_node(self, anchor: Any) -> Any:
+        node = super().compose_scalar_node(anchor)
+        # An escape such as "\ud800" in double quotes makes half of a character, which no file
+        # can hold: libyaml refuses it, PyYAML's own parser does not.
+        if _SURROGATE.search(node.value):
+            raise ComposerError(None, None, HALF_CHARACTER, node.start_mark)
+        return node
+
+
+if _Parser is not None:
+
+    class _ContentLoader(_BoundedComposer, _Parser, SafeConstructor, Resolver):  # type: ignore[misc, valid-type]
+        """Safe: plain text, numbers, lists and mappings only; nesting and size bounded."""
+
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            _BoundedComposer.__init__(self)
+
+else:
+
+    class _ContentLoader(_BoundedComposer, yaml.SafeLoader):  # type: ignore[no-redef]
+        """Safe: plain text, numbers, lists and mappings only; nesting and size bounded."""
+
+
+# Dates stay text: the schema checks their format, and the model reads them.
+_ContentLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RawDoc:
+    """One YAML file: its display path, its composed node tree and the plain data built from it."""
+
+    path: str
+    node: yaml.Node
+    data: Any
+    digest: str  # of the file's bytes: unchanged bytes mean unchanged pages
+
+
+def _error(path: str, mark: Any, field: str, message: str) -> ContentError:
+    return ContentError(path, *line_column(mark), field, message)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
+    """Reject what plain data must not contain: duplicate or non-text keys, alias loops and bombs."""
+    errors: list[ContentError] = []
+    # How many values each node stands for once aliases are expanded, found depth first without
+    # recursion; an alias that leads back into itself never finishes, and is refused. (The file
+    # itself holds at most MAX_NODES values: only aliases can make it stand for MAX_VALUES.)
+    size: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in _children(node))
+            if size[key] > MAX_VALUES:
+                return [_error(path, node.start_mark, "(yaml)", f"aliases expand this to more than {MAX_VALUES:,} values; write the text out instead")]
+            continue
+        if key in size:
+            continue  # a node reached a second time is shared through an alias
+        if key in open_nodes:
+            return [_error(path, node.start_mark, "(yaml)", "an alias refers to the value that contains it")]
+        open_nodes.add(key)
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[str, yaml.Node] = {}
+            for k, _ in node.value:
+                if not isinstance(k, yaml.ScalarNode) or k.tag != "tag:yaml.org,2002:str":
+                    found = f"{k.value!r}" if isinstance(k, yaml.ScalarNode) and k.tag.startswith("tag:yaml.org,2002:") and "python" not in k.tag else k.tag.replace("tag:yaml.org,2002:", "!!")
+                    errors.append(_error(path, k.start_mark, "(yaml)", f"keys must be plain text, found {found}"))
+                elif k.value in keys:
+                    first, _ = line_column(keys[k.value].start_mark)
+                    errors.append(_error(path, k.start_mark, field_path([k.value]), f"duplicate key (first at line {first})"))
+                else:
+                    keys[k.value] = k
+        stack.extend((child, False) for child in _children(node) if id(child) not in size)
+    return errors
+
+
+def _tag_at(text: str, mark: Any) -> str:
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column:].split(" ", 1)[0] or "(unknown)"
+
+
+def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
+    """Parse one file's bytes; returns the document or the errors that stop it."""
+    if len(raw) > MAX_FILE_BYTES:
+        return [ContentError(path, 1, 1, "(file)", f"larger than {MAX_FILE_BYTES:,} bytes")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [ContentError(path, *text_position(raw, exc.start), "(file)", "not UTF-8 text; save the file as UTF-8")]
+    loader = _ContentLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return [ContentError(path, 1, 1, "(document)", "the file is empty")]
+        errors = _check_nodes(path, node)
+        if errors:
+            return errors
+        data = loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        return [ContentError(path, *text_position(text, exc.position), "(yaml)", f"character U+{code:04X} is not allowed in YAML; delete it, or write it as an escape inside double quotes")]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        if problem == "exceeded maximum nesting depth":  # libyaml's own limit, where it has one
+            problem = f"nested deeper than {MAX_DEPTH} levels"
+        elif problem == "but found another document":
+            problem = "a second document ('---') in one file; put each explainer in its own file"
+        elif isinstance(exc, yaml.constructor.ConstructorError) and exc.problem_mark is not None:
+            # Only plain text, numbers, lists and mappings are content; a tag that builds objects is refused.
+            problem = f"the tag {_tag_at(text, exc.problem_mark)} is not allowed: content is text, lists and mappings only"
+        elif isinstance(exc, (yaml.scanner.ScannerError, yaml.parser.ParserError, yaml.composer.ComposerError)):
+            problem, mark = explain(exc, text)
+        line, column = line_column(mark)
+        return [ContentError(path, line, column, "(yaml)", problem, context=context_lines(text, line, column))]
+    except yaml.YAMLError as exc:
+        return [ContentError(path, 1, 1, "(yaml)", str(exc).splitlines()[0])]
+    finally:
+        loader.dispose()
+    return RawDoc(path, node, data, hashlib.sha256(raw).hexdigest())

@@ -1,0 +1,561 @@
+"""An article (plain text, Markdown or HTML) read into blocks: headings, paragraphs, lists, credits.
+
+The importer and the provenance check read articles through this one module, so the sentences the
+importer counts are the sentences the check looks for. Markers that the page prints itself or that
+only mark structure (bullets, `Q:` and `A:`, question numbers, a photo credit's `Photo-`, a
+`Challenges:` lead) are kept apart from the text: they are structure, not sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from explainer.content.markdown import parse_tokens, plain_blocks
+from explainer.importer.webpage import read_page
+
+Format = Literal["text", "markdown", "html"]
+FORMATS: tuple[Format, ...] = ("text", "markdown", "html")
+EXTENSIONS: dict[str, Format] = {
+    ".txt": "text", ".text": "text",
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+}
+
+Kind = Literal["heading", "paragraph", "list", "credit", "caption", "dek"]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One list item. `label` is set for "Label: text" and "**Label:** text" items."""
+
+    markdown: str  # the whole item as Markdown, label included, as the article wrote it
+    body: str  # Markdown after the label (the whole item when there is no label)
+    text: str  # plain text of body
+    label: str | None  # plain text of the label, without its colon or bold markers
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of an article, in reading order.
+
+    `markdown` is the block as Markdown (plain text and HTML are escaped into it); `text` is what a
+    reader sees, with white space folded. A heading's `question` says the article marked it as a
+    question (`Q:` or a number) rather than by its wording. A paragraph that leads with a label
+    (`**Label.** text`, `1 Label: text`) has it in `label`, and the Markdown after it in `body`.
+    """
+
+    kind: Kind
+    markdown: str
+    text: str
+    line: int
+    level: int = 0  # headings: 1 for the title, 2 and deeper for sections
+    items: tuple[Item, ...] = ()  # lists only
+    ordered: bool = False  # lists only
+    label: str | None = None  # paragraphs only: the plain text of a leading label
+    body: str = ""  # paragraphs with a label: the Markdown after it
+    question: bool = False  # headings only
+    number: int | None = None  # headings and labelled paragraphs that the article numbered
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """The blocks of one article, the format it was read as, and what a web page said of it."""
+
+    format: Format
+    blocks: tuple[Block, ...]
+    byline: str | None = None
+    published: dt.date | None = None
+    reader: str = ""  # for a web page: how its article was found
+    set_aside: tuple[tuple[str, int], ...] = ()  # page chrome left out, by kind, with how many blocks
+    dropped: int = 0  # control characters left out of the text
+    language: str | None = None  # for a web page: the language it says it is in
+
+
+def format_for(name: str) -> Format | None:
+    """The format a file name's extension implies, or None when it says nothing."""
+    dot = name.rfind(".")
+    return EXTENSIONS.get(name[dot:].lower()) if dot >= 0 else None
+
+
+# Characters that are not text: C0 and C1 controls (but tab and line breaks) and noncharacters.
+# An article never needs them, and content refuses them, so they are left out and counted.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def read_article(text: str, fmt: Format) -> Article:
+    """Read article text in the given format into blocks. An HTML page is read for its article
+    only (webpage.py); raises webpage.PageTooDeep for a page no parser can read whole."""
+    text, dropped = _CONTROL.subn("", text)
+    if fmt == "html":
+        return _read_page(text, dropped)
+    readers = {"text": _read_text, "markdown": _read_markdown}
+    return Article(fmt, tuple(readers[fmt](text)), dropped=dropped)
+
+
+# --- shared recognisers -----------------------------------------------------------------------
+
+def fold(text: str) -> str:
+    """White space folded to single spaces, ends trimmed."""
+    return " ".join(text.split())
+
+
+# Characters that could turn plain text into Markdown markup anywhere in a line.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>])")
+# ...and at the start of a block, where they would make a heading, quote, list, rule or fence.
+_MD_BLOCK_START = re.compile(r"^([#>+\-=~|])|^(\d{1,9})([.)])")
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text as Markdown that renders back to exactly that text."""
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
+    return _MD_BLOCK_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text)
+
+
+# "Label: text": a short label (a name, not a sentence) before the first colon.
+_LABEL = re.compile(r"^(?P<label>[^:.?!\n]{1,60}):\s+(?P<rest>\S[\s\S]*)$")
+# "**Label** text" and "**Label.** text" in Markdown: a bold lead with no colon.
+_MD_BOLD_LABEL = re.compile(r"^(?P<open>\*\*|__)(?P<label>[^*_\n]{1,60}?)[.]?(?P=open)[.]?\s+(?P<rest>\S[\s\S]*)$")
+# A list item or paragraph that is only a label: "**Sanctions relief**", "Sanctions relief:".
+_MD_LABEL_ONLY = re.compile(r"^(?P<open>\*\*|__)(?P<label>[^*_\n]{1,60}?)[.:]?(?P=open)[.:]?$")
+# "**Label:** text" and "**Label**: text" in Markdown (also with underscores).
+_MD_LABEL = re.compile(r"^(?P<open>\*\*|__)(?P<label>[^*_\n]{1,60}?)(?::\s*(?P=open)|(?P=open)\s*:)\s*(?P<rest>\S[\s\S]*)$")
+MAX_LABEL_WORDS = 6
+
+
+def split_label(text: str, plain: bool) -> tuple[str, str] | None:
+    """(label, rest) for an item that starts with a short label and a colon, else None.
+
+    Plain text is matched as "Label: text"; Markdown also as "**Label:** text". Both parts come back
+    in the form they were given (plain or Markdown).
+    """
+    match = (None if plain else (_MD_LABEL.match(text) or _MD_BOLD_LABEL.match(text))) or _LABEL.match(text)
+    if match is None:
+        return None
+    label = match.group("label").strip()
+    if not label or len(label.split()) > MAX_LABEL_WORDS:
+        return None
+    return label, match.group("rest").strip()
+
+
+# A paragraph that leads with a bold label: "**Label.** text", "**Label:** text", "**Label** text".
+_BOLD_LEAD = re.compile(r"^(?P<open>\*\*|__)(?P<label>[^*_\n]{1,60}?)(?P<end>[.:!?])?(?P=open)(?P<after>[.:])?\s+(?P<rest>\S[\s\S]*)$")
+# A numbered point with a label, with or without a full stop: "1 Finally, a truce: text", "2. The vote: text".
+_NUMBERED_LEAD = re.compile(r"^(?P<number>\d{1,2})[.)]?\s+(?P<label>[^:.?!\n]{1,60}):(?:\s+(?P<rest>\S[\s\S]*))?$")
+
+# A photo credit, alone on its line or after a caption: "Photo: X", "Photo-X-Y", "Image credit: X", "Photo by X".
+# A hyphen counts only before a capital or digit, so "a picture-perfect day" is not a credit.
+_CREDIT = re.compile(r"(?:^|(?<=\s))(?i:(?:photo|image|illustration|picture|graphic)(?:\s+credit)?|credit)(?:\s*[:–—]\s*|\s+-\s+|-(?=[A-Z0-9])|\s+(?i:by)\s+)(?P<credit>\S.*)$")
+MAX_CREDIT_WORDS = 12
+MAX_CREDIT_LINE = 200
+
+
+def split_credit(line: str) -> tuple[str, str] | None:
+    """(caption, credit) for a short line that ends in a photo credit, else None.
+
+    A credit written as one hyphenated token, as some exports do ("Photo-Jane-Doe-Agency"),
+    gets its hyphens back as spaces.
+    """
+    if len(line) > MAX_CREDIT_LINE:
+        return None
+    match = _CREDIT.search(line)
+    if match is None:
+        return None
+    caption = line[: match.start()].strip()
+    # A caption is a finished sentence; "The photo: a man" is a sentence, not a caption and a credit.
+    if caption and not caption.endswith((".", "?", "!", '"', "”", "’", "'", ")", "|", "–", "—")):
+        return None
+    credit = match.group("credit").strip()
+    if " " not in credit and "-" in credit:
+        credit = credit.replace("-", " ")
+    if len(credit.split()) > MAX_CREDIT_WORDS or credit.endswith("."):
+        return None
+    return caption, credit
+
+
+def _paragraph(markdown: str, text: str, line: int, *, bold: bool = True) -> Block:
+    """A paragraph, with a leading label kept apart: a bold one (in Markdown) or a numbered one.
+
+    `bold` is False for text whose bold the reader has already turned into plain text."""
+    numbered = _NUMBERED_LEAD.match(text)
+    if numbered and len(numbered.group("label").split()) <= MAX_LABEL_WORDS:
+        rest = _NUMBERED_LEAD.match(markdown)
+        body = rest.group("rest") or "" if rest else ""
+        return Block("paragraph", markdown, text, line, label=fold(numbered.group("label")), body=body, number=int(numbered.group("number")))
+    match = (_BOLD_LEAD.match(markdown) or _MD_LABEL_ONLY.match(markdown)) if bold else None
+    if match and len(match.group("label").split()) <= MAX_LABEL_WORDS:
+        label = fold(" ".join(plain_blocks(match.group("label")))) or fold(match.group("label"))
+        return Block("paragraph", markdown, text, line, label=label, body=match.groupdict().get("rest") or "")
+    return Block("paragraph", markdown, text, line)
+
+
+def label_only(block: Block) -> str | None:
+    """The label of a block that is nothing but a label, leading the paragraphs after it: a
+    paragraph "**Sanctions relief**" or "3 Sanctions relief:", or a one-item list of one."""
+    if block.kind == "paragraph":
+        return block.label if block.label and not block.body.strip() else None
+    if block.kind != "list" or len(block.items) != 1:
+        return None
+    item = block.items[0]
+    if item.label and not item.text.strip():
+        return item.label
+    bold = _MD_LABEL_ONLY.match(item.markdown)
+    words = item.text.rstrip(":").split()
+    if (bold or item.text.endswith(":")) and 0 < len(words) <= MAX_LABEL_WORDS:
+        return fold(" ".join(plain_blocks(bold.group("label")))) if bold else " ".join(words)
+    return None
+
+
+def _plain_paragraph(plain: str, line: int) -> list[Block]:
+    """A paragraph of plain text (from a text file or HTML): a credit line, or an escaped paragraph."""
+    credit = split_credit(plain)
+    if credit is None:
+        return [_paragraph(escape_markdown(plain), plain, line)]
+    caption, name = credit
+    # A caption before the credit is text of its own; the credit's marker word is structure.
+    return ([Block("caption", escape_markdown(caption), caption, line)] if caption else []) + [Block("credit", name, name, line)]
+
+
+def _item(markdown: str, text: str, line: int, plain: bool) -> Item:
+    split = split_label(text if plain else markdown, plain)
+    if split is None:
+        return Item(markdown, markdown, text, None, line)
+    label, rest = split
+    if plain:
+        return Item(markdown, escape_markdown(rest), fold(rest), fold(label), line)
+    return Item(markdown, rest, fold(" ".join(plain_blocks(rest))), fold(" ".join(plain_blocks(label))) or fold(label), line)
+
+
+def _list(items: list[Item], ordered: bool) -> Block:
+    markdown = "\n".join(f"{n}. {item.markdown}" if ordered else f"- {item.markdown}" for n, item in enumerate(items, 1))
+    return Block("list", markdown, " ".join(i.text for i in items), items[0].line, items=tuple(items), ordered=ordered)
+
+
+# --- plain text -------------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*[-*•·▪◦‣–]\s+(?P<text>\S.*)$")
+_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S.*)$")
+# A numbered point without a full stop, as some outlets write them: "1 Finally, a truce: ...".
+# Only a number of one or two digits before a capitalised label and a colon, so that "100
+# people came: ..." stays a sentence.
+_NUMBERED_BARE = re.compile(r"^\s*\d{1,2}\s+(?P<text>[A-Z][^:\n]{0,59}:.*)$")
+# A run of lines longer than this is not text wrapped at a fixed width but paragraphs pasted one
+# to a line (as from a web page or a word processor): each line is a paragraph of its own.
+LONG_LINE = 100
+_QA = re.compile(r"^\s*(?P<mark>Q|A|Question|Answer|QUESTION|ANSWER)\s*:\s*(?P<text>\S.*)$")
+MAX_HEADING_CHARS = 120
+MAX_HEADING_WORDS = 16
+
+
+def looks_like_heading(line: str) -> bool:
+    """A short line that is not a sentence: no full stop, colon, comma or exclamation at its end."""
+    return len(line) <= MAX_HEADING_CHARS and len(line.split()) <= MAX_HEADING_WORDS and not line.endswith((".", ":", ";", ",", "!", "…")) and ". " not in line
+
+
+def _read_text(text: str) -> list[Block]:
+    """Plain text: blank lines end paragraphs; bullets, `Q:`/`A:` and numbered questions start blocks."""
+    blocks: list[Block] = []
+    first_line = _first_line(text)
+    para: list[tuple[int, str]] = []
+    para_is_question = False
+    items: list[list] = []  # [line, text] pairs, so continuation lines can extend the last one
+    ordered = False
+
+    def paragraph(lines: list[tuple[int, str]]) -> None:
+        joined = fold(" ".join(t for _, t in lines))
+        line = lines[0][0]
+        if len(lines) == 1 and looks_like_heading(joined):
+            # The file's first line, standing alone, is the title; later ones are section headings.
+            blocks.append(Block("heading", escape_markdown(joined), joined, line, level=1 if not blocks and line == first_line else 2))
+        else:
+            blocks.append(_paragraph(escape_markdown(joined), joined, line, bold=False))
+
+    def flush() -> None:
+        nonlocal para, para_is_question, items
+        if para:
+            if para_is_question:
+                joined = fold(" ".join(t for _, t in para))
+                blocks.append(Block("heading", escape_markdown(joined), joined, para[0][0], level=2, question=True))
+            elif len(para) > 1 and max(len(t) for _, t in para) > LONG_LINE:
+                for one in para:  # paragraphs pasted one to a line
+                    paragraph([one])
+            else:
+                paragraph(para)
+        if items:
+            blocks.append(_list([_item(escape_markdown(fold(t)), fold(t), n, plain=True) for n, t in items], ordered))
+        para, para_is_question, items = [], False, []
+
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            flush()
+            continue
+        if split_credit(line) is not None:
+            flush()
+            blocks.extend(_plain_paragraph(line, number))
+            continue
+        qa = _QA.match(line)
+        if qa:
+            flush()
+            para = [(number, qa.group("text"))]
+            para_is_question = qa.group("mark").upper().startswith("Q")
+            continue
+        bullet = _BULLET.match(raw)
+        numbered = _NUMBERED.match(raw) or _NUMBERED_BARE.match(raw)
+        if numbered and numbered.group("text").rstrip().endswith("?") and not items:
+            # "1. What is ...?" on its own line is a question, not a list.
+            flush()
+            question = numbered.group("text").strip()
+            blocks.append(Block("heading", escape_markdown(question), question, number, level=2, question=True))
+            continue
+        if bullet or numbered:
+            if para:
+                flush()
+            if items and ordered != bool(numbered):
+                flush()
+            ordered = bool(numbered)
+            items.append([number, (bullet or numbered).group("text")])
+            continue
+        if items and raw[:1].isspace():
+            items[-1][1] += " " + line  # an indented line continues the item above
+            continue
+        if items:
+            flush()
+        para.append((number, line))
+    flush()
+    return blocks
+
+
+def _first_line(text: str) -> int:
+    for number, raw in enumerate(text.splitlines(), 1):
+        if raw.strip():
+            return number
+    return 0
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+def _split_qa_lines(markdown: str, line: int) -> list[Block]:
+    """A paragraph whose lines start with `Q:` or `A:` split into question headings and answers."""
+    out: list[Block] = []
+    current: list[str] = []
+    is_question = False
+    first = line
+
+    def close() -> None:
+        if current:
+            md = "\n".join(current)
+            plain = fold(" ".join(plain_blocks(md)))
+            out.append(Block("heading", md, plain, first, level=2, question=True) if is_question else _paragraph(md, plain, first))
+
+    for offset, text_line in enumerate(markdown.split("\n")):
+        qa = _QA.match(text_line)
+        if qa:
+            close()
+            current, is_question, first = [qa.group("text")], qa.group("mark").upper().startswith("Q"), line + offset
+        else:
+            current.append(text_line)
+    close()
+    return out
+
+
+def _md_paragraph(markdown: str, line: int) -> list[Block]:
+    plain = fold(" ".join(plain_blocks(markdown)))
+    if not plain:
+        return []
+    if _QA.match(markdown):
+        return _split_qa_lines(markdown, line)
+    if "\n" not in markdown and split_credit(plain) is not None:
+        return _plain_paragraph(plain, line)
+    return [_paragraph(markdown, plain, line)]
+
+
+def _read_markdown(text: str) -> list[Block]:
+    """Markdown through markdown-it's token stream: headings, paragraphs and lists, with source lines."""
+    tokens = parse_tokens(text)
+    blocks: list[Block] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        line = token.map[0] + 1 if token.map else 1
+        if token.type == "heading_open":
+            inline = tokens[i + 1]
+            plain = fold(" ".join(plain_blocks(inline.content)))
+            if plain:
+                blocks.append(Block("heading", inline.content, plain, line, level=int(token.tag[1])))
+            i += 3
+            continue
+        if token.type == "paragraph_open":
+            blocks.extend(_md_paragraph(tokens[i + 1].content, line))
+            i += 3
+            continue
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            end = _closing(tokens, i)
+            blocks.extend(_md_list(tokens[i:end + 1], token.type == "ordered_list_open"))
+            i = end + 1
+            continue
+        if token.type in ("fence", "code_block"):
+            plain = fold(token.content)
+            if plain:
+                blocks.append(Block("paragraph", escape_markdown(plain), plain, line))
+        i += 1
+    return blocks
+
+
+def _closing(tokens: list, start: int) -> int:
+    """The index of the token that closes the one at start."""
+    depth = 0
+    for j in range(start, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j
+    return len(tokens) - 1
+
+
+def _md_list(tokens: list, ordered: bool) -> list[Block]:
+    items: list[Item] = []
+    depth = 0
+    parts: list[str] = []
+    line = 1
+    for token in tokens[1:-1]:
+        if token.type == "list_item_open" and depth == 0:
+            parts, line = [], token.map[0] + 1 if token.map else 1
+        if token.type == "inline" or token.type in ("fence", "code_block"):
+            parts.append(token.content.strip() if token.type == "inline" else escape_markdown(fold(token.content)))
+        depth += token.nesting
+        if token.type == "list_item_close" and depth == 0 and parts:
+            markdown = "\n\n".join(p for p in parts if p)
+            items.append(_item(markdown, fold(" ".join(plain_blocks(markdown))), line, plain=False))
+    if ordered and items and all(item.label is None and item.text.endswith("?") and len(item.text) <= MAX_HEADING_CHARS for item in items):
+        # "1. What is ...?" items are numbered questions: each heads the text that follows it.
+        return [Block("heading", item.markdown, item.text, item.line, level=2, question=True) for item in items]
+    return [_list(items, ordered)] if items else []
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+# Not the article's text: code, styling, embeds, menus and forms.
+_SKIP = frozenset({"script", "style", "template", "noscript", "head", "iframe", "svg", "nav", "form", "button"})  # webpage.py sets these aside; this is for what it leaves
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_BLOCK_TAGS = frozenset({"p", "ul", "ol", "li", "blockquote", "figure", "figcaption", "pre", "table", "div", "section", "article", "header", "footer", "main", "aside", "dl", "dt", "dd", "address", "hr"}) | frozenset(_HEADINGS)
+_DEK_CLASSES = frozenset({"dek", "deck", "standfirst", "subtitle", "subhead", "summary", "lede", "lead", "description", "story-body__introduction", "article-summary", "intro-text"})
+_CREDIT_CLASSES = frozenset({"credit", "photo-credit", "image-credit", "caption-credit"})
+
+
+def _classes(el) -> set[str]:
+    return set((el.get("class") or "").lower().split())
+
+
+def _read_page(text: str, dropped: int) -> Article:
+    """A saved web page: its article (webpage.py finds it), read in document order.
+
+    Headings, paragraphs and lists become blocks; text outside any of them becomes a paragraph, so
+    nothing of the article is dropped. The title is the article's own headline; a byline, a
+    date, captions, credits and a description go where the importer asks for them.
+    """
+    if not text.strip():
+        return Article("html", (), dropped=dropped)
+    page = read_page(text)
+    root = page.content
+    _space_blocks(root)
+    blocks: list[Block] = []
+    if not root.xpath(".//h1") and page.title:
+        blocks.append(Block("heading", escape_markdown(page.title), page.title, 1, level=1))
+    blocks += [Block("caption", escape_markdown(c), c, line) for c, line in page.captions + page.leftovers]
+    blocks += [Block("credit", c, c, line) for c, line in page.credits]
+    described = page.description and not any(_classes(el) & _DEK_CLASSES for el in root.iter() if isinstance(el.tag, str))
+    if described and normalise_space(page.description).casefold() not in normalise_space(root.text_content()).casefold():
+        # The page's own description of the article, when the article has no standfirst.
+        blocks.append(Block("dek", escape_markdown(fold(page.description)), fold(page.description), 1))
+    _html_loose(root.text, root.sourceline or 1, blocks)
+    _walk_html(root, blocks)
+    return Article("html", tuple(blocks), page.byline, page.published, page.reader, tuple(sorted(page.set_aside.items())), dropped, page.language)
+
+
+def normalise_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _space_blocks(doc) -> None:
+    """Put a space at both ends of every block element and <br>, so text_content() never runs two blocks together."""
+    for el in doc.iter():
+        if isinstance(el.tag, str) and (el.tag in _BLOCK_TAGS or el.tag == "br"):
+            el.tail = " " + (el.tail or "")
+            previous, parent = el.getprevious(), el.getparent()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + " "
+            elif parent is not None:
+                parent.text = (parent.text or "") + " "
+
+
+def _html_loose(text: str | None, line: int, blocks: list[Block]) -> None:
+    """Text directly inside a container (not in any block element) is a paragraph too: nothing is dropped."""
+    plain = fold(text or "")
+    if plain:
+        blocks.extend(_plain_paragraph(plain, line))
+
+
+def _bold_lead(el) -> tuple[str, str] | None:
+    """(label, rest) for an element that opens with a short bold label: <strong>Label:</strong> text."""
+    first = next((c for c in el if isinstance(c.tag, str)), None)
+    if first is None or first.tag not in ("strong", "b") or fold(el.text or "") or first is not el[0]:
+        return None
+    label = fold(first.text_content()).rstrip(".:").strip()
+    rest = fold(el.text_content())[len(fold(first.text_content())):].lstrip(" .:")
+    if not label or len(label.split()) > MAX_LABEL_WORDS:
+        return None
+    return label, rest
+
+
+def _html_item(li, line: int) -> Item:
+    """A list item; one that opens with a bold label has it as its label."""
+    plain = fold(li.text_content())
+    lead = _bold_lead(li)
+    if lead is None:
+        return _item(escape_markdown(plain), plain, line, plain=True)
+    label, rest = lead
+    return Item(escape_markdown(plain), escape_markdown(rest), rest, label, line)
+
+
+def _has_blocks(el) -> bool:
+    return any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS for child in el.iterdescendants())
+
+
+def _walk_html(el, blocks: list[Block]) -> None:
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        line = child.sourceline or 1
+        if tag in _SKIP or not tag:
+            _html_loose(child.tail, line, blocks)
+            continue
+        classes = _classes(child)
+        plain = fold(child.text_content())
+        if tag in _HEADINGS:
+            if plain:
+                blocks.append(Block("heading", escape_markdown(plain), plain, line, level=_HEADINGS[tag]))
+        elif tag in ("ul", "ol"):
+            parsed = [_html_item(li, li.sourceline or line) for li in child if li.tag == "li" and fold(li.text_content())]
+            if parsed:
+                blocks.append(_list(parsed, tag == "ol"))
+        elif plain and classes & _DEK_CLASSES and not _has_blocks(child):
+            blocks.append(Block("dek", escape_markdown(plain), plain, line))
+        elif plain and classes & _CREDIT_CLASSES and not _has_blocks(child):
+            credit = split_credit(plain)
+            name = credit[1] if credit and not credit[0] else plain
+            blocks.append(Block("credit", name, name, line))
+        elif tag in ("p", "figcaption", "pre", "address", "dt", "dd", "li") or (plain and not _has_blocks(child)):
+            lead = _bold_lead(child)
+            if lead:
+                label, rest = lead
+                blocks.append(Block("paragraph", escape_markdown(plain), plain, line, label=label, body=escape_markdown(rest)))
+            elif plain:
+                blocks.extend(_plain_paragraph(plain, line))
+        else:
+            _html_loose(child.text, line, blocks)
+            _walk_html(child, blocks)
+        _html_loose(child.tail, line, blocks)

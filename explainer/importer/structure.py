@@ -1,0 +1,665 @@
+"""Article to content scaffold: `python build.py import PATH` writes content/<slug>.yaml for an editor to finish.
+
+Pure from article text to YAML text (`import_article`); only `read_source` and `write_scaffold`
+touch disk, and the date comes in from the caller. The importer moves the article's own words into
+fields and never writes facts of its own: where a required field has nothing to copy, it copies the
+nearest honest text (a first sentence, the heading itself) and says so in a comment. Every sentence
+it reads lands in the YAML; what it cannot place goes into `unplaced`, which the build warns about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from explainer.content.files import ARTICLE_MAX_BYTES
+from explainer.content.parse import MAX_FILE_BYTES, parse_yaml
+from explainer.content.slugs import slugify
+from explainer.content.validate import RESERVED_IDS, RESERVED_SLUGS, load_schema
+from explainer.core.atomic import atomic_write
+from explainer.errors import text_position
+from explainer.importer.article import Article, Block, Format, Item, format_for, label_only, read_article
+from explainer.importer.sentences import Sentence, article_sentences, present_sentences, split_sentences, text_fields
+from explainer.importer.webpage import PageTooDeep
+
+# Where a content file finds the schema, for editors' completion: the project's copy, as
+# `explainer new` and `explainer schema` write it.
+SCHEMA = "../schema/explainer.schema.json"
+MAX_SLUG = 60
+# A dek is a line or two; a longer first paragraph is the start of the story, not a dek.
+MAX_DEK_CHARS = 300
+MAX_DEK_SENTENCES = 2
+
+
+class ImportFailed(Exception):
+    """The article could not be imported; the message says why, for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What the importer found and kept, as the command prints it."""
+
+    sections: int
+    questions: int
+    relabelled: int  # questions made from headings that are not phrased as questions
+    cards: int
+    paragraphs: int
+    sentences_read: int
+    sentences_kept: int
+    unplaced: int
+    reader: str = ""  # for a web page: how its article was found
+    set_aside: tuple[tuple[str, int], ...] = ()  # page chrome left out, by kind, in blocks
+    found: tuple[str, ...] = ()  # what the page said of itself that was used: byline, date
+    dropped: int = 0  # control characters left out
+
+    def lines(self) -> list[str]:
+        relabelled = f" ({self.relabelled} from headings that are not questions: write their questions)" if self.relabelled else ""
+        out = [f"  article: {self.reader}"] if self.reader else []
+        out += [f"  from the page: {', '.join(self.found)}"] if self.found else []
+        out += [
+            f"  sections: {self.sections}",
+            f"  questions: {self.questions}{relabelled}",
+            f"  cards: {self.cards}",
+            f"  paragraphs: {self.paragraphs}",
+            f"  sentences kept: {self.sentences_kept} of {self.sentences_read} read",
+            f"  unplaced: {self.unplaced}" + (" (listed under `unplaced:`; the build warns until an editor places them)" if self.unplaced else ""),
+        ]
+        if self.set_aside:
+            out.append(f"  set aside as page chrome: {sum(n for _, n in self.set_aside)} block(s), not imported")
+            out += [f"    {kind}: {n}" for kind, n in self.set_aside]
+        if self.dropped:
+            out.append(f"  control characters left out: {self.dropped}")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Scaffold:
+    """An imported explainer: its slug, the YAML text to write, and the report."""
+
+    slug: str
+    yaml: str
+    report: ImportReport
+
+
+# --- ids and slugs ----------------------------------------------------------------------------
+
+def _unique(base: str, taken: set[str], fallback: str) -> str:
+    """base, or base-2, base-3, ... when taken or reserved by the page; fallback when base is empty."""
+    base = base or fallback
+    ident, n = base, 1
+    while ident in taken or ident in RESERVED_IDS:
+        n += 1
+        ident = f"{base}-{n}"
+    taken.add(ident)
+    return ident
+
+
+def first_statement(text: str) -> str:
+    """The first sentence of plain text that is not a question ("Success odds?"), else the first sentence."""
+    sentences = split_sentences(text)
+    for sentence in sentences:
+        if not sentence.endswith("?"):
+            return sentence
+    return sentences[0] if sentences else ""
+
+
+# --- structure --------------------------------------------------------------------------------
+
+def _markdown(block: Block) -> str:
+    """A body block as Markdown, as the article wrote it."""
+    return block.markdown
+
+
+def _plain(block: Block) -> str:
+    if block.kind == "list":
+        return " ".join(f"{i.label}: {i.text}" if i.label else i.text for i in block.items)
+    return block.text
+
+
+def _join(blocks: list[Block]) -> str:
+    return "\n\n".join(_markdown(b) for b in blocks) + "\n"
+
+
+def _is_question(heading: Block) -> bool:
+    return heading.question or heading.text.rstrip().endswith("?")
+
+
+@dataclass
+class _Section:
+    heading: Block | None
+    body: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    """The explainer as it is assembled: fields in schema order, comments for the editor, leftovers."""
+
+    data: dict[str, Any]
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (anchor, comment): anchor is a key or "id:<id>"
+    unplaced: list[str] = field(default_factory=list)
+    relabelled: int = 0
+
+
+def _title_dek_credit(blocks: list[Block], draft: _Draft) -> list[Block]:
+    """Take the title, dek and photo credit out of blocks; returns the rest, in order."""
+    rest = list(blocks)
+    title = next((b for b in rest if b.kind == "heading" and b.level == 1), None)
+    if title is not None:
+        rest.remove(title)
+        draft.data["title"] = title.text
+    credit = next((b for b in rest if b.kind == "credit"), None)
+    if credit is not None:
+        draft.data["image_credit"] = credit.text
+    dek = next((b for b in rest if b.kind == "dek"), None)
+    if dek is None:
+        dek = _implied_dek(rest, title)
+    if dek is not None:
+        rest.remove(dek)
+        draft.data["dek"] = dek.text
+    for block in rest:
+        if block.kind in ("credit", "caption"):
+            # A caption repeating the title, or a credit repeating the first, is already in the YAML.
+            if block.text not in (draft.data.get("title"), draft.data.get("image_credit")):
+                draft.unplaced.append(block.text)
+    return [b for b in rest if b.kind not in ("credit", "caption")]
+
+
+def _implied_dek(blocks: list[Block], title: Block | None) -> Block | None:
+    """A short paragraph right after the title, before any heading and followed by more text, is the dek."""
+    if title is None:
+        return None
+    body = [b for b in blocks if b.kind not in ("credit", "caption")]
+    if len(body) < 2 or body[0].kind != "paragraph" or body[0].label:
+        return None
+    first = body[0]
+    if first.line < title.line or len(first.text) > MAX_DEK_CHARS or first.text.endswith(":") or len(split_sentences(first.text)) > MAX_DEK_SENTENCES:
+        return None
+    return first
+
+
+def _sections(blocks: list[Block]) -> list[_Section]:
+    sections = [_Section(None)]
+    for block in blocks:
+        if block.kind == "heading":
+            sections.append(_Section(block))
+        else:
+            # A second dek-like block is just a paragraph where it stands.
+            sections[-1].body.append(block if block.kind != "dek" else Block("paragraph", block.markdown, block.text, block.line))
+    return sections
+
+
+# --- decks: the shapes real explainers give a set of options ----------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """One card as the article wrote it: its label, and the Markdown and text under it."""
+
+    label: str
+    markdown: str
+    text: str
+
+
+def _labelled_list(body: list[Block], at: int) -> tuple[int, list[_Point]] | None:
+    """A list whose every item leads with a label and has text after it: `- Label: text`,
+    `- **Label:** text`, `- **Label** text`, `1. Label: text`, `1 Label: text`."""
+    block = body[at]
+    if block.kind == "list" and len(block.items) >= 2 and all(i.label and i.text.strip() for i in block.items):
+        return at + 1, [_Point(i.label, i.body, i.text) for i in block.items if i.label]
+    return None
+
+
+def _led_paragraphs(body: list[Block], at: int) -> tuple[int, list[_Point]] | None:
+    """Labels standing alone (`- **Label**`, `**Label**`, `3 Label:`), each with the paragraphs after it."""
+    points: list[tuple[str, list[Block]]] = []
+    i = at
+    while i < len(body) and (label := label_only(body[i])) is not None:
+        j = i + 1
+        while j < len(body) and body[j].kind in ("paragraph", "list") and label_only(body[j]) is None:
+            j += 1
+        if j == i + 1:
+            break
+        points.append((label, body[i + 1:j]))
+        i = j
+    if len(points) < 2:
+        return None
+    # Where every point but the last has one paragraph, the last has one too: what follows it
+    # is the section's own text, after the deck.
+    if all(len(blocks) == 1 for _, blocks in points[:-1]) and len(points[-1][1]) > 1:
+        i -= len(points[-1][1]) - 1
+        points[-1] = (points[-1][0], points[-1][1][:1])
+    return i, [_Point(label, _join(blocks).rstrip("\n"), " ".join(_plain(b) for b in blocks)) for label, blocks in points]
+
+
+def _labelled_paragraphs(body: list[Block], at: int) -> tuple[int, list[_Point]] | None:
+    """Paragraphs that each lead with a label and go on: `**Label.** text`, `1 Finally, a truce: text`.
+    A numbered point keeps the plain paragraphs after it, up to the next number."""
+    points: list[tuple[str, list[str], list[str]]] = []
+    i = at
+    while i < len(body) and body[i].kind == "paragraph" and body[i].label and body[i].body.strip():
+        block = body[i]
+        markdown, text = [block.body], [block.text[len(block.label):].lstrip(" .:") if block.number is None else _after_label(block)]
+        i += 1
+        while block.number is not None and i < len(body) and body[i].kind in ("paragraph", "list") and not body[i].label:
+            markdown.append(body[i].markdown)
+            text.append(_plain(body[i]))
+            i += 1
+        points.append((block.label, markdown, text))
+    if len(points) < 2:
+        return None
+    return i, [_Point(label, "\n\n".join(md), " ".join(tx)) for label, md, tx in points]
+
+
+def _after_label(block: Block) -> str:
+    """The plain text of a numbered point after its label."""
+    assert block.label is not None
+    text = block.text
+    start = text.find(block.label)
+    return text[start + len(block.label):].lstrip(" .:") if start >= 0 else text
+
+
+DECK_SHAPES = (_labelled_list, _led_paragraphs, _labelled_paragraphs)
+
+
+def find_deck(body: list[Block]) -> tuple[int, int, list[_Point]] | None:
+    """The first deck of cards among a section's blocks: where it starts and ends, and its points."""
+    for at in range(len(body)):
+        for shape in DECK_SHAPES:
+            found = shape(body, at)
+            if found:
+                return at, found[0], found[1]
+    return None
+
+
+def _answer(entry: dict[str, Any], body: list[Block], fallback: str, draft: _Draft, taken: set[str]) -> None:
+    """Fill a question's short answer, answer and deck from the blocks under its heading.
+
+    The section's first deck of cards (find_deck) is its deck: text before it is the answer,
+    text after it follows the deck. The short answer is the first statement of the answer (or,
+    for a section that opens with its deck, of the text after it), never of one card.
+    """
+    deck = find_deck(body)
+    answer, after = (body, []) if deck is None else (body[:deck[0]], body[deck[1]:])
+    text = next((b for b in answer + after if b.kind != "list" and not b.label), None)
+    entry["short_answer"] = (first_statement(_plain(text)) if text else "") or fallback
+    if entry["short_answer"] == fallback:
+        draft.notes.append((f"id:{entry['id']}", "The article gives no sentence to use as the short answer: it repeats the heading. Write one."))
+    if answer:
+        entry["answer"] = _join(answer)
+    if deck is not None:
+        entry["cards"] = [_card(point, taken) for point in deck[2]]
+        if after:
+            entry["after_cards"] = _join(after)
+        draft.notes.append((f"id:{entry['id']}", "Its cards come from the article's points: each title is a point's label and each summary the first sentence of its text. Shorten the summaries."))
+
+
+def _card(point: _Point, taken: set[str]) -> dict[str, Any]:
+    return {
+        "id": _unique(slugify(point.label, MAX_SLUG), taken, "card"),
+        "title": point.label,
+        "summary": first_statement(point.text) or point.label,
+        "detail": point.markdown.strip() + "\n",
+    }
+
+
+def _question(section: _Section, label: str | None, draft: _Draft, taken: set[str]) -> dict[str, Any]:
+    """A section of the article as a question: its heading (phrased as a question or not), its
+    text as the answer, and its first labelled list, if any, as its deck of cards."""
+    heading = section.heading
+    assert heading is not None
+    entry: dict[str, Any] = {"id": _unique(slugify(heading.text, MAX_SLUG), taken, "question")}
+    if _is_question(heading):
+        if label:
+            entry["label"] = label
+        entry["question"] = heading.text
+    else:
+        entry["label"] = heading.text
+        entry["question"] = heading.text
+        draft.relabelled += 1
+        draft.notes.append((f"id:{entry['id']}", "The article's heading here is not a question: `label` keeps it and `question` repeats it. Write the question a reader would ask."))
+    _answer(entry, section.body, heading.text, draft, taken)
+    return entry
+
+
+# A box of takeaways: its heading, in the languages newsrooms import most.
+TAKEAWAYS = re.compile(
+    r"^(key (takeaways|points|facts)|takeaways|the takeaways?|what we know( so far)?|what (you need|to know)( to know)?|at a glance|in brief|the big picture"
+    r"|the essentials|highlights|tl;?dr|(the )?bottom line|à retenir|ce qu.il faut retenir|l.essentiel|lo que sabemos|claves|puntos clave|lo esencial"
+    r"|das wichtigste( in kürze)?|auf einen blick|was wir wissen|o que se sabe|pontos-chave|em resumo|co víme|hlavní body|ve zkratce)[.:!]?$",
+    re.IGNORECASE,
+)
+# A listicle's title: "5 things to know about the budget", "Seven reasons the vote matters".
+LISTICLE = re.compile(
+    r"^(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(\w+\s+)?"
+    r"(things|ways|reasons|facts|takeaways|lessons|charts|numbers|moments|points|signs|myths|tips|choses|raisons|cosas|claves|razones|dinge|gründe|coisas|razões|věcí|důvodů)\b",
+    re.IGNORECASE,
+)
+_NUMBER_LEAD = re.compile(r"^\d{1,2}[.)]?\s+")
+
+
+def _subheading_decks(sections: list[_Section], fmt: Format) -> list[_Section]:
+    """Fold "a heading with bullets under it", two or more in a row below a section's heading,
+    into that section as a deck: each subheading a card, its bullets the card's text."""
+    out: list[_Section] = []
+    i = 0
+    while i < len(sections):
+        section = sections[i]
+        j = i + 1
+        while j < len(sections) and section.heading is not None and _is_option(section.heading, sections[j], fmt):
+            j += 1
+        if j - i - 1 >= 2:
+            items = [Item(_join(sub.body).rstrip("\n"), _join(sub.body).rstrip("\n"), " ".join(_plain(b) for b in sub.body), sub.heading.text, sub.heading.line)
+                     for sub in sections[i + 1:j] if sub.heading is not None]
+            section = _Section(section.heading, section.body + [Block("list", "", "", items[0].line, items=tuple(items))])
+            i = j
+        else:
+            i += 1
+        out.append(section)
+    return out
+
+
+def _is_option(parent: Block, sub: _Section, fmt: Format) -> bool:
+    """Whether a section is one option under the heading before it: a deeper heading (in text,
+    where headings have no levels, one that is not a question under one that is) over bullets."""
+    assert sub.heading is not None
+    deeper = sub.heading.level > parent.level or (fmt == "text" and not _is_question(sub.heading) and _is_question(parent))
+    return deeper and bool(sub.body) and sub.body[0].kind == "list" and all(b.kind in ("list", "paragraph") for b in sub.body)
+
+
+def _key_points(section: _Section) -> tuple[dict[str, Any], list[Block]] | None:
+    """A "Key takeaways" or "What we know" box: its heading over a list. Returns the key points,
+    and the blocks after the list, which belong to the text the box stands in."""
+    heading = section.heading
+    if heading is None or not TAKEAWAYS.match(heading.text) or not section.body or section.body[0].kind != "list":
+        return None
+    points = [f"{i.label}: {i.text}" if i.label else i.text for i in section.body[0].items]
+    if any(len(p) > 2000 for p in points):
+        return None
+    return {"heading": heading.text, "key_points": points}, section.body[1:]
+
+
+def _continue(entries: list[dict[str, Any]], intro: _Section, blocks: list[Block], draft: _Draft) -> None:
+    """Text after a box of takeaways goes on the text the box stands in: the intro, or the section before."""
+    if not blocks:
+        return
+    if not entries:
+        intro.body.extend(blocks)
+        return
+    last = entries[-1]
+    field = "after_cards" if "after_cards" in last or "cards" in last else "answer" if "question" in last else "text" if "text" in last else None
+    if field is None:
+        draft.unplaced.extend(_plain(b) for b in blocks)
+    else:
+        last[field] = (last.get(field, "").rstrip("\n") + "\n\n" if last.get(field) else "") + _join(blocks)
+
+
+def _text_section(heading: str, body: list[Block], taken: set[str]) -> dict[str, Any]:
+    """A point of a listicle: its heading, without the number, over its text."""
+    heading = _NUMBER_LEAD.sub("", heading) or heading
+    return {"id": _unique(slugify(heading, MAX_SLUG), taken, "section"), "heading": heading, "text": _join(body)}
+
+
+def structure(article: Article, published: dt.date, made_from: str | None = None, slug: str | None = None) -> _Draft:
+    """The article's blocks arranged as an explainer: fields in the schema's order, sections in the
+    article's order, notes, leftovers."""
+    draft = _Draft({})
+    blocks = _title_dek_credit(list(article.blocks), draft)
+    sections = _subheading_decks(_sections(blocks), article.format)
+    intro, sections = sections[0], sections[1:]
+    title = draft.data.get("title")
+    listicle = bool(title and LISTICLE.match(title))
+    taken: set[str] = set()
+    entries: list[dict[str, Any]] = []
+    carried: str | None = None  # an empty heading, kept as the label of the question after it
+    if listicle and not sections:
+        # A listicle written as numbered points rather than headings: each point is a section.
+        deck = find_deck(intro.body)
+        if deck is not None:
+            entries += [_text_section(point.label, [Block("paragraph", point.markdown, point.text, 1)], taken) for point in deck[2]]
+            after = intro.body[deck[1]:]
+            intro = _Section(None, intro.body[:deck[0]])
+            draft.unplaced.extend(_plain(b) for b in after)  # text after the last point has no section to go to
+    for section in sections:
+        assert section.heading is not None
+        if not section.body:
+            if carried is not None:
+                draft.unplaced.append(carried)
+            carried = section.heading.text
+            continue
+        key_points = _key_points(section)
+        if key_points is not None:
+            points, rest = key_points
+            _continue(entries, intro, rest, draft)
+            entries.append({"id": _unique("key-points", taken, "key-points"), **points})
+        elif listicle and not _is_question(section.heading):
+            entries.append(_text_section(section.heading.text, section.body, taken))
+        else:
+            label = carried if _is_question(section.heading) else None
+            if carried is not None and label is None:
+                draft.unplaced.append(carried)
+            entries.append(_question(section, label, draft, taken))
+            carried = None
+            continue
+        if carried is not None:
+            draft.unplaced.append(carried)
+        carried = None
+    if carried is not None:
+        draft.unplaced.append(carried)
+
+    if title is None:
+        first = next((b for b in blocks if b.kind in ("paragraph", "list")), None)
+        if first is None:
+            raise ImportFailed("found no text to import")
+        draft.data["title"] = title = first_statement(_plain(first))
+        draft.notes.append(("title", "The article has no title the importer could find: this is its first sentence. Write the headline."))
+    if not entries:
+        # No sections: the whole text becomes one entry, for the editor to split into questions.
+        if not intro.body:
+            raise ImportFailed("found a title but no text under it")
+        entry = {"id": _unique(slugify(title, MAX_SLUG), taken, "question"), "question": title}
+        _answer(entry, intro.body, title, draft, taken)
+        entries.append(entry)
+        draft.notes.append(("sections", "The article has no sections, so its whole text is one answer here. Split it into the questions a reader asks."))
+        intro = _Section(None)
+    else:
+        draft.notes.append(("sections", "The article's sections, in its order. Each id comes from its question's words and each short_answer is the answer's first sentence: rewrite them as needed."))
+    if "dek" not in draft.data:
+        first_text = next((b for b in blocks if b.kind == "paragraph"), None)
+        draft.data["dek"] = first_statement(first_text.text) if first_text else title
+        draft.notes.append(("dek", "The article has no dek the importer could find: this is its first sentence. Write one or two sentences for under the headline."))
+
+    draft.data = _ordered({
+        "slug": slug or _explainer_slug(title),
+        "title": title,
+        "dek": draft.data["dek"],
+        "published": published.isoformat(),
+        "attribution": article.byline,
+        "image_credit": draft.data.get("image_credit"),
+        "intro": _join(intro.body) if intro.body else None,
+        "sections": entries,
+        "made_from": [made_from] if made_from else None,
+    })
+    if article.byline:
+        draft.notes.append(("attribution", "The byline the page gives: check it."))
+    if made_from:
+        draft.notes.append(("made_from", "The article this was imported from; `explainer check` compares the two."))
+    return draft
+
+
+def _base(tag: str) -> str:
+    """A language tag's language: "pt" of "pt-BR"."""
+    return tag.split("-")[0].lower()
+
+
+def _explainer_slug(title: str) -> str:
+    slug = slugify(title, MAX_SLUG) or "imported"
+    return f"{slug}-explainer" if slug in RESERVED_SLUGS else slug
+
+
+def _ordered(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields that have values, in the order the schema lists them, as editors read them."""
+    order = list(load_schema("explainer")["properties"])
+    return {key: data[key] for key in sorted(data, key=order.index) if data[key] is not None}
+
+
+# --- YAML -------------------------------------------------------------------------------------
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, with lists indented under their key and multi-line text as `|` blocks."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Indented lists ("  - id: ...") are how the bundled content is written.
+        return super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Markdown fields end in a newline, so they come out as literal blocks; PyYAML still falls back
+    # to a quoted style by itself when a block cannot hold the text exactly.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    """Explainer data as YAML text: keys in the order given, Unicode as is, long lines unwrapped."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False)
+
+
+def _comment(text: str, indent: str) -> list[str]:
+    """A comment wrapped to about 100 columns at the given indent."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(indent) + 2 + len(line) + 1 + len(word) > 100:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return [f"{indent}# {part}" for part in lines]
+
+
+def annotate(text: str, notes: list[tuple[str, str]]) -> str:
+    """Put each note as a comment above its anchor: a top-level key, or the `- id: <id>` line of an entry.
+
+    Ids are unique slugs and keys appear once at the top level, so each anchor names exactly one line.
+    """
+    wanted: dict[str, list[str]] = {}
+    for anchor, note in notes:
+        wanted.setdefault(anchor, []).append(note)
+    out: list[str] = []
+    for line in text.splitlines():
+        key = re.match(r"^([a-z_]+):", line)
+        entry = re.match(r"^(\s*)- id: ([a-z0-9-]+)$", line)
+        if key and key.group(1) in wanted:
+            out.extend(c for note in wanted.pop(key.group(1)) for c in _comment(note, ""))
+        elif entry and f"id:{entry.group(2)}" in wanted:
+            out.extend(c for note in wanted.pop(f"id:{entry.group(2)}") for c in _comment(note, entry.group(1)))
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _header(origin: str, made_from: str | None, schema: str) -> str:
+    lines = [f"# yaml-language-server: $schema={schema}"]
+    lines += _comment(f"Imported from {origin} by `explainer import`. This is a first draft, not a finished explainer: an editor must check every field against the article before it is published. The comments below mark what the importer derived rather than copied; delete them once checked.", "")
+    if not made_from:
+        lines += _comment("made_from is not set because the article is outside the project: copy it into the project (seeds/, say) and name it in made_from so `explainer check` can compare the two.", "")
+    return "\n".join(lines) + "\n"
+
+
+# --- the whole import -------------------------------------------------------------------------
+
+def _kept(sentences: list[Sentence], yaml_text: str) -> int:
+    """How many of the sentences are found again in the YAML as written: the check that it holds them all.
+
+    Raises ImportFailed for YAML too large for a build to read."""
+    doc = parse_yaml("(import)", yaml_text.encode("utf-8"))
+    if isinstance(doc, list):
+        # The dumper's own output always parses; only the limits on a content file can refuse it.
+        raise ImportFailed(f"the article makes an explainer too large to build ({doc[0].message}): import it in parts, or split the article")
+    blocks = [b for _, bs in text_fields(doc.data) for b in bs] + [" ".join(u.split()) for u in doc.data.get("unplaced", ())]
+    return sum(present_sentences(sentences, blocks))
+
+
+def import_article(article: Article, *, origin: str, today: dt.date, published: dt.date | None = None, made_from: str | None = None,
+                   slug: str | None = None, schema: str = SCHEMA, site_language: str | None = None) -> Scaffold:
+    """An article as a content scaffold that validates and builds, with every sentence kept.
+
+    origin names the article in the header comment; made_from, when given, is written to the
+    made_from field (a path relative to the project); schema is the address of the schema the
+    first line names. The date is `published`, else the one the
+    page gives, else today. A page in another language than `site_language` (the site's) gives
+    the explainer its `language`. Raises ImportFailed when there is no text, or it makes too much.
+    """
+    date = published or article.published or today
+    draft = structure(article, date, made_from, slug)
+    if article.language and (site_language is None or _base(article.language) != _base(site_language)):
+        draft.data = _ordered({**draft.data, "language": article.language})
+        draft.notes.append(("language", "The language the page says it is in: its pages take that language's words and dates. Check it."))
+    data = draft.data
+    note = ("the date given to the importer" if published else "the date the page gives" if article.published
+            else "today's date: neither --published nor the article gave one")
+    draft.notes.append(("published", f"{note[0].upper()}{note[1:]}: check it."))
+    # Anything the arrangement missed (it should be nothing) is listed rather than lost.
+    fields = [b for _, bs in text_fields(data) for b in bs] + draft.unplaced
+    sentences = article_sentences(article)
+    for sentence, found in zip(sentences, present_sentences(sentences, fields)):
+        if not found and sentence.text not in draft.unplaced:
+            draft.unplaced.append(sentence.text)
+    if draft.unplaced:
+        data["unplaced"] = list(dict.fromkeys(draft.unplaced))
+        draft.notes.append(("unplaced", "Text from the article the importer could not place. The build warns about each entry until an editor moves it into a field above, or deletes it."))
+    text = _header(origin, made_from, schema) + annotate(dump_yaml(data), draft.notes)
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise ImportFailed(f"the article makes an explainer of {len(text.encode('utf-8')):,} bytes, more than a content file may hold ({MAX_FILE_BYTES:,}): import it in parts, or split the article")
+    kept = _kept(sentences, text)
+    sections = data["sections"]
+    questions = [s for s in sections if "question" in s]
+    cards = sum(len(q.get("cards", ())) for q in questions)
+    paragraphs = sum(1 for b in article.blocks if b.kind == "paragraph")
+    found = tuple(f"{what} ({value})" for what, value in (("byline", article.byline), ("date", article.published and not published and article.published.isoformat())) if value)
+    report = ImportReport(len(sections), len(questions), draft.relabelled, cards, paragraphs, len(sentences), kept, len(data.get("unplaced", ())),
+                          article.reader, article.set_aside, found, article.dropped)
+    return Scaffold(data["slug"], text, report)
+
+
+# --- the edges: reading the article, writing the scaffold -------------------------------------
+
+def read_source(path: Path, fmt: Format | None) -> Article:
+    """Read an article file as fmt, or as its extension says. Raises ImportFailed with a message for the user."""
+    fmt = fmt or format_for(path.name)
+    if fmt is None:
+        raise ImportFailed(f"cannot tell the format of {path} from its extension; pass --format text, markdown or html")
+    try:
+        with open(path, "rb") as stream:  # a pipe is allowed here (`import <(curl ...)`), but read with a bound
+            raw = stream.read(ARTICLE_MAX_BYTES + 1)
+    except OSError as exc:
+        raise ImportFailed(f"cannot read {path}: {exc.strerror}") from None
+    if len(raw) > ARTICLE_MAX_BYTES:
+        raise ImportFailed(f"{path} is larger than {ARTICLE_MAX_BYTES:,} bytes; save only the article's page, or paste its text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, _ = text_position(raw, exc.start)
+        raise ImportFailed(f"{path}:{line}: not UTF-8 text; save the article as UTF-8") from None
+    try:
+        article = read_article(text, fmt)
+    except PageTooDeep as exc:
+        raise ImportFailed(f"{path}: {exc}; save the article's own part of the page, or paste its text") from None
+    if not article.blocks:
+        raise ImportFailed(f"found no text in {path}")
+    return article
+
+
+def write_scaffold(path: Path, text: str, force: bool) -> None:
+    """Write text to path, refusing to replace an existing file unless force; never leaves half a file."""
+    if path.exists() and not force:
+        raise ImportFailed(f"{path} already exists; pass --force to replace it")
+    if not path.parent.is_dir():
+        raise ImportFailed(f"cannot write {path}: the folder {path.parent} does not exist")
+    atomic_write(path, text.encode("utf-8"))

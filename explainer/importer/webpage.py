@@ -1,0 +1,303 @@
+"""A saved web page: its article, without the page around it, and what the page says about it.
+
+A news page is mostly not its article: menus, advertising, cookie notices, related links,
+newsletter promotions, share buttons, author bios, footers. This module finds the article and
+accounts for the rest:
+
+1. Page chrome that announces itself is set aside first, counted by kind: elements that are
+   menus, sidebars, footers, forms or dialogs by their tag or ARIA role, or advertising, promotion,
+   sharing, related links, comments, cookie notices by their class or id, and lines such as
+   "Advertisement" or "Skip to content". Captions and photo credits are kept apart for the
+   importer (a credit is the image credit; a caption waits for an editor), as is the byline.
+2. A page whose article is plainly marked (one `<article>`, nothing of the above inside it), or
+   that holds nothing of the above at all, is read as it stands. Any other page goes to
+   trafilatura, which finds the main content by its text and structure; what it leaves out is
+   counted too, and what reads as prose waits for an editor rather than being lost.
+3. The title, byline, date and description come from what the page says of itself (JSON-LD,
+   Open Graph and other meta tags, `<time>`), read by trafilatura and htmldate; the title from
+   the article's own `<h1>` first.
+
+Nothing here fetches anything: the page is a file the user saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import lxml.etree
+import lxml.html
+
+from explainer.content.language import locale_of
+
+# What page chrome is, by kind: (kind, tags, ARIA roles, words in a class or id).
+CHROME: tuple[tuple[str, frozenset[str], frozenset[str], tuple[str, ...]], ...] = (
+    ("menus and navigation", frozenset({"nav", "menu"}), frozenset({"navigation", "menubar", "menu", "search", "banner"}),
+     ("nav", "menu", "breadcrumb", "masthead", "skip-link", "skiplink", "site-header", "topbar", "toolbar")),
+    ("advertising and sponsors", frozenset(), frozenset(),
+     ("ad", "ads", "advert", "advertisement", "adslot", "ad-slot", "ad-container", "dfp", "sponsor", "sponsored", "promo", "commercial", "outbrain", "taboola")),
+    ("cookie and consent notices", frozenset({"dialog"}), frozenset({"dialog", "alertdialog"}), ("cookie", "consent", "gdpr", "privacy-banner", "cmp")),
+    ("newsletter and subscription offers", frozenset({"form"}), frozenset(), ("newsletter", "subscribe", "subscription", "signup", "sign-up", "paywall", "register", "membership")),
+    ("share buttons", frozenset({"button"}), frozenset(), ("share", "sharing", "social", "sharebar", "share-tools")),
+    ("sidebars and related links", frozenset({"aside"}), frozenset({"complementary"}),
+     ("related", "recommended", "recommendations", "more-stories", "read-more", "readmore", "trending", "popular", "most-read", "mostread", "sidebar", "also-read", "further-reading", "next-article")),
+    ("author bios", frozenset(), frozenset(), ("author-bio", "authorbio", "bio", "about-author", "author-info", "contributor")),
+    ("comments", frozenset(), frozenset(), ("comment", "comments", "disqus", "discussion")),
+    ("footers", frozenset({"footer"}), frozenset({"contentinfo"}), ("footer", "site-footer", "colophon")),
+    ("section labels and dates", frozenset(), frozenset(),
+     ("kicker", "eyebrow", "overline", "section-label", "rubric", "dateline", "timestamp", "publish-date", "article-date", "pubdate", "updated-date")),
+    ("scripts and embeds", frozenset({"script", "style", "template", "noscript", "iframe", "svg", "object", "embed", "canvas", "video", "audio"}), frozenset(), ()),
+)
+# Lines that are page furniture wherever they stand.
+CHROME_LINES = re.compile(
+    r"^(advertisement|advertising|supported by|sponsored( content)?|skip to (main )?content|skip to navigation|continue reading( the main story)?"
+    r"|read more|see more|show more|image|photo|video|listen( to (this|the) article)?|share( this( article| story)?)?|share on \w+|sign up|subscribe( now)?"
+    r"|related( articles| stories)?|most (read|popular)|trending|getty images|credits?\s*(…|\.\.\.|:).*|anzeige|publicité|publicidad|reklama)$",
+    re.IGNORECASE,
+)
+_CAPTION = frozenset({"figcaption"})
+_BLOCKS = frozenset({"p", "div", "section", "article", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "figure", "pre", "dl", "header", "footer", "main", "aside", "nav", "form"})
+_INLINE = frozenset({"p", "li", "span", "a", "em", "strong", "b", "i", "dd", "td", "blockquote", "q", "small"})
+_CAPTION_WORDS = ("caption", "credit", "photo-credit", "image-credit", "media-credit")
+_BYLINE_WORDS = ("byline", "author-name", "author", "by-line")
+_CLASS_WORD = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+# libxml2 stops at this many levels of nesting even with huge_tree; text below would be lost.
+_DEPTH_ERRORS = ("Excessive depth", "nested too deeply")
+
+
+class PageTooDeep(ValueError):
+    """The page nests elements too deep for the HTML parser to keep all its text."""
+
+
+@dataclass
+class WebPage:
+    """What a saved page holds for the importer."""
+
+    content: lxml.html.HtmlElement  # the article: headings, paragraphs, lists
+    title: str | None
+    byline: str | None
+    published: dt.date | None
+    description: str | None
+    reader: str  # how the article was found: "the page's <article>" or "trafilatura"
+    language: str | None = None  # the language the page says it is in (<html lang>, og:locale), as a tag Babel knows
+    captions: list[tuple[str, int]] = field(default_factory=list)  # photo captions of the article, for an editor, with their lines
+    credits: list[tuple[str, int]] = field(default_factory=list)  # photo credits ("Credit…Name", "Photo: Name"), with their lines
+    set_aside: Counter[str] = field(default_factory=Counter)  # blocks of page chrome left out, by kind
+    leftovers: list[tuple[str, int]] = field(default_factory=list)  # prose the extractor left out, for an editor
+    page_text: int = 0  # characters of text in the page's body, before anything is set aside
+
+
+def _words(el: lxml.html.HtmlElement) -> set[str]:
+    """The words of an element's class and id, each also split at hyphens and underscores."""
+    out: set[str] = set()
+    for name in ((el.get("class") or "") + " " + (el.get("id") or "")).lower().split():
+        out.add(name)
+        out.update(re.split(r"[-_]", name))
+    return out
+
+
+def _chrome_kind(el: lxml.html.HtmlElement) -> str | None:
+    """The kind of page chrome an element is, or None when it is not chrome (or may hold the article)."""
+    if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main"):
+        return None
+    role = (el.get("role") or "").lower()
+    if el.get("aria-hidden") == "true" or el.get("hidden") is not None:
+        return "hidden elements"
+    words = _words(el)
+    for kind, tags, roles, names in CHROME:
+        if el.tag in tags or role in roles:
+            return kind
+        if any(name in words for name in names):
+            return kind
+    if el.tag == "header" and el.find(".//nav") is not None:
+        return "menus and navigation"
+    return None
+
+
+def _holds_article(el: lxml.html.HtmlElement, page: WebPage) -> bool:
+    """Whether an element holds the article: an <article>, <main> or <h1>, or half the page's text."""
+    if el.tag in ("header", "footer", "nav") and el.find(".//article") is None:
+        return False
+    return el.find(".//article") is not None or el.find(".//main") is not None or el.find(".//h1") is not None or 2 * len(_text(el)) > page.page_text
+
+
+def _text(el: lxml.html.HtmlElement) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _blocks_in(el: lxml.html.HtmlElement) -> int:
+    """How many blocks of text an element holds (at least one if it holds any text)."""
+    blocks = sum(1 for child in el.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "dt", "dd", "blockquote") if _text(child))
+    return blocks or (1 if _text(el) else 0)
+
+
+def _drop(el: lxml.html.HtmlElement) -> None:
+    el.drop_tree()  # keeps the tail text, which belongs to the parent
+
+
+def parse_page(text: str) -> lxml.html.HtmlElement:
+    """The page as an element tree; PageTooDeep when the parser would lose text."""
+    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    doc = lxml.html.document_fromstring(text, parser=parser)
+    if any(any(marker in entry.message for marker in _DEPTH_ERRORS) for entry in parser.error_log):
+        raise PageTooDeep("the page nests its elements too deep for an HTML parser to read all of its text")
+    return doc
+
+
+def set_aside_chrome(doc: lxml.html.HtmlElement, page: WebPage) -> tuple[int, int]:
+    """Remove the page's chrome, captions, credits and byline from doc, noting each in page.
+    Returns how many chrome blocks were inside the page's <article>s, and how many there are."""
+    articles = len(doc.xpath("//article"))
+    page.page_text = len(_text(doc.find("body") if doc.find("body") is not None else doc))
+    inside = 0
+    stack: list[tuple[lxml.html.HtmlElement, bool]] = [(doc, False)]
+    while stack:  # in document order; a removed element's children are not visited
+        el, in_article = stack.pop()
+        drop = _judge(el, page)
+        if drop is not None:
+            if drop and in_article:
+                inside += drop
+            _drop(el)
+            continue
+        children = [c for c in el if isinstance(c.tag, str)]
+        if el.tag in ("div", "section", "span") and _text(el) and not any(c.tag in _BLOCKS for c in el.iterdescendants() if isinstance(c.tag, str)):
+            el.tag = "p"  # text in a bare <div> is a paragraph, for the extractor as for a reader
+        stack.extend((c, in_article or el.tag == "article") for c in reversed(children))
+    return inside, articles
+
+
+def _judge(el: lxml.html.HtmlElement, page: WebPage) -> int | None:
+    """None to keep an element; else how many blocks of chrome it held (0 for a caption, a credit,
+    the byline or a script), having noted what it was."""
+    if el.tag == "head":
+        return 0
+    kind = _chrome_kind(el)
+    if kind is not None and kind != "scripts and embeds" and _holds_article(el, page):
+        kind = None  # a wrapper named for an ad slot or a menu that holds the article itself
+    words = _words(el)
+    text = _text(el)
+    if kind is not None:
+        blocks = _blocks_in(el) if kind != "scripts and embeds" else 0
+        if blocks:
+            page.set_aside[kind] += blocks
+        return blocks
+    if el.tag == "time" and el.getparent() is not None and el.getparent().tag not in _INLINE:
+        # A date standing on its own line is the article's date, which the page's metadata gives.
+        page.set_aside["section labels and dates"] += 1
+        return 1
+    if el.tag in _CAPTION or any(w in words for w in _CAPTION_WORDS):
+        _keep_caption(el, page)
+        return 0
+    if any(w in words for w in _BYLINE_WORDS) and len(text) < 200:
+        if text and page.byline is None:
+            page.byline = _byline(text)
+        return 0
+    if el.tag in ("p", "div", "span", "li", "a", "strong", "b", "h2", "h3", "h4", "h5", "h6", "header") and text and len(text) < 80 and CHROME_LINES.match(text):
+        page.set_aside["page furniture (“Advertisement”, “Skip to content”, ...)"] += 1
+        return 1
+    return None
+
+
+_CREDIT_LEAD = re.compile(r"^(?:credits?|photo(?:graph)?|image|picture|illustration|foto)\s*(?:credit)?\s*(?:[:…]|\.\.\.|by\b)\s*", re.IGNORECASE)
+_CREDIT_IN = re.compile(r"\s*(?:credit|photo|image)\s*(?:…|\.\.\.|:)\s*(?P<credit>[^…]+)$", re.IGNORECASE)
+
+
+def _keep_caption(el: lxml.html.HtmlElement, page: WebPage) -> None:
+    """A caption, a credit, or a caption ending in its credit."""
+    text, line = _text(el), el.sourceline or 1
+    if not text:
+        return
+    if any(w in _words(el) for w in ("credit", "photo-credit", "image-credit", "media-credit")) or _CREDIT_LEAD.match(text):
+        page.credits.append((_CREDIT_LEAD.sub("", text).strip() or text, line))
+        return
+    match = _CREDIT_IN.search(text)
+    if match and match.start() > 0:
+        page.captions.append((text[: match.start()].strip(), line))
+        page.credits.append((match.group("credit").strip(), line))
+    else:
+        page.captions.append((text, line))
+
+
+def _byline(text: str) -> str:
+    """A byline without its "By" and trailing punctuation: "By Jane Doe and Ann Lee" -> "Jane Doe and Ann Lee"."""
+    return re.sub(r"^(by|von|par|por|de|od)\b[:\s]+", "", text.strip(), flags=re.IGNORECASE).strip(" .,|")
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+# Text the extractor left out that reads as prose (a sentence of this many characters or more)
+# waits for an editor among `unplaced`; shorter text is counted as set aside.
+PROSE = 60
+_SENTENCE_END = re.compile(r"[.!?…\"”’)]$")
+
+
+def _left_out(body: lxml.html.HtmlElement, page: WebPage) -> None:
+    """Note what of the page's remaining text the extractor did not keep: prose for an editor
+    (page.leftovers), the rest counted."""
+    kept = " ".join(page.content.text_content().split()).casefold()
+    for el in body.iter("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "dd", "dt", "blockquote"):
+        if any(a.tag in ("p", "li", "td", "dd", "dt", "blockquote") for a in el.iterancestors()):
+            continue
+        text = _text(el)
+        if not text or text.casefold() in kept:
+            continue
+        if len(text) >= PROSE and _SENTENCE_END.search(text):
+            page.leftovers.append((text, el.sourceline or 1))
+        else:
+            page.set_aside["other text of the page, left out by trafilatura"] += 1
+
+
+def read_page(text: str) -> WebPage:
+    """The article of a saved page, and what the page says of it. Raises PageTooDeep."""
+    import trafilatura  # loaded only by imports of web pages
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+    doc = parse_page(text)
+    meta = trafilatura.extract_metadata(doc, date_config={"original_date": True, "extensive_search": False})
+    page = WebPage(doc, None, None, None, None, "")
+    inside, articles = set_aside_chrome(doc, page)
+    body = doc.find("body") if doc.find("body") is not None else doc
+    if articles == 1 and inside == 0 and doc.xpath("//article"):
+        page.content, page.reader = doc.xpath("//article")[0], "the page's <article>"
+    elif not page.set_aside:
+        # Nothing on the page is chrome: an export of the article alone, read as it stands.
+        page.content, page.reader = next(iter(doc.xpath("//main") or [body])), "the whole page, which holds nothing else"
+    else:
+        kept = trafilatura.extract(lxml.html.tostring(doc, encoding="unicode"), output_format="html", include_formatting=True,
+                                   include_links=True, include_tables=True, include_comments=False, deduplicate=False)
+        page.content = lxml.html.fromstring(kept) if kept else body
+        page.reader = "trafilatura" if kept else "the whole page"
+        if kept:
+            _left_out(body, page)
+    h1 = page.content.find(".//h1")
+    page.title = (_text(h1) if h1 is not None else None) or (meta.title if meta else None)
+    if meta is not None:
+        # The page's structured data first (JSON-LD, meta tags), then its byline element.
+        page.byline = _byline(meta.author) if meta.author else page.byline
+        page.published = _date(meta.date)
+        page.description = meta.description or None
+    page.language = page_language(doc)
+    return page
+
+
+def page_language(doc: lxml.html.HtmlElement) -> str | None:
+    """The language a page says it is in: its <html lang>, else its Open Graph locale (fr_FR),
+    else its Content-Language, as a tag like fr-FR; None if it says none Babel knows."""
+    root = doc.getroottree().getroot()
+    said = [root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"),
+            *root.xpath("//meta[@property='og:locale']/@content"),
+            *root.xpath("//meta[translate(@http-equiv, 'CONTENT-LANGUAGE', 'content-language')='content-language']/@content")]
+    for tag in said:
+        tag = (tag or "").strip().split(",")[0].strip().replace("_", "-")
+        if re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", tag) and locale_of(tag) is not None:
+            return tag
+    return None

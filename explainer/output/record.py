@@ -1,0 +1,136 @@
+"""The record a build leaves in its output: what it wrote, and from what. A later build reads it to
+answer "what must be rebuilt?" (rebuild.py) without reading the whole site.
+
+Three kinds of file, none of them published text:
+
+- `.explainer-site` at the top marks the folder as this tool's. Its first line holds the digest
+  of every input and the number of files, so a build with nothing to do reads one line. Then one
+  line per file of the site's own (index, feed, ...) and one per explainer ("group"): the key of
+  everything its files were made from, its folder, and what the site's own pages need of it
+  (its title, dek, dates, addresses; never text the explainer does not publish).
+- `<slug>/.explainer-group` in each explainer's folder lists that explainer's files, each with the
+  digest of its bytes and the key of its inputs. It is read only when the explainer changed.
+- `.explainer-stamps` caches each content file's digest by its inode, size and modification time,
+  so a build in a new process need not read files that did not change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from explainer.content.files import Seen
+
+MARKER = ".explainer-site"
+MARKER_HEADER = "explainer-site 3"
+GROUP_MARKER = ".explainer-group"
+GROUP_HEADER = "explainer-group 3"
+STAMPS = ".explainer-stamps"
+# Files of the tool's own in an output folder, not of the site.
+RECORDS = frozenset({MARKER, GROUP_MARKER, STAMPS})
+
+# path -> (sha256 of its bytes, key of its inputs); paths are relative to the output folder and
+# never hold tabs or newlines (slugs and ids are plain names).
+Files = dict[str, tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """One explainer's line in the top marker."""
+
+    key: str  # digest of its file, the site file, the templates and the code
+    slug: str  # its folder
+    pages: int  # how many files it has
+    data: str  # one line of JSON that rebuild.py keeps of it: what the site's own pages need
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What the last build wrote."""
+
+    inputs: str = ""  # digest of everything the build read: equal means nothing to do
+    pages: int = 0
+    files: Files = field(default_factory=dict)  # the site's own files
+    groups: dict[str, Group] = field(default_factory=dict)  # by the explainer's source file
+    seen: Seen = field(default_factory=dict)  # each explainer file's digest, by its inode, size and time
+
+
+def _file_line(fields: list[str], files: Files) -> None:
+    if len(fields) == 3:  # anything else is damage: that file is simply rebuilt
+        files[fields[0]] = (fields[1], fields[2])
+
+
+def read_manifest(out: Path, *, header_only: bool = False) -> Manifest | None:
+    """The last build's record; empty for a missing or empty folder, None for a folder that is not ours.
+
+    With header_only, only the inputs digest, file count and the content files' stamps are read:
+    enough to see that nothing changed.
+    """
+    if not out.exists():
+        return Manifest()
+    marker = out / MARKER
+    if not marker.is_file():
+        # Empty, or holding only what a new file system mounted there starts with.
+        return Manifest() if out.is_dir() and not any(p.name != "lost+found" for p in out.iterdir()) else None
+    with marker.open("r", encoding="utf-8", errors="replace", newline="\n") as stream:
+        header = stream.readline().split()
+        if len(header) != 4 or " ".join(header[:2]) != MARKER_HEADER or not header[3].isdigit():
+            return Manifest()  # an older or damaged record: the folder is ours, nothing is reused
+        files: Files = {}
+        groups: dict[str, Group] = {}
+        for line in [] if header_only else stream:
+            fields = line.rstrip("\n").split("\t")
+            if fields[0] == "f":
+                _file_line(fields[1:], files)
+            elif fields[0] == "g" and len(fields) == 6 and fields[4].isdigit():
+                groups[fields[1]] = Group(fields[2], fields[3], int(fields[4]), fields[5])
+    return Manifest(header[2], int(header[3]), files, groups, _read_stamps(out))
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    lines = [f"{MARKER_HEADER} {manifest.inputs or '-'} {manifest.pages}\n"]
+    lines += (f"f\t{path}\t{sha}\t{key}\n" for path, (sha, key) in sorted(manifest.files.items()))
+    lines += (f"g\t{source}\t{g.key}\t{g.slug}\t{g.pages}\t{g.data}\n" for source, g in sorted(manifest.groups.items()))
+    return "".join(lines).encode()
+
+
+# Until a build finishes, the record it leaves says nothing may be reused: were it killed half
+# way through writing in place, the next build would otherwise trust records of files it replaced.
+UNFINISHED = manifest_bytes(Manifest())
+
+
+def read_group(folder: Path) -> tuple[str, Files]:
+    """The key and files an explainer's folder was last written with; ("", {}) if unknown."""
+    try:
+        text = (folder / GROUP_MARKER).read_text("utf-8", errors="replace")
+    except OSError:
+        return "", {}
+    header, _, body = text.partition("\n")
+    if not header.startswith(GROUP_HEADER + " "):
+        return "", {}
+    files: Files = {}
+    for line in body.splitlines():
+        _file_line(line.split("\t"), files)
+    return header[len(GROUP_HEADER) + 1:], files
+
+
+def group_bytes(key: str, files: Files) -> bytes:
+    return (f"{GROUP_HEADER} {key}\n" + "".join(f"{path}\t{sha}\t{k}\n" for path, (sha, k) in sorted(files.items()))).encode()
+
+
+def _read_stamps(out: Path) -> Seen:
+    seen: Seen = {}
+    try:
+        lines = (out / STAMPS).read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return seen
+    for line in lines:
+        fields = line.split("\t")
+        if len(fields) == 6 and all(f.isdigit() for f in fields[1:4]):
+            seen[fields[0]] = ((int(fields[1]), int(fields[2]), int(fields[3])), fields[4], fields[5] == "1")
+    return seen
+
+
+def stamps_bytes(seen: Seen) -> bytes:
+    # A stamp that cannot be trusted (a file changed too recently) has a negative size: left out.
+    return "".join(f"{path}\t{ino}\t{size}\t{mtime}\t{d}\t{int(unplaced)}\n" for path, ((ino, size, mtime), d, unplaced) in sorted(seen.items()) if size >= 0).encode()

@@ -1,0 +1,180 @@
+"""Stage 6: putting files in the output folder. What to write is decided elsewhere (rebuild.py);
+this module only writes, keeps and removes, and never outside the folder.
+
+Two ways, each a class:
+
+- NewTree, for `python build.py`: the new site is assembled beside the output (`site.tmp/`), each
+  file the last build made that is kept hard-linked from the old tree (so it keeps its bytes and
+  timestamp), and the finished tree is swapped in (swap.py). A build that fails or is killed never
+  leaves a half-written site.
+- MountedTree, for an output folder that is a mount point: the same, but the tree is assembled
+  inside the folder and its entries moved into place, as a mount point cannot be swapped.
+- InPlace, for the preview's own folder: each file is replaced atomically where it stands, so an
+  edit costs in proportion to what it changed.
+
+Forked workers each use their copy to write their explainers' folders.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from explainer.core.atomic import atomic_write, relative
+from explainer.output.record import MARKER, STAMPS, UNFINISHED, Manifest, manifest_bytes, stamps_bytes
+from explainer.output.swap import INSIDE_NEW, new_tree, remove_tree, swap, swap_inside
+
+
+class Output:
+    """Where one build writes. `out` is the output folder, as the last build left it."""
+
+    def __init__(self, out: Path, dest: Path):
+        self.out = out
+        self.dest = dest  # where this build's files go
+        self._folders: set[Path] = set()
+
+    def _target(self, path: str) -> Path:
+        target = self.dest.joinpath(*relative(path))
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        return target
+
+    def begin(self) -> None: ...
+    def keep(self, path: str) -> bool: ...
+    def write(self, path: str, data: bytes) -> None: ...
+    def remove(self, paths: Iterable[str]) -> None: ...
+    def remove_folders(self, folders: Iterable[str]) -> None: ...
+    def forget(self, record: str) -> None: ...
+    def claim(self, folder: str) -> bool: ...
+    def finish(self, manifest: Manifest) -> None: ...
+    def abort(self) -> None: ...
+
+
+class NewTree(Output):
+    """A new tree beside the output, swapped in when the build has finished."""
+
+    def __init__(self, out: Path):
+        super().__init__(out, new_tree(out))
+        self._claimed: set[str] = set()
+
+    def begin(self) -> None:
+        self.dest.mkdir()
+        self._folders.add(self.dest)
+
+    def keep(self, path: str) -> bool:
+        """Hard-link the last build's file into the new tree; False if it is gone."""
+        target = self._target(path)
+        try:
+            os.link(self.out.joinpath(*relative(path)), target)
+        except FileExistsError:
+            return True  # kept already, by an earlier try at keeping its explainer whole
+        except FileNotFoundError:
+            return False
+        return True
+
+    def write(self, path: str, data: bytes) -> None:
+        # Never over a kept file, a hard link to the last build's: a file is kept only when its key
+        # is unchanged, and written only when it changed (rebuild.Rebuild.place).
+        self._target(path).write_bytes(data)
+
+    def remove(self, paths: Iterable[str]) -> None:
+        # The new tree holds only what this build put there; a file kept and then dropped is unlinked.
+        for path in paths:
+            self.dest.joinpath(*relative(path)).unlink(missing_ok=True)
+
+    def remove_folders(self, folders: Iterable[str]) -> None:
+        """Nothing to do: a new tree simply lacks the folders of explainers that are gone."""
+
+    def forget(self, record: str) -> None:
+        """Nothing to do: the last build's records are not in the new tree unless kept."""
+
+    def claim(self, folder: str) -> bool:
+        """Take an explainer's folder for this build: False if another explainer of the build (in
+        any worker) already took it, as when two files name the same slug."""
+        if folder in self._claimed:
+            return True
+        try:
+            self.dest.joinpath(*relative(folder)).mkdir()
+        except FileExistsError:
+            return False
+        self._claimed.add(folder)
+        self._folders.add(self.dest / folder)
+        return True
+
+    def finish(self, manifest: Manifest) -> None:
+        """Record what was written and put the new tree in the output's place."""
+        (self.dest / MARKER).write_bytes(manifest_bytes(manifest))
+        (self.dest / STAMPS).write_bytes(stamps_bytes(manifest.seen))
+        self._put_in_place()
+
+    def _put_in_place(self) -> None:
+        swap(self.dest, self.out)
+
+    def abort(self) -> None:
+        remove_tree(self.dest)
+
+
+class MountedTree(NewTree):
+    """For an output folder that is a mount point, which cannot be swapped: the new tree is
+    assembled inside it and its entries moved into place (swap.swap_inside)."""
+
+    def __init__(self, out: Path):
+        super().__init__(out)
+        self.dest = out / INSIDE_NEW
+
+    def _put_in_place(self) -> None:
+        swap_inside(self.out)
+
+
+class InPlace(Output):
+    """The output folder itself, each file replaced atomically. Only for a folder no one else
+    writes (the preview's): slug clashes are found before anything is written."""
+
+    def __init__(self, out: Path):
+        super().__init__(out, out)
+
+    # Nothing here is synced to disk: the preview's folder is thrown away when the preview stops.
+
+    def begin(self) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        # Until this build finishes, its record says nothing may be reused.
+        atomic_write(self.out / MARKER, UNFINISHED, sync=False)
+
+    def keep(self, path: str) -> bool:
+        return self.out.joinpath(*relative(path)).is_file()
+
+    def write(self, path: str, data: bytes) -> None:
+        atomic_write(self._target(path), data, sync=False)
+
+    def remove(self, paths: Iterable[str]) -> None:
+        for path in paths:
+            target = self.out.joinpath(*relative(path))
+            target.unlink(missing_ok=True)
+            # Drop folders the removal emptied, up to the output folder itself.
+            for parent in target.parents:
+                if parent == self.out or not parent.is_dir() or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+                self._folders.discard(parent)
+
+    def remove_folders(self, folders: Iterable[str]) -> None:
+        """Remove the folders of explainers that are gone."""
+        for folder in folders:
+            remove_tree(self.out.joinpath(*relative(folder)))
+            self._folders = {f for f in self._folders if not f.is_relative_to(self.out.joinpath(*relative(folder)))}
+
+    def forget(self, record: str) -> None:
+        """Remove a record before the files it describes are written again."""
+        self.out.joinpath(*relative(record)).unlink(missing_ok=True)
+
+    def claim(self, folder: str) -> bool:
+        return True
+
+    def finish(self, manifest: Manifest) -> None:
+        atomic_write(self.out / STAMPS, stamps_bytes(manifest.seen), sync=False)
+        atomic_write(self.out / MARKER, manifest_bytes(manifest), sync=False)
+
+    def abort(self) -> None:
+        """Nothing to undo: the record says nothing may be reused, so the next build writes again."""

@@ -1,0 +1,234 @@
+"""Stage 4, continued: the embeddable items of each explainer and the pages that serve them.
+
+Every question, every card of every deck and every timeline can be dropped into another site's
+story. Each gets a folder `<slug>/embed/<id>/` holding the embed page (`index.html`, shown in an
+iframe), a paste-ready `fragment.html` and a static oEmbed response `oembed.json`; the site gets
+one loader script, `embed.js`. Pages that show an explainer also get its embeds, for their
+"Embed this" panels. An old id (`aliases`) keeps both its page and its embed working: each old
+address is a redirect to the new one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from explainer.content.language import heading_of
+from explainer.content.model import Card, Explainer, Question, Site, Timeline
+from explainer.core.digest import digest
+from explainer.plan.pages import (
+    SOCIAL_IMAGE_SIZE,
+    Page,
+    Redirect,
+    Summary,
+    aliases_of,
+    explainer_url,
+    item_title,
+    item_url,
+    item_urls,
+    language_of,
+    redirect_page,
+    social_image_url,
+)
+
+LOADER_URL = "embed.js"
+
+# The width the oEmbed response asks for, and at which the iframe code's height is estimated.
+OEMBED_WIDTH = 600
+# oEmbed consumers may keep the response this many seconds; it holds only the iframe code, whose
+# content is fetched fresh by every reader, so a day is safe.
+OEMBED_CACHE_AGE = 86_400
+
+# The embed page's layout at OEMBED_WIDTH, read off Chromium's rendering of the bundled explainer:
+# characters per line of text, and pixels per line, per paragraph or list item, per heading and for
+# the frame with its "From:" line (plus a line to spare). For the bundled items the estimate is
+# 7-22% over the real height, so nothing is cut off at that width (tests/test_embeds.py checks).
+_CHARS_PER_LINE = 62
+_LINE = 24
+_BLOCK_GAP = 20
+_HEADING = 36
+_FRAME = 40 + _LINE
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK = re.compile(r"</(?:p|li|h\d)>")
+
+
+@dataclass(frozen=True, slots=True)
+class Embed:
+    """One embeddable item. URLs are relative to the base path, like Page.url."""
+
+    kind: str  # "card", "question" or "timeline"
+    id: str  # the item's id, unique in its explainer
+    title: str  # names the iframe and the oEmbed response
+    item: Card | Question | Timeline
+    url: str  # the embed page: <slug>/embed/<id>/
+    page_url: str  # the item's own page; the explainer's page for a timeline
+    from_url: str  # the item in place on the explainer page, for the "From:" link
+    height: int  # estimated height in pixels at OEMBED_WIDTH, for the fixed-height iframe code
+    description: str  # what the embed page says of itself: a card's summary, a question's short answer, the explainer's dek
+    image_url: str  # the social image of the card, or of the explainer: the oEmbed thumbnail
+    kicker: str  # shown above the heading: a card's question; the explainer's title above a question or a timeline
+
+    @property
+    def fragment_url(self) -> str:
+        return self.url + "fragment.html"
+
+    @property
+    def oembed_url(self) -> str:
+        return self.url + "oembed.json"
+
+
+def embed_url(explainer: Explainer, item_id: str) -> str:
+    return f"{explainer.slug}/embed/{item_id}/"
+
+
+def _text_size(html: str) -> tuple[int, int]:
+    """Wrapped lines at OEMBED_WIDTH, and blocks (paragraphs, list items), of trusted HTML or plain text."""
+    blocks = [" ".join(_TAG.sub("", block).split()) for block in _BLOCK.split(html)]
+    blocks = [block for block in blocks if block]
+    return sum(math.ceil(len(block) / _CHARS_PER_LINE) for block in blocks), len(blocks)
+
+
+def estimate_height(texts: list[str], headings: int, extra_lines: int = 0) -> int:
+    """A height for the fixed-size iframe code: enough for the text to show with a line to spare.
+
+    The self-sizing codes measure the page instead; this is only for pages that run no script.
+    """
+    sizes = [_text_size(text) for text in texts if text]
+    lines = sum(size[0] for size in sizes) + extra_lines
+    blocks = sum(size[1] for size in sizes)
+    return _FRAME + headings * _HEADING + lines * _LINE + blocks * _BLOCK_GAP
+
+
+def _card_embed(explainer: Explainer, question: Question, card: Card) -> Embed:
+    texts = [card.summary, card.detail_html, *(f.text_html for f in card.facts)]
+    headings = 2 + len(card.facts)  # kicker and title, then one per labelled fact
+    return Embed("card", card.id, card.title, card, embed_url(explainer, card.id), item_url(explainer, card.id),
+                 f"{explainer_url(explainer)}#{card.id}", estimate_height(texts, headings), card.summary,
+                 social_image_url(explainer, card), question.question)
+
+
+def _question_embed(explainer: Explainer, question: Question) -> Embed:
+    # The embed shows the question and its short answer, and links to the whole answer (which
+    # the embed page holds, hidden, for hosts that ask for it with ?answer=full).
+    height = estimate_height([question.short_answer], 2, extra_lines=1)
+    return Embed("question", question.id, question.question, question, embed_url(explainer, question.id), item_url(explainer, question.id),
+                 f"{explainer_url(explainer)}#{question.id}", height, question.short_answer, social_image_url(explainer), explainer.title)
+
+
+def _timeline_embed(explainer: Explainer, timeline: Timeline, gettext: Callable[[str], str]) -> Embed:
+    # Each event shows its date on a line of its own above the text.
+    height = estimate_height([e.event_html for e in timeline.events], 2, extra_lines=len(timeline.events))
+    home = explainer_url(explainer)
+    return Embed("timeline", timeline.id, f"{heading_of(timeline, gettext)}: {explainer.title}", timeline, embed_url(explainer, timeline.id), home,
+                 f"{home}#{timeline.id}", height, explainer.dek, social_image_url(explainer), explainer.title)
+
+
+def _embeddable(explainer: Explainer) -> Iterator[tuple[Question | Timeline, Card | None]]:
+    """What can be embedded, in reading order: each question, then each card of its deck (with
+    its question); each timeline."""
+    for section in explainer.sections:
+        if isinstance(section, Question):
+            yield section, None
+            yield from ((section, card) for card in section.cards)
+        elif isinstance(section, Timeline):
+            yield section, None
+
+
+def embed_ids(explainer: Explainer) -> tuple[str, ...]:
+    """The ids of the explainer's embeds, in reading order."""
+    return tuple(card.id if card else section.id for section, card in _embeddable(explainer))
+
+
+def embeds_of(explainer: Explainer, gettext: Callable[[str], str]) -> dict[str, Embed]:
+    """The explainer's embeds by item id, in reading order; a timeline's default heading is in
+    its page's language (`gettext`)."""
+    embeds = []
+    for section, card in _embeddable(explainer):
+        if card is not None:
+            assert isinstance(section, Question)
+            embeds.append(_card_embed(explainer, section, card))
+        elif isinstance(section, Question):
+            embeds.append(_question_embed(explainer, section))
+        else:
+            embeds.append(_timeline_embed(explainer, section, gettext))
+    return {embed.id: embed for embed in embeds}
+
+
+def oembed(site: Site, embed: Embed) -> dict[str, Any]:
+    """The oEmbed response for one embed, without its `html`: the template adds the iframe code."""
+    return {
+        "type": "rich",
+        "version": "1.0",
+        "title": embed.title,
+        "provider_name": site.name,
+        "provider_url": site.base_url,
+        "width": OEMBED_WIDTH,
+        "height": embed.height,
+        "cache_age": OEMBED_CACHE_AGE,
+        "thumbnail_url": site.base_url + embed.image_url,
+        "thumbnail_width": SOCIAL_IMAGE_SIZE[0],
+        "thumbnail_height": SOCIAL_IMAGE_SIZE[1],
+    }
+
+
+def _embed_pages(site: Site, explainer: Explainer, embeds: dict[str, Embed]) -> list[Page]:
+    # The same key as the explainer's other pages: an embed changes only when its explainer or the site file does.
+    key = digest(site.digest, explainer.digest)
+    pages = []
+    urls = item_urls(explainer)  # a question's embed links to each card of its deck
+    for embed in embeds.values():
+        context = {"explainer": explainer, "embed": embed, "urls": urls}
+        pages.append(Page(embed.url + "index.html", embed.url, "embed.html", key, context))
+        pages.append(Page(embed.fragment_url, embed.fragment_url, "fragment.html", key, context))
+        pages.append(Page(embed.oembed_url, embed.oembed_url, "oembed.json", key, {**context, "oembed": oembed(site, embed)}))
+    return pages
+
+
+def _with_embeds(page: Page, embeds: dict[str, Embed]) -> Page:
+    return Page(page.path, page.url, page.template, page.key, {**page.context, "embeds": embeds})
+
+
+def _alias_pages(site: Site, explainer: Explainer, embeds: dict[str, Embed]) -> list[Page]:
+    """For each old id of a question or card: its old page and its old embed page, each leading to the new."""
+    key = digest(site.digest, explainer.digest)
+    pages = []
+    for alias, item in aliases_of(explainer):
+        embed = embeds[item.id]
+        title = item_title(item)
+        pages.append(redirect_page(Redirect(item_url(explainer, alias), embed.page_url, title, embed.oembed_url), key))
+        pages.append(redirect_page(Redirect(embed_url(explainer, alias), embed.url, title), key))
+    return pages
+
+
+def alias_redirects(summary: Summary, alias: str) -> list[Redirect]:
+    """Everything an explainer's old slug led to: its page, each question and card page (still
+    announcing its oEmbed response), and each embed page, each leading to the same under the new slug."""
+    home = explainer_url(summary)
+    out = [Redirect(f"{alias}/", home, summary.title)]
+    # Items at their ids, then at their old ids: an address made before either rename still leads on.
+    items = [(url[len(home):].rstrip("/"),) * 2 for url in summary.urls if url != home] + list(summary.renamed)
+    for old, item in items:
+        oembed = f"{home}embed/{item}/oembed.json" if item in summary.embeds else None
+        out.append(Redirect(f"{alias}/{old}/", f"{home}{item}/", summary.title, oembed))
+    embeds = [(item, item) for item in summary.embeds] + [(old, item) for old, item in summary.renamed if item in summary.embeds]
+    out += [Redirect(f"{alias}/embed/{old}/", f"{home}embed/{item}/", summary.title) for old, item in embeds]
+    return out
+
+
+def plan_explainer_embeds(site: Site, explainer: Explainer, pages: list[Page]) -> list[Page]:
+    """An explainer's pages with the embeds their "Embed this" panels offer, then its embed pages
+    and the redirects from its questions' and cards' old ids.
+
+    Each page gets `embeds` (item id to Embed) in its context; its key is unchanged, since the
+    embeds are made from the explainer and the site it already depends on.
+    """
+    embeds = embeds_of(explainer, language_of(site, explainer).gettext)
+    return [_with_embeds(page, embeds) for page in pages] + _embed_pages(site, explainer, embeds) + _alias_pages(site, explainer, embeds)
+
+
+def loader_page(site: Site) -> Page:
+    """The loader script every embed code names: one for the site."""
+    return Page(LOADER_URL, LOADER_URL, "embed.js", site.digest, {})

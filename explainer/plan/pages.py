@@ -1,0 +1,168 @@
+"""Stage 4: decide every page of the site: where it goes, which template, what it shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from explainer.content.language import Language, heading_of, language
+from explainer.content.model import Card, Explainer, Question, Site
+from explainer.core.digest import digest
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file. `path` is relative to site/; `url` is relative to the base path.
+
+    `key` digests the content the page is made from: while it and the page's templates are
+    unchanged, the page is not rendered again.
+    """
+
+    path: str
+    url: str
+    template: str
+    key: str
+    context: dict[str, Any] = field(hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the site's own pages (index, feed, sitemap) show of one explainer.
+
+    It is all a build keeps of an explainer once its pages are written, so a large site is never
+    held in memory whole, and an explainer whose file is unchanged need not be read again.
+    """
+
+    slug: str
+    title: str
+    dek: str
+    published: dt.date
+    updated: dt.date | None
+    attribution: str | None
+    modified: dt.date  # the latest of published, updated and every change's date
+    urls: tuple[str, ...]  # its pages a search engine should list, below the base path: its own first
+    embeds: tuple[str, ...] = ()  # the ids of its embeds, so an old slug can lead to each
+    aliases: tuple[str, ...] = ()  # slugs it had before, each served as redirects
+    renamed: tuple[tuple[str, str], ...] = ()  # (old id, id) of its questions and cards, for the same
+    language: str | None = None  # its own language tag, when it is not the site's
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    anchor: str
+    label: str
+
+
+def explainer_url(explainer: Explainer | Summary) -> str:
+    return f"{explainer.slug}/"
+
+
+def item_url(explainer: Explainer, item_id: str) -> str:
+    """A question's or a card's page. One scheme for both, naming neither: an item keeps its
+    address if an editor turns a question into a card, and no topic's words are in it."""
+    return f"{explainer.slug}/{item_id}/"
+
+
+def language_of(site: Site, explainer: Explainer | Summary | None = None) -> Language:
+    """The language of an explainer's pages: its own, else the site's (the site's own pages: the site's)."""
+    return language((explainer.language if explainer is not None else None) or site.language, site.words)
+
+
+def _toc(explainer: Explainer, lang: Language) -> tuple[TocEntry, ...]:
+    """The table of contents: every section, in the order written."""
+    return tuple(TocEntry(section.id, heading_of(section, lang.gettext)) for section in explainer.sections)
+
+
+def _page(url: str, template: str, key: str, **context: Any) -> Page:
+    path = url + "index.html" if url.endswith("/") or not url else url
+    return Page(path, url, template, key, context)
+
+
+def _neighbours(links: list[Link], i: int) -> dict[str, Link | None]:
+    return {"previous": links[i - 1] if i else None, "next": links[i + 1] if i + 1 < len(links) else None}
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """An old address that leads to a new one: a small page with a canonical link, a refresh and a
+    plain link. URLs are below the base path, like Page.url."""
+
+    url: str  # the old address
+    target: str
+    title: str
+    oembed_url: str | None = None  # the new item's oEmbed response, for consumers that discover by the old address
+
+
+def redirect_page(redirect: Redirect, key: str) -> Page:
+    """The page at an old address. It changes only when what it leads to does."""
+    return _page(redirect.url, "redirect.html", digest(key, redirect.target, redirect.title, redirect.oembed_url or ""), redirect=redirect)
+
+
+SOCIAL_IMAGE = "social.png"
+# The size Open Graph and Twitter's large summary card both show without cropping.
+SOCIAL_IMAGE_SIZE = (1200, 630)
+
+
+def social_image_url(explainer: Explainer, card: Card | None = None) -> str:
+    """The URL (below the base path) of the explainer's social image, or of one card's."""
+    return (item_url(explainer, card.id) if card else explainer_url(explainer)) + SOCIAL_IMAGE
+
+
+def item_urls(explainer: Explainer) -> dict[str, str]:
+    """Each question's and card's page, by its id, in reading order."""
+    urls = {}
+    for question in explainer.questions:
+        urls[question.id] = item_url(explainer, question.id)
+        urls.update((card.id, item_url(explainer, card.id)) for card in question.cards)
+    return urls
+
+
+def aliases_of(explainer: Explainer) -> list[tuple[str, Question | Card]]:
+    """Each old id a question or card had, with the item it now names."""
+    items: list[Question | Card] = [*explainer.questions, *(card for _, card in explainer.cards)]
+    return [(alias, item) for item in items for alias in item.aliases]
+
+
+def item_title(item: Question | Card) -> str:
+    return item.question if isinstance(item, Question) else item.title
+
+
+def plan_explainer(site: Site, explainer: Explainer) -> list[Page]:
+    """The explainer's own page and one page per question and per card; they depend on it and the
+    site file only. (embeds.py adds the embeds, and the redirects from old ids.)
+
+    Question pages lead to the previous and next question in the order written; card pages to
+    the previous and next card of their deck.
+    """
+    key = digest(site.digest, explainer.digest)
+    home = explainer_url(explainer)
+    urls = item_urls(explainer)
+    pages = [_page(home, "explainer.html", key, explainer=explainer, toc=_toc(explainer, language_of(site, explainer)), urls=urls)]
+    question_links = [Link(q.question, urls[q.id]) for q in explainer.questions]
+    for i, question in enumerate(explainer.questions):
+        pages.append(_page(urls[question.id], "question.html", key, explainer=explainer, explainer_url=home, question=question, urls=urls, **_neighbours(question_links, i)))
+        card_links = [Link(c.title, urls[c.id]) for c in question.cards]
+        for n, card in enumerate(question.cards):
+            pages.append(_page(urls[card.id], "card.html", key, explainer=explainer, explainer_url=home, question=question, card=card, urls=urls, **_neighbours(card_links, n)))
+    return pages
+
+
+def newest_first(summaries: Iterable[Summary]) -> tuple[Summary, ...]:
+    """Explainers by publication date, newest first; ties by title so the order never wobbles."""
+    return tuple(sorted(summaries, key=lambda e: (-e.published.toordinal(), e.title, e.slug)))
+
+
+def plan_index(site: Site, summaries: Iterable[Summary]) -> list[Page]:
+    """The site's front page, listing every explainer, and its 404 page."""
+    listing = [(e, explainer_url(e)) for e in newest_first(summaries)]
+    # The index shows only these fields: an edit elsewhere in an explainer leaves it alone.
+    listed = digest(site.digest, *(f"{e.slug}\0{e.title}\0{e.dek}\0{e.published}\0{e.updated}\0{e.attribution}\0{e.language}" for e, _ in listing))
+    return [_page("", "index.html", listed, explainers=listing), _page("404.html", "404.html", site.digest)]

@@ -1,0 +1,274 @@
+"""Stage 4, continued: what publishing adds to the planned pages.
+
+Each page gets what it tells search engines and social sites about itself (Open Graph, Twitter
+card, schema.org JSON-LD); each explainer and each card gets a social image; the site gets an
+Atom feed, a sitemap, robots.txt, and the files GitHub Pages reads (.nojekyll, CNAME).
+Everything here is a plain value; render/templates.py turns each into bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from explainer.content.model import Change, Explainer, Site
+from explainer.core.digest import digest
+from explainer.plan.embeds import alias_redirects, embed_ids, plan_explainer_embeds
+from explainer.plan.pages import (
+    SOCIAL_IMAGE,
+    Page,
+    Summary,
+    aliases_of,
+    explainer_url,
+    item_urls,
+    language_of,
+    newest_first,
+    plan_explainer,
+    plan_index,
+    redirect_page,
+    social_image_url,
+)
+
+FEED = "feed.xml"
+# The feed lists the newest explainers only, as feeds do: readers poll it, and it stays small
+# however large the archive grows.
+FEED_ENTRIES = 50
+SITEMAP = "sitemap.xml"
+SITEMAP_INDEX = "sitemap index"  # the renderer of sitemap.xml when it lists other sitemaps
+# The sitemap protocol's limit of URLs in one file. A larger site gets sitemap-1.xml, -2, ...
+# and sitemap.xml lists them (a sitemap index); an edit then rewrites only the part it changed.
+SITEMAP_URLS = 50_000
+ROBOTS = "robots.txt"
+LOGO = "assets/logo.png"
+# The content contract, published with the site at a stable address, so that the
+# yaml-language-server line of a content file anywhere can name it.
+SCHEMA = "schema"
+SCHEMAS = ("explainer", "site", "words")
+NOJEKYLL = ".nojekyll"
+CNAME = "CNAME"
+
+
+@dataclass(frozen=True, slots=True)
+class Sharing:
+    """What a page says about itself to search engines and social sites. URLs are absolute."""
+
+    kind: str  # og:type: "article" or "website"
+    title: str
+    description: str
+    url: str
+    image_url: str | None
+    image_alt: str | None
+    published: dt.date | None
+    modified: dt.date | None
+    # schema.org NewsArticle for the explainer page, else None; the template serializes it with
+    # Jinja's tojson, which escapes <, >, & and ' so no text can end the <script> element.
+    json_ld: dict[str, Any] | None = field(default=None, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SocialImage:
+    """What a social image shows; render/templates.py draws it with render/social.py."""
+
+    title: str
+    kicker: str | None  # the explainer's title above a card's, else None
+    site_name: str
+    address: str  # where the site lives, host and path, shown at the foot
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    id: str
+    title: str
+    url: str
+    summary: str
+    author: str
+    published: dt.date
+    updated: dt.date
+    language: str | None = None  # the entry's own language, when it is not the feed's
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """An Atom feed of the explainers, newest first."""
+
+    id: str
+    title: str
+    language: str
+    url: str  # the feed's own address
+    home_url: str
+    author: str
+    author_url: str | None
+    updated: dt.date
+    entries: tuple[FeedEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    url: str
+    modified: dt.date
+
+
+def last_modified(explainer: Explainer) -> dt.date:
+    """The explainer's latest date: published, updated or any change, whichever is latest."""
+    return max((explainer.published, explainer.updated or explainer.published, *(c.date for c in explainer.changes)))
+
+
+def changes_newest_first(explainer: Explainer) -> tuple[Change, ...]:
+    """Updates and corrections as the page lists them; same-day changes keep the file's order."""
+    return tuple(sorted(explainer.changes, key=lambda c: -c.date.toordinal()))
+
+
+def _address(site: Site) -> str:
+    return site.base_url.split("://", 1)[1].rstrip("/")
+
+
+def _social_image(site: Site, url: str, title: str, kicker: str | None) -> Page:
+    image = SocialImage(title, kicker, site.name, _address(site))
+    # Keyed on exactly what the image shows: editing an answer does not redraw it.
+    key = digest(SOCIAL_IMAGE, image.title, image.kicker or "", image.site_name, image.address)
+    return Page(url, url, SOCIAL_IMAGE, key, {"image": image})
+
+
+def _news_article(site: Site, explainer: Explainer, url: str, image_url: str) -> dict[str, Any]:
+    publisher: dict[str, Any] = {"@type": "Organization", "name": site.publisher.name}
+    if site.publisher.url:
+        publisher["url"] = site.publisher.url
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": explainer.title,
+        "description": explainer.dek,
+        "datePublished": explainer.published.isoformat(),
+        "dateModified": last_modified(explainer).isoformat(),
+        "author": {"@type": "Person", "name": explainer.attribution} if explainer.attribution else publisher,
+        "publisher": publisher,
+        "image": image_url,
+        "inLanguage": language_of(site, explainer).tag,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+    }
+
+
+def _share(site: Site, explainer: Explainer, page: Page) -> Page:
+    """An explainer, question or card page with `sharing` and `changes` added to its context.
+
+    Pages of other kinds (embeds, say) are returned as they are.
+    """
+    url = site.base_url + page.url
+    card = page.context.get("card")
+    image_url = site.base_url + social_image_url(explainer, card)
+    dates = (explainer.published, last_modified(explainer))
+    if page.template == "explainer.html":
+        sharing = Sharing("article", explainer.title, explainer.dek, url, image_url, explainer.title, *dates,
+                          _news_article(site, explainer, url, image_url))
+    elif page.template == "question.html":
+        question = page.context["question"]
+        sharing = Sharing("article", question.question, question.short_answer, url, image_url, explainer.title, *dates)
+    elif page.template == "card.html":
+        sharing = Sharing("article", card.title, card.summary, url, image_url, f"{card.title}: {explainer.title}", *dates)
+    else:
+        return page
+    return replace(page, context={**page.context, "changes": changes_newest_first(explainer), "sharing": sharing})
+
+
+def share_explainer(site: Site, explainer: Explainer, pages: list[Page]) -> list[Page]:
+    """The explainer's planned pages with their sharing metadata, then its and each card's social image."""
+    shared = [_share(site, explainer, page) for page in pages]
+    shared.append(_social_image(site, social_image_url(explainer), explainer.title, None))
+    for _, card in explainer.cards:
+        shared.append(_social_image(site, social_image_url(explainer, card), card.title, explainer.title))
+    return shared
+
+
+def plan_group(site: Site, explainer: Explainer) -> list[Page]:
+    """Every file of one explainer, all under its folder: its pages with their embeds and sharing
+    metadata, its embed pages, and its social images."""
+    pages = share_explainer(site, explainer, plan_explainer_embeds(site, explainer, plan_explainer(site, explainer)))
+    lang = language_of(site, explainer)
+    for page in pages:
+        page.context["language"] = lang  # every page of the explainer speaks its language
+    return pages
+
+
+def summarize(explainer: Explainer) -> Summary:
+    """What the index, feed and sitemap show of an explainer."""
+    urls = (explainer_url(explainer), *item_urls(explainer).values())
+    renamed = tuple((alias, item.id) for alias, item in aliases_of(explainer))
+    return Summary(explainer.slug, explainer.title, explainer.dek, explainer.published, explainer.updated,
+                   explainer.attribution, last_modified(explainer), urls, embed_ids(explainer), explainer.aliases, renamed, explainer.language)
+
+
+def _feed(site: Site, summaries: Iterable[Summary]) -> Feed:
+    entries = []
+    for explainer in newest_first(summaries)[:FEED_ENTRIES]:
+        url = site.base_url + explainer_url(explainer)
+        author = explainer.attribution or site.publisher.name
+        entries.append(FeedEntry(url, explainer.title, url, explainer.dek, author, explainer.published, explainer.modified, explainer.language))
+    updated = max((e.updated for e in entries), default=dt.date(1970, 1, 1))
+    return Feed(site.base_url, site.name, site.language, site.base_url + FEED, site.base_url, site.publisher.name,
+                site.publisher.url, updated, tuple(entries))
+
+
+def _sitemap(site: Site, summaries: Iterable[Summary]) -> tuple[SitemapEntry, ...]:
+    """Every page a search engine should list, with the date its content last changed."""
+    explainers = sorted(summaries, key=lambda e: e.slug)
+    newest = max((e.modified for e in explainers), default=None)
+    entries = [SitemapEntry(site.base_url, newest)] if newest else []
+    for explainer in explainers:
+        entries.extend(SitemapEntry(site.base_url + url, explainer.modified) for url in explainer.urls)
+    return tuple(entries)
+
+
+def _sitemap_pages(site: Site, entries: tuple[SitemapEntry, ...]) -> list[Page]:
+    """sitemap.xml, or, past the protocol's limit, sitemap.xml listing numbered parts."""
+    if len(entries) <= SITEMAP_URLS:
+        return [Page(SITEMAP, SITEMAP, SITEMAP, digest(SITEMAP, repr(entries)), {"entries": entries})]
+    parts, listed = [], []
+    for n, start in enumerate(range(0, len(entries), SITEMAP_URLS), 1):
+        chunk = entries[start:start + SITEMAP_URLS]
+        path = f"sitemap-{n}.xml"
+        parts.append(Page(path, path, SITEMAP, digest(SITEMAP, repr(chunk)), {"entries": chunk}))
+        listed.append(SitemapEntry(site.base_url + path, max(e.modified for e in chunk)))
+    index = tuple(listed)
+    return [Page(SITEMAP, SITEMAP, SITEMAP_INDEX, digest(SITEMAP_INDEX, repr(index)), {"sitemaps": index}), *parts]
+
+
+def _site_sharing(site: Site, page: Page) -> Page:
+    sharing = Sharing("website", site.name, site.name, site.base_url + page.url, None, None, None, None)
+    return replace(page, context={**page.context, "sharing": sharing})
+
+
+def schema_path(name: str) -> str:
+    """Where a schema is published below the site's base_url: schema/explainer.schema.json."""
+    return f"{SCHEMA}/{name}.schema.json"
+
+
+def plan_site(site: Site, summaries: Iterable[Summary]) -> list[Page]:
+    """The site's own files, in a fixed order: the index and 404 pages, the feed, the sitemap,
+    robots.txt, what GitHub Pages reads, the schemas, and the redirects from explainers' old slugs. Each is
+    keyed on exactly what it shows, so editing an explainer's text re-renders none of them."""
+    summaries = tuple(summaries)
+    pages = [_site_sharing(site, page) if page.template == "index.html" else page for page in plan_index(site, summaries)]
+    feed = _feed(site, summaries)
+    pages.append(Page(FEED, FEED, FEED, digest(FEED, repr(feed)), {"feed": feed}))
+    pages.extend(_sitemap_pages(site, _sitemap(site, summaries)))
+    pages.append(Page(ROBOTS, ROBOTS, ROBOTS, site.digest, {"sitemap_url": site.base_url + SITEMAP}))
+    # GitHub Pages runs Jekyll over a site published from a branch unless this file is there,
+    # and Jekyll leaves out files and folders whose names start with "_" or ".".
+    pages.append(Page(NOJEKYLL, NOJEKYLL, NOJEKYLL, NOJEKYLL, {}))
+    if site.cname:
+        pages.append(Page(CNAME, CNAME, CNAME, site.cname, {"host": site.cname}))
+    if site.brand.logo:
+        pages.append(Page(LOGO, LOGO, LOGO, site.digest, {"logo": site.brand.logo}))
+    for name in SCHEMAS:
+        path = schema_path(name)
+        pages.append(Page(path, path, SCHEMA, path, {"schema": name}))  # its bytes change only with the code
+    # An explainer's old slugs: the site's own pages, as they are made from its summary alone.
+    for summary in sorted(summaries, key=lambda e: e.slug):
+        lang = language_of(site, summary)
+        for redirect in (r for alias in summary.aliases for r in alias_redirects(summary, alias)):
+            pages.append(redirect_page(redirect, digest(site.digest, lang.tag)))
+            pages[-1].context["language"] = lang
+    return pages

@@ -1,0 +1,260 @@
+"""`python build.py serve`: build into a folder of the preview's own, serve it on 127.0.0.1, and
+rebuild and reload the browser on every edit.
+
+The preview never writes site/: it builds, with its own address as the base URL, into a temporary
+folder that only it writes and that is removed when it stops, so what gets published is only ever
+what `python build.py` made. Every rebuild keeps one output.rebuild.Memory, so an edit re-renders only
+the pages that depend on what changed. livereload serves the folder and injects its reload script
+into pages as they are served (the script is never written to disk); the operating system tells
+the preview of each edit (watchfiles), where livereload alone would poll for it.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import watchfiles
+from livereload import Server
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.watcher import Watcher
+from tornado import ioloop, web
+
+from explainer.content.files import CONTENT_DIR, SITE_FILE
+from explainer.core.paths import TEMPLATES_DIR
+from explainer.errors import BuildError, ContentError, unprintable
+from explainer.output.rebuild import Memory
+from explainer.output.swap import remove_tree
+from explainer.pipeline import build
+
+# Shown instead of any page while the content is broken; the reload script brings the page back.
+ERROR_PAGE = jinja2.Environment(autoescape=True).from_string("""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Build failed</title>
+<style>body{font:1rem/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff}
+pre{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #b00020;padding:1rem}</style>
+</head>
+<body><main>
+<h1>Build failed</h1>
+<p>The site was not rebuilt. Fix {{ "this mistake" if errors|length == 1 else "these mistakes" }} and save; this page reloads by itself.</p>
+<pre>{% for error in errors %}{% for line in error.lines() %}{{ line }}
+{% endfor %}{% endfor %}</pre>
+</main></body>
+</html>
+""")
+
+
+@dataclass
+class PreviewState:
+    """What the last rebuild left: errors, or none when the preview's folder is current."""
+
+    errors: tuple[ContentError, ...] = ()
+
+
+class SiteHandler(StaticFileHandler):
+    """Serves the preview's folder (and only it), its 404 page for missing files, and the error page while a build is broken."""
+
+    def initialize(self, path: str, default_filename: str | None = None, state: PreviewState | None = None) -> None:  # type: ignore[override]
+        super().initialize(path=path, default_filename=default_filename)
+        self.state = state or PreviewState()
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        if unprintable(path):
+            # No file of a site has a control character (NUL among them) or half a character in its
+            # name, and the system would refuse some ("embedded null byte").
+            raise web.HTTPError(400)
+        if self.state.errors and (path == "" or path.endswith("/") or path.endswith(".html")):
+            self.set_status(500)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(ERROR_PAGE.render(errors=self.state.errors))
+            return
+        try:
+            await super().get(path, include_body)
+        except web.HTTPError as exc:
+            if exc.status_code == 403:  # a path out of the folder, or to something not a file: nothing to serve
+                raise web.HTTPError(404) from None
+            raise
+
+    def set_extra_headers(self, path: str) -> None:
+        # Always fetch again: the files change under the browser while editing.
+        self.set_header("Cache-Control", "no-store")
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        page = Path(self.root) / "404.html"
+        if status_code == 404 and page.is_file():
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(page.read_bytes())
+        else:
+            super().write_error(status_code, **kwargs)
+
+
+class OutsideHandler(web.RequestHandler):
+    """Below the base path there is nothing to serve: the root redirects to it, the rest is 404."""
+
+    def initialize(self, base_path: str) -> None:
+        self.base_path = base_path
+
+    def get(self, path: str) -> None:
+        if path == "":
+            self.redirect(self.base_path)
+        else:
+            raise web.HTTPError(404)
+
+
+# How long the operating system's reports of changes are gathered before a rebuild: an editor's
+# save is a write and a rename or two within a few milliseconds.
+SETTLE_MS = 20
+# How often a watch wakes with nothing to report (its first wake says it is in place).
+WAKE_MS = 200
+
+
+class PushWatcher(Watcher):
+    """livereload's watcher, told of each change by the operating system instead of polling.
+
+    Each batch of changes runs the rebuild on the server's own thread, so nothing is served while
+    the folder is being written, and then livereload reloads the open pages.
+    """
+
+    def __init__(self, root: Path, rebuild: Callable[[], None]):
+        super().__init__()
+        self.root, self.rebuild = root, rebuild
+        self.stopped = threading.Event()
+        self._tasks = {str(root): {}}  # livereload would otherwise watch the current folder too
+        self._callback: Callable[[], None] | None = None
+
+    def begin(self) -> None:
+        """Start watching, and return once every watch is in place, so no edit made after is missed."""
+        loop = ioloop.IOLoop.current()
+        self._watched: set[Path] = set()
+        # The site file is watched through its folder, so that an editor saving it by renaming a
+        # new file over it is seen too; so is a content/ or templates/ folder made while the
+        # preview runs (`explainer theme` makes templates/). Nothing else in the project folder is.
+        top = lambda change, path: Path(path).name in (SITE_FILE, CONTENT_DIR, TEMPLATES_DIR)  # noqa: E731
+        ready = [self._watch_in_thread(loop, [self.root], False, top)]
+        ready += [self._watch_in_thread(loop, [folder], True, None) for folder in self._new_folders()]
+        for is_ready in ready:
+            is_ready.wait(10)
+
+    def _new_folders(self) -> list[Path]:
+        """content/ and templates/, where they exist and are not watched yet."""
+        folders = [p for p in (self.root / CONTENT_DIR, self.root / TEMPLATES_DIR) if p.is_dir() and p not in self._watched]
+        self._watched.update(folders)
+        return folders
+
+    def _watch_in_thread(self, loop: ioloop.IOLoop, paths: list[Path], recursive: bool, only: Any) -> threading.Event:
+        ready = threading.Event()
+        threading.Thread(target=self._watch, args=(loop, paths, recursive, only, ready), daemon=True).start()
+        return ready
+
+    def _watch(self, loop: ioloop.IOLoop, paths: list[Path], recursive: bool, only: Any, ready: threading.Event) -> None:
+        # With yield_on_timeout, the first (empty) batch says the watch is in place.
+        for changes in watchfiles.watch(*paths, watch_filter=only, recursive=recursive, step=SETTLE_MS, rust_timeout=WAKE_MS,
+                                        yield_on_timeout=True, stop_event=self.stopped, raise_interrupt=False, ignore_permission_denied=True):
+            ready.set()
+            if changes:
+                loop.add_callback(self._changed, sorted(path for _, path in changes)[0])
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        """Called by livereload once serving: it takes changes from here from now on."""
+        self._callback = callback
+        callback()  # livereload's first check, which reloads nothing
+        return True
+
+    def _changed(self, path: str) -> None:
+        for folder in self._new_folders():  # made since: watch what it holds from now on
+            self._watch_in_thread(ioloop.IOLoop.current(), [folder], True, None).wait(10)
+        self.rebuild()
+        self._changes.append((path, None))
+        if self._callback is not None:
+            self._callback()  # livereload takes the change and reloads the open pages
+
+
+class PreviewServer(Server):
+    """livereload's server, mounting the preview's folder under the base path."""
+
+    def __init__(self, out: Path, base_path: str, state: PreviewState, url: str, watcher: Watcher):
+        super().__init__(watcher=watcher)
+        self.out, self.base_path, self.state, self.url = out, base_path, state, url
+
+    def application(self, *args: Any, **kwargs: Any) -> None:
+        super().application(*args, **kwargs)
+        # Said only once the port is bound, so whoever reads it can connect at once.
+        print(f"Serving {self.url} from {self.out} (Ctrl-C to stop)", flush=True)
+
+    def get_web_handlers(self, script: Any) -> list[Any]:
+        handlers: list[Any] = [(rf"{re.escape(self.base_path)}(.*)", SiteHandler, {"path": str(self.out), "default_filename": "index.html", "state": self.state})]
+        if self.base_path != "/":
+            handlers.append((r"/(.*)", OutsideHandler, {"base_path": self.base_path}))
+        return handlers
+
+
+def free_port(host: str) -> int:
+    """A port nothing listens on now, for --port 0."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
+
+
+def serve(root: Path, host: str, port: int, base_path: str, open_browser: bool) -> int:
+    """Build, then serve and rebuild until Ctrl-C. Returns the exit status."""
+    if port == 0:
+        port = free_port(host)
+    elif port_in_use(host, port):
+        print(f"port {port} on {host} is already in use: stop the other server, pass another --port, or --port 0 to pick a free one", file=sys.stderr)
+        return 1
+    base_url = f"http://{host}:{port}{base_path}"
+    folder = Path(tempfile.mkdtemp(prefix="explainer-preview-")) / "site"
+    memory = Memory()
+    state = PreviewState()
+
+    def rebuild() -> None:
+        started = time.perf_counter()
+        try:
+            result = build(root, folder, base_url, memory=memory)
+        except BuildError as exc:
+            state.errors = tuple(exc.errors)
+            for error in exc.errors:
+                print(*error.lines(), sep="\n", file=sys.stderr)
+            print(f"build failed: {len(exc.errors)} error(s); the browser shows them until they are fixed", file=sys.stderr, flush=True)
+        else:
+            state.errors = ()
+            for warning in result.warnings:
+                print(warning, file=sys.stderr)
+            elapsed = time.perf_counter() - started
+            print(f"rebuilt: {result.rendered} of {result.pages} pages rendered, {result.written} written in {elapsed * 1000:.0f} ms", flush=True)
+
+    watcher = PushWatcher(root, rebuild)
+    try:
+        watcher.begin()  # before the first build, so no edit is missed after it
+        rebuild()
+        server = PreviewServer(folder, base_path, state, base_url, watcher)
+        # livereload skips a reload that comes within seconds of the last one; an editor saving twice
+        # in a row must see both saves.
+        LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+        # restart_delay="forever": livereload otherwise reloads every open page once at start-up.
+        server.serve(port=port, host=host, root=str(folder), restart_delay="forever", open_url_delay=0.5 if open_browser else None)
+    finally:
+        watcher.stopped.set()
+        remove_tree(folder.parent)
+    return 0

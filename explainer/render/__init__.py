@@ -1,0 +1,1 @@
+"""Pages to bytes: Jinja templates, the feed and sitemap, social images."""

@@ -1,0 +1,1 @@
+"""Commands that write a project's own files: `new`, `theme` and `schema`."""
