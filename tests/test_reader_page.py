@@ -6,6 +6,7 @@ punctuation, and a printout that says where it came from."""
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import re
 from pathlib import Path
 
@@ -106,6 +107,12 @@ def test_an_answer_that_repeats_its_short_answer_shows_it_once_and_the_editor_is
     card = " ".join(page.xpath("//article[@id='one']")[0].text_content().split())
     assert card.count("The first offer is small.") == 1 and "It costs little." in card
     assert " ".join(page.xpath("string(//div[@class='intro'])").split()) == "What follows."
+
+
+def test_the_bundled_explainers_page_fits_one_round_trip(seed_site):
+    # 14 KB gzipped: what the first round trip of a new connection can carry (bench/embed_sizes.py).
+    page = (seed_site / SEED_SLUG / "index.html").read_bytes()
+    assert len(gzip.compress(page, 9)) <= 14 * 1024
 
 
 # --- sections that read as what they are --------------------------------------------------------
