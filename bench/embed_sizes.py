@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Print the size of every embed page, fragment and oEmbed response, and of the loader, raw and gzipped.
+"""Print the size of every explainer page and embed page, fragment and oEmbed response, and of the loader, raw and gzipped.
 
     python bench/embed_sizes.py              # builds content/ into a temporary folder first
     python bench/embed_sizes.py --site site  # measures a site already built
 
-Gzip is level 9, as `gzip -9`. Budgets: an embed page at most 8 KB gzipped, the loader at most 2 KB
-(tests/test_embeds.py holds them too).
+Gzip is level 9, as `gzip -9`. Budgets: an explainer's page at most 14 KB gzipped (a reader's first
+round trip), an embed page at most 8 KB, the loader at most 2 KB (tests/test_embeds.py holds the
+last two too).
 """
 
 from __future__ import annotations
@@ -22,15 +23,19 @@ sys.path.insert(0, str(ROOT))
 from explainer.pipeline import build  # noqa: E402
 
 BUDGETS = {"index.html": 8 * 1024, "embed.js": 2 * 1024}
+EXPLAINER_PAGE_BUDGET = 14 * 1024
 
 
 def measure(site: Path) -> list[tuple[str, int, int, int | None]]:
-    """(path, raw bytes, gzip bytes, gzip budget or None) for the loader and every embed file, sorted."""
-    files = [site / "embed.js"] + sorted(site.glob("*/embed/*/*"))
+    """(path, raw bytes, gzip bytes, gzip budget or None) for each explainer's page and page for
+    partners, the loader and every embed file, sorted."""
+    explainers = sorted(p for p in site.glob("*/index.html") if (p.parent / "embed").is_dir())
+    files = [*explainers, *sorted(site.glob("*/embed/index.html")), site / "embed.js", *sorted(site.glob("*/embed/*/*"))]
     rows = []
     for path in files:
         data = path.read_bytes()
-        rows.append((path.relative_to(site).as_posix(), len(data), len(gzip.compress(data, 9, mtime=0)), BUDGETS.get(path.name)))
+        budget = EXPLAINER_PAGE_BUDGET if path in explainers else None if path.parent.name == "embed" else BUDGETS.get(path.name)
+        rows.append((path.relative_to(site).as_posix(), len(data), len(gzip.compress(data, 9, mtime=0)), budget))
     return rows
 
 

@@ -37,7 +37,7 @@ def synthetic(seed: dict, i: int) -> dict:
     for n, question in enumerate(questions):
         question["answer"] = f"{question['answer']}\n*Note {i}.{n}:* see [the source](https://example.org/{i}/{n}).\n"
         for card in question.get("cards", ()):
-            card["detail"] = f"{card['detail']}\nVariant {i}.\n"
+            card["detail"] = f"{card.get('detail', '')}\nVariant {i}.\n"
     return doc
 
 

@@ -63,7 +63,7 @@ def test_the_seed_pages_sections_and_contents_follow_the_articles_headings(seed_
     page = lxml_html.fromstring((seed_site / SEED_SLUG / "index.html").read_bytes())
     # Each section shows the article's own heading, as its question or as the label over it.
     shown = [" ".join(s.xpath("string(./h2)").split()).casefold() for s in page.xpath("//main//section[h2]")]
-    labels = [" ".join(s.xpath("string(./p[@class='kicker'])").split()).casefold() for s in page.xpath("//main//section[h2]")]
+    labels = [" ".join(s.xpath("string(./p[@class='kicker']/span[@class='label'])").split()).casefold() for s in page.xpath("//main//section[h2]")]
     positions = []
     for heading in article_headings():
         wanted = heading.casefold()
@@ -76,7 +76,7 @@ def test_the_seed_pages_sections_and_contents_follow_the_articles_headings(seed_
 
 def test_the_seed_offers_are_five_cards_inside_their_question_each_with_its_own_page(seed_site):
     page = lxml_html.fromstring((seed_site / SEED_SLUG / "index.html").read_bytes())
-    titles = [h.text_content() for h in page.xpath("//section[@id='what-can-trump-offer']//article[@class='card']/h3")]
+    titles = [h.text_content() for h in page.xpath("//section[@id='what-can-trump-offer']//article[@class='card']/h3[@class='card-title']")]
     assert titles == ["Sanctions Rollback", "Ukraine Concessions", "Energy and Trade Pacts", "Global Security Deals", "Personal Diplomacy Perks"]
     for card in ("sanctions-rollback", "ukraine-concessions", "energy-and-trade-pacts", "global-security-deals", "personal-diplomacy-perks"):
         card_page = seed_site / SEED_SLUG / card / "index.html"
@@ -85,9 +85,11 @@ def test_the_seed_offers_are_five_cards_inside_their_question_each_with_its_own_
     section = page.xpath("//section[@id='what-can-trump-offer']")[0]
     text = " ".join(section.text_content().split())
     assert text.index("Personal Diplomacy Perks") < text.index("Challenges: Any offer must navigate")
-    # The cards keep their labelled facts, named as the editor named them.
+    # The cards keep their labelled facts, named as the editor named them, each label beside its text.
     card = page.xpath("//article[@id='sanctions-rollback']")[0]
-    assert [h.text_content() for h in card.xpath("./h4")] == ["In return", "Risks"]
+    assert [(f.xpath("string(dt)"), f.xpath("string(dd)").strip()) for f in card.xpath("./dl[@class='facts']/div")] == [("In return", "Troop withdrawals."), ("Risks", "Congressional pushback.")]
+    # Each card says where it stands in its deck.
+    assert [p.text_content() for p in page.xpath("//section[@id='what-can-trump-offer']//p[@class='card-count']")] == [f"{n} of 5" for n in range(1, 6)]
 
 
 def test_each_section_is_anchored_and_listed_in_the_contents_in_the_order_written(seed_site):
@@ -119,13 +121,15 @@ def test_the_canonical_url_is_absolute_under_the_base_url(seed_site):
 
 
 def reading_pages(site: Path) -> list[Path]:
-    """The pages a reader visits: every HTML file but the embeds under <slug>/embed/."""
+    """The pages a reader visits: every HTML file but the embeds under <slug>/embed/ and the page
+    for partners, <slug>/embed/index.html."""
     return [p for p in sorted(site.rglob("*.html")) if "embed" not in p.relative_to(site).parts]
 
 
-def copy_script(language: str = "en") -> str:
-    """The text of the one script a reading page may carry: the Copy buttons of its "Embed this"
-    panels, as the theme renders it in a language (its words are in it)."""
+def theme_script(partial: str = "_partials/script.html", language: str = "en") -> str:
+    """The text of a script of the theme's, as it renders it in a language (its words are in it):
+    the reading pages' one script (share buttons, the contents' marker), or the Copy buttons of
+    the page for partners (`_partials/embed_copy.html`)."""
     from explainer.content.language import Words, page_globals
     from explainer.content.language import language as language_for
     from explainer.content.words import load_words
@@ -133,24 +137,24 @@ def copy_script(language: str = "en") -> str:
 
     theme = REPO / "templates"
     words = load_words(REPO, [theme], []) if language != "en" else Words()
-    source = make_env([theme]).get_template("_partials/embed_copy.html").render(page_globals(language_for(language, words)))
+    source = make_env([theme]).get_template(partial).render(page_globals(language_for(language, words)))
     return lxml_html.fragment_fromstring(source[source.index("<script>"):]).text
 
 
 def test_pages_need_no_script_and_inline_their_css(seed_site):
-    copy = copy_script()
-    assert "clipboard" in copy
+    script = theme_script()
+    assert "navigator.share" in script and "clipboard" in script
     pages = reading_pages(seed_site)
     assert len(pages) == 13
     for path in pages:
         text = path.read_text("utf-8")
         doc = lxml_html.fromstring(text)
-        # Reading needs no script; a page with "Embed this" panels carries exactly one, inline,
-        # that adds their Copy buttons (tests/test_pages_in_browser.py reads pages with JavaScript off).
-        # JSON-LD is data for search engines, which browsers never run.
+        # Reading needs no script; a page with share controls carries exactly one, inline, that
+        # adds their buttons and marks the contents (tests/test_pages_in_browser.py reads pages with
+        # JavaScript off). JSON-LD is data for search engines, which browsers never run.
         scripts = [s for s in doc.xpath("//script") if s.get("type") != "application/ld+json"]
-        panels = doc.xpath("//details[@class='embed-this']")
-        assert [(s.get("src"), s.text) for s in scripts] == ([(None, copy)] if panels else []), path
+        shares = doc.xpath("//div[@class='share']")
+        assert [(s.get("src"), s.text) for s in scripts] == ([(None, script)] if shares else []), path
         assert '<link rel="stylesheet"' not in text
         assert "<style>" in text and "prefers-color-scheme:dark" in text and "@media print" in text and "prefers-reduced-motion" in text
 
@@ -280,8 +284,8 @@ def test_markdown_cannot_carry_script_html_or_remote_images(make_site, markdown,
     root = make_site({"a.yaml": minimal_explainer(answer=markdown.replace("\\", "\\\\"))})
     build(root)
     text = (root / "site" / "minimal" / "index.html").read_text("utf-8").split('<main id="main">')[1]
-    # The page's own Copy-button script is the one script allowed; the content must add none.
-    text = text.replace(f"<script>{copy_script()}</script>", "", 1)
+    # The page's own script is the one script allowed; the content must add none.
+    text = text.replace(f"<script>{theme_script()}</script>", "", 1)
     assert forbidden not in text
     assert "click" in text or "alert" in text or "pixel" in text or "site.name" in text
 

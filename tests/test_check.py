@@ -38,10 +38,11 @@ def test_the_seed_explainer_has_every_sentence_of_its_article():
 
 def test_what_the_seed_explainer_adds_to_its_article_is_structure_only():
     listed = [line.strip() for line in run_check(REPO).stdout.splitlines() if line.startswith(f"    {SEED_FILE}:")]
-    # A question the editor phrased, and the note on the source: nothing the article would have to support.
+    # Questions the editor phrased, and the note on the source: nothing the article would have to support.
     assert listed == [
-        f"{SEED_FILE}:94:15: sections[5].question: Will the gamble pay off? [not in the source: pay]",
-        f"{SEED_FILE}:138:15: sections[9].sources[0].note: The article this explainer is built from. [not in the source: article, explainer, built]",
+        f"{SEED_FILE}:42:15: sections[3].question: Does the venue matter? [not in the source: matter]",
+        f"{SEED_FILE}:88:15: sections[5].question: Will the gamble pay off? [not in the source: pay]",
+        f"{SEED_FILE}:132:15: sections[9].sources[0].note: The article this explainer is built from. [not in the source: article, explainer, built]",
     ]
 
 
@@ -71,7 +72,7 @@ def test_a_changed_number_is_unsupported_even_when_every_word_is_in_the_article(
     root = seed_project(make_site, lambda text: text.replace("costing Russia $300 billion", "costing Russia $400 billion"))
     result = run_check(root)
     assert result.returncode == 1  # the original sentence is gone
-    assert "sections[4].cards[0].detail: Topping Putin’s wishlist, Trump could propose phased easing of U.S.-led sanctions, imposed since 2022 and costing Russia $400 billion in frozen assets. [not in the source: 400]" in result.stdout
+    assert "sections[4].cards[0].summary: Topping Putin’s wishlist, Trump could propose phased easing of U.S.-led sanctions, imposed since 2022 and costing Russia $400 billion in frozen assets. [not in the source: 400]" in result.stdout
 
 
 def test_a_missing_made_from_file_is_an_error_at_its_line(make_site):

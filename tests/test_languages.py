@@ -15,7 +15,7 @@ import pytest
 from helpers import REPO, cli, make_project, minimal_explainer, page_text, parse, tree
 from lxml import etree
 
-from explainer.content.language import DEFAULT_HEADINGS, placeholders
+from explainer.content.language import CODE_PHRASES, DEFAULT_HEADINGS, placeholders
 from explainer.content.words import WORDS_DIR
 
 THEME = REPO / "templates"
@@ -39,17 +39,24 @@ def test_a_french_sites_pages_are_in_french_words_and_dates(languages_site):
     assert root.xpath("string(//nav[@id='contents']/@aria-label)") == "Sommaire"
     # Dates as French writes them, the editor's month-only dates too; the byline's own words.
     assert "Publié le 20 février 2026 ; mis à jour le 24 février 2026." in text
-    assert "novembre 2025" in text and "12 mars 2026" in text
+    # The timeline's events by year, each dated within it: a month, a day.
+    assert [y.text_content() for y in root.xpath("//section[@id='timeline']//h3")] == ["2025", "2026"]
+    assert [t.text_content() for t in root.xpath("//section[@id='timeline']//li/p/time")] == ["novembre", "12 mars"]
     # A kind's default heading, in the contents and over its section.
     assert [root.xpath(f"string(//section[@id='{i}']/h2)") for i in ("timeline", "key-points", "sources")] == ["Chronologie", "Points clés", "Sources"]
     assert "Chronologie" in [a.text_content() for a in root.xpath("//nav[@id='contents']//a")]
     assert "Mises à jour et corrections" in text and "Mise à jour" in text
     assert "Photo : Archives de la ville" in text and "Photo\u00a0: Archives" in page.read_text("utf-8")  # French's space before a colon
-    assert root.xpath("string(//details[@class='embed-this']/summary)").startswith("Intégrer")
+    assert root.xpath("string(//div[@class='share']/a[@class='share-embed'])").startswith("Intégrer")
+    assert root.xpath("string(//p[@class='kicker']/span[@class='count'])") == "Question 1 sur 1"
+    assert root.xpath("string(//span[@class='short-label'])") == "En bref"
     assert "Publié par Explainers." in root.xpath("string(//footer)")
     assert root.xpath("string(//a[@class='skip'])") == "Aller au contenu"
-    # The Copy buttons' words are the page's too.
-    assert '"Copier"' in page.read_text("utf-8") and '"Copy"' not in page.read_text("utf-8")
+    # The share buttons' words are the page's too, and the codes' on the page for partners.
+    assert '"Copier le lien"' in page.read_text("utf-8") and '"Copy link"' not in page.read_text("utf-8")
+    partners = languages_site / FRENCH / "embed" / "index.html"
+    assert html_of(partners).xpath("string(//details[@class='embed-this']/summary)").startswith("Intégrer")
+    assert '"Copier"' in partners.read_text("utf-8") and '"Copy"' not in partners.read_text("utf-8")
 
 
 def test_a_french_sites_other_pages_embeds_and_feed_are_in_french(languages_site):
@@ -63,7 +70,8 @@ def test_a_french_sites_other_pages_embeds_and_feed_are_in_french(languages_site
     assert html_of(embed).xpath("string(//h1)") == "Chronologie"
     assert "Source : Ce que change le budget de la ville, Explainers" in page_text(embed)
     oembed = json.loads((languages_site / FRENCH / "embed" / "timeline" / "oembed.json").read_text("utf-8"))
-    assert oembed["title"] == "Chronologie: Ce que change le budget de la ville"
+    # The title's colon is French's, after a no-break space.
+    assert oembed["title"] == "Chronologie\u00a0: Ce que change le budget de la ville"
     question = languages_site / FRENCH / "embed" / "combien" / "index.html"
     assert "Lire la réponse complète" in page_text(question)
     feed = etree.parse(str(languages_site / "feed.xml")).getroot()
@@ -86,7 +94,9 @@ def test_an_explainer_in_a_right_to_left_language_has_its_own_words_dates_and_di
     assert root.xpath("string(//nav[@id='contents']/h2)") == "المحتويات"
     published = format_date(dt.date(2026, 3, 5), "long", locale="ar")
     assert "مارس" in published and published in page_text(page)
-    assert [root.xpath(f"string(//section[@id='{i}']/h2)") for i in ("timeline", "glossary")] == ["التسلسل الزمني", "مسرد المصطلحات"]
+    assert [root.xpath(f"string(//section[@id='{i}']/h2)") for i in ("timeline", "glossary", "what-we-know")] == ["التسلسل الزمني", "مسرد المصطلحات", "أين تقف الأمور"]
+    # The template's own punctuation is the language's: an Arabic comma between a source and its publisher.
+    assert " ".join(root.xpath("string(//section[@id='sources']//li)").split()) == "تقرير لجنة المياه، مجلس المدينة"
     # The fragment a host pastes says which language and direction it is in, whatever the host's.
     fragment = (languages_site / ARABIC / "embed" / "al-anabib" / "fragment.html").read_text("utf-8")
     assert '<div class="explainer-embed" lang="ar" dir="rtl">' in fragment
@@ -245,11 +255,12 @@ def test_a_mistake_in_a_words_file_is_one_line_at_its_place(tmp_path, text, expe
 
 
 def marked_phrases() -> set[str]:
-    """Every phrase the theme's templates mark for translation, and the default headings."""
+    """Every phrase the theme's templates mark for translation, the default headings, and the
+    phrases the build writes itself."""
     from explainer.render.templates import make_env
 
     env = make_env([THEME])
-    found = set(DEFAULT_HEADINGS.values())
+    found = set(DEFAULT_HEADINGS.values()) | set(CODE_PHRASES)
     for path in sorted(THEME.rglob("*")):
         if path.is_file() and path.parent.name != WORDS_DIR:
             for _, _, message in env.extract_translations(path.read_text("utf-8")):
@@ -274,7 +285,9 @@ def test_each_words_file_of_the_theme_translates_every_phrase_and_keeps_its_valu
     assert set(words) == marked_phrases()
     for phrase, translation in words.items():
         assert placeholders(translation) == placeholders(phrase), (language, phrase)
-        assert translation.strip() and translation != phrase or phrase in {"Sources"}, (language, phrase)
+        # A phrase of values and punctuation only ("%(title)s, %(publisher)s") may stay as it is.
+        words_of = re.sub(r"%\(\w+\)s|[\W\d_]", "", phrase)
+        assert translation.strip() and translation != phrase or phrase in {"Sources"} or not words_of, (language, phrase)
 
 
 def test_the_words_files_are_valid_for_their_schema():

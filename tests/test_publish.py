@@ -327,7 +327,7 @@ def test_every_json_ld_block_parses_and_the_explainer_is_a_news_article(seed_sit
     assert article["@context"] == "https://schema.org"
     assert article["@type"] == "NewsArticle"
     assert article["headline"] == "Why Does Trump Want to Meet Putin Again?"
-    assert article["description"].startswith("Trump plans to meet Putin in Budapest")
+    assert article["description"].startswith("What Trump is after, what he could offer Putin")
     assert article["datePublished"] == article["dateModified"] == "2025-10-16"
     # The seed explainer has no byline: the publisher is the author.
     assert article["author"] == article["publisher"] == {"@type": "Organization", "name": "Explainers"}

@@ -21,9 +21,10 @@ from explainer.pipeline import build
 BUDGET = (SHAPES / "budget.yaml").read_text("utf-8")
 SLUG = "budget-vote"
 BASE = "https://example.org/repo/"
-# The budget explainer's sections, as written.
-ORDER = ["how-we-got-here", "how-big-is-the-gap", "what-the-two-plans-say", "what-do-residents-say",
-         "three-things-to-watch", "what-happens-next", "glossary", "key-points", "sources"]
+# The budget explainer's sections, as written (its key points, written near the end, are placed
+# under the dek).
+ORDER = ["how-we-got-here", "how-big-is-the-gap", "what-the-two-plans-say", "what-we-know", "what-do-residents-say",
+         "three-things-to-watch", "what-happens-next", "glossary", "sources"]
 ORDER[0] = "timeline"  # a timeline's anchor is "timeline" unless it names its own
 CARDS = {"how-big-is-the-gap": ["service-cuts", "tax-rise", "reserves"], "what-do-residents-say": ["library-friends", "business-forum"]}
 
@@ -34,11 +35,19 @@ def folded(element: lxml_html.HtmlElement) -> str:
 
 def test_the_sections_show_in_the_order_written_on_the_page_and_in_its_contents(budget_site):
     page = parse(budget_site / SLUG / "index.html")
-    sections = [s.get("id") for s in page.xpath("//main/article/section") if s.get("id") != "changes"]
+    sections = [s.get("id") for s in page.xpath("//main/article/div[@class='body']/section") if s.get("id") != "changes"]
     assert sections == ORDER
     assert page.xpath("//nav[@id='contents']//a/@href") == ["#" + s for s in ORDER]
     # A timeline written first is shown first, under its own heading.
     assert page.xpath("string(//section[@id='timeline']/h2)") == "How we got here"
+
+
+def test_key_points_placed_under_the_dek_come_before_the_intro_and_the_contents(budget_site):
+    page = parse(budget_site / SLUG / "index.html")
+    lede = page.xpath("//main/article/div[@class='lede']")[0]
+    assert [e.get("class") or e.tag for e in lede] == ["header", "box key-points", "intro"]
+    assert lede.xpath("string(section/h2)") == "In short"
+    assert "#key-points" not in page.xpath("//nav[@id='contents']//a/@href")
 
 
 def test_each_deck_shows_inside_its_own_question_with_the_text_after_it(budget_site):
@@ -69,7 +78,7 @@ def test_decks_in_the_second_and_fourth_questions_each_show_inside_their_own_que
     root = make_site({"four.yaml": four_questions({2: ["a", "b"], 4: ["c", "d", "e"]})})
     build(root)
     page = parse(root / "site" / "four" / "index.html")
-    sections = page.xpath("//main/article/section")
+    sections = page.xpath("//main/article//section")
     assert [s.get("id") for s in sections] == ["q1", "q2", "q3", "q4"]
     assert [[c.get("id") for c in s.xpath(".//article[@class='card']")] for s in sections] == [[], ["a", "b"], [], ["c", "d", "e"]]
     for n in (2, 4):
@@ -81,10 +90,10 @@ def test_decks_in_the_second_and_fourth_questions_each_show_inside_their_own_que
 
 def test_a_cards_facts_show_under_the_labels_its_editor_gave(budget_site):
     card = parse(budget_site / SLUG / "service-cuts" / "index.html")
-    assert [h.text_content() for h in card.xpath("//main//h2")] == ["Cost", "Who is affected"]
-    assert "Saves 4 million a year." in folded(card.xpath("//main")[0])
+    facts = card.xpath("//main//dl[@class='facts']/div")
+    assert [(f.xpath("string(dt)"), folded(f.xpath("dd")[0])) for f in facts] == [("Cost", "Saves 4 million a year."), ("Who is affected", "Everyone who uses a library, a pool or a bin.")]
     embed = parse(budget_site / SLUG / "embed" / "tax-rise" / "index.html")
-    assert [h.text_content() for h in embed.xpath("//h2")] == ["Cost"]
+    assert [dt.text_content() for dt in embed.xpath("//dl[@class='explainer-facts']/div/dt")] == ["Cost"]
 
 
 def test_every_card_of_every_deck_has_its_page_embed_fragment_oembed_and_social_image(budget_site):
@@ -102,7 +111,9 @@ def test_a_card_page_names_its_question_and_leads_through_its_own_deck(budget_si
     page = parse(budget_site / SLUG / "tax-rise" / "index.html")
     kicker = page.xpath("//p[@class='kicker']/a")[0]
     assert (kicker.text_content(), kicker.get("href")) == ("How big is the gap?", f"/repo/{SLUG}/how-big-is-the-gap/")
-    assert page.xpath("//nav[@class='pager']/a/@href") == [f"/repo/{SLUG}/service-cuts/", f"/repo/{SLUG}/reserves/"]
+    # The next card first, then the one before it, then back to the question.
+    links = [(a.get("rel"), a.get("href")) for a in page.xpath("//nav[@class='pager']/a")]
+    assert links == [("next", f"/repo/{SLUG}/reserves/"), ("prev", f"/repo/{SLUG}/service-cuts/"), (None, f"/repo/{SLUG}/how-big-is-the-gap/")]
     last = parse(budget_site / SLUG / "reserves" / "index.html")
     assert last.xpath("//nav[@class='pager']/a/@rel") == ["prev"]
 

@@ -288,7 +288,7 @@ def test_the_globals_are_documented():
     documented = rows(part(EVERYWHERE).body)
     assert set(env().globals) >= {"site"} and documented.keys() >= {"site", "page"}
     assert documented["site"][0] == "Site" and documented["page"][0] == "Page"
-    for name in ("url", "absolute", "date_text"):
+    for name in ("url", "absolute", "date_text", "date_in_year", "glossary_at"):
         assert name in env().filters and f"`{name}`" in part(EVERYWHERE).body
 
 
@@ -327,7 +327,7 @@ def test_the_html_fields_are_listed_in_the_rules_and_only_they_and_the_font_are_
             assert value.endswith("_html") or value == SAFE_EXTRA, f"{name} prints {value} with |safe; the doc allows only _html fields and {SAFE_EXTRA}"
 
 
-@pytest.mark.parametrize("name", ["url", "absolute", "date_text"])
+@pytest.mark.parametrize("name", ["url", "absolute", "date_text", "date_in_year"])
 def test_the_filter_examples_give_what_the_doc_says(name):
     """Each example of the filters' table, rendered under https://example.org/repo/ as the doc
     assumes, gives the output the table shows, in order."""

@@ -9,15 +9,22 @@ from explainer.content.slugs import slugify
 
 # Each section kind, named by the field that tells it apart (the schema's `section` branches carry
 # the same names as titles; tests/test_schema.py checks the two agree).
-SECTION_KINDS = ("question", "items", "text", "timeline", "people", "glossary", "sources", "key_points")
+SECTION_KINDS = ("question", "items", "text", "timeline", "people", "glossary", "sources", "key_points", "known")
 
 # The anchor a kind takes when the editor gives no id (its heading, when it has none, comes from
 # the theme's words in the page's language: words.DEFAULT_HEADINGS).
-DEFAULT_IDS = {"timeline": "timeline", "people": "people", "glossary": "glossary", "sources": "sources", "key_points": "key-points"}
+DEFAULT_IDS = {
+    "timeline": "timeline", "people": "people", "glossary": "glossary", "sources": "sources", "key_points": "key-points", "known": "what-we-know",
+}
 
 # Kinds a reader looks for once: one cast of people, one glossary, one list of sources, one box of
-# key points for the whole explainer (two glossaries would split a term's lookup in two).
-ONCE = frozenset({"people", "glossary", "sources", "key_points"})
+# key points, one account of what is known and not, for the whole explainer (two glossaries would
+# split a term's lookup in two).
+ONCE = frozenset({"people", "glossary", "sources", "key_points", "known"})
+
+# Kinds an editor may place under the headline and dek (`under_dek: true`), where a reader in a
+# hurry looks, wherever the section is written.
+UNDER_DEK = frozenset({"key_points", "known"})
 
 
 def section_kind(section: dict[str, Any]) -> str | None:
@@ -35,3 +42,10 @@ def section_id(section: dict[str, Any], index: int) -> str:
         return DEFAULT_IDS[kind]
     heading = section.get("heading")
     return (slugify(heading) if isinstance(heading, str) else "") or f"section-{index + 1}"
+
+
+def term_anchors(glossary: dict[str, Any], index: int) -> list[str]:
+    """The anchor of each term of a glossary section, `<section id>-<slug of the term>` (or
+    `-term-<n>` for a term with no letters or digits), which its first use in the answers links to."""
+    base = section_id(glossary, index)
+    return [f"{base}-{slugify(t['term']) or f'term-{n + 1}'}" for n, t in enumerate(glossary["glossary"])]

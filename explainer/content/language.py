@@ -31,7 +31,12 @@ if TYPE_CHECKING:
 SOURCE_LANGUAGE = "en"  # the language the theme's templates are written in
 
 # The headings a section kind takes when the editor gives none (the theme translates them).
-DEFAULT_HEADINGS = {"timeline": "Timeline", "people": "People", "glossary": "Glossary", "sources": "Sources", "key_points": "Key points"}
+DEFAULT_HEADINGS = {
+    "timeline": "Timeline", "people": "People", "glossary": "Glossary", "sources": "Sources", "key_points": "Key points", "known": "Where things stand",
+}
+# Phrases the build itself writes in a page's language, beside the templates' and the headings:
+# a timeline embed's title (the colon is the language's: "Chronologie\u00a0: ..." in French).
+CODE_PHRASES = ("%(heading)s: %(explainer)s",)
 
 
 @lru_cache(maxsize=None)
@@ -104,6 +109,19 @@ def date_text(value: dt.date | str, locale: babel.Locale) -> str:
     if len(parts) == 2:
         return babel.dates.format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=locale)
     return babel.dates.format_skeleton("y", dt.date(parts[0], 1, 1), locale=locale)
+
+
+def date_in_year(value: str, locale: babel.Locale) -> str:
+    """A timeline date without its year, which the year's heading gives: the day ("October 16",
+    "16 octobre"), the month ("August", "août"), or "" for a year alone."""
+    import babel.dates
+
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        return babel.dates.format_skeleton("MMMMd", dt.date(*parts), locale=locale)
+    if len(parts) == 2:
+        return babel.dates.format_date(dt.date(parts[0], parts[1], 1), "LLLL", locale=locale)
+    return ""
 
 
 def heading_of(section: Any, gettext: Callable[[str], str]) -> str:

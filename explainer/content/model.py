@@ -1,8 +1,15 @@
 """Stage 3: validated data to frozen, typed values. Markdown is rendered here, once.
 
 An explainer is a sequence of sections in the order its author wrote them; each section is one
-kind (a question, titled items, text, a timeline, people, a glossary, sources, key points), and
-any question may carry a deck of cards.
+kind (a question, titled items, text, a timeline, people, a glossary, sources, key points, what we
+know and don't), and any question may carry a deck of cards.
+
+Two rules of the reader's page are settled here, where the text is rendered, so they hold for
+every explainer, imported or written by hand:
+- nothing twice: an answer that starts with its short answer (a card's detail with its summary,
+  an item's text with its title, the intro with the dek) is rendered without that first sentence,
+  which the page shows just above it (validate.warn_explainer tells the editor);
+- a glossary term's first use in the answers links to its definition.
 """
 
 from __future__ import annotations
@@ -13,9 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from explainer.content.brand import DEFAULT_ACCENT, DEFAULT_ACCENT_DARK, DEFAULT_FONT, Logo, for_dark, hex_colour, make_logo
-from explainer.content.kinds import section_id, section_kind
+from explainer.content.kinds import section_id, section_kind, term_anchors
 from explainer.content.language import Words
-from explainer.content.markdown import render_block, render_inline
+from explainer.content.markdown import Terms, lead_end, render_block, render_inline
 
 if TYPE_CHECKING:  # the model takes the loader's documents, but needs nothing of YAML itself
     from explainer.content.parse import RawDoc
@@ -34,7 +41,7 @@ class Card:
     id: str
     title: str
     summary: str
-    detail_html: str
+    detail_html: str | None  # what follows the summary; None when the summary says it all
     facts: tuple[Fact, ...]
     aliases: tuple[str, ...]  # ids it had before, each served as a redirect
 
@@ -48,7 +55,7 @@ class Question:
     label: str | None  # the source's own heading, kept when the question rephrases it
     question: str
     short_answer: str
-    answer_html: str | None  # a question with a deck may have none
+    answer_html: str | None  # what follows the short answer; a question with a deck may have none
     cards: tuple[Card, ...]
     after_cards_html: str | None  # text after the deck
     aliases: tuple[str, ...]
@@ -114,6 +121,7 @@ class People:
 
 @dataclass(frozen=True, slots=True)
 class Term:
+    id: str  # its anchor, which the first use of the term in the answers links to
     term: str
     definition_html: str
 
@@ -148,9 +156,22 @@ class KeyPoints:
     id: str
     heading: str | None  # None: the kind's own heading, in the page's language (words.heading_of)
     points: tuple[str, ...]
+    under_dek: bool  # shown under the headline and dek, wherever it is written
 
 
-Section = Question | Items | Text | Timeline | People | Glossary | Sources | KeyPoints
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What we know, and what we don't know yet: two lists."""
+
+    kind: ClassVar[str] = "known"
+    id: str
+    heading: str | None  # None: the kind's own heading, in the page's language (words.heading_of)
+    known_html: tuple[str, ...]  # each one line, no <p>
+    unknown_html: tuple[str, ...]
+    under_dek: bool
+
+
+Section = Question | Items | Text | Timeline | People | Glossary | Sources | KeyPoints | Known
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,45 +254,80 @@ def _text(value: str | None) -> str | None:
     return value.strip() if value is not None else None
 
 
-def _block(value: str | None) -> str | None:
-    return render_block(value) if value is not None else None
+def _block(value: str | None, terms: Terms | None = None) -> str | None:
+    return render_block(value, terms) if value is not None else None
 
 
-def _card(d: dict[str, Any]) -> Card:
-    facts = tuple(Fact(f["label"].strip(), render_block(f["text"])) for f in d.get("facts", ()))
-    return Card(d["id"], d["title"].strip(), d["summary"].strip(), render_block(d["detail"]), facts, tuple(d.get("aliases", ())))
+def after_lead(text: str | None, lead: str) -> str | None:
+    """Markdown text without its first sentence when that sentence is `lead`, which the page shows
+    just above it; None when nothing is left. (validate.warn_explainer names each case.)"""
+    end = lead_end(text, lead) if text is not None else None
+    if end is None:
+        return text
+    rest = text[end:].strip()  # type: ignore[index]
+    return rest or None
+
+
+def _rendered(text: str | None, lead: str, terms: Terms) -> str | None:
+    return _block(after_lead(text, lead), terms)
+
+
+def _card(d: dict[str, Any], terms: Terms) -> Card:
+    summary = d["summary"].strip()
+    detail = _rendered(d.get("detail"), summary, terms)
+    facts = tuple(Fact(f["label"].strip(), render_block(f["text"], terms)) for f in d.get("facts", ()))
+    return Card(d["id"], d["title"].strip(), summary, detail, facts, tuple(d.get("aliases", ())))
 
 
 def _heading(d: dict[str, Any]) -> str | None:
     return d["heading"].strip() if "heading" in d else None
 
 
-def _section(d: dict[str, Any], index: int) -> Section:
+def _item(d: dict[str, Any], terms: Terms) -> Item:
+    title = d["title"].strip()
+    # An item whose text only repeats its title keeps it: the text is what a reader reads.
+    return Item(title, _rendered(d["text"], title, terms) or render_block(d["text"], terms))
+
+
+def _section(d: dict[str, Any], index: int, terms: Terms) -> Section:
+    # Markdown is rendered in reading order, so each glossary term links from its first use.
     kind = section_kind(d)
     ident = section_id(d, index)
     if kind == "question":
-        return Question(ident, _text(d.get("label")), d["question"].strip(), d["short_answer"].strip(), _block(d.get("answer")),
-                        tuple(_card(c) for c in d.get("cards", ())), _block(d.get("after_cards")), tuple(d.get("aliases", ())))
+        short = d["short_answer"].strip()
+        answer = _rendered(d.get("answer"), short, terms)
+        cards = tuple(_card(c, terms) for c in d.get("cards", ()))
+        return Question(ident, _text(d.get("label")), d["question"].strip(), short, answer, cards, _block(d.get("after_cards"), terms), tuple(d.get("aliases", ())))
     if kind == "items":
-        return Items(ident, d["heading"].strip(), _block(d.get("intro")), tuple(Item(i["title"].strip(), render_block(i["text"])) for i in d["items"]))
+        intro = _block(d.get("intro"), terms)
+        return Items(ident, d["heading"].strip(), intro, tuple(_item(i, terms) for i in d["items"]))
     if kind == "text":
-        return Text(ident, d["heading"].strip(), render_block(d["text"]))
+        return Text(ident, d["heading"].strip(), render_block(d["text"], terms))
     if kind == "timeline":
         return Timeline(ident, _heading(d), tuple(Event(e["date"], render_inline(e["event"])) for e in d["timeline"]))
     if kind == "people":
         return People(ident, _heading(d), tuple(Person(p["name"].strip(), _text(p.get("role")), _block(p.get("note"))) for p in d["people"]))
     if kind == "glossary":
-        return Glossary(ident, _heading(d), tuple(Term(t["term"].strip(), render_block(t["definition"])) for t in d["glossary"]))
+        return Glossary(ident, _heading(d), tuple(Term(a, t["term"].strip(), render_block(t["definition"])) for a, t in zip(term_anchors(d, index), d["glossary"])))
     if kind == "sources":
         return Sources(ident, _heading(d), tuple(Source(s["title"].strip(), s.get("url"), _text(s.get("publisher")), _text(s.get("note"))) for s in d["sources"]))
     if kind == "key_points":
-        return KeyPoints(ident, _heading(d), tuple(p.strip() for p in d["key_points"]))
+        return KeyPoints(ident, _heading(d), tuple(p.strip() for p in d["key_points"]), d.get("under_dek", False))
+    if kind == "known":
+        return Known(ident, _heading(d), tuple(render_inline(k) for k in d["known"]), tuple(render_inline(u) for u in d["unknown"]), d.get("under_dek", False))
     raise ValueError(f"not a section of a validated explainer: {sorted(d)}")
+
+
+def _terms(sections: list[dict[str, Any]]) -> Terms:
+    """The explainer's glossary terms and their anchors, before any text that may use them is rendered."""
+    return Terms((t["term"], anchor) for i, s in enumerate(sections) if section_kind(s) == "glossary" for t, anchor in zip(s["glossary"], term_anchors(s, i)))
 
 
 def build_explainer(doc: RawDoc) -> Explainer:
     """A validated explainer document as an Explainer."""
     d = doc.data
+    terms = _terms(d["sections"])
+    intro = _rendered(d.get("intro"), d["dek"].strip(), terms)  # the intro comes first in reading order
     return Explainer(
         slug=d["slug"],
         title=d["title"].strip(),
@@ -281,8 +337,8 @@ def build_explainer(doc: RawDoc) -> Explainer:
         changes=tuple(Change(dt.date.fromisoformat(c["date"]), c["kind"], render_block(c["text"])) for c in d.get("changes", ())),
         attribution=_text(d.get("attribution")),
         image_credit=_text(d.get("image_credit")),
-        intro_html=_block(d.get("intro")),
-        sections=tuple(_section(section, i) for i, section in enumerate(d["sections"])),
+        intro_html=intro,
+        sections=tuple(_section(section, i, terms) for i, section in enumerate(d["sections"])),
         aliases=tuple(d.get("aliases", ())),
         language=d.get("language"),
         source_file=doc.path,

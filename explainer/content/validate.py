@@ -21,8 +21,9 @@ from explainer.errors import ContentError, field_path, line_column
 if TYPE_CHECKING:
     import jsonschema
 from explainer.content.brand import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, contrast_failure, hex_colour, logo_problem
-from explainer.content.kinds import ONCE, section_id, section_kind
+from explainer.content.kinds import ONCE, section_id, section_kind, term_anchors
 from explainer.content.language import Words, locale_of, placeholders
+from explainer.content.markdown import lead_end, repeats
 from explainer.content.parse import RawDoc
 
 # Anchors the page uses for its own parts, and the folder beside an explainer's question and card
@@ -254,6 +255,8 @@ def _names(data: dict[str, Any]) -> list[tuple[Path_, str, str]]:
         for c, card in enumerate(section.get("cards", ())):
             names.append((["sections", i, "cards", c, "id"], card["id"], "id"))
             names += [(["sections", i, "cards", c, "aliases", a], alias, "alias") for a, alias in enumerate(card.get("aliases", ()))]
+        if section_kind(section) == "glossary":
+            names += [(["sections", i, "glossary", t, "term"], anchor, "term") for t, anchor in enumerate(term_anchors(section, i))]
     return names
 
 
@@ -311,7 +314,12 @@ def _explainer_rules(doc: RawDoc) -> list[ContentError]:
             continue  # already reported, and its implied id clashes only because it is a second one
         node, _ = node_at(doc.node, path)
         implied = path[-1] != "id" and what == "id"
-        if ident in RESERVED_IDS:
+        if what == "term" and (ident in RESERVED_IDS or ident in seen):
+            # A term's anchor is made from it: two terms that make the same one, or a term whose
+            # anchor is an id, would link to the wrong place.
+            first = f" (first at line {seen[ident]})" if ident in seen else ""
+            errors.append(_at(doc, node, path, f"its anchor '{ident}' is already taken{first}; write the term differently, or give the glossary section another id"))
+        elif ident in RESERVED_IDS:
             errors.append(_at(doc, node, path, f"'{ident}' is used by the page itself; choose another {what}"))
         elif ident in seen:
             fix = "give this section an id of its own" if implied else "each must be unique in the explainer"
@@ -426,9 +434,46 @@ def validate_project(site: RawDoc | None, explainers: tuple[RawDoc, ...]) -> lis
 _WARNING_TEXT = 80
 
 
-def warn_explainer(doc: RawDoc) -> list[ContentError]:
-    """What a valid explainer still asks an editor to do: each `unplaced` entry left by the importer."""
+# A repeated passage of at least this many words is one a reader notices.
+REPEAT_WORDS = 6
+
+
+def _leads(data: dict[str, Any]) -> Iterator[tuple[Path_, str, Path_, str]]:
+    """Each line the page shows just above a text, and that text: (where, line, where, text)."""
+    if "intro" in data:
+        yield ["dek"], data["dek"], ["intro"], data["intro"]
+    for i, section in enumerate(data["sections"]):
+        if "answer" in section and "question" in section:
+            yield ["sections", i, "short_answer"], section["short_answer"], ["sections", i, "answer"], section["answer"]
+        for c, card in enumerate(section.get("cards", ())):
+            if "detail" in card:
+                yield ["sections", i, "cards", c, "summary"], card["summary"], ["sections", i, "cards", c, "detail"], card["detail"]
+        if section_kind(section) == "items":
+            for n, item in enumerate(section["items"]):
+                yield ["sections", i, "items", n, "title"], item["title"], ["sections", i, "items", n, "text"], item["text"]
+
+
+def _repetitions(doc: RawDoc) -> list[ContentError]:
+    """A text that says again, word for word, the line shown just above it: at its start, the page
+    shows the sentence once (model.after_lead); further on, the reader reads it twice."""
     warnings = []
+    for lead_path, lead, path, text in _leads(doc.data):
+        lead_name, name = field_path(lead_path[-1:]), field_path(path[-1:])
+        node, _ = node_at(doc.node, path)
+        if lead_end(text, lead) is not None:
+            message = f"starts with its {lead_name} word for word; the page shows that sentence once, as the {lead_name} above the {name}, so delete it from the {name}"
+        elif len(lead.split()) >= REPEAT_WORDS and repeats(text, lead):
+            message = f"repeats its {lead_name} word for word, so readers read it twice: rephrase the {lead_name} or the {name}"
+        else:
+            continue
+        warnings.append(_at(doc, node, path, message, warning=True))
+    return warnings
+
+
+def warn_explainer(doc: RawDoc) -> list[ContentError]:
+    """What a valid explainer still asks an editor to do: text that repeats the line above it, and
+    each `unplaced` entry left by the importer."""
+    warnings = _repetitions(doc)
     for i, text in enumerate(doc.data.get("unplaced", ())):
         node, _ = node_at(doc.node, ["unplaced", i])
         shown = " ".join(text.split())

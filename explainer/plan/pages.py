@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from explainer.content.kinds import UNDER_DEK
 from explainer.content.language import Language, heading_of, language
-from explainer.content.model import Card, Explainer, Question, Site
+from explainer.content.model import Card, Event, Explainer, Question, Section, Site, Timeline
 from explainer.core.digest import digest
 
 
@@ -59,10 +60,41 @@ class Link:
 class TocEntry:
     anchor: str
     label: str
+    number: int | None  # a question's number among the questions ("3" of "question 3 of 5"); None for other sections
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a question stands among the explainer's questions, or a card in its deck: 3 of 5."""
+
+    number: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """An event of a timeline as the page shows it."""
+
+    event: Event
+    upcoming: bool  # dated after the explainer's latest date: still to come when it was last written
+    first_upcoming: bool  # the first such: the page marks where the explainer stands before it
+
+
+@dataclass(frozen=True, slots=True)
+class Year:
+    """A timeline's events of one year, oldest first."""
+
+    year: str
+    moments: tuple[Moment, ...]
 
 
 def explainer_url(explainer: Explainer | Summary) -> str:
     return f"{explainer.slug}/"
+
+
+def partner_url(explainer: Explainer | Summary) -> str:
+    """The page for partners that holds the codes to embed each of the explainer's items."""
+    return f"{explainer.slug}/embed/"
 
 
 def item_url(explainer: Explainer, item_id: str) -> str:
@@ -76,9 +108,55 @@ def language_of(site: Site, explainer: Explainer | Summary | None = None) -> Lan
     return language((explainer.language if explainer is not None else None) or site.language, site.words)
 
 
+def last_modified(explainer: Explainer) -> dt.date:
+    """The explainer's latest date: published, updated or any change, whichever is latest."""
+    return max((explainer.published, explainer.updated or explainer.published, *(c.date for c in explainer.changes)))
+
+
+def under_dek(section: Section) -> bool:
+    """Whether a section is shown under the headline and dek rather than where it is written."""
+    return section.kind in UNDER_DEK and bool(getattr(section, "under_dek", False))
+
+
+def positions(explainer: Explainer) -> dict[str, Position]:
+    """Each question's place among the questions, and each card's in its deck, by id."""
+    questions = explainer.questions
+    out = {q.id: Position(n, len(questions)) for n, q in enumerate(questions, 1)}
+    for question in questions:
+        out.update((card.id, Position(n, len(question.cards))) for n, card in enumerate(question.cards, 1))
+    return out
+
+
 def _toc(explainer: Explainer, lang: Language) -> tuple[TocEntry, ...]:
-    """The table of contents: every section, in the order written."""
-    return tuple(TocEntry(section.id, heading_of(section, lang.gettext)) for section in explainer.sections)
+    """The table of contents: every section of the body, in the order written, questions numbered."""
+    numbers = positions(explainer)
+    return tuple(TocEntry(s.id, heading_of(s, lang.gettext), numbers[s.id].number if isinstance(s, Question) else None)
+                 for s in explainer.sections if not under_dek(s))
+
+
+def _first_day(date: str) -> dt.date:
+    """The first day a date written as a year, month or day can mean."""
+    parts = [int(p) for p in date.split("-")] + [1, 1]
+    return dt.date(*parts[:3])
+
+
+def timeline_years(timeline: Timeline, as_of: dt.date) -> tuple[Year, ...]:
+    """A timeline's events grouped by year, each marked upcoming when even its first possible day
+    comes after `as_of`, the explainer's latest date. Measured against the content's own date, not
+    the day of the build, so a page reads the same whenever it is built (and says as of when)."""
+    years: dict[str, list[Moment]] = {}
+    seen_upcoming = False
+    for event in timeline.events:
+        upcoming = _first_day(event.date) > as_of
+        years.setdefault(event.date[:4], []).append(Moment(event, upcoming, upcoming and not seen_upcoming))
+        seen_upcoming = seen_upcoming or upcoming
+    return tuple(Year(year, tuple(moments)) for year, moments in years.items())
+
+
+def timelines_of(explainer: Explainer) -> dict[str, tuple[Year, ...]]:
+    """Each timeline's years, by the timeline's id."""
+    as_of = last_modified(explainer)
+    return {t.id: timeline_years(t, as_of) for t in explainer.timelines}
 
 
 def _page(url: str, template: str, key: str, **context: Any) -> Page:
@@ -145,13 +223,18 @@ def plan_explainer(site: Site, explainer: Explainer) -> list[Page]:
     key = digest(site.digest, explainer.digest)
     home = explainer_url(explainer)
     urls = item_urls(explainer)
-    pages = [_page(home, "explainer.html", key, explainer=explainer, toc=_toc(explainer, language_of(site, explainer)), urls=urls)]
+    numbers = positions(explainer)
+    shared = {"explainer": explainer, "urls": urls, "positions": numbers, "partner_url": partner_url(explainer)}
+    top = tuple(s for s in explainer.sections if under_dek(s))
+    body = tuple(s for s in explainer.sections if not under_dek(s))
+    pages = [_page(home, "explainer.html", key, **shared, toc=_toc(explainer, language_of(site, explainer)), under_dek=top, body=body,
+                   timelines=timelines_of(explainer), as_of=last_modified(explainer))]
     question_links = [Link(q.question, urls[q.id]) for q in explainer.questions]
     for i, question in enumerate(explainer.questions):
-        pages.append(_page(urls[question.id], "question.html", key, explainer=explainer, explainer_url=home, question=question, urls=urls, **_neighbours(question_links, i)))
+        pages.append(_page(urls[question.id], "question.html", key, **shared, explainer_url=home, question=question, **_neighbours(question_links, i)))
         card_links = [Link(c.title, urls[c.id]) for c in question.cards]
         for n, card in enumerate(question.cards):
-            pages.append(_page(urls[card.id], "card.html", key, explainer=explainer, explainer_url=home, question=question, card=card, urls=urls, **_neighbours(card_links, n)))
+            pages.append(_page(urls[card.id], "card.html", key, **shared, explainer_url=home, question=question, card=card, **_neighbours(card_links, n)))
     return pages
 
 

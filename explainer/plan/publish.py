@@ -24,6 +24,7 @@ from explainer.plan.pages import (
     explainer_url,
     item_urls,
     language_of,
+    last_modified,
     newest_first,
     plan_explainer,
     plan_index,
@@ -110,14 +111,18 @@ class SitemapEntry:
     modified: dt.date
 
 
-def last_modified(explainer: Explainer) -> dt.date:
-    """The explainer's latest date: published, updated or any change, whichever is latest."""
-    return max((explainer.published, explainer.updated or explainer.published, *(c.date for c in explainer.changes)))
-
-
 def changes_newest_first(explainer: Explainer) -> tuple[Change, ...]:
     """Updates and corrections as the page lists them; same-day changes keep the file's order."""
     return tuple(sorted(explainer.changes, key=lambda c: -c.date.toordinal()))
+
+
+def latest_of_each_kind(changes: tuple[Change, ...]) -> tuple[Change, ...]:
+    """The newest correction and the newest update, newest first: the one line at the top of a
+    page that says it changed (the whole log is at its foot)."""
+    latest: dict[str, Change] = {}
+    for change in changes:  # newest first already
+        latest.setdefault(change.kind, change)
+    return tuple(c for c in changes if latest.get(c.kind) is c)
 
 
 def _address(site: Site) -> str:
@@ -170,7 +175,8 @@ def _share(site: Site, explainer: Explainer, page: Page) -> Page:
         sharing = Sharing("article", card.title, card.summary, url, image_url, f"{card.title}: {explainer.title}", *dates)
     else:
         return page
-    return replace(page, context={**page.context, "changes": changes_newest_first(explainer), "sharing": sharing})
+    changes = changes_newest_first(explainer)
+    return replace(page, context={**page.context, "changes": changes, "notices": latest_of_each_kind(changes), "sharing": sharing})
 
 
 def share_explainer(site: Site, explainer: Explainer, pages: list[Page]) -> list[Page]:

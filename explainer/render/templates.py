@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 import jinja2.meta
+from markupsafe import Markup, escape
 
 from explainer.content import language as words
 from explainer.content.model import Site
@@ -25,6 +26,26 @@ from explainer.plan.pages import Page, language_of
 def date_text(context: jinja2.runtime.Context, value: dt.date | str) -> str:
     """A date ('2025-10-16', '2025-08', '2025' or a date) as the page's language writes it."""
     return words.date_text(value, context["language"].locale)
+
+
+@jinja2.pass_context
+def date_in_year(context: jinja2.runtime.Context, value: str) -> str:
+    """A timeline date without its year ('October 16', 'August'; '' for a year alone)."""
+    return words.date_in_year(value, context["language"].locale)
+
+
+# A glossary term's first use, as the Markdown renderer links it (markdown.Terms): nothing a content
+# author writes renders so, since raw HTML is off and Markdown links carry no class.
+_TERM_LINK = '<a class="term" href="#'
+
+
+def glossary_at(html: Markup, url: str, class_prefix: str = "") -> Markup:
+    """Trusted HTML with its glossary-term links pointing at the glossary on the page at `url`
+    (`""`: this page), their class name started with `class_prefix` (embeds scope theirs). Print
+    it as `{{ x_html|safe|glossary_at(url) }}`."""
+    if not url and not class_prefix:
+        return html
+    return Markup(str(html).replace(_TERM_LINK, f'<a class="{escape(class_prefix)}term" href="{escape(url)}#'))
 
 
 def make_env(folders: list[Path]) -> jinja2.Environment:
@@ -42,6 +63,8 @@ def make_env(folders: list[Path]) -> jinja2.Environment:
     )
     env.extend(newstyle_gettext=True)  # a {% trans %} block's values are filled in by gettext, escaped
     env.filters["date_text"] = date_text
+    env.filters["date_in_year"] = date_in_year
+    env.filters["glossary_at"] = glossary_at
     env.globals["heading"] = jinja2.pass_context(lambda context, section: words.heading_of(section, context["language"].gettext))
     return env
 

@@ -1,0 +1,282 @@
+"""The reader's page as a news designer would judge it: nothing said twice, the article's every
+sentence once and in order, contents that stay in reach, sections that read as what they are
+(glossary links, a timeline with what is still to come, corrections), the language's own
+punctuation, and a printout that says where it came from."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import REPO, SEED_ARTICLE, SEED_SLUG, SHAPES, minimal_explainer, parse
+from lxml import html as lxml_html
+from webtools import static_server
+
+from explainer.importer.article import read_article
+from explainer.importer.sentences import article_sentences, normalise, split_sentences
+from explainer.pipeline import build
+
+THEME = REPO / "templates"
+# Elements whose text is a block of its own: a sentence never runs from one into the next.
+BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "dt", "dd", "summary", "label", "div", "section", "figcaption"}
+LONG = 8  # words: a sentence this long, read twice, is one a reader notices
+
+
+def shown_blocks(element: lxml_html.HtmlElement) -> list[str]:
+    """The text of each block a reader reads in an element, in order (scripts and styles aside)."""
+    element = lxml_html.fromstring(lxml_html.tostring(element))  # a copy, to mark up
+    for node in element.iter():
+        if node.tag in ("script", "style"):
+            node.drop_tree()
+        elif node.tag in BLOCKS:
+            node.text, node.tail = "\n" + (node.text or ""), "\n" + (node.tail or "")
+    return [" ".join(block.split()) for block in element.text_content().split("\n") if block.strip()]
+
+
+def long_sentences(element: lxml_html.HtmlElement) -> list[str]:
+    return [normalise(s) for block in shown_blocks(element) for s in split_sentences(block) if len(s.split()) >= LONG]
+
+
+def repeated_within(element: lxml_html.HtmlElement) -> list[str]:
+    """Each long sentence shown twice in the element, whole or inside a longer one."""
+    sentences = long_sentences(element)
+    everything = [normalise(s) for block in shown_blocks(element) for s in split_sentences(block)]
+    return sorted({s for i, s in enumerate(sentences) if sum(s in other for other in everything) > 1})
+
+
+def page_parts(page: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """What a reader reads as one part of an explainer page: its lede, and each section."""
+    return page.xpath("//main//div[@class='lede'] | //main//section")
+
+
+# --- nothing twice -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("site_name, path", [("seed", f"{SEED_SLUG}/index.html"), ("budget", "budget-vote/index.html")], ids=["bundled", "written by hand"])
+def test_no_long_sentence_is_shown_twice_within_a_part_of_the_page(request, site_name, path):
+    # The budget explainer was written by hand with each answer starting with its short answer,
+    # as imported explainers are: the page still shows each sentence once.
+    site = request.getfixturevalue(f"{site_name}_site")
+    page = parse(site / path)
+    parts = page_parts(page)
+    assert len(parts) > 8
+    for part in parts:
+        assert repeated_within(part) == [], part.get("id") or part.get("class")
+
+
+def test_every_sentence_of_the_article_is_on_the_page_once_and_in_order(seed_site):
+    article = read_article(SEED_ARTICLE.read_text("utf-8"), "text")
+    # Its prose: headings are also listed in the contents, and the photo's caption and credit are not prose.
+    prose = dataclasses.replace(article, blocks=tuple(b for b in article.blocks if b.kind not in ("heading", "caption", "credit")))
+    sentences = [normalise(s.text) for s in article_sentences(prose)]
+    assert len(sentences) > 60
+    text = normalise(" ".join(shown_blocks(parse(seed_site / SEED_SLUG / "index.html").xpath("//main")[0])))
+    where = []
+    for sentence in sentences:
+        assert text.count(sentence) == 1 or len(sentence.split()) < LONG, sentence
+        where.append(text.index(sentence, where[-1] if where else 0))
+    assert where == sorted(where)
+
+
+def test_an_answer_that_repeats_its_short_answer_shows_it_once_and_the_editor_is_told_where(make_site):
+    data = yaml.safe_load(minimal_explainer(answer="Something happened. It happened on a Tuesday."))
+    sections = data.pop("sections")
+    data.update(intro="A short dek. What follows.", sections=sections)  # in reading order, as warnings are
+    data["sections"].append({"id": "deck", "question": "What is on offer?", "short_answer": "Two offers are on the table today.",
+                             "answer": "There are offers. Two offers are on the table today, the council says.",
+                             "cards": [{"id": "one", "title": "One", "summary": "The first offer is small.", "detail": "The first offer is small. It costs little."}]})
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    root = make_site({"a.yaml": text})
+    result = build(root)
+    first_answer = 1 + next(n for n, line in enumerate(text.splitlines()) if line.strip().startswith("answer:"))
+    assert [(w.file, w.field, w.message.split(";")[0]) for w in result.warnings] == [
+        ("content/a.yaml", "intro", "starts with its dek word for word"),
+        ("content/a.yaml", "sections[0].answer", "starts with its short_answer word for word"),
+        ("content/a.yaml", "sections[1].answer", "repeats its short_answer word for word, so readers read it twice: rephrase the short_answer or the answer"),
+        ("content/a.yaml", "sections[1].cards[0].detail", "starts with its summary word for word"),
+    ]
+    assert result.warnings[1].line == first_answer
+    # On the page, each sentence once: the short answer leads, the answer goes on from it.
+    page = parse(root / "site" / "minimal" / "index.html")
+    first = " ".join(page.xpath("//section[@id='first']")[0].text_content().split())
+    assert first.count("Something happened.") == 1 and "Short answer Something happened. It happened on a Tuesday." in first
+    card = " ".join(page.xpath("//article[@id='one']")[0].text_content().split())
+    assert card.count("The first offer is small.") == 1 and "It costs little." in card
+    assert " ".join(page.xpath("string(//div[@class='intro'])").split()) == "What follows."
+
+
+def test_the_bundled_explainers_page_fits_one_round_trip(seed_site):
+    # 14 KB gzipped: what the first round trip of a new connection can carry (bench/embed_sizes.py).
+    page = (seed_site / SEED_SLUG / "index.html").read_bytes()
+    assert len(gzip.compress(page, 9)) <= 14 * 1024
+
+
+# --- sections that read as what they are --------------------------------------------------------
+
+
+def test_a_glossary_term_links_from_its_first_use_to_its_definition(seed_site):
+    page = parse(seed_site / SEED_SLUG / "index.html")
+    links = page.xpath("//a[@class='term']")
+    assert [(a.text_content(), a.get("href")) for a in links] == [
+        ("Minsk 3.0", "#glossary-minsk-3-0"), ("neutrality plus", "#glossary-neutrality-plus"),
+        ("frozen conflict", "#glossary-frozen-conflict"), ("CAATSA", "#glossary-caatsa")]
+    for a in links:
+        [term] = page.xpath(f"//section[@id='glossary']//dt[@id='{a.get('href')[1:]}']")
+        assert term.text_content().casefold() == a.text_content().casefold()
+    # Only the first use: "Minsk accords" is no use of "Minsk 3.0", and a second CAATSA would stay text.
+    assert len(page.xpath("//a[@class='term'][. = 'CAATSA']")) == 1
+    # Elsewhere the link leads to the explainer's glossary: a card's page, its embed, its fragment.
+    card = parse(seed_site / SEED_SLUG / "ukraine-concessions" / "index.html")
+    assert card.xpath("//a[@class='term']/@href") == [f"/repo/{SEED_SLUG}/#glossary-frozen-conflict"]
+    embed = (seed_site / SEED_SLUG / "embed" / "ukraine-concessions" / "fragment.html").read_text("utf-8")
+    assert f'<a class="explainer-term" href="https://example.org/repo/{SEED_SLUG}/#glossary-frozen-conflict">frozen conflict</a>' in embed
+
+
+TIMELINE = """\
+slug: dated
+title: Dated
+dek: A dek.
+published: 2025-03-01
+updated: 2025-03-10
+sections:
+  - timeline:
+      - date: "2024"
+        event: Last year.
+      - date: 2025-03
+        event: This month.
+      - date: 2025-03-10
+        event: The day it was updated.
+      - date: 2025-03-11
+        event: The day after.
+      - date: 2025-04
+        event: Next month.
+      - date: "2026"
+        event: Next year.
+"""
+
+
+def test_a_timeline_groups_its_events_by_year_and_marks_what_was_still_to_come_when_it_was_written(make_site):
+    root = make_site({"dated.yaml": TIMELINE})
+    build(root)
+    page = parse(root / "site" / "dated" / "index.html")
+    years = page.xpath("//section[@id='timeline']/ol[@class='timeline']/li")
+    assert [y.xpath("string(h3)") for y in years] == ["2024", "2025", "2026"]
+    moments = page.xpath("//li[contains(@class, 'moment')]")
+    upcoming = [" ".join(li.xpath("string(p[last()])").split()) for li in moments if "upcoming" in li.get("class")]
+    # Measured against the explainer's own latest date, not the day it is built: a page built next
+    # year reads the same. A month or a year is upcoming only when all of it is after that date.
+    assert upcoming == ["The day after.", "Next month.", "Next year."]
+    assert [" ".join(li.text_content().split()) for li in page.xpath("//li[@class='now']")] == ["As of March 10, 2025"]
+    now = page.xpath("//li[@class='now']")[0]
+    assert now.getnext().xpath("string(p[@class='when'])").split() == ["March", "11", "Upcoming"]
+
+
+def test_corrections_are_one_line_at_the_top_and_the_log_is_at_the_foot(changed_site):
+    page = parse(changed_site / "changed" / "index.html")
+    [notice] = page.xpath("//div[@class='lede']//p[@class='notice']")
+    # The newest correction and the newest update, and a link down to every change.
+    assert " ".join(notice.text_content().split()) == "Updated January 20, 2025 Correction: January 5, 2025 See what changed"
+    assert notice.xpath("a/@href") == ["#changes"]
+    body = page.xpath("//div[@class='body']")[0]
+    assert [c.get("id") for c in body if c.tag == "section"][-1] == "changes"
+    assert not page.xpath("//div[@class='lede']//section[@id='changes']")
+
+
+def test_what_we_know_and_what_we_dont_is_two_lists_under_their_own_words(budget_site):
+    page = parse(budget_site / "budget-vote" / "index.html")
+    [known] = page.xpath("//section[@id='what-we-know']")
+    assert known.xpath("string(h2)") == "Where things stand"
+    assert [(h.text_content(), len(h.getnext().xpath("li"))) for h in known.xpath(".//h3")] == [("What we know", 1), ("What we don’t know", 2)]
+
+
+# --- the language's own punctuation ---------------------------------------------------------------
+
+
+def theme_words() -> dict[str, dict[str, str]]:
+    return {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in sorted((THEME / "words").glob("*.yaml"))}
+
+
+def test_the_themes_words_use_typographic_quotes_and_each_languages_punctuation():
+    from test_languages import marked_phrases
+
+    for phrase in marked_phrases():
+        assert not re.search(r"['\"]", phrase), f"a straight quote in the theme's phrase {phrase!r}"
+    for language, words in theme_words().items():
+        for phrase, translation in words.items():
+            assert not re.search(r"['\"]", translation), (language, phrase)
+            if language == "fr":
+                # French sets a no-break space before a colon, and a narrow one before ; ? !
+                assert not re.search(r" [:;?!]", translation), (language, phrase)
+            if language == "ar":
+                # Arabic's own comma and question mark, never the Latin ones.
+                assert not re.search(r"[,?]", translation), (language, phrase)
+
+
+# --- in the browser -------------------------------------------------------------------------------
+
+
+def halfway(page) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("window.scrollTo(0, (document.documentElement.scrollHeight - innerHeight) / 2)")
+    page.wait_for_timeout(200)
+
+
+def on_screen(page, selector: str) -> int:  # type: ignore[no-untyped-def]
+    """How many elements matching selector are visible inside the viewport."""
+    return page.evaluate("""s => [...document.querySelectorAll(s)].filter(e => {
+        const r = e.getBoundingClientRect(), style = getComputedStyle(e);
+        return r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight && style.visibility != 'hidden';
+    }).length""", selector)
+
+
+def test_on_a_wide_screen_the_contents_stay_beside_the_text_with_the_section_in_view_marked(seed_site, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    with static_server(seed_site, "/repo/") as base:
+        page.goto(f"{base}{SEED_SLUG}/")
+        halfway(page)
+        assert on_screen(page, "#contents a") >= 4
+        [current] = page.locator("#contents a[aria-current]").all()
+        # The one marked is the section the reader is in: its top is above the middle of the screen.
+        section = current.get_attribute("href")[1:]
+        assert page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", section) < 400
+        # A link lands with the heading clear of the top edge.
+        page.locator("#contents a[href='#what-can-trump-offer']").click()
+        page.wait_for_timeout(800)
+        assert page.evaluate("document.querySelector('#what-can-trump-offer .kicker').getBoundingClientRect().top") >= 16
+        # On paper: the site's name and the page's address, no contents or buttons.
+        page.emulate_media(media="print")
+        assert page.locator(".masthead").inner_text().split("\n")[0] == "Explainers"
+        assert page.locator(".masthead .print-only").is_visible()
+        assert page.locator(".masthead .print-only").inner_text() == f"https://example.org/repo/{SEED_SLUG}/"
+        assert not page.locator("#contents").is_visible() and not page.locator(".share").first.is_visible()
+        assert page.evaluate("getComputedStyle(document.querySelector('h2'), null).breakAfter") == "avoid"
+    context.close()
+
+
+def test_on_a_phone_a_control_that_reaches_the_contents_is_always_in_reach_and_targets_are_large(seed_site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    with static_server(seed_site, "/repo/") as base:
+        page.goto(f"{base}{SEED_SLUG}/")
+        halfway(page)
+        jump = page.locator("a.jump")
+        assert on_screen(page, "a.jump") == 1 and jump.get_attribute("href") == "#contents"
+        # Navigation is at least 44 px tall, every other control at least 24 (links inside sentences aside).
+        sizes = page.evaluate("""() => [...document.querySelectorAll('main a, main button, main summary')]
+            .filter(e => e.offsetParent !== null && !e.closest('p:not(.share), li:not(#contents li), dd, .short'))
+            .map(e => [e.closest('nav') ? 44 : 24, e.getBoundingClientRect().height, e.textContent.trim().slice(0, 40)])""")
+        small = [(text, height) for least, height, text in sizes if height < least - 0.5]
+        assert sizes and small == [], small
+        jump.click()
+        page.wait_for_function("(() => { const r = document.querySelector('#contents h2').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()")
+        # Share: copy a question's address (the system's share sheet too, where the browser has one).
+        share = page.locator("#why-another-summit .share")
+        share.get_by_role("button", name="Copy link").click()
+        page.wait_for_function("document.querySelector('#why-another-summit .share [role=status]').textContent == 'Link copied'")
+        assert page.evaluate("navigator.clipboard.readText()") == f"{base}{SEED_SLUG}/why-another-summit/"
+    context.close()
