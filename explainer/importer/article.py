@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from explainer.content.markdown import parse_tokens, plain_blocks
@@ -24,7 +25,7 @@ EXTENSIONS: dict[str, Format] = {
     ".html": "html", ".htm": "html", ".xhtml": "html",
 }
 
-Kind = Literal["heading", "paragraph", "list", "credit", "caption", "dek"]
+Kind = Literal["heading", "paragraph", "list", "credit", "caption", "dek", "furniture"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,8 @@ class Block:
     body: str = ""  # paragraphs with a label: the Markdown after it
     question: bool = False  # headings only
     number: int | None = None  # headings and labelled paragraphs that the article numbered
+    numbers: tuple[int, ...] = ()  # ordered lists: each item's number as the article wrote it
+    furniture: str = ""  # furniture: what it is ("byline", "promotion", ...), as the summary counts it
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +94,26 @@ def read_article(text: str, fmt: Format) -> Article:
     only (webpage.py); raises webpage.PageTooDeep for a page no parser can read whole."""
     text, dropped = _CONTROL.subn("", text)
     if fmt == "html":
-        return _read_page(text, dropped)
-    readers = {"text": _read_text, "markdown": _read_markdown}
-    return Article(fmt, tuple(readers[fmt](text)), dropped=dropped)
+        article = _read_page(text, dropped)
+    else:
+        readers = {"text": _read_text, "markdown": _read_markdown}
+        article = Article(fmt, tuple(readers[fmt](text)), dropped=dropped)
+    blocks = tuple(_bare_number(b) for b in article.blocks)
+    # A byline or date line set aside as furniture gives the byline and date the page's own data did not.
+    byline = article.byline or next((byline_of(b.text) for b in blocks if b.furniture == "byline"), None)
+    published = article.published or next((date_of(b.text) for b in blocks if b.furniture == "date line"), None)
+    return replace(article, blocks=blocks, byline=byline, published=published)
+
+
+_BARE_NUMBER = re.compile(r"^(?P<number>\d{1,2})[.)]?$")
+
+
+def _bare_number(block: Block) -> Block:
+    """A heading or paragraph that is only a number ("3") is a numbered point: the label of the text after it."""
+    match = _BARE_NUMBER.match(block.text) if block.kind in ("heading", "paragraph") else None
+    if match is None:
+        return block
+    return Block("paragraph", block.markdown, block.text, block.line, label=match.group("number"), number=int(match.group("number")))
 
 
 # --- shared recognisers -----------------------------------------------------------------------
@@ -150,7 +170,9 @@ _NUMBERED_LEAD = re.compile(r"^(?P<number>\d{1,2})[.)]?\s+(?P<label>[^:.?!\n]{1,
 
 # A photo credit, alone on its line or after a caption: "Photo: X", "Photo-X-Y", "Image credit: X", "Photo by X".
 # A hyphen counts only before a capital or digit, so "a picture-perfect day" is not a credit.
-_CREDIT = re.compile(r"(?:^|(?<=\s))(?i:(?:photo|image|illustration|picture|graphic)(?:\s+credit)?|credit)(?:\s*[:–—]\s*|\s+-\s+|-(?=[A-Z0-9])|\s+(?i:by)\s+)(?P<credit>\S.*)$")
+_CREDIT = re.compile(r"(?:^|(?<=\s))(?i:(?:photo(?:graph)?|image|illustration|picture|graphic|foto|bild)(?:\s+(?:credit|source))?|credit)(?:\s*[:–—]\s*|\s+-\s+|-(?=[A-Z0-9])|\s+(?i:by)\s+)(?P<credit>\S.*)$")
+# "Image source, Getty Images", as some pages label a credit for screen readers.
+_SOURCE_CREDIT = re.compile(r"^(?i:(?:image|photo|picture|video) source),\s+(?P<credit>\S.*)$")
 MAX_CREDIT_WORDS = 12
 MAX_CREDIT_LINE = 200
 
@@ -163,7 +185,7 @@ def split_credit(line: str) -> tuple[str, str] | None:
     """
     if len(line) > MAX_CREDIT_LINE:
         return None
-    match = _CREDIT.search(line)
+    match = _SOURCE_CREDIT.match(line) or _CREDIT.search(line)
     if match is None:
         return None
     caption = line[: match.start()].strip()
@@ -176,6 +198,119 @@ def split_credit(line: str) -> tuple[str, str] | None:
     if len(credit.split()) > MAX_CREDIT_WORDS or credit.endswith("."):
         return None
     return caption, credit
+
+
+# --- furniture: what a page prints around an article, in any format ---------------------------
+#
+# The same rules read a text file, Markdown, a saved page and a word processor's export: a line
+# that is a byline, a date line, an agency's photo credit, a caption, a promotion or a page's own
+# furniture ("Advertisement") is set aside, whatever the format. Each rule looks at one short block
+# standing alone; text inside a paragraph is never touched.
+
+MAX_FURNITURE_CHARS = 200
+# "By Jane Doe", "By Jane Doe and Ann Lee | The Gazette", "Par Jean Dupont", "Reporting by Ann Lee".
+_BYLINE = re.compile(r"^(?i:(?:written |words |reporting |text |story )?by|von|par|por|di|door|od|av|af)\s*:?\s+(?P<name>[^.!?;]{2,120}?)\s*(?:[|·•,–—]\s*(?P<rest>.*))?$")
+_NAME_PARTICLES = frozenset("de da das do dos du der den van von la le di del della bin al el y e and und et och og i".split())
+# The first words of a page's own furniture and of its promotions, wherever it printed them.
+_PAGE_FURNITURE = re.compile(
+    r"^(advertisement|advertising|anzeige|publicité|publicidad|pubblicità|reklama|supported by|sponsored( content)?|skip to (main )?content"
+    r"|continue reading( the main story)?|listen( to (this|the) (article|story))?( \d+ min(ute)?s?)?|share( this( article| story)?)?|share on \w+"
+    r"|print( this (article|page))?|comments?|\d+ comments?|(\d+ )?min(ute)? read|reading time:? .{1,20}|more on this (story|topic)"
+    r"|(image|photo|video|audio)( gallery)?|getty images|shutterstock|reuters|ap photo|afp)[.:]?$",
+    re.IGNORECASE,
+)
+_PROMOTION = re.compile(
+    r"\b(in|to) your inbox\b|^(sign up|subscribe|register|join)\b|^(get|receive) (our|the|a) .{0,60}\b(newsletter|briefing|digest|alerts?)\b"
+    r"|\bnewsletters?\b.{0,80}\b(sign up|subscribe|free)\b|^(read more|read next|read also|also read|related|see also|recommended|most read|more from)\b\s*[:|›»>-]"
+    r"|^follow (us|him|her|them|\w+ \w+) on\b|^(download|get) (the|our) .{0,30}\bapp\b|^this (article|story) (is part of|was (originally |first )?published)"
+    r"|^(copyright|©)\s|\ball rights reserved\b",
+    re.IGNORECASE,
+)
+# A caption labelled as one: "Image caption, ...", "Video caption: ...", "Pictured: ...", "Watch: ...".
+_CAPTION_LEAD = re.compile(r"^(?i:(?:image|photo|media|video|audio)\s+caption|caption|pictured|video|watch|▶|►)\s*[:,.–—-]?\s+(?P<caption>\S.*)$")
+# An agency credit without a marker word: "Jim Doe/AFP/Getty Images", "(Ann Lee / The Courier)", "Getty Images".
+_AGENCY = re.compile(r"\b(AP|AFP|Reuters|Getty( Images)?|EPA|Shutterstock|Alamy|PA( Media| Wire)?|Bloomberg|Xinhua|Sipa|dpa|ANP|Keystone|iStock|Corbis|Images)\b")
+_SLASH_CREDIT = re.compile(r"^\(?\s*[A-Z][\w.'’ -]{0,60}(?:\s?/\s?[A-Z][\w.'’ -]{0,60})+\s*\)?$")
+_DATE_CUES = frozenset("""published updated posted last first on at le à am um de el em mis jour publié publiée publicado actualizado
+atualizado veröffentlicht aktualisiert uhr h et gmt bst utc cet cest est edt pst pdt ist aest a.m p.m am pm""".split())
+
+
+def furniture_of(text: str) -> str | None:
+    """What a short block standing alone is, when it is furniture rather than the article's text:
+    "byline", "date line", "credit", "caption", "promotion" or "page furniture"; else None."""
+    text = fold(text)
+    if not text or len(text) > MAX_FURNITURE_CHARS:
+        return None
+    if _PAGE_FURNITURE.match(text):
+        return "page furniture"
+    if _PROMOTION.search(text):
+        return "promotion"
+    if byline_of(text) is not None:
+        return "byline"
+    if date_of(text) is not None:
+        return "date line"
+    if _CAPTION_LEAD.match(text):
+        return "caption"
+    if agency_credit(text):
+        return "credit"
+    return None
+
+
+def byline_of(text: str) -> str | None:
+    """The names of a byline line ("By Jane Doe and Ann Lee | 4 May 2025" -> "Jane Doe and Ann Lee"), else None."""
+    text = fold(text)
+    match = _BYLINE.match(text)
+    # A sentence ("By Tuesday, the council will vote.") ends as one; a byline does not.
+    if match is None or text.endswith((".", "!", "?")) and not re.search(r"\b(?:[A-Z]|Jr|Sr)\.$", text):
+        return None
+    name = match.group("name").strip()
+    words = name.split()
+    if not 1 <= len(words) <= 8 or not words[0][:1].isupper() or words[0].casefold() in _month_words():
+        return None
+    # Names: capitalised words, and the small words names and lists of names are made of.
+    if not all(w[:1].isupper() or w.casefold() in _NAME_PARTICLES or w == "&" for w in words):
+        return None
+    return name
+
+
+def date_of(text: str) -> dt.date | None:
+    """The date of a line that is nothing but a date ("Published 4 May 2025, 10:31 BST"), else None."""
+    from htmldate.extractors import custom_parse  # htmldate reads dates in the forms and languages pages write them
+
+    text = fold(text)
+    if len(text) > 80 or not any(c.isdigit() for c in text):
+        return None
+    words = [w.strip(".,:|•·()").casefold() for w in re.split(r"[\s,|•·/]+", text)]
+    letters = [w for w in words if w and not any(c.isdigit() for c in w)]
+    months = _month_words()
+    if len(letters) > 5 or any(w not in _DATE_CUES and w not in months for w in letters):
+        return None
+    found = custom_parse(text, "%Y-%m-%d", dt.datetime(1900, 1, 1), dt.datetime(2100, 1, 1))
+    try:
+        return dt.date.fromisoformat(found) if found else None
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _month_words() -> frozenset[str]:
+    """Month and weekday names, wide and abbreviated, in the languages newsrooms import most (from Babel's CLDR data)."""
+    from babel.dates import get_day_names, get_month_names
+
+    out: set[str] = set()
+    for language in ("en", "fr", "es", "de", "pt", "it", "nl", "cs", "pl", "da", "sv"):
+        for width in ("wide", "abbreviated"):
+            out.update(n.casefold().strip(".") for n in get_month_names(width, locale=language).values())
+            out.update(n.casefold().strip(".") for n in get_day_names(width, locale=language).values())
+    return frozenset(out)
+
+
+def agency_credit(text: str) -> bool:
+    """Whether a short line is a photo agency's credit with no marker word: "Jim Doe/AFP/Getty Images"."""
+    text = fold(text)
+    if len(text.split()) > 10 or text.endswith((".", "?", "!")) and not text.endswith(")"):
+        return False
+    return bool(_SLASH_CREDIT.match(text)) or (bool(_AGENCY.search(text)) and text.strip("()").istitle() is False and len(text.split()) <= 4 and _AGENCY.fullmatch(text.strip("() ")) is not None)
 
 
 def _paragraph(markdown: str, text: str, line: int, *, bold: bool = True) -> Block:
@@ -211,11 +346,16 @@ def label_only(block: Block) -> str | None:
     return None
 
 
+def _furniture(markdown: str, text: str, line: int) -> Block | None:
+    kind = furniture_of(text)
+    return Block("furniture", markdown, text, line, furniture=kind) if kind else None
+
+
 def _plain_paragraph(plain: str, line: int) -> list[Block]:
-    """A paragraph of plain text (from a text file or HTML): a credit line, or an escaped paragraph."""
+    """A paragraph of plain text (from a text file or HTML): a credit line, furniture, or an escaped paragraph."""
     credit = split_credit(plain)
     if credit is None:
-        return [_paragraph(escape_markdown(plain), plain, line)]
+        return [_furniture(escape_markdown(plain), plain, line) or _paragraph(escape_markdown(plain), plain, line)]
     caption, name = credit
     # A caption before the credit is text of its own; the credit's marker word is structure.
     return ([Block("caption", escape_markdown(caption), caption, line)] if caption else []) + [Block("credit", name, name, line)]
@@ -231,19 +371,21 @@ def _item(markdown: str, text: str, line: int, plain: bool) -> Item:
     return Item(markdown, rest, fold(" ".join(plain_blocks(rest))), fold(" ".join(plain_blocks(label))) or fold(label), line)
 
 
-def _list(items: list[Item], ordered: bool) -> Block:
-    markdown = "\n".join(f"{n}. {item.markdown}" if ordered else f"- {item.markdown}" for n, item in enumerate(items, 1))
-    return Block("list", markdown, " ".join(i.text for i in items), items[0].line, items=tuple(items), ordered=ordered)
+def _list(items: list[Item], ordered: bool, numbers: list[int] | None = None) -> Block:
+    """A list; an ordered one keeps the article's own numbers (a list that starts at 3 starts at 3)."""
+    numbers = (numbers or list(range(1, len(items) + 1))) if ordered else []
+    markdown = "\n".join(f"{n}. {item.markdown}" if ordered else f"- {item.markdown}" for n, item in zip(numbers or [0] * len(items), items))
+    return Block("list", markdown, " ".join(i.text for i in items), items[0].line, items=tuple(items), ordered=ordered, numbers=tuple(numbers))
 
 
 # --- plain text -------------------------------------------------------------------------------
 
 _BULLET = re.compile(r"^\s*[-*•·▪◦‣–]\s+(?P<text>\S.*)$")
-_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S.*)$")
+_NUMBERED = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<text>\S.*)$")
 # A numbered point without a full stop, as some outlets write them: "1 Finally, a truce: ...".
 # Only a number of one or two digits before a capitalised label and a colon, so that "100
 # people came: ..." stays a sentence.
-_NUMBERED_BARE = re.compile(r"^\s*\d{1,2}\s+(?P<text>[A-Z][^:\n]{0,59}:.*)$")
+_NUMBERED_BARE = re.compile(r"^\s*(?P<n>\d{1,2})\s+(?P<text>[A-Z][^:\n]{0,59}:.*)$")
 # A run of lines longer than this is not text wrapped at a fixed width but paragraphs pasted one
 # to a line (as from a web page or a word processor): each line is a paragraph of its own.
 LONG_LINE = 100
@@ -269,7 +411,10 @@ def _read_text(text: str) -> list[Block]:
     def paragraph(lines: list[tuple[int, str]]) -> None:
         joined = fold(" ".join(t for _, t in lines))
         line = lines[0][0]
-        if len(lines) == 1 and looks_like_heading(joined):
+        furniture = _furniture(escape_markdown(joined), joined, line)
+        if furniture is not None:
+            blocks.append(furniture)
+        elif len(lines) == 1 and looks_like_heading(joined):
             # The file's first line, standing alone, is the title; later ones are section headings.
             blocks.append(Block("heading", escape_markdown(joined), joined, line, level=1 if not blocks and line == first_line else 2))
         else:
@@ -287,7 +432,7 @@ def _read_text(text: str) -> list[Block]:
             else:
                 paragraph(para)
         if items:
-            blocks.append(_list([_item(escape_markdown(fold(t)), fold(t), n, plain=True) for n, t in items], ordered))
+            blocks.append(_list([_item(escape_markdown(fold(t)), fold(t), n, plain=True) for n, t, _ in items], ordered, [k for _, _, k in items]))
         para, para_is_question, items = [], False, []
 
     for number, raw in enumerate(text.splitlines(), 1):
@@ -319,7 +464,7 @@ def _read_text(text: str) -> list[Block]:
             if items and ordered != bool(numbered):
                 flush()
             ordered = bool(numbered)
-            items.append([number, (bullet or numbered).group("text")])
+            items.append([number, (bullet or numbered).group("text"), int(numbered.group("n")) if numbered else 0])
             continue
         if items and raw[:1].isspace():
             items[-1][1] += " " + line  # an indented line continues the item above
@@ -364,15 +509,27 @@ def _split_qa_lines(markdown: str, line: int) -> list[Block]:
     return out
 
 
+# A Markdown paragraph that is only images: their alt text is a description, not the article's text.
+_MD_IMAGES = re.compile(r"^(?:\s*!\[[^\]]*\]\([^)]*\)\s*)+$")
+# "1 A pause first: ..." points written on lines of their own, with no blank line between them.
+_NUMBERED_LINES = re.compile(r"^\d{1,2}[.)]?\s+[^\n:]{1,60}:", re.MULTILINE)
+
+
 def _md_paragraph(markdown: str, line: int) -> list[Block]:
     plain = fold(" ".join(plain_blocks(markdown)))
     if not plain:
         return []
+    if _MD_IMAGES.match(markdown):
+        return [Block("furniture", markdown, plain, line, furniture="alt text")]
     if _QA.match(markdown):
         return _split_qa_lines(markdown, line)
+    lines = markdown.split("\n")
+    if len(lines) > 1 and len(_NUMBERED_LINES.findall(markdown)) == len(lines):
+        # Each numbered point is a paragraph of its own, as a reader sees it.
+        return [block for offset, one in enumerate(lines) for block in _md_paragraph(one, line + offset)]
     if "\n" not in markdown and split_credit(plain) is not None:
         return _plain_paragraph(plain, line)
-    return [_paragraph(markdown, plain, line)]
+    return [_furniture(markdown, plain, line) or _paragraph(markdown, plain, line)]
 
 
 def _read_markdown(text: str) -> list[Block]:
@@ -419,22 +576,25 @@ def _closing(tokens: list, start: int) -> int:
 
 def _md_list(tokens: list, ordered: bool) -> list[Block]:
     items: list[Item] = []
+    numbers: list[int] = []
     depth = 0
     parts: list[str] = []
     line = 1
     for token in tokens[1:-1]:
         if token.type == "list_item_open" and depth == 0:
             parts, line = [], token.map[0] + 1 if token.map else 1
+            number = int(token.info) if token.info.isdigit() else len(numbers) + 1
         if token.type == "inline" or token.type in ("fence", "code_block"):
             parts.append(token.content.strip() if token.type == "inline" else escape_markdown(fold(token.content)))
         depth += token.nesting
         if token.type == "list_item_close" and depth == 0 and parts:
             markdown = "\n\n".join(p for p in parts if p)
             items.append(_item(markdown, fold(" ".join(plain_blocks(markdown))), line, plain=False))
+            numbers.append(number)
     if ordered and items and all(item.label is None and item.text.endswith("?") and len(item.text) <= MAX_HEADING_CHARS for item in items):
         # "1. What is ...?" items are numbered questions: each heads the text that follows it.
         return [Block("heading", item.markdown, item.text, item.line, level=2, question=True) for item in items]
-    return [_list(items, ordered)] if items else []
+    return [_list(items, ordered, numbers)] if items else []
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -522,6 +682,18 @@ def _html_item(li, line: int) -> Item:
     return Item(escape_markdown(plain), escape_markdown(rest), rest, label, line)
 
 
+def _html_numbers(ol, items: list) -> list[int]:
+    """Each item's number as the page shows it: from the list's `start`, or an item's own `value`."""
+    start = ol.get("start") or "1"
+    number = int(start) - 1 if start.strip().lstrip("-").isdigit() else 0
+    out = []
+    for li in items:
+        value = (li.get("value") or "").strip()
+        number = int(value) if value.isdigit() else number + 1
+        out.append(number)
+    return out
+
+
 def _has_blocks(el) -> bool:
     return any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS for child in el.iterdescendants())
 
@@ -539,9 +711,9 @@ def _walk_html(el, blocks: list[Block]) -> None:
             if plain:
                 blocks.append(Block("heading", escape_markdown(plain), plain, line, level=_HEADINGS[tag]))
         elif tag in ("ul", "ol"):
-            parsed = [_html_item(li, li.sourceline or line) for li in child if li.tag == "li" and fold(li.text_content())]
-            if parsed:
-                blocks.append(_list(parsed, tag == "ol"))
+            items = [li for li in child if li.tag == "li" and fold(li.text_content())]
+            if items:
+                blocks.append(_list([_html_item(li, li.sourceline or line) for li in items], tag == "ol", _html_numbers(child, items)))
         elif plain and classes & _DEK_CLASSES and not _has_blocks(child):
             blocks.append(Block("dek", escape_markdown(plain), plain, line))
         elif plain and classes & _CREDIT_CLASSES and not _has_blocks(child):

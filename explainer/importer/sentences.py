@@ -2,6 +2,12 @@
 a reader sees. The importer and the check share this module, so that what one says it kept is
 what the other finds.
 
+Sentences are split by pysbd's rules for the article's language (its own list: English, French,
+German, Spanish, Italian, Dutch, Danish, Polish, Russian, Bulgarian, Slovak, Greek, Armenian,
+Arabic, Persian, Urdu, Hindi, Marathi, Burmese, Amharic, Kazakh, Chinese and Japanese). A language
+pysbd has no rules for is split by its English rules, which end a sentence at `.`, `?` and `!`
+but know only English abbreviations; the importer says so in its summary.
+
 Matching is on normalised text: Unicode compatibility forms folded, curly quotes and dashes made
 plain, white space folded, case ignored, Markdown markup removed.
 """
@@ -15,29 +21,43 @@ from functools import cache, lru_cache
 from typing import Any
 
 import pysbd
+from pysbd.languages import LANGUAGE_CODES
 
 from explainer.content.markdown import plain_blocks
 from explainer.content.validate import load_schema
 from explainer.importer.article import Article
 
 
+FALLBACK = "en"
+
+
+def sentence_rules(language: str | None) -> tuple[str, bool]:
+    """The pysbd language whose rules split text in `language` (a tag like pt-BR), and whether
+    that is the fallback because pysbd has none of its own. No language given means English."""
+    base = (language or FALLBACK).split("-")[0].split("_")[0].lower()
+    if base in LANGUAGE_CODES:
+        return base, False
+    return FALLBACK, True
+
+
 @cache
-def _segmenter() -> pysbd.Segmenter:
+def _segmenter(language: str) -> pysbd.Segmenter:
     # clean=False: sentences come back as written, so they can be found again in the text.
-    return pysbd.Segmenter(language="en", clean=False)
+    return pysbd.Segmenter(language=language, clean=False)
 
 
-def split_sentences(text: str) -> list[str]:
-    """The sentences of one block of plain text, white space folded; abbreviations like U.S. do not end one."""
-    return list(_split(" ".join(text.split())))
+def split_sentences(text: str, language: str | None = None) -> list[str]:
+    """The sentences of one block of plain text, white space folded, by the rules of its language
+    (see sentence_rules); abbreviations like U.S. or M. do not end one."""
+    return list(_split(" ".join(text.split()), sentence_rules(language)[0]))
 
 
 @lru_cache(maxsize=65_536)
-def _split(text: str) -> tuple[str, ...]:
+def _split(text: str, language: str) -> tuple[str, ...]:
     # Remembered: an import splits each block of the article more than once, and pysbd is slow.
     if not text:
         return ()
-    return tuple(s for s in (" ".join(part.split()) for part in _segmenter().segment(text)) if s)
+    return tuple(s for s in (" ".join(part.split()) for part in _segmenter(language).segment(text)) if s)
 
 
 _TYPOGRAPHY = str.maketrans({
