@@ -133,24 +133,26 @@ def article_passages(article: Article) -> list[str]:
     return out
 
 
-def article_sentences(article: Article) -> list[Sentence]:
-    """Every sentence of an article in reading order; a heading, list label or credit counts as one."""
+def article_sentences(article: Article, language: str | None = None) -> list[Sentence]:
+    """Every sentence of an article in reading order, split in its language (the page's own, else
+    `language`); a heading, list label, credit or piece of furniture counts as one."""
+    language = article.language or language
     out: list[Sentence] = []
     for block in article.blocks:
-        if block.kind in ("heading", "credit"):
+        if block.kind in ("heading", "credit", "furniture"):
             out.append(Sentence(block.text, block.line))
         elif block.kind == "list":
             for item in block.items:
                 if item.label:
                     out.append(Sentence(item.label, item.line))
-                out.extend(Sentence(s, item.line) for s in split_sentences(item.text))
+                out.extend(Sentence(s, item.line) for s in split_sentences(item.text, language))
         elif block.label:
             # A paragraph's leading label ("**Parking.** ...", "1 Finally, a truce: ...") is one,
             # as a list item's is: it may become a card's title, apart from its text.
             out.append(Sentence(block.label, block.line))
-            out.extend(Sentence(s, block.line) for s in split_sentences(" ".join(plain_blocks(block.body))))
+            out.extend(Sentence(s, block.line) for s in split_sentences(" ".join(plain_blocks(block.body)), language))
         else:
-            out.extend(Sentence(s, block.line) for s in split_sentences(block.text))
+            out.extend(Sentence(s, block.line) for s in split_sentences(block.text, language))
     return out
 
 
@@ -195,14 +197,14 @@ def text_fields(data: dict[str, Any]) -> list[tuple[FieldPath, list[str]]]:
     return out
 
 
-def present_sentences(sentences: list[Sentence], blocks: list[str]) -> list[bool]:
+def present_sentences(sentences: list[Sentence], blocks: list[str], language: str | None = None) -> list[bool]:
     """For each sentence, whether it appears (normalised, as whole words) inside one of the blocks.
 
     Most are found at once among the blocks' own sentences; only the rest are looked for inside
     every block, so an article of thousands of sentences takes seconds, not hours.
     """
     haystacks = [normalise(b) for b in blocks]
-    whole = {normalise(s) for b in blocks for s in split_sentences(b)} | set(haystacks)
+    whole = {normalise(s) for b in blocks for s in split_sentences(b, language)} | set(haystacks)
     joined = "\n".join(haystacks)  # normalised text holds no line breaks, so no match spans two blocks
     out = []
     for sentence in sentences:

@@ -22,6 +22,7 @@ Nothing here fetches anything: the page is a file the user saved.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import re
@@ -32,6 +33,7 @@ import lxml.etree
 import lxml.html
 
 from explainer.content.language import locale_of
+from explainer.importer.furniture import agency_credit, byline_of, is_page_furniture
 
 # What page chrome is, by kind: (kind, tags, ARIA roles, words in a class or id).
 CHROME: tuple[tuple[str, frozenset[str], frozenset[str], tuple[str, ...]], ...] = (
@@ -51,14 +53,8 @@ CHROME: tuple[tuple[str, frozenset[str], frozenset[str], tuple[str, ...]], ...] 
      ("kicker", "eyebrow", "overline", "section-label", "rubric", "dateline", "timestamp", "publish-date", "article-date", "pubdate", "updated-date")),
     ("scripts and embeds", frozenset({"script", "style", "template", "noscript", "iframe", "svg", "object", "embed", "canvas", "video", "audio"}), frozenset(), ()),
 )
-# Lines that are page furniture wherever they stand.
-CHROME_LINES = re.compile(
-    r"^(advertisement|advertising|supported by|sponsored( content)?|skip to (main )?content|skip to navigation|continue reading( the main story)?"
-    r"|read more|see more|show more|image|photo|video|listen( to (this|the) article)?|share( this( article| story)?)?|share on \w+|sign up|subscribe( now)?"
-    r"|related( articles| stories)?|most (read|popular)|trending|getty images|credits?\s*(…|\.\.\.|:).*|anzeige|publicité|publicidad|reklama)$",
-    re.IGNORECASE,
-)
 _CAPTION = frozenset({"figcaption"})
+_SCRIPTS = ("script", "style", "template", "noscript")
 _BLOCKS = frozenset({"p", "div", "section", "article", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "figure", "pre", "dl", "header", "footer", "main", "aside", "nav", "form"})
 _INLINE = frozenset({"p", "li", "span", "a", "em", "strong", "b", "i", "dd", "td", "blockquote", "q", "small"})
 _CAPTION_WORDS = ("caption", "credit", "photo-credit", "image-credit", "media-credit")
@@ -82,11 +78,13 @@ class WebPage:
     published: dt.date | None
     description: str | None
     reader: str  # how the article was found: "the page's <article>" or "trafilatura"
+    title_element: lxml.html.HtmlElement | None = None  # the heading in `content` that is the title, if it is there
     language: str | None = None  # the language the page says it is in (<html lang>, og:locale), as a tag Babel knows
     captions: list[tuple[str, int]] = field(default_factory=list)  # photo captions of the article, for an editor, with their lines
     credits: list[tuple[str, int]] = field(default_factory=list)  # photo credits ("Credit…Name", "Photo: Name"), with their lines
     set_aside: Counter[str] = field(default_factory=Counter)  # blocks of page chrome left out, by kind
     leftovers: list[tuple[str, int]] = field(default_factory=list)  # prose the extractor left out, for an editor
+    headings_left_out: list[tuple[str, int]] = field(default_factory=list)  # headings of the page the article does not hold
     page_text: int = 0  # characters of text in the page's body, before anything is set aside
 
 
@@ -163,10 +161,24 @@ def set_aside_chrome(doc: lxml.html.HtmlElement, page: WebPage) -> tuple[int, in
             _drop(el)
             continue
         children = [c for c in el if isinstance(c.tag, str)]
-        if el.tag in ("div", "section", "span") and _text(el) and not any(c.tag in _BLOCKS for c in el.iterdescendants() if isinstance(c.tag, str)):
-            el.tag = "p"  # text in a bare <div> is a paragraph, for the extractor as for a reader
+        _paragraph_of_bare_text(el)
         stack.extend((c, in_article or el.tag == "article") for c in reversed(children))
     return inside, articles
+
+
+def _paragraph_of_bare_text(el: lxml.html.HtmlElement) -> None:
+    if el.tag in ("div", "section", "span") and _text(el) and not any(c.tag in _BLOCKS for c in el.iterdescendants() if isinstance(c.tag, str)):
+        el.tag = "p"  # text in a bare <div> is a paragraph, for the extractor as for a reader
+
+
+def _as_published(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A copy of the page as a reader sees it, chrome and all: no scripts, bare text in paragraphs."""
+    page = copy.deepcopy(doc)
+    for el in list(page.iter(*_SCRIPTS)):
+        _drop(el)
+    for el in list(page.iter("div", "section", "span")):
+        _paragraph_of_bare_text(el)
+    return page
 
 
 def _judge(el: lxml.html.HtmlElement, page: WebPage) -> int | None:
@@ -195,7 +207,7 @@ def _judge(el: lxml.html.HtmlElement, page: WebPage) -> int | None:
         if text and page.byline is None:
             page.byline = _byline(text)
         return 0
-    if el.tag in ("p", "div", "span", "li", "a", "strong", "b", "h2", "h3", "h4", "h5", "h6", "header") and text and len(text) < 80 and CHROME_LINES.match(text):
+    if el.tag in ("p", "div", "span", "li", "a", "strong", "b", "h2", "h3", "h4", "h5", "h6", "header") and text and len(text) < 80 and is_page_furniture(text):
         page.set_aside["page furniture (“Advertisement”, “Skip to content”, ...)"] += 1
         return 1
     return None
@@ -243,7 +255,7 @@ def _left_out(body: lxml.html.HtmlElement, page: WebPage) -> None:
     """Note what of the page's remaining text the extractor did not keep: prose for an editor
     (page.leftovers), the rest counted."""
     kept = " ".join(page.content.text_content().split()).casefold()
-    for el in body.iter("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "dd", "dt", "blockquote"):
+    for el in body.iter("p", "li", "td", "dd", "dt", "blockquote"):  # headings are accounted for on their own
         if any(a.tag in ("p", "li", "td", "dd", "dt", "blockquote") for a in el.iterancestors()):
             continue
         text = _text(el)
@@ -263,7 +275,9 @@ def read_page(text: str) -> WebPage:
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
     doc = parse_page(text)
     meta = trafilatura.extract_metadata(doc, date_config={"original_date": True, "extensive_search": False})
+    whole = _as_published(doc)  # the extractor judges the article against the whole page
     page = WebPage(doc, None, None, None, None, "")
+    bylines = _byline_candidates(doc)  # before the byline elements are set aside
     inside, articles = set_aside_chrome(doc, page)
     body = doc.find("body") if doc.find("body") is not None else doc
     if articles == 1 and inside == 0 and doc.xpath("//article"):
@@ -272,21 +286,140 @@ def read_page(text: str) -> WebPage:
         # Nothing on the page is chrome: an export of the article alone, read as it stands.
         page.content, page.reader = next(iter(doc.xpath("//main") or [body])), "the whole page, which holds nothing else"
     else:
-        kept = trafilatura.extract(lxml.html.tostring(doc, encoding="unicode"), output_format="html", include_formatting=True,
+        kept = trafilatura.extract(whole, output_format="html", include_formatting=True,
                                    include_links=True, include_tables=True, include_comments=False, deduplicate=False)
-        page.content = lxml.html.fromstring(kept) if kept else body
+        page.content = _without_chrome(lxml.html.fromstring(kept), body) if kept else body
         page.reader = "trafilatura" if kept else "the whole page"
         if kept:
             _left_out(body, page)
-    h1 = page.content.find(".//h1")
-    page.title = (_text(h1) if h1 is not None else None) or (meta.title if meta else None)
+    page.title, page.title_element = _title(page, doc, meta)
+    page.headings_left_out = _headings_left_out(body, page)
     if meta is not None:
-        # The page's structured data first (JSON-LD, meta tags), then its byline element.
-        page.byline = _byline(meta.author) if meta.author else page.byline
         page.published = _date(meta.date)
         page.description = meta.description or None
+    page.byline = _best_byline([*_meta_authors(doc, meta), *bylines]) or page.byline
     page.language = page_language(doc)
     return page
+
+
+def _block_texts(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The elements of root that hold a block of text of their own: paragraphs, items, headings, cells."""
+    return [el for el in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "dd", "dt", "figcaption")
+            if not any(a.tag in ("p", "li", "blockquote", "pre", "td", "dd", "dt") for a in el.iterancestors()) and _text(el)]
+
+
+def _without_chrome(content: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The extractor's article less the blocks that are page chrome (and captions, credits, bylines,
+    which are kept apart): those no longer on the page once its chrome is set aside.
+
+    The extractor reads the whole page, as published, so that an article inside an element named
+    like chrome (a "read-more" box holding the rest of the story) is still found. Where the chrome
+    rules would take away most of what it found, they are wrong about this page, and it stays whole.
+    """
+    remaining = "\n".join(_text(el).casefold() for el in _block_texts(body))
+    blocks = _block_texts(content)
+    chrome = [el for el in blocks if _text(el).casefold() not in remaining]
+    if 2 * sum(len(_text(el)) for el in chrome) > sum(len(_text(el)) for el in blocks):
+        return content
+    for el in chrome:
+        _drop(el)
+    return content
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _headings_left_out(body: lxml.html.HtmlElement, page: WebPage) -> list[tuple[str, int]]:
+    """The headings of the page, chrome aside, that its article does not hold (the headline aside):
+    each is counted and listed, so that what the import says it kept is all there was."""
+    held = _text(page.content).casefold()
+    title = (page.title or "").casefold()
+    inside = {id(el) for el in page.content.iter()}
+    out = []
+    for el in body.iter(*_HEADINGS):
+        text = _text(el)
+        if text and id(el) not in inside and text.casefold() != title and text.casefold() not in held:
+            out.append((text, el.sourceline or 1))
+    return out
+
+
+# A title's tail naming the site or the author: "Headline | The Gazette", "Headline - Jane Doe".
+_TITLE_TAIL = re.compile(r"\s+[|–—-]\s+[^|–—]{1,60}$|\s+[|]\s+.*$")
+
+
+def _title(page: WebPage, doc: lxml.html.HtmlElement, meta) -> tuple[str | None, lxml.html.HtmlElement | None]:  # type: ignore[no-untyped-def]
+    """The article's own headline, and the heading of the article that holds it (None when none does).
+
+    The page names its headline in its metadata (JSON-LD's headline, og:title, <title>, often with
+    the site's name after it). A heading of the article that is that headline comes first, then one
+    elsewhere on the page nearest before the article, then an <h1> at the very top of the article,
+    then the metadata's headline without the site's name; an <h1> elsewhere (a sidebar's) never wins.
+    """
+    said = [t for t in dict.fromkeys(_meta_titles(doc, meta)) if t]
+    headings = [el for el in page.content.iter("h1", "h2", "h3") if _text(el)]
+    for el in headings:
+        if any(_is_headline(_text(el), t) for t in said):
+            return _text(el), el
+    for el in doc.iter("h1", "h2", "h3"):
+        if _text(el) and any(_is_headline(_text(el), t) for t in said):
+            return _text(el), None
+    first = next((el for el in _block_texts(page.content)), None)
+    if first is not None and first.tag == "h1":
+        return _text(first), first
+    for title in said:
+        short = _TITLE_TAIL.sub("", title).strip()
+        if short:
+            return short, None
+    h1 = page.content.find(".//h1")
+    return (_text(h1), h1) if h1 is not None and _text(h1) else (None, None)
+
+
+def _meta_titles(doc: lxml.html.HtmlElement, meta) -> list[str]:  # type: ignore[no-untyped-def]
+    found = [meta.title if meta is not None else None]
+    found += doc.xpath("//meta[@property='og:title' or @name='og:title' or @name='twitter:title']/@content")
+    found += [_text(t) for t in doc.iter("title")]
+    return [" ".join(t.split()) for t in found if t and t.strip()]
+
+
+def _is_headline(heading: str, title: str) -> bool:
+    """Whether a heading is the headline a title names: the same words, or the title's start before a separator."""
+    heading, title = heading.casefold(), title.casefold()
+    if heading == title:
+        return True
+    return len(heading) >= 12 and title.startswith(heading) and title[len(heading):].lstrip()[:1] in ("|", "-", "–", "—", ":", "·")
+
+
+_NOT_NAMES = frozenset({"username", "user", "admin", "administrator", "author", "anonymous", "guest", "by", "staff", "editor", "unknown"})
+
+
+def _meta_authors(doc: lxml.html.HtmlElement, meta) -> list[str]:  # type: ignore[no-untyped-def]
+    """Who the page says wrote it: structured data as trafilatura reads it, then its author meta tags."""
+    found = [part.strip() for part in (meta.author or "").split(";")] if meta is not None else []
+    found += doc.xpath("//meta[@name='author' or @property='article:author' or @property='og:article:author']/@content")
+    return [f for f in found if f and "://" not in f]
+
+
+def _byline_candidates(doc: lxml.html.HtmlElement) -> list[str]:
+    """The texts of the page's byline elements, in document order."""
+    out = []
+    for el in doc.iter():
+        if isinstance(el.tag, str) and (any(w in _words(el) for w in _BYLINE_WORDS) or el.get("rel") == "author" or el.get("itemprop") == "author"):
+            text = _text(el)
+            if text and len(text) < 200:
+                out.append(_byline(text))
+    return out
+
+
+def _best_byline(candidates: list[str]) -> str | None:
+    """The first candidate that is a person's name (or names), else the first that is a name at all
+    (an agency, a desk); "Username", a date or a sentence is none."""
+    names = []
+    for candidate in candidates:
+        name = byline_of(f"By {candidate}")
+        if name and name.casefold() not in _NOT_NAMES and name.casefold() not in (n.casefold() for n in names):
+            names.append(name)
+    people = [n for n in names if not agency_credit(n)]
+    return (people or names or [None])[0]
 
 
 def page_language(doc: lxml.html.HtmlElement) -> str | None:
