@@ -60,10 +60,13 @@ def _blocks(doc: lxml.html.HtmlElement) -> list[str]:
     return [" ".join(el.text_content().split()) for el in doc.iter("p", "li", "h1", "h2", "h3", "h4", "blockquote", "pre")] or [doc.text_content()]
 
 
-def scores(published: list[str], expected_doc: lxml.html.HtmlElement) -> tuple[float, float]:
-    """(recall, precision) of published text blocks against the reference extraction."""
+def scores(published: list[str], expected_doc: lxml.html.HtmlElement, meta: dict[str, str] | None = None) -> tuple[float, float]:
+    """(recall, precision) of published text blocks against the reference extraction. Recall is
+    over the reference's text; precision counts as the article's its text and the title, excerpt
+    and byline the reference gives for it (`meta`)."""
     expected = sentences_of(_blocks(expected_doc))
-    expected_text = " ".join(normalise(" ".join(expected_doc.text_content().split())).split())
+    said = [str(v) for k, v in (meta or {}).items() if k in ("title", "excerpt", "byline") and v]
+    expected_text = " ".join(normalise(" ".join(" ".join([expected_doc.text_content(), *said]).split())).split())
     ours = sentences_of(published)
     ours_text = "\n".join(normalise(p) for p in published)
     recall = sum(s in ours_text for s in expected) / max(1, len(expected))
@@ -100,7 +103,7 @@ def evaluate(folder: Path) -> dict[str, object]:
         row.update(title=f"refused: {exc}", byline="missed", recall=0.0, precision=0.0, unplaced=0, reader="", seconds=0.0, yaml=None)
     else:
         data = yaml.safe_load(scaffold.yaml)
-        recall, precision = scores([b for _, blocks in text_fields(data) for b in blocks], expected_doc)
+        recall, precision = scores([b for _, blocks in text_fields(data) for b in blocks], expected_doc, meta)
         row.update(title="right" if title_right(data["title"], meta.get("title")) else f"wrong ({data['title'][:40]!r})",
                    byline=byline_verdict(data.get("attribution"), meta.get("byline")), recall=recall, precision=precision,
                    unplaced=len(data.get("unplaced", [])), reader=article.reader, seconds=time.perf_counter() - started, yaml=scaffold.yaml)

@@ -176,8 +176,9 @@ def _as_published(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     page = copy.deepcopy(doc)
     for el in list(page.iter(*_SCRIPTS)):
         _drop(el)
-    for el in list(page.iter("div", "section", "span")):
-        _paragraph_of_bare_text(el)
+    for el in list(page.iter("div", "section")):
+        if (el.text or "").strip() or any((child.tail or "").strip() for child in el):
+            _paragraph_of_bare_text(el)  # text loose in a <div>, which the extractor reads only in a paragraph
     return page
 
 
