@@ -212,8 +212,8 @@ def _title_dek_credit(blocks: list[Block], draft: _Draft) -> list[Block]:
         if block.kind == "leftover":
             draft.unplaced.append(block.text)
         elif block.kind in ("credit", "caption"):
-            # A caption repeating the title is already in the YAML.
-            if block.text != draft.data.get("title"):
+            # A caption repeating the title, or a credit repeating the first, is already in the YAML.
+            if block.text not in (draft.data.get("title"), draft.data.get("image_credit")):
                 _set_aside(block, "credits" if block.kind == "credit" else "captions", draft)
         elif block.kind == "furniture":
             _set_aside(block, _FURNITURE_KINDS.get(block.furniture, block.furniture), draft)
