@@ -192,7 +192,9 @@ def label_only(block: Block) -> str | None:
         return item.label
     bold = _MD_LABEL_ONLY.match(item.markdown)
     words = item.text.rstrip(":").split()
-    if (bold or item.text.endswith(":")) and 0 < len(words) <= MAX_LABEL_WORDS:
+    # A bullet of a few words that is not a sentence ("- Pay", "• Sanctions relief") labels the text after it.
+    plain = not item.text.endswith((".", ",", ";", "!", "?", "…")) and ":" not in item.text.rstrip(":")
+    if (bold or item.text.endswith(":") or plain) and 0 < len(words) <= MAX_LABEL_WORDS:
         return fold(" ".join(plain_blocks(bold.group("label")))) if bold else " ".join(words)
     return None
 
@@ -256,6 +258,8 @@ def _read_text(text: str) -> list[Block]:
     first_line = _first_line(text)
     para: list[tuple[int, str]] = []
     para_is_question = False
+    # A word processor's export (Google Docs, Word: lines ending in CR LF) writes each paragraph on one line.
+    one_per_line = "\r\n" in text
     items: list[list] = []  # [line, text] pairs, so continuation lines can extend the last one
     ordered = False
 
@@ -277,7 +281,7 @@ def _read_text(text: str) -> list[Block]:
             if para_is_question:
                 joined = fold(" ".join(t for _, t in para))
                 blocks.append(Block("heading", escape_markdown(joined), joined, para[0][0], level=2, question=True))
-            elif len(para) > 1 and max(len(t) for _, t in para) > LONG_LINE:
+            elif len(para) > 1 and (one_per_line or max(len(t) for _, t in para) > LONG_LINE):
                 for one in para:  # paragraphs pasted one to a line
                     paragraph([one])
             else:
@@ -371,7 +375,8 @@ def _md_paragraph(markdown: str, line: int) -> list[Block]:
     if not plain:
         return []
     if _MD_IMAGES.match(markdown):
-        return [Block("furniture", markdown, plain, line, furniture="alt text")]
+        alt = fold(" ".join(re.findall(r"!\[([^\]]*)\]", markdown)))
+        return [Block("furniture", markdown, alt, line, furniture="alt text")] if alt else []
     if _QA.match(markdown):
         return _split_qa_lines(markdown, line)
     lines = markdown.split("\n")

@@ -130,6 +130,9 @@ def date_of(text: str) -> dt.date | None:
     months = _month_words()
     if len(letters) > 5 or any(w not in _DATE_CUES and w not in months for w in letters):
         return None
+    # A date has a year or a month's name; "3" alone is a number.
+    if sum(c.isdigit() for c in text) < 4 and not any(w in months for w in letters):
+        return None
     found = custom_parse(text, "%Y-%m-%d", dt.datetime(1900, 1, 1), dt.datetime(2100, 1, 1))
     try:
         return dt.date.fromisoformat(found) if found else None

@@ -345,7 +345,8 @@ def _short_answer(question: str, answer: list[Block], after: list[Block], points
             if found:
                 return found
     lists = [b for b in answer + after if b.kind == "list"]
-    parts = [p.label for p in points] or ([i.text if not i.label else f"{i.label}: {i.text}" for i in lists[0].items] if lists else [])
+    numbered = bool(points) and all(p.label.isdigit() for p in points)
+    parts = ([p.label for p in points] if not numbered else []) or ([i.text if not i.label else f"{i.label}: {i.text}" for i in lists[0].items] if lists else [])
     parts = [p.rstrip(" .;") for p in parts if p.strip()]
     if parts and len("; ".join(parts)) <= MAX_JOINED_SHORT_ANSWER:
         return "; ".join(parts)
@@ -471,7 +472,7 @@ def _is_option(parent: _Section, sub: _Section, fmt: Format) -> bool:
     heading = parent.heading
     assert heading is not None and sub.heading is not None
     over_bullets = bool(sub.body) and sub.body[0].kind == "list" and all(b.kind in ("list", "paragraph") for b in sub.body)
-    if not over_bullets or _is_question(sub.heading):
+    if not over_bullets or _is_question(sub.heading) or KNOWN.match(sub.heading.text) or UNKNOWN.match(sub.heading.text):
         return False
     deeper = sub.heading.level > heading.level or (fmt == "text" and _is_question(heading))
     lead_in = _is_question(heading) and len(parent.body) <= 2 and all(b.kind == "paragraph" and not b.label for b in parent.body)
@@ -518,7 +519,11 @@ def known_unknown(sections: list[_Section], at: int, taken: set[str]) -> tuple[d
 def _known_unknown_fallback(shape: dict[str, Any], sections: list[_Section], at: int, end: int, draft: _Draft, taken: set[str]) -> list[dict[str, Any]]:
     """Until the schema has the kind, the pair is written as the text sections it is in the article."""
     taken.discard(shape["id"])
-    return [_headed(s.heading.text, s.body, draft, taken, note=False) for s in sections[at:end] if s.heading is not None and s.body]
+    pair = [s for s in sections[at:end] if s.heading is not None and s.body]
+    if "heading" not in shape:
+        return [_headed(s.heading.text, s.body, draft, taken, note=False) for s in pair]
+    text = "\n\n".join(f"**{s.heading.markdown}**\n\n{_join(s.body).rstrip()}" for s in pair if s.heading is not None) + "\n"
+    return [{"id": _unique(slugify(shape["heading"], MAX_SLUG), taken, "section"), "heading": shape["heading"], "text": text}]
 
 
 def schema_has(kind: str) -> bool:

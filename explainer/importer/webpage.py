@@ -54,6 +54,7 @@ CHROME: tuple[tuple[str, frozenset[str], frozenset[str], tuple[str, ...]], ...] 
     ("scripts and embeds", frozenset({"script", "style", "template", "noscript", "iframe", "svg", "object", "embed", "canvas", "video", "audio"}), frozenset(), ()),
 )
 _CAPTION = frozenset({"figcaption"})
+_LINES = "page furniture (“Advertisement”, “Skip to content”, ...)"
 _SCRIPTS = ("script", "style", "template", "noscript")
 _BLOCKS = frozenset({"p", "div", "section", "article", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "figure", "pre", "dl", "header", "footer", "main", "aside", "nav", "form"})
 _INLINE = frozenset({"p", "li", "span", "a", "em", "strong", "b", "i", "dd", "td", "blockquote", "q", "small"})
@@ -209,7 +210,7 @@ def _judge(el: lxml.html.HtmlElement, page: WebPage) -> int | None:
             page.byline = _byline(text)
         return 0
     if el.tag in ("p", "div", "span", "li", "a", "strong", "b", "h2", "h3", "h4", "h5", "h6", "header") and text and len(text) < 80 and is_page_furniture(text):
-        page.set_aside["page furniture (“Advertisement”, “Skip to content”, ...)"] += 1
+        page.set_aside[_LINES] += 1
         return 1
     return None
 
@@ -283,8 +284,8 @@ def read_page(text: str) -> WebPage:
     body = doc.find("body") if doc.find("body") is not None else doc
     if articles == 1 and inside == 0 and doc.xpath("//article"):
         page.content, page.reader = doc.xpath("//article")[0], "the page's <article>"
-    elif not page.set_aside:
-        # Nothing on the page is chrome: an export of the article alone, read as it stands.
+    elif not [kind for kind in page.set_aside if kind != _LINES]:
+        # Nothing on the page is chrome (but lines like "Advertisement"): an export of the article alone, read as it stands.
         page.content, page.reader = next(iter(doc.xpath("//main") or [body])), "the whole page, which holds nothing else"
     else:
         kept = trafilatura.extract(whole, output_format="html", include_formatting=True,
@@ -335,11 +336,11 @@ def _headings_left_out(body: lxml.html.HtmlElement, page: WebPage) -> list[tuple
     each is counted and listed, so that what the import says it kept is all there was."""
     held = _text(page.content).casefold()
     title = (page.title or "").casefold()
-    inside = {id(el) for el in page.content.iter()}
     out = []
     for el in body.iter(*_HEADINGS):
         text = _text(el)
-        if text and id(el) not in inside and text.casefold() != title and text.casefold() not in held:
+        inside = el is page.content or any(a is page.content for a in el.iterancestors())
+        if text and not inside and text.casefold() != title and text.casefold() not in held:
             out.append((text, el.sourceline or 1))
     return out
 
