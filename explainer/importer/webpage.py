@@ -86,6 +86,7 @@ class WebPage:
     set_aside: Counter[str] = field(default_factory=Counter)  # blocks of page chrome left out, by kind
     leftovers: list[tuple[str, int]] = field(default_factory=list)  # prose the extractor left out, for an editor
     headings_left_out: list[tuple[str, int]] = field(default_factory=list)  # headings of the page the article does not hold
+    headlines: tuple[str, ...] = ()  # the headlines the page names in its metadata (JSON-LD, og:title, <title>)
     page_text: int = 0  # characters of text in the page's body, before anything is set aside
 
 
@@ -117,10 +118,14 @@ def _chrome_kind(el: lxml.html.HtmlElement) -> str | None:
 
 
 def _holds_article(el: lxml.html.HtmlElement, page: WebPage) -> bool:
-    """Whether an element holds the article: an <article>, <main> or <h1>, or half the page's text."""
+    """Whether an element holds the article: an <article> or <main>, half the page's text, or an
+    <h1> that is the headline the page names (any <h1>, on a page that names none). A sidebar's
+    own <h1> ("Information and Resources") does not make it the article."""
     if el.tag in ("header", "footer", "nav") and el.find(".//article") is None:
         return False
-    return el.find(".//article") is not None or el.find(".//main") is not None or el.find(".//h1") is not None or 2 * len(_text(el)) > page.page_text
+    if el.find(".//article") is not None or el.find(".//main") is not None or 2 * len(_text(el)) > page.page_text:
+        return True
+    return any(not page.headlines or any(_is_headline(_text(h1), t) for t in page.headlines) for h1 in el.iter("h1"))
 
 
 def _text(el: lxml.html.HtmlElement) -> str:
@@ -278,7 +283,7 @@ def read_page(text: str) -> WebPage:
     doc = parse_page(text)
     meta = trafilatura.extract_metadata(doc, date_config={"original_date": True, "extensive_search": False})
     whole = _as_published(doc)  # the extractor judges the article against the whole page
-    page = WebPage(doc, None, None, None, None, "")
+    page = WebPage(doc, None, None, None, None, "", headlines=tuple(dict.fromkeys(_meta_titles(doc, meta))))
     bylines = _byline_candidates(doc)  # before the byline elements are set aside
     inside, articles = set_aside_chrome(doc, page)
     body = doc.find("body") if doc.find("body") is not None else doc
@@ -357,7 +362,7 @@ def _title(page: WebPage, doc: lxml.html.HtmlElement, meta) -> tuple[str | None,
     elsewhere on the page nearest before the article, then an <h1> at the very top of the article,
     then the metadata's headline without the site's name; an <h1> elsewhere (a sidebar's) never wins.
     """
-    said = [t for t in dict.fromkeys(_meta_titles(doc, meta)) if t]
+    said = page.headlines
     headings = [el for el in page.content.iter("h1", "h2", "h3") if _text(el)]
     for el in headings:
         if any(_is_headline(_text(el), t) for t in said):
