@@ -11,11 +11,17 @@ each page a folder holding `source.html`, `expected.html` (the article) and
     python bench/import_eval.py ../readability/test/test-pages --all      # every page of the set
 
 For each page: whether the title is the article's, whether the byline was found, recall (the share
-of the article's sentences the explainer publishes), precision (the share of what it publishes
-that is the article's), the sentences left for an editor in `unplaced` and the time the import
-took; then the same figures for trafilatura's own extraction with `favor_precision` on the same
-page (its text, and the title and author of its metadata). Every imported explainer is then built,
-all in one project, as a newsroom would build them.
+of the article's sentences the explainer publishes), recall over what the file keeps (what it
+publishes, and the furniture it sets aside on purpose under `omitted`, which an editor sees and
+`check` counts as left out on purpose), precision (the share of what it publishes that is the
+article's: its text, and the title, excerpt and byline the reference gives for it), the entries
+left for an editor in `unplaced` and the time the import took; then the same figures for
+trafilatura's own extraction with `favor_precision` on the same page (its text, and the title and
+author of its metadata). Every imported explainer is then built, all in one project, as a
+newsroom would build them.
+
+The same script measures an older checkout of the importer: run it from that checkout's folder
+(it imports the package beside it), so every version is scored by the same rules.
 """
 
 from __future__ import annotations
@@ -60,18 +66,20 @@ def _blocks(doc: lxml.html.HtmlElement) -> list[str]:
     return [" ".join(el.text_content().split()) for el in doc.iter("p", "li", "h1", "h2", "h3", "h4", "blockquote", "pre")] or [doc.text_content()]
 
 
-def scores(published: list[str], expected_doc: lxml.html.HtmlElement, meta: dict[str, str] | None = None) -> tuple[float, float]:
-    """(recall, precision) of published text blocks against the reference extraction. Recall is
-    over the reference's text; precision counts as the article's its text and the title, excerpt
-    and byline the reference gives for it (`meta`)."""
+def recall(blocks: list[str], expected_doc: lxml.html.HtmlElement) -> float:
+    """The share of the reference's sentences found in the text blocks."""
     expected = sentences_of(_blocks(expected_doc))
+    ours_text = "\n".join(normalise(b) for b in blocks)
+    return sum(s in ours_text for s in expected) / max(1, len(expected))
+
+
+def precision(published: list[str], expected_doc: lxml.html.HtmlElement, meta: dict[str, str] | None = None) -> float:
+    """The share of the published sentences that are the article's: the reference's text, and the
+    title, excerpt and byline it gives for the article (`meta`), which an explainer publishes too."""
     said = [str(v) for k, v in (meta or {}).items() if k in ("title", "excerpt", "byline") and v]
     expected_text = " ".join(normalise(" ".join(" ".join([expected_doc.text_content(), *said]).split())).split())
     ours = sentences_of(published)
-    ours_text = "\n".join(normalise(p) for p in published)
-    recall = sum(s in ours_text for s in expected) / max(1, len(expected))
-    precision = sum(s in expected_text for s in ours) / max(1, len(ours))
-    return recall, precision
+    return sum(s in expected_text for s in ours) / max(1, len(ours))
 
 
 def title_right(found: str, wanted: str) -> bool:
@@ -100,21 +108,22 @@ def evaluate(folder: Path) -> dict[str, object]:
         article = read_article(source, "html")
         scaffold = import_article(article, origin=folder.name, today=dt.date(2026, 1, 1), slug=folder.name)
     except ImportFailed as exc:
-        row.update(title=f"refused: {exc}", byline="missed", recall=0.0, precision=0.0, unplaced=0, reader="", seconds=0.0, yaml=None)
+        row.update(title=f"refused: {exc}", byline="missed", recall=0.0, kept=0.0, precision=0.0, unplaced=0, reader="", seconds=0.0, yaml=None)
     else:
         data = yaml.safe_load(scaffold.yaml)
-        recall, precision = scores([b for _, blocks in text_fields(data) for b in blocks], expected_doc, meta)
+        published = [b for _, blocks in text_fields(data) for b in blocks]
         row.update(title="right" if title_right(data["title"], meta.get("title")) else f"wrong ({data['title'][:40]!r})",
-                   byline=byline_verdict(data.get("attribution"), meta.get("byline")), recall=recall, precision=precision,
+                   byline=byline_verdict(data.get("attribution"), meta.get("byline")), recall=recall(published, expected_doc),
+                   kept=recall(published + list(data.get("omitted", [])), expected_doc), precision=precision(published, expected_doc, meta),
                    unplaced=len(data.get("unplaced", [])), reader=article.reader, seconds=time.perf_counter() - started, yaml=scaffold.yaml)
     # trafilatura alone, favouring precision, on the same page.
     text = trafilatura.extract(source, favor_precision=True, include_comments=False, include_tables=True) or ""
     their = trafilatura.extract_metadata(source)
-    recall, precision = scores([line for line in text.splitlines() if line.strip()], expected_doc)
+    lines = [line for line in text.splitlines() if line.strip()]
     row["trafilatura"] = {
         "title": "right" if their is not None and title_right(their.title, meta.get("title")) else "wrong",
         "byline": byline_verdict(their.author if their is not None else "", meta.get("byline")),
-        "recall": recall, "precision": precision,
+        "recall": recall(lines, expected_doc), "precision": precision(lines, expected_doc, meta),
     }
     return row
 
@@ -152,10 +161,11 @@ def summary(who: str, rows: list[dict[str, object]]) -> str:
     titles = sum(r["title"] == "right" for r in rows)
     bylines = [r for r in rows if not str(r["byline"]).startswith(("none expected", "extra"))]
     found = sum(r["byline"] == "found" for r in bylines)
-    recall = [float(r["recall"]) for r in rows]  # type: ignore[arg-type]
-    precision = [float(r["precision"]) for r in rows]  # type: ignore[arg-type]
+    recalls = [float(r["recall"]) for r in rows]  # type: ignore[arg-type]
+    kept = f" (of what the file keeps, published and `omitted`: {_median_min([float(r['kept']) for r in rows])})" if "kept" in rows[0] else ""  # type: ignore[arg-type]
+    precisions = [float(r["precision"]) for r in rows]  # type: ignore[arg-type]
     return (f"{who}: title right on {titles} of {len(rows)}; byline on {found} of {len(bylines)} ({found / max(1, len(bylines)):.0%}); "
-            f"recall {_median_min(recall)}; precision {_median_min(precision)}")
+            f"recall {_median_min(recalls)}{kept}; precision {_median_min(precisions)}")
 
 
 def main() -> None:
@@ -166,14 +176,14 @@ def main() -> None:
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     names = args.pages or (sorted(p.name for p in args.folder.iterdir() if (p / "source.html").is_file()) if args.all else PAGES)
-    print("| page | title | byline | recall | precision | unplaced | read by | import | trafilatura: title | byline | recall | precision |")
-    print("|:---|:---|:---|---:|---:|---:|:---|---:|:---|:---|---:|---:|")
+    print("| page | title | byline | recall | recall, kept | precision | unplaced | read by | import | trafilatura: title | byline | recall | precision |")
+    print("|:---|:---|:---|---:|---:|---:|---:|:---|---:|:---|:---|---:|---:|")
     rows = []
     for name in names:
         row = evaluate(args.folder / name)
         rows.append(row)
         t = row["trafilatura"]
-        print(f"| {row['page']} | {row['title']} | {row['byline']} | {row['recall']:.2f} | {row['precision']:.2f} | {row['unplaced']} | {row['reader']} | {row['seconds']:.2f} s "
+        print(f"| {row['page']} | {row['title']} | {row['byline']} | {row['recall']:.2f} | {row['kept']:.2f} | {row['precision']:.2f} | {row['unplaced']} | {row['reader']} | {row['seconds']:.2f} s "
               f"| {t['title']} | {t['byline']} | {t['recall']:.2f} | {t['precision']:.2f} |", flush=True)  # type: ignore[index]
     built = build_all(rows)
     not_built = [page for page, outcome in built.items() if outcome != "built"]

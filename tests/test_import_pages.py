@@ -72,8 +72,9 @@ def test_a_news_page_publishes_its_article_and_none_of_the_page_around_it():
         assert normalise(paragraph) in published, paragraph
     leaked = [c for c in NEWS_CHROME if contains(published, normalise(c))]
     assert leaked == []
-    # The caption is set aside on purpose, listed and never published; the credit is the image credit.
-    assert data["omitted"] == ["Sandbags line Mill Road after last week's storm."] and "unplaced" not in data
+    # The caption, and the kicker and "Supported by" that the extractor took for the article's, are
+    # its furniture: set aside on purpose, listed and never published. The credit is the image credit.
+    assert data["omitted"] == ["Sandbags line Mill Road after last week's storm.", "Local news", "Supported by"] and "unplaced" not in data
     assert report.sentences_kept + report.sentences_omitted == report.sentences_read
 
 
@@ -111,8 +112,8 @@ def test_check_compares_an_explainer_with_the_pages_article_not_the_whole_page(m
     (root / "seeds" / "news.html").write_bytes((ARTICLES / "news_page.html").read_bytes())
     assert cli("import", "seeds/news.html", cwd=root).returncode == 0
     complete = cli("check", "--root", str(root)).stdout.splitlines()
-    # Every sentence of the article; its photo caption is left out on purpose, in `omitted`; none of the chrome.
-    assert complete[1] == "  seeds/news.html: 23 of 24 source sentences present, 1 left out on purpose (in `omitted`) (100%)", complete
+    # Every sentence of the article; its photo caption, kicker and "Supported by" are left out on purpose, in `omitted`; none of the chrome.
+    assert complete[1] == "  seeds/news.html: 23 of 26 source sentences present, 3 left out on purpose (in `omitted`) (100%)", complete
     assert "missing from the explainer" not in "\n".join(complete)
     assert "  every sentence is supported by the source" in complete  # the byline and date come from the page too
     # A sentence of the article taken out is missed.
@@ -120,7 +121,7 @@ def test_check_compares_an_explainer_with_the_pages_article_not_the_whole_page(m
     target.write_text(target.read_text("utf-8").replace(" The two who voted against it said the cost should have been shared with the county.", ""), "utf-8")
     missing = cli("check", "--root", str(root))
     assert missing.returncode == 1
-    assert "22 of 24 source sentences present, 1 left out on purpose" in missing.stdout
+    assert "22 of 26 source sentences present, 3 left out on purpose" in missing.stdout
 
 
 # --- the structures explainers use ------------------------------------------------------------

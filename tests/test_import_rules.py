@@ -12,6 +12,7 @@ import yaml
 
 from explainer.content.markdown import plain_blocks
 from explainer.importer.article import read_article
+from explainer.importer.furniture import split_credit
 from explainer.importer.sentences import normalise, split_sentences, text_fields
 from explainer.importer.structure import _sections, import_article, known_unknown, read_source
 from explainer.pipeline import build
@@ -170,3 +171,48 @@ def test_each_rules_article_builds_and_its_omitted_text_is_never_published(make_
     site = "\n".join(p.read_text("utf-8", errors="replace") for p in (root / "site").rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml", ".txt", ".js"))
     for text in data.get("omitted", []):
         assert text not in site, text
+
+
+# --- a saved page: the rules that read the article out of the page around it ------------------
+
+PAGE_ARTICLE = [
+    "PORT ELLEN — Engineers found cracks in two of the bridge's steel cables during an inspection in March, the council said on Tuesday.",
+    "The cables carry the weight of the deck to the two towers. Both will be replaced, as Reuters first reported last week.",
+    "Crews lift the deck with hydraulic jacks, unhook the old cables and thread new ones down from the towers.",
+    "The towers were last repaired in 1987, when one of the original cables snapped in a storm.",
+    "The program that drives the jacks, lift_deck, was tried on a scale model of the bridge first.",
+    "Drivers will have to take the coast road, which adds about twenty minutes to the trip into town at rush hour.",
+    "The council says the repairs cost 18 million pounds, most of it paid by a national grant for ageing bridges.",
+]
+PAGE_CHROME = ["Ferry fares rise in June", "fuel costs more", "New cycle lane", "harbour master", "The bridge at dusk", "An inspector climbs",
+               "Previous", "covers transport and the harbour", "Home", "All rights reserved", "Read more"]
+
+
+def test_a_saved_page_gives_its_whole_article_and_none_of_the_page_around_it():
+    data, scaffold = imported("page_rules.html")
+    assert data["title"] == "Why the Harbour Bridge Is Closing"
+    assert data["attribution"] == "Sam Reid"  # the byline, not a name in the author's bio
+    # The standfirst the extractor left out is the dek, not text waiting in `unplaced`.
+    assert data["dek"] == "The harbour bridge closes for six months from May. Ferries run every ten minutes while it is shut."
+    assert data["image_credit"] == "Lena Park/AFP/Getty Images"  # an agency's credit under the photo
+    blocks = [normalise(b) for _, bs in text_fields(data) for b in bs]
+    # Each paragraph whole, in one block: with its dateline, with a link named like furniture
+    # ("Reuters") inside its sentence, with its inline code; under a class that says it has no
+    # caption; and inside a "read more" box that holds the rest of the story.
+    for paragraph in PAGE_ARTICLE:
+        assert normalise(paragraph) in blocks, paragraph
+    assert [s.get("question") for s in data["sections"]] == ["What does the work involve?"]
+    text = published(data)
+    # Neither the other stories' teasers, nor the slideshow, nor the author's bio, menus or footer.
+    assert [c for c in PAGE_CHROME if normalise(c) in text] == []
+    assert "unplaced" not in data
+    # The second photo's caption and its credit, split where "Photograph:" comes after "Main image:".
+    assert data["omitted"] == ["Main image: A jack under the deck in March.", "Tom Ashby/Bay Courier"]
+    kinds = dict(scaffold.report.set_aside)
+    assert kinds["sidebars and related links"] >= 3 and kinds["galleries and slideshows"] >= 2 and kinds["author bios"] == 1
+
+
+def test_a_credit_after_another_marker_word_is_still_split_from_its_caption():
+    assert split_credit("Main image: A whale on the beach. Photograph: Ann Lee/The Courier") == ("Main image: A whale on the beach.", "Ann Lee/The Courier")
+    assert split_credit("Sandbags line Mill Road. Credit…Tom Reyes/The Gazette") == ("Sandbags line Mill Road.", "Tom Reyes/The Gazette")
+    assert split_credit("The photo: a man walks home.") is None  # a sentence, not a caption and its credit

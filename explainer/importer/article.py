@@ -490,8 +490,12 @@ def _read_page(text: str, dropped: int) -> Article:
     blocks += [Block("caption", escape_markdown(c), c, line) for c, line in page.captions]
     blocks += [Block("leftover", escape_markdown(c), c, line) for c, line in page.leftovers]
     blocks += [Block("furniture", escape_markdown(h), h, line, furniture="heading left out of the article") for h, line in page.headings_left_out]
+    blocks += [Block("furniture", escape_markdown(t), t, line, furniture=kind) for t, line, kind in page.inside]
     blocks += [Block("credit", c, c, line) for c, line in page.credits]
-    described = page.description and not any(_classes(el) & _DEK_CLASSES for el in root.iter() if isinstance(el.tag, str))
+    if page.standfirst is not None:
+        standfirst, line = page.standfirst
+        blocks.append(Block("dek", escape_markdown(standfirst), standfirst, line))
+    described = page.description and page.standfirst is None and not any(_classes(el) & _DEK_CLASSES for el in root.iter() if isinstance(el.tag, str))
     if described and normalise_space(page.description).casefold() not in normalise_space(root.text_content()).casefold():
         # The page's own description of the article, when the article has no standfirst.
         blocks.append(Block("dek", escape_markdown(fold(page.description)), fold(page.description), 1))

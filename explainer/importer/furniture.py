@@ -21,7 +21,7 @@ def fold(text: str) -> str:
 
 # A photo credit, alone on its line or after a caption: "Photo: X", "Photo-X-Y", "Image credit: X", "Photo by X".
 # A hyphen counts only before a capital or digit, so "a picture-perfect day" is not a credit.
-_CREDIT = re.compile(r"(?:^|(?<=\s))(?i:(?:photo(?:graph)?|image|illustration|picture|graphic|foto|bild)(?:\s+(?:credit|source))?|credit)(?:\s*[:–—]\s*|\s+-\s+|-(?=[A-Z0-9])|\s+(?i:by)\s+)(?P<credit>\S.*)$")
+_CREDIT = re.compile(r"(?:^|(?<=\s))(?i:(?:photo(?:graph)?|image|illustration|picture|graphic|foto|bild)(?:\s+(?:credit|source))?|credit)(?:\s*[:–—…]\s*|\.\.\.\s*|\s+-\s+|-(?=[A-Z0-9])|\s+(?i:by)\s+)(?P<credit>\S.*)$")
 # "Image source, Getty Images", as some pages label a credit for screen readers.
 _SOURCE_CREDIT = re.compile(r"^(?i:(?:image|photo|picture|video) source),\s+(?P<credit>\S.*)$")
 MAX_CREDIT_WORDS = 12
@@ -36,19 +36,24 @@ def split_credit(line: str) -> tuple[str, str] | None:
     """
     if len(line) > MAX_CREDIT_LINE:
         return None
-    match = _SOURCE_CREDIT.match(line) or _CREDIT.search(line)
-    if match is None:
-        return None
-    caption = line[: match.start()].strip()
-    # A caption is a finished sentence; "The photo: a man" is a sentence, not a caption and a credit.
-    if caption and not caption.endswith((".", "?", "!", '"', "”", "’", "'", ")", "|", "–", "—")):
-        return None
-    credit = match.group("credit").strip()
-    if " " not in credit and "-" in credit:
-        credit = credit.replace("-", " ")
-    if len(credit.split()) > MAX_CREDIT_WORDS or credit.endswith("."):
-        return None
-    return caption, credit
+    match = _SOURCE_CREDIT.match(line)
+    if match is not None:
+        return "", match.group("credit").strip()
+    start = 0
+    # The credit's marker may come after another word like it: "Main image: A whale. Photograph: Ann Lee".
+    while (match := _CREDIT.search(line, start)) is not None:
+        start = match.start() + 1
+        caption = line[: match.start()].strip()
+        # A caption is a finished sentence; "The photo: a man" is a sentence, not a caption and a credit.
+        if caption and not caption.endswith((".", "?", "!", '"', "”", "’", "'", ")", "|", "–", "—")):
+            continue
+        credit = match.group("credit").strip()
+        if " " not in credit and "-" in credit:
+            credit = credit.replace("-", " ")
+        if len(credit.split()) > MAX_CREDIT_WORDS or credit.endswith("."):
+            continue
+        return caption, credit
+    return None
 
 
 MAX_FURNITURE_CHARS = 200
