@@ -129,7 +129,10 @@ def test_check_compares_an_explainer_with_the_pages_article_not_the_whole_page(m
 DECKS = {
     # article, the section holding the deck, its cards, the text after them
     "options_under_headings.md": ("What are the options?", ["More buses", "A tram line", "Cycle lanes"], None),
+    "options_under_headings.html": ("What are the options?", ["More buses", "A tram line", "Cycle lanes"], None),
     "label_only_bullets.md": ("What are the choices?", ["Reopen it as it was", "Share it with the museum", "Sell it"], "The council meets on 2 May to choose.\n"),
+    "label_only_bullets.txt": ("What are the choices?", ["Reopen it as it was", "Share it with the museum", "Sell it"], "The council meets on 2 May to choose.\n"),
+    "label_only_bullets.html": ("What are the choices?", ["Reopen it as it was", "Share it with the museum", "Sell it"], "The council meets on 2 May to choose.\n"),
     "numbered_points.txt": ("What did the sides agree?", ["A pause first", "Prisoners next", "Finally, a truce"], "Both sides have broken pauses before.\n"),
     "bold_labels.html": ("What could change?", ["Fewer spaces", "Higher charges", "Later hours"], None),
     "news_page.html": ("What is in the plan?", ["Wider culvert", "Debris screen", "Flood wall"], "The engineers said the wider culvert alone would have stopped last year's flood.\n"),

@@ -77,15 +77,16 @@ def test_bare_number_points_are_cards_keeping_their_numbers_never_questions_titl
     never_a_question_that_is_not_one(data)
 
 
-@pytest.mark.parametrize("name", ["bare_numbers.md", "bare_numbers.html", "headings.md"])
+@pytest.mark.parametrize("name", ["bare_numbers.txt", "bare_numbers.md", "bare_numbers.html", "headings.txt", "headings.md", "headings.html"])
 def test_an_ordered_list_keeps_the_articles_numbers(name):
     data, _ = imported(name)
     answer = next(s["answer"] for s in data["sections"] if "3. " in s.get("answer", ""))
     assert "3. " in answer and "4. " in answer and "1. " not in answer
 
 
-def test_a_heading_that_is_not_a_question_is_text_or_titled_items_and_a_list_answers_its_question():
-    data, _ = imported("headings.md")
+@pytest.mark.parametrize("name", ["headings.txt", "headings.md", "headings.html"])
+def test_a_heading_that_is_not_a_question_is_text_or_titled_items_and_a_list_answers_its_question(name):
+    data, _ = imported(name)
     background, routes, same, _ = data["sections"]
     assert background["heading"] == "Background" and "question" not in background
     assert routes["heading"] == "The new routes" and [i["title"] for i in routes["items"]] == ["Route 1", "Route 2"]

@@ -298,7 +298,7 @@ def format_report(report: ExplainerReport) -> list[str]:
         aside = f", {source.omitted} left out on purpose (in `omitted`)" if source.omitted else ""
         lines.append(f"  {source.source}: {source.present} of {source.total} source sentences present{aside} ({source.share})")
         if source.missing:
-            lines.append(f"  missing from the explainer ({len(source.missing)}):")
+            lines.append(f"  missing from the explainer ({len(source.missing)}): put each in a field, or list it under `omitted:` to leave it out on purpose")
             lines.extend(f"    {source.source}:{s.line}: {s.text}" for s in source.missing)
     if report.unsupported:
         lines.append(f"  not supported by the source, for an editor to verify ({len(report.unsupported)}):")

@@ -52,11 +52,17 @@ def split_sentences(text: str, language: str | None = None) -> list[str]:
     return list(_split(" ".join(text.split()), sentence_rules(language)[0]))
 
 
+# What can end a sentence in a language pysbd knows (with a margin: ";" is Greek's question mark).
+_ENDS = re.compile(r"[.!?…;:。！？؟।։။።]")
+
+
 @lru_cache(maxsize=65_536)
 def _split(text: str, language: str) -> tuple[str, ...]:
     # Remembered: an import splits each block of the article more than once, and pysbd is slow.
     if not text:
         return ()
+    if not _ENDS.search(text, 0, len(text) - 1):
+        return (text,)  # nothing but its last character could end a sentence: one sentence, without asking pysbd
     return tuple(s for s in (" ".join(part.split()) for part in _segmenter(language).segment(text)) if s)
 
 
