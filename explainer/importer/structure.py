@@ -802,7 +802,8 @@ def import_article(article: Article, *, origin: str, today: dt.date, published: 
             draft.unplaced.append(sentence.text)
     if draft.unplaced:
         data["unplaced"] = list(dict.fromkeys(draft.unplaced))
-        draft.notes.append(("unplaced", "Text from the article the importer could not place. The build warns about each entry until an editor moves it into a field above, or deletes it."))
+        draft.notes.append(("unplaced", "Text from the article the importer could not place. The build warns about each entry until an editor moves it into a field above, "
+                                        "or into `omitted:` to leave it out on purpose (deleted, `explainer check` counts it as missing)."))
     if draft.omitted:
         data["omitted"] = list(dict.fromkeys(draft.omitted))
         draft.notes.append(("omitted", "What the importer set aside on purpose as the page's furniture (captions, credits, bylines, promotions, ...): never "
