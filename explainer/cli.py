@@ -221,7 +221,9 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{missing} source sentence(s) missing from their explainer")
         return 1
     checked = len(result.reports)
-    print(f"checked {checked} explainer(s): every source sentence is present" if checked else "no explainer names made_from: nothing to check")
+    omitted = sum(s.omitted for r in result.reports for s in r.sources)
+    print((f"checked {checked} explainer(s): every source sentence is present" + (f" or left out on purpose ({omitted} in `omitted`)" if omitted else ""))
+          if checked else "no explainer names made_from: nothing to check")
     return 0
 
 

@@ -26,13 +26,14 @@ from explainer.pipeline import build
 ARTICLES = Path(__file__).parent / "articles"
 PUBLISHED = dt.date(2025, 5, 1)
 
-# For each article shape: the questions and cards it must give, and how many entries are left unplaced.
+# For each article shape: the sections, questions and cards it must give, and how many entries are
+# left unplaced. (A heading that is not a question gives a section of text, not a question.)
 SHAPES = {
-    "qa_pairs.txt": (4, 3, 0),
-    "numbered_with_list.txt": (5, 3, 0),
-    "markdown_headings.md": (4, 2, 0),
-    "html_export.html": (4, 3, 1),
-    SEED_ARTICLE.name: (6, 5, 0),
+    "qa_pairs.txt": (4, 4, 3, 0),
+    "numbered_with_list.txt": (5, 5, 3, 0),
+    "markdown_headings.md": (4, 3, 2, 0),
+    "html_export.html": (4, 3, 3, 0),
+    SEED_ARTICLE.name: (6, 3, 5, 0),
 }
 SEED_CARDS = ["Sanctions Rollback", "Ukraine Concessions", "Energy and Trade Pacts", "Global Security Deals", "Personal Diplomacy Perks"]
 
@@ -97,9 +98,10 @@ def found(sentence: str, haystack: str) -> bool:
 
 @pytest.mark.parametrize("name", sorted(SHAPES))
 def test_each_article_shape_gives_its_questions_and_cards(name):
-    questions, cards, unplaced = SHAPES[name]
+    sections, questions, cards, unplaced = SHAPES[name]
     _, data = imported(name)
-    assert len(data["sections"]) == questions
+    assert len(data["sections"]) == sections
+    assert sum("question" in s for s in data["sections"]) == questions
     assert sum(len(q.get("cards", [])) for q in data["sections"]) == cards
     assert len(data.get("unplaced", [])) == unplaced
 
@@ -119,8 +121,9 @@ def test_the_report_counts_every_sentence_as_kept(name):
     path = article_path(name)
     report = import_article(read_source(path, None), today=PUBLISHED, origin=path.name).report
     assert report.sentences_read >= 15
-    assert report.sentences_kept == report.sentences_read
-    assert report.questions == SHAPES[name][0] and report.cards == SHAPES[name][1]
+    # Kept, or set aside on purpose as furniture (a caption here), and listed under `omitted`.
+    assert report.sentences_kept + report.sentences_omitted == report.sentences_read
+    assert report.questions == SHAPES[name][1] and report.cards == SHAPES[name][2]
 
 
 @pytest.mark.parametrize("name", sorted(SHAPES))
@@ -132,7 +135,7 @@ def test_the_imported_file_validates_and_builds_without_edits(make_site, name):
     root = make_site({"imported.yaml": text})
     result = build(root)
     assert (root / "site" / data["slug"] / "index.html").is_file()
-    for question in data["sections"]:
+    for question in [s for s in data["sections"] if "question" in s]:
         assert (root / "site" / data["slug"] / question["id"] / "index.html").is_file()
     # Only text left unplaced is warned about, one warning per entry, and a text that starts with
     # the line shown above it (the page shows that sentence once; the editor may take it out).
@@ -221,20 +224,21 @@ def test_the_seed_articles_first_line_is_the_title_and_its_photo_line_the_credit
     assert "unplaced" not in data
 
 
-def test_a_heading_that_is_not_a_question_is_kept_as_the_label_with_a_note_for_the_editor():
+def test_a_heading_that_is_not_a_question_heads_a_section_of_text_with_a_note_for_the_editor():
     text, data = imported("markdown_headings.md")
     background = data["sections"][0]
-    assert background["label"] == "Background" and background["question"] == "Background"
-    note = text[: text.index("  - id: background")].splitlines()[-2:]
+    assert background["heading"] == "Background" and "question" not in background
+    assert background["text"].startswith("The district serves 5,200 pupils")
+    note = text[: text.index("  - id: background")].splitlines()[-3:]
     assert all(line.startswith("  # ") for line in note) and "not a question" in note[0]
-    # A heading phrased as a question needs no label.
-    assert "label" not in data["sections"][1]
+    # A heading phrased as a question is the question, with no label.
+    assert data["sections"][1]["question"] == "What is in the budget?" and "label" not in data["sections"][1]
 
 
 def test_fields_the_article_lacks_are_derived_from_its_own_text_and_marked():
     text, data = imported(SEED_ARTICLE.name)
-    first = data["sections"][0]
-    assert first["id"] == "a-high-stakes-bid-to-end-the-inglorious-war"
+    first = next(s for s in data["sections"] if "question" in s)
+    assert first["id"] == "is-trump-cooking-up-something-new"
     assert first["answer"].startswith(first["short_answer"])
     # The seed has no dek: its first sentence stands in, and a comment says so.
     assert data["intro"].startswith(data["dek"])
@@ -260,8 +264,8 @@ def test_text_after_the_cards_follows_the_deck_in_its_question():
     [deck] = [s for s in data["sections"] if "cards" in s]
     assert deck["answer"] == "Engineers have put forward three ideas:\n"
     assert deck["after_cards"] == "The council will decide which ideas to fund at its meeting in December.\n"
-    # The caption under the photo is not the title, so it waits for an editor.
-    assert data["unplaced"] == ["Volunteers fill sandbags on Mill Road."]
+    # The caption under the photo is furniture: set aside on purpose, never published.
+    assert data["omitted"] == ["Volunteers fill sandbags on Mill Road."] and "unplaced" not in data
     assert data["image_credit"] == "Ana Ruiz / River Courier"
 
 
@@ -283,13 +287,13 @@ def test_an_empty_heading_becomes_the_label_of_the_question_after_it():
     assert data["sections"] == [{"id": "who-pays", "label": "Money", "question": "Who pays?", "short_answer": "The council pays.", "answer": "The council pays.\n"}]
 
 
-def test_an_article_with_no_sections_becomes_one_entry_to_split():
+def test_an_article_with_no_sections_becomes_one_section_to_split_under_its_title_never_a_question_that_is_not_one():
     lede = "Fees rise by 10 percent in June. The council says the money pays for repairs. Parking stays free on Sundays."
     article = read_article(f"Council raises parking fees\n\n{lede}\n\nResidents object.\n", "text")
     scaffold = import_article(article, today=PUBLISHED, origin="a.txt")
     data = yaml.safe_load(scaffold.yaml)
-    assert data["sections"][0]["question"] == "Council raises parking fees"
-    assert data["sections"][0]["answer"] == f"{lede}\n\nResidents object.\n"
+    assert data["sections"][0]["heading"] == "Council raises parking fees" and "question" not in data["sections"][0]
+    assert data["sections"][0]["text"] == f"{lede}\n\nResidents object.\n"
     assert "intro" not in data
     assert data["dek"] == "Fees rise by 10 percent in June."
     assert "no sections" in scaffold.yaml
@@ -300,7 +304,7 @@ def test_a_short_paragraph_after_the_title_is_the_dek():
     article = read_article("Council raises parking fees\n\nFees rise by 10 percent in June.\n\nResidents object.\n", "text")
     data = yaml.safe_load(import_article(article, today=PUBLISHED, origin="a.txt").yaml)
     assert data["dek"] == "Fees rise by 10 percent in June."
-    assert data["sections"][0]["answer"] == "Residents object.\n"
+    assert data["sections"][0]["text"] == "Residents object.\n"
 
 
 # --- the command ------------------------------------------------------------------------------
@@ -320,11 +324,11 @@ def test_import_writes_content_and_reports_what_it_found(make_site):
     assert result.stdout.splitlines()[:7] == [
         f"imported seeds/{SEED_ARTICLE.name} (text) into content/why-does-trump-want-to-meet-putin-again.yaml",
         "  sections: 6",
-        "  questions: 6 (3 from headings that are not questions: write their questions)",
+        "  questions: 3; 3 section(s) under headings that are not questions: write their questions to give them pages",
         "  cards: 5",
         "  paragraphs: 13",
         "  sentences kept: 78 of 78 read",
-        "  unplaced: 0",
+        "  sentences split as: en",
     ]
     data = yaml.safe_load(target.read_text("utf-8"))
     assert data["made_from"] == [f"seeds/{SEED_ARTICLE.name}"]

@@ -47,6 +47,7 @@ GOOD = {
     "explainer/properties/language": "pt-BR",
     "explainer/properties/made_from/items": "seeds/article.txt",
     "explainer/properties/unplaced/items": "A sentence left over.",
+    "explainer/properties/omitted/items": "Photo: Jane Doe/Agency",
     "explainer/$defs/slug": "budget-vote",
     "explainer/$defs/line": "What happened?",
     "explainer/$defs/markdown": "It *happened*.",
@@ -59,7 +60,7 @@ GOOD = {
 # Patterns for prose, where spaces and line breaks are part of the text (an answer written with
 # `|` ends in a newline); every other pattern names something exact: an address, a name in a URL,
 # a date, a colour, a file.
-PROSE = {path for path, pattern in ALL.items() if pattern.startswith("^(?=[\\s\\S]*\\S)")} | {"explainer/properties/unplaced/items", "words/additionalProperties"}
+PROSE = {path for path, pattern in ALL.items() if pattern.startswith("^(?=[\\s\\S]*\\S)")} | {"explainer/properties/unplaced/items", "explainer/properties/omitted/items", "words/additionalProperties"}
 
 FULL_WIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from explainer.content.markdown import parse_tokens, plain_blocks
+from explainer.importer.furniture import byline_of, date_of, fold, furniture_of, split_credit
 from explainer.importer.webpage import read_page
 
 Format = Literal["text", "markdown", "html"]
@@ -24,7 +25,8 @@ EXTENSIONS: dict[str, Format] = {
     ".html": "html", ".htm": "html", ".xhtml": "html",
 }
 
-Kind = Literal["heading", "paragraph", "list", "credit", "caption", "dek"]
+# A "leftover" is prose of a web page that its extractor left out: it waits for an editor.
+Kind = Literal["heading", "paragraph", "list", "credit", "caption", "dek", "furniture", "leftover"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,8 @@ class Block:
     body: str = ""  # paragraphs with a label: the Markdown after it
     question: bool = False  # headings only
     number: int | None = None  # headings and labelled paragraphs that the article numbered
+    numbers: tuple[int, ...] = ()  # ordered lists: each item's number as the article wrote it
+    furniture: str = ""  # furniture: what it is ("byline", "promotion", ...), as the summary counts it
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +95,29 @@ def read_article(text: str, fmt: Format) -> Article:
     only (webpage.py); raises webpage.PageTooDeep for a page no parser can read whole."""
     text, dropped = _CONTROL.subn("", text)
     if fmt == "html":
-        return _read_page(text, dropped)
-    readers = {"text": _read_text, "markdown": _read_markdown}
-    return Article(fmt, tuple(readers[fmt](text)), dropped=dropped)
+        article = _read_page(text, dropped)
+    else:
+        readers = {"text": _read_text, "markdown": _read_markdown}
+        article = Article(fmt, tuple(readers[fmt](text)), dropped=dropped)
+    blocks = tuple(_bare_number(b) for b in article.blocks)
+    # A byline or date line set aside as furniture gives the byline and date the page's own data did not.
+    byline = article.byline or next((byline_of(b.text) for b in blocks if b.furniture == "byline"), None)
+    published = article.published or next((date_of(b.text) for b in blocks if b.furniture == "date line"), None)
+    return replace(article, blocks=blocks, byline=byline, published=published)
+
+
+_BARE_NUMBER = re.compile(r"^(?P<number>\d{1,2})[.)]?$")
+
+
+def _bare_number(block: Block) -> Block:
+    """A heading or paragraph that is only a number ("3") is a numbered point: the label of the text after it."""
+    match = _BARE_NUMBER.match(block.text) if block.kind in ("heading", "paragraph") else None
+    if match is None:
+        return block
+    return Block("paragraph", block.markdown, block.text, block.line, label=match.group("number"), number=int(match.group("number")))
 
 
 # --- shared recognisers -----------------------------------------------------------------------
-
-def fold(text: str) -> str:
-    """White space folded to single spaces, ends trimmed."""
-    return " ".join(text.split())
-
 
 # Characters that could turn plain text into Markdown markup anywhere in a line.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>])")
@@ -148,36 +164,6 @@ _BOLD_LEAD = re.compile(r"^(?P<open>\*\*|__)(?P<label>[^*_\n]{1,60}?)(?P<end>[.:
 # A numbered point with a label, with or without a full stop: "1 Finally, a truce: text", "2. The vote: text".
 _NUMBERED_LEAD = re.compile(r"^(?P<number>\d{1,2})[.)]?\s+(?P<label>[^:.?!\n]{1,60}):(?:\s+(?P<rest>\S[\s\S]*))?$")
 
-# A photo credit, alone on its line or after a caption: "Photo: X", "Photo-X-Y", "Image credit: X", "Photo by X".
-# A hyphen counts only before a capital or digit, so "a picture-perfect day" is not a credit.
-_CREDIT = re.compile(r"(?:^|(?<=\s))(?i:(?:photo|image|illustration|picture|graphic)(?:\s+credit)?|credit)(?:\s*[:–—]\s*|\s+-\s+|-(?=[A-Z0-9])|\s+(?i:by)\s+)(?P<credit>\S.*)$")
-MAX_CREDIT_WORDS = 12
-MAX_CREDIT_LINE = 200
-
-
-def split_credit(line: str) -> tuple[str, str] | None:
-    """(caption, credit) for a short line that ends in a photo credit, else None.
-
-    A credit written as one hyphenated token, as some exports do ("Photo-Jane-Doe-Agency"),
-    gets its hyphens back as spaces.
-    """
-    if len(line) > MAX_CREDIT_LINE:
-        return None
-    match = _CREDIT.search(line)
-    if match is None:
-        return None
-    caption = line[: match.start()].strip()
-    # A caption is a finished sentence; "The photo: a man" is a sentence, not a caption and a credit.
-    if caption and not caption.endswith((".", "?", "!", '"', "”", "’", "'", ")", "|", "–", "—")):
-        return None
-    credit = match.group("credit").strip()
-    if " " not in credit and "-" in credit:
-        credit = credit.replace("-", " ")
-    if len(credit.split()) > MAX_CREDIT_WORDS or credit.endswith("."):
-        return None
-    return caption, credit
-
-
 def _paragraph(markdown: str, text: str, line: int, *, bold: bool = True) -> Block:
     """A paragraph, with a leading label kept apart: a bold one (in Markdown) or a numbered one.
 
@@ -206,16 +192,23 @@ def label_only(block: Block) -> str | None:
         return item.label
     bold = _MD_LABEL_ONLY.match(item.markdown)
     words = item.text.rstrip(":").split()
-    if (bold or item.text.endswith(":")) and 0 < len(words) <= MAX_LABEL_WORDS:
+    # A bullet of a few words that is not a sentence ("- Pay", "• Sanctions relief") labels the text after it.
+    plain = not item.text.endswith((".", ",", ";", "!", "?", "…")) and ":" not in item.text.rstrip(":")
+    if (bold or item.text.endswith(":") or plain) and 0 < len(words) <= MAX_LABEL_WORDS:
         return fold(" ".join(plain_blocks(bold.group("label")))) if bold else " ".join(words)
     return None
 
 
+def _furniture(markdown: str, text: str, line: int) -> Block | None:
+    kind = furniture_of(text)
+    return Block("furniture", markdown, text, line, furniture=kind) if kind else None
+
+
 def _plain_paragraph(plain: str, line: int) -> list[Block]:
-    """A paragraph of plain text (from a text file or HTML): a credit line, or an escaped paragraph."""
+    """A paragraph of plain text (from a text file or HTML): a credit line, furniture, or an escaped paragraph."""
     credit = split_credit(plain)
     if credit is None:
-        return [_paragraph(escape_markdown(plain), plain, line)]
+        return [_furniture(escape_markdown(plain), plain, line) or _paragraph(escape_markdown(plain), plain, line)]
     caption, name = credit
     # A caption before the credit is text of its own; the credit's marker word is structure.
     return ([Block("caption", escape_markdown(caption), caption, line)] if caption else []) + [Block("credit", name, name, line)]
@@ -231,19 +224,21 @@ def _item(markdown: str, text: str, line: int, plain: bool) -> Item:
     return Item(markdown, rest, fold(" ".join(plain_blocks(rest))), fold(" ".join(plain_blocks(label))) or fold(label), line)
 
 
-def _list(items: list[Item], ordered: bool) -> Block:
-    markdown = "\n".join(f"{n}. {item.markdown}" if ordered else f"- {item.markdown}" for n, item in enumerate(items, 1))
-    return Block("list", markdown, " ".join(i.text for i in items), items[0].line, items=tuple(items), ordered=ordered)
+def _list(items: list[Item], ordered: bool, numbers: list[int] | None = None) -> Block:
+    """A list; an ordered one keeps the article's own numbers (a list that starts at 3 starts at 3)."""
+    numbers = (numbers or list(range(1, len(items) + 1))) if ordered else []
+    markdown = "\n".join(f"{n}. {item.markdown}" if ordered else f"- {item.markdown}" for n, item in zip(numbers or [0] * len(items), items))
+    return Block("list", markdown, " ".join(i.text for i in items), items[0].line, items=tuple(items), ordered=ordered, numbers=tuple(numbers))
 
 
 # --- plain text -------------------------------------------------------------------------------
 
 _BULLET = re.compile(r"^\s*[-*•·▪◦‣–]\s+(?P<text>\S.*)$")
-_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(?P<text>\S.*)$")
+_NUMBERED = re.compile(r"^\s*(?P<n>\d{1,3})[.)]\s+(?P<text>\S.*)$")
 # A numbered point without a full stop, as some outlets write them: "1 Finally, a truce: ...".
 # Only a number of one or two digits before a capitalised label and a colon, so that "100
 # people came: ..." stays a sentence.
-_NUMBERED_BARE = re.compile(r"^\s*\d{1,2}\s+(?P<text>[A-Z][^:\n]{0,59}:.*)$")
+_NUMBERED_BARE = re.compile(r"^\s*(?P<n>\d{1,2})\s+(?P<text>[A-Z][^:\n]{0,59}:.*)$")
 # A run of lines longer than this is not text wrapped at a fixed width but paragraphs pasted one
 # to a line (as from a web page or a word processor): each line is a paragraph of its own.
 LONG_LINE = 100
@@ -263,13 +258,18 @@ def _read_text(text: str) -> list[Block]:
     first_line = _first_line(text)
     para: list[tuple[int, str]] = []
     para_is_question = False
+    # A word processor's export (Google Docs, Word: lines ending in CR LF) writes each paragraph on one line.
+    one_per_line = "\r\n" in text
     items: list[list] = []  # [line, text] pairs, so continuation lines can extend the last one
     ordered = False
 
     def paragraph(lines: list[tuple[int, str]]) -> None:
         joined = fold(" ".join(t for _, t in lines))
         line = lines[0][0]
-        if len(lines) == 1 and looks_like_heading(joined):
+        furniture = _furniture(escape_markdown(joined), joined, line)
+        if furniture is not None:
+            blocks.append(furniture)
+        elif len(lines) == 1 and looks_like_heading(joined):
             # The file's first line, standing alone, is the title; later ones are section headings.
             blocks.append(Block("heading", escape_markdown(joined), joined, line, level=1 if not blocks and line == first_line else 2))
         else:
@@ -281,13 +281,13 @@ def _read_text(text: str) -> list[Block]:
             if para_is_question:
                 joined = fold(" ".join(t for _, t in para))
                 blocks.append(Block("heading", escape_markdown(joined), joined, para[0][0], level=2, question=True))
-            elif len(para) > 1 and max(len(t) for _, t in para) > LONG_LINE:
+            elif len(para) > 1 and (one_per_line or max(len(t) for _, t in para) > LONG_LINE):
                 for one in para:  # paragraphs pasted one to a line
                     paragraph([one])
             else:
                 paragraph(para)
         if items:
-            blocks.append(_list([_item(escape_markdown(fold(t)), fold(t), n, plain=True) for n, t in items], ordered))
+            blocks.append(_list([_item(escape_markdown(fold(t)), fold(t), n, plain=True) for n, t, _ in items], ordered, [k for _, _, k in items]))
         para, para_is_question, items = [], False, []
 
     for number, raw in enumerate(text.splitlines(), 1):
@@ -319,7 +319,7 @@ def _read_text(text: str) -> list[Block]:
             if items and ordered != bool(numbered):
                 flush()
             ordered = bool(numbered)
-            items.append([number, (bullet or numbered).group("text")])
+            items.append([number, (bullet or numbered).group("text"), int(numbered.group("n")) if numbered else 0])
             continue
         if items and raw[:1].isspace():
             items[-1][1] += " " + line  # an indented line continues the item above
@@ -364,15 +364,28 @@ def _split_qa_lines(markdown: str, line: int) -> list[Block]:
     return out
 
 
+# A Markdown paragraph that is only images: their alt text is a description, not the article's text.
+_MD_IMAGES = re.compile(r"^(?:\s*!\[[^\]]*\]\([^)]*\)\s*)+$")
+# "1 A pause first: ..." points written on lines of their own, with no blank line between them.
+_NUMBERED_LINES = re.compile(r"^\d{1,2}[.)]?\s+[^\n:]{1,60}:", re.MULTILINE)
+
+
 def _md_paragraph(markdown: str, line: int) -> list[Block]:
     plain = fold(" ".join(plain_blocks(markdown)))
     if not plain:
         return []
+    if _MD_IMAGES.match(markdown):
+        alt = fold(" ".join(re.findall(r"!\[([^\]]*)\]", markdown)))
+        return [Block("furniture", markdown, alt, line, furniture="alt text")] if alt else []
     if _QA.match(markdown):
         return _split_qa_lines(markdown, line)
+    lines = markdown.split("\n")
+    if len(lines) > 1 and len(_NUMBERED_LINES.findall(markdown)) == len(lines):
+        # Each numbered point is a paragraph of its own, as a reader sees it.
+        return [block for offset, one in enumerate(lines) for block in _md_paragraph(one, line + offset)]
     if "\n" not in markdown and split_credit(plain) is not None:
         return _plain_paragraph(plain, line)
-    return [_paragraph(markdown, plain, line)]
+    return [_furniture(markdown, plain, line) or _paragraph(markdown, plain, line)]
 
 
 def _read_markdown(text: str) -> list[Block]:
@@ -419,22 +432,25 @@ def _closing(tokens: list, start: int) -> int:
 
 def _md_list(tokens: list, ordered: bool) -> list[Block]:
     items: list[Item] = []
+    numbers: list[int] = []
     depth = 0
     parts: list[str] = []
     line = 1
     for token in tokens[1:-1]:
         if token.type == "list_item_open" and depth == 0:
             parts, line = [], token.map[0] + 1 if token.map else 1
+            number = int(token.info) if token.info.isdigit() else len(numbers) + 1
         if token.type == "inline" or token.type in ("fence", "code_block"):
             parts.append(token.content.strip() if token.type == "inline" else escape_markdown(fold(token.content)))
         depth += token.nesting
         if token.type == "list_item_close" and depth == 0 and parts:
             markdown = "\n\n".join(p for p in parts if p)
             items.append(_item(markdown, fold(" ".join(plain_blocks(markdown))), line, plain=False))
+            numbers.append(number)
     if ordered and items and all(item.label is None and item.text.endswith("?") and len(item.text) <= MAX_HEADING_CHARS for item in items):
         # "1. What is ...?" items are numbered questions: each heads the text that follows it.
         return [Block("heading", item.markdown, item.text, item.line, level=2, question=True) for item in items]
-    return [_list(items, ordered)] if items else []
+    return [_list(items, ordered, numbers)] if items else []
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -463,12 +479,23 @@ def _read_page(text: str, dropped: int) -> Article:
     page = read_page(text)
     root = page.content
     _space_blocks(root)
+    # The headline is the one level-1 heading; any other <h1> of the article heads a section.
+    for h1 in root.iter("h1"):
+        h1.tag = "h2"
+    if page.title_element is not None:
+        page.title_element.tag = "h1"
     blocks: list[Block] = []
-    if not root.xpath(".//h1") and page.title:
+    if page.title_element is None and page.title:
         blocks.append(Block("heading", escape_markdown(page.title), page.title, 1, level=1))
-    blocks += [Block("caption", escape_markdown(c), c, line) for c, line in page.captions + page.leftovers]
+    blocks += [Block("caption", escape_markdown(c), c, line) for c, line in page.captions]
+    blocks += [Block("leftover", escape_markdown(c), c, line) for c, line in page.leftovers]
+    blocks += [Block("furniture", escape_markdown(h), h, line, furniture="heading left out of the article") for h, line in page.headings_left_out]
+    blocks += [Block("furniture", escape_markdown(t), t, line, furniture=kind) for t, line, kind in page.inside]
     blocks += [Block("credit", c, c, line) for c, line in page.credits]
-    described = page.description and not any(_classes(el) & _DEK_CLASSES for el in root.iter() if isinstance(el.tag, str))
+    if page.standfirst is not None:
+        standfirst, line = page.standfirst
+        blocks.append(Block("dek", escape_markdown(standfirst), standfirst, line))
+    described = page.description and page.standfirst is None and not any(_classes(el) & _DEK_CLASSES for el in root.iter() if isinstance(el.tag, str))
     if described and normalise_space(page.description).casefold() not in normalise_space(root.text_content()).casefold():
         # The page's own description of the article, when the article has no standfirst.
         blocks.append(Block("dek", escape_markdown(fold(page.description)), fold(page.description), 1))
@@ -522,6 +549,18 @@ def _html_item(li, line: int) -> Item:
     return Item(escape_markdown(plain), escape_markdown(rest), rest, label, line)
 
 
+def _html_numbers(ol, items: list) -> list[int]:
+    """Each item's number as the page shows it: from the list's `start`, or an item's own `value`."""
+    start = ol.get("start") or "1"
+    number = int(start) - 1 if start.strip().lstrip("-").isdigit() else 0
+    out = []
+    for li in items:
+        value = (li.get("value") or "").strip()
+        number = int(value) if value.isdigit() else number + 1
+        out.append(number)
+    return out
+
+
 def _has_blocks(el) -> bool:
     return any(isinstance(child.tag, str) and child.tag in _BLOCK_TAGS for child in el.iterdescendants())
 
@@ -539,9 +578,9 @@ def _walk_html(el, blocks: list[Block]) -> None:
             if plain:
                 blocks.append(Block("heading", escape_markdown(plain), plain, line, level=_HEADINGS[tag]))
         elif tag in ("ul", "ol"):
-            parsed = [_html_item(li, li.sourceline or line) for li in child if li.tag == "li" and fold(li.text_content())]
-            if parsed:
-                blocks.append(_list(parsed, tag == "ol"))
+            items = [li for li in child if li.tag == "li" and fold(li.text_content())]
+            if items:
+                blocks.append(_list([_html_item(li, li.sourceline or line) for li in items], tag == "ol", _html_numbers(child, items)))
         elif plain and classes & _DEK_CLASSES and not _has_blocks(child):
             blocks.append(Block("dek", escape_markdown(plain), plain, line))
         elif plain and classes & _CREDIT_CLASSES and not _has_blocks(child):

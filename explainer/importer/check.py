@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from explainer.content.files import ARTICLE_MAX_BYTES, load_project, read_file
+from explainer.content.markdown import plain_blocks
 from explainer.content.parse import RawDoc
 from explainer.content.validate import node_at, validate_project
 from explainer.errors import ContentError, field_path, line_column
@@ -54,24 +55,40 @@ class Unsupported:
 
 
 @dataclass(frozen=True, slots=True)
+class Repeated:
+    """A short answer that says nothing more than its question, or than its whole answer."""
+
+    file: str
+    line: int
+    column: int
+    field: str
+    what: str  # "question" or "answer"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.field}: the short answer repeats its {self.what}; write one sentence that answers the question"
+
+
+@dataclass(frozen=True, slots=True)
 class SourceReport:
-    """One made_from entry: how many of its sentences the explainer has, and which it lacks."""
+    """One made_from entry: how many of its sentences the explainer has, which it lacks, and how
+    many it leaves out on purpose (they are in its `omitted` list)."""
 
     source: str
     total: int
     missing: tuple[Sentence, ...]
     skipped: str | None = None  # why it was not read (an address), else None
+    omitted: int = 0
 
     @property
     def present(self) -> int:
-        return self.total - len(self.missing)
+        return self.total - len(self.missing) - self.omitted
 
     @property
     def share(self) -> str:
         """The share present, rounded down so that 100% means every sentence."""
         if self.total == 0:
             return "100%"
-        tenths = math.floor(1000 * self.present / self.total) / 10
+        tenths = math.floor(1000 * (self.present + self.omitted) / self.total) / 10
         return f"{tenths:g}%"
 
 
@@ -82,6 +99,7 @@ class ExplainerReport:
     file: str
     sources: tuple[SourceReport, ...]
     unsupported: tuple[Unsupported, ...]
+    repeated: tuple[Repeated, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -106,24 +124,30 @@ def _sentence_mark(lines: list[str], node: Any, sentence: str) -> tuple[int, int
     return line_column(node.start_mark)
 
 
-def check_explainer(doc: RawDoc, sources: dict[str, Article], text: str = "") -> ExplainerReport:
+def check_explainer(doc: RawDoc, sources: dict[str, Article], text: str = "", language: str | None = None) -> ExplainerReport:
     """Compare one validated explainer with the articles it was made from (read already, keyed by made_from entry).
 
     Entries that are addresses are reported as skipped; every other entry must be in sources.
     text is the explainer file's text, used to point at the line of each unsupported sentence.
+    Sentences are split in the explainer's language (its own, else `language`, the site's), as
+    the importer split them. A source sentence found in `omitted` is left out on purpose.
     """
     lines = text.splitlines()
-    # Published text only: text_fields leaves out `unplaced`, which readers never see.
+    language = doc.data.get("language") or language
+    # Published text only: text_fields leaves out `unplaced` and `omitted`, which readers never see.
     fields = text_fields(doc.data)
     explainer_blocks = [b for _, blocks in fields for b in blocks]
+    omitted = [" ".join(str(o).split()) for o in doc.data.get("omitted", ())]
     reports: list[SourceReport] = []
     for entry in doc.data.get("made_from", ()):
         if _is_address(entry):
             reports.append(SourceReport(entry, 0, (), skipped="an address: the check reads files in the project and never fetches from the network"))
             continue
-        sentences = article_sentences(sources[entry])
-        found = present_sentences(sentences, explainer_blocks)
-        reports.append(SourceReport(entry, len(sentences), tuple(s for s, ok in zip(sentences, found) if not ok)))
+        sentences = article_sentences(sources[entry], language)
+        found = present_sentences(sentences, explainer_blocks, language)
+        absent = [s for s, ok in zip(sentences, found) if not ok]
+        aside = present_sentences(absent, omitted, language) if omitted else [False] * len(absent)
+        reports.append(SourceReport(entry, len(sentences), tuple(s for s, ok in zip(absent, aside) if not ok), omitted=sum(aside)))
     unsupported: list[Unsupported] = []
     passages = [_Passage.of(p) for entry in doc.data.get("made_from", ()) if entry in sources for p in article_passages(sources[entry])]
     if passages:
@@ -131,12 +155,33 @@ def check_explainer(doc: RawDoc, sources: dict[str, Article], text: str = "") ->
         for path, blocks in fields:
             node, _ = node_at(doc.node, list(path))
             for block in blocks:
-                for sentence in split_sentences(block):
+                for sentence in split_sentences(block, language):
                     absent = _absent(sentence, source_text, passages)
                     if absent:
                         line, column = _sentence_mark(lines, node, sentence)
                         unsupported.append(Unsupported(doc.path, line, column, field_path(list(path)), sentence, absent))
-    return ExplainerReport(doc.path, tuple(reports), tuple(unsupported))
+    return ExplainerReport(doc.path, tuple(reports), tuple(unsupported), tuple(repeated_short_answers(doc)))
+
+
+def repeated_short_answers(doc: RawDoc) -> list[Repeated]:
+    """Short answers that say no more than their question, or than their whole answer: a reader
+    would read the same words twice."""
+    out: list[Repeated] = []
+    for i, section in enumerate(doc.data.get("sections", ())):
+        if not isinstance(section, dict) or not isinstance(section.get("short_answer"), str):
+            continue
+        short = _said(section["short_answer"])
+        for what in ("question", "answer"):
+            value = section.get(what)
+            if isinstance(value, str) and short and short == _said(" ".join(plain_blocks(value)) if what == "answer" else value):
+                node, _ = node_at(doc.node, ["sections", i, "short_answer"])
+                out.append(Repeated(doc.path, *line_column(node.start_mark), field_path(["sections", i, "short_answer"]), what))
+    return out
+
+
+def _said(text: str) -> str:
+    """Text as a reader takes it in: normalised, without the punctuation at its end."""
+    return normalise(text).rstrip(" .!?…:;")
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +283,8 @@ def check_project(root: Path) -> CheckResult:
             errors.extend(doc_errors)
             continue
         # Read again only to point at lines; it was just loaded, so it is there and is UTF-8.
-        reports.append(check_explainer(doc, articles, (root / doc.path).read_text("utf-8")))
+        site_language = project.site.data.get("language") if project.site is not None and isinstance(project.site.data, dict) else None
+        reports.append(check_explainer(doc, articles, (root / doc.path).read_text("utf-8"), site_language))
     return CheckResult(tuple(reports), tuple(unchecked), tuple(sorted(errors)))
 
 
@@ -249,13 +295,17 @@ def format_report(report: ExplainerReport) -> list[str]:
         if source.skipped:
             lines.append(f"  {source.source}: not checked: {source.skipped}")
             continue
-        lines.append(f"  {source.source}: {source.present} of {source.total} source sentences present ({source.share})")
+        aside = f", {source.omitted} left out on purpose (in `omitted`)" if source.omitted else ""
+        lines.append(f"  {source.source}: {source.present} of {source.total} source sentences present{aside} ({source.share})")
         if source.missing:
-            lines.append(f"  missing from the explainer ({len(source.missing)}):")
+            lines.append(f"  missing from the explainer ({len(source.missing)}): put each in a field, or list it under `omitted:` to leave it out on purpose")
             lines.extend(f"    {source.source}:{s.line}: {s.text}" for s in source.missing)
     if report.unsupported:
         lines.append(f"  not supported by the source, for an editor to verify ({len(report.unsupported)}):")
         lines.extend(f"    {u}" for u in report.unsupported)
     elif any(not s.skipped for s in report.sources):
         lines.append("  every sentence is supported by the source")
+    if report.repeated:
+        lines.append(f"  short answers that repeat, for an editor to rewrite ({len(report.repeated)}):")
+        lines.extend(f"    {r}" for r in report.repeated)
     return lines

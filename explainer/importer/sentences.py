@@ -2,6 +2,12 @@
 a reader sees. The importer and the check share this module, so that what one says it kept is
 what the other finds.
 
+Sentences are split by pysbd's rules for the article's language (its own list: English, French,
+German, Spanish, Italian, Dutch, Danish, Polish, Russian, Bulgarian, Slovak, Greek, Armenian,
+Arabic, Persian, Urdu, Hindi, Marathi, Burmese, Amharic, Kazakh, Chinese and Japanese). A language
+pysbd has no rules for is split by its English rules, which end a sentence at `.`, `?` and `!`
+but know only English abbreviations; the importer says so in its summary.
+
 Matching is on normalised text: Unicode compatibility forms folded, curly quotes and dashes made
 plain, white space folded, case ignored, Markdown markup removed.
 """
@@ -15,29 +21,49 @@ from functools import cache, lru_cache
 from typing import Any
 
 import pysbd
+from pysbd.languages import LANGUAGE_CODES
 
 from explainer.content.markdown import plain_blocks
 from explainer.content.validate import load_schema
 from explainer.importer.article import Article
 
 
+FALLBACK = "en"
+
+
+def sentence_rules(language: str | None) -> tuple[str, bool]:
+    """The pysbd language whose rules split text in `language` (a tag like pt-BR), and whether
+    that is the fallback because pysbd has none of its own. No language given means English."""
+    base = (language or FALLBACK).split("-")[0].split("_")[0].lower()
+    if base in LANGUAGE_CODES:
+        return base, False
+    return FALLBACK, True
+
+
 @cache
-def _segmenter() -> pysbd.Segmenter:
+def _segmenter(language: str) -> pysbd.Segmenter:
     # clean=False: sentences come back as written, so they can be found again in the text.
-    return pysbd.Segmenter(language="en", clean=False)
+    return pysbd.Segmenter(language=language, clean=False)
 
 
-def split_sentences(text: str) -> list[str]:
-    """The sentences of one block of plain text, white space folded; abbreviations like U.S. do not end one."""
-    return list(_split(" ".join(text.split())))
+def split_sentences(text: str, language: str | None = None) -> list[str]:
+    """The sentences of one block of plain text, white space folded, by the rules of its language
+    (see sentence_rules); abbreviations like U.S. or M. do not end one."""
+    return list(_split(" ".join(text.split()), sentence_rules(language)[0]))
+
+
+# What can end a sentence in a language pysbd knows (with a margin: ";" is Greek's question mark).
+_ENDS = re.compile(r"[.!?…;:。！？؟।։။።]")
 
 
 @lru_cache(maxsize=65_536)
-def _split(text: str) -> tuple[str, ...]:
+def _split(text: str, language: str) -> tuple[str, ...]:
     # Remembered: an import splits each block of the article more than once, and pysbd is slow.
     if not text:
         return ()
-    return tuple(s for s in (" ".join(part.split()) for part in _segmenter().segment(text)) if s)
+    if not _ENDS.search(text, 0, len(text) - 1):
+        return (text,)  # nothing but its last character could end a sentence: one sentence, without asking pysbd
+    return tuple(s for s in (" ".join(part.split()) for part in _segmenter(language).segment(text)) if s)
 
 
 _TYPOGRAPHY = str.maketrans({
@@ -113,24 +139,26 @@ def article_passages(article: Article) -> list[str]:
     return out
 
 
-def article_sentences(article: Article) -> list[Sentence]:
-    """Every sentence of an article in reading order; a heading, list label or credit counts as one."""
+def article_sentences(article: Article, language: str | None = None) -> list[Sentence]:
+    """Every sentence of an article in reading order, split in its language (the page's own, else
+    `language`); a heading, list label, credit or piece of furniture counts as one."""
+    language = article.language or language
     out: list[Sentence] = []
     for block in article.blocks:
-        if block.kind in ("heading", "credit"):
+        if block.kind in ("heading", "credit", "furniture"):
             out.append(Sentence(block.text, block.line))
         elif block.kind == "list":
             for item in block.items:
                 if item.label:
                     out.append(Sentence(item.label, item.line))
-                out.extend(Sentence(s, item.line) for s in split_sentences(item.text))
+                out.extend(Sentence(s, item.line) for s in split_sentences(item.text, language))
         elif block.label:
             # A paragraph's leading label ("**Parking.** ...", "1 Finally, a truce: ...") is one,
             # as a list item's is: it may become a card's title, apart from its text.
             out.append(Sentence(block.label, block.line))
-            out.extend(Sentence(s, block.line) for s in split_sentences(" ".join(plain_blocks(block.body))))
+            out.extend(Sentence(s, block.line) for s in split_sentences(" ".join(plain_blocks(block.body)), language))
         else:
-            out.extend(Sentence(s, block.line) for s in split_sentences(block.text))
+            out.extend(Sentence(s, block.line) for s in split_sentences(block.text, language))
     return out
 
 
@@ -175,14 +203,14 @@ def text_fields(data: dict[str, Any]) -> list[tuple[FieldPath, list[str]]]:
     return out
 
 
-def present_sentences(sentences: list[Sentence], blocks: list[str]) -> list[bool]:
+def present_sentences(sentences: list[Sentence], blocks: list[str], language: str | None = None) -> list[bool]:
     """For each sentence, whether it appears (normalised, as whole words) inside one of the blocks.
 
     Most are found at once among the blocks' own sentences; only the rest are looked for inside
     every block, so an article of thousands of sentences takes seconds, not hours.
     """
     haystacks = [normalise(b) for b in blocks]
-    whole = {normalise(s) for b in blocks for s in split_sentences(b)} | set(haystacks)
+    whole = {normalise(s) for b in blocks for s in split_sentences(b, language)} | set(haystacks)
     joined = "\n".join(haystacks)  # normalised text holds no line breaks, so no match spans two blocks
     out = []
     for sentence in sentences:

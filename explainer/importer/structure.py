@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from explainer.content.validate import RESERVED_IDS, RESERVED_SLUGS, load_schema
 from explainer.core.atomic import atomic_write
 from explainer.errors import text_position
 from explainer.importer.article import Article, Block, Format, Item, format_for, label_only, read_article
-from explainer.importer.sentences import Sentence, article_sentences, present_sentences, split_sentences, text_fields
+from explainer.importer.sentences import Sentence, article_sentences, normalise, present_sentences, sentence_rules, split_sentences, text_fields
 from explainer.importer.webpage import PageTooDeep
 
 # Where a content file finds the schema, for editors' completion: the project's copy, as
@@ -56,19 +57,28 @@ class ImportReport:
     set_aside: tuple[tuple[str, int], ...] = ()  # page chrome left out, by kind, in blocks
     found: tuple[str, ...] = ()  # what the page said of itself that was used: byline, date
     dropped: int = 0  # control characters left out
+    sentences_omitted: int = 0  # sentences of the furniture, set aside on purpose and listed under `omitted`
+    furniture: tuple[tuple[str, int], ...] = ()  # furniture set aside, by kind, in blocks
+    language: tuple[str, bool] = ("en", False)  # the language sentences were split in, and whether by the fallback rules
 
     def lines(self) -> list[str]:
-        relabelled = f" ({self.relabelled} from headings that are not questions: write their questions)" if self.relabelled else ""
+        relabelled = f"; {self.relabelled} section(s) under headings that are not questions: write their questions to give them pages" if self.relabelled else ""
         out = [f"  article: {self.reader}"] if self.reader else []
-        out += [f"  from the page: {', '.join(self.found)}"] if self.found else []
+        out += [f"  from the article: {', '.join(self.found)}"] if self.found else []
+        language, fallback = self.language
         out += [
             f"  sections: {self.sections}",
             f"  questions: {self.questions}{relabelled}",
             f"  cards: {self.cards}",
             f"  paragraphs: {self.paragraphs}",
-            f"  sentences kept: {self.sentences_kept} of {self.sentences_read} read",
+            f"  sentences kept: {self.sentences_kept} of {self.sentences_read} read"
+            + (f"; {self.sentences_omitted} set aside on purpose, listed under `omitted:`" if self.sentences_omitted else ""),
+            f"  sentences split as: {language}" + (" (no rules of its own: split by the English rules)" if fallback else ""),
             f"  unplaced: {self.unplaced}" + (" (listed under `unplaced:`; the build warns until an editor places them)" if self.unplaced else ""),
         ]
+        if self.furniture:
+            out.append(f"  set aside as furniture: {sum(n for _, n in self.furniture)} block(s), listed under `omitted:`, never published")
+            out += [f"    {kind}: {n}" for kind, n in self.furniture]
         if self.set_aside:
             out.append(f"  set aside as page chrome: {sum(n for _, n in self.set_aside)} block(s), not imported")
             out += [f"    {kind}: {n}" for kind, n in self.set_aside]
@@ -99,9 +109,10 @@ def _unique(base: str, taken: set[str], fallback: str) -> str:
     return ident
 
 
-def first_statement(text: str) -> str:
-    """The first sentence of plain text that is not a question ("Success odds?"), else the first sentence."""
-    sentences = split_sentences(text)
+def first_statement(text: str, language: str | None = None, *, besides: str = "") -> str:
+    """The first sentence of plain text that is not a question ("Success odds?") nor the same as
+    `besides` (the question it would answer), else the first sentence that is not `besides`."""
+    sentences = [s for s in split_sentences(text, language) if normalise(s) != normalise(besides)]
     for sentence in sentences:
         if not sentence.endswith("?"):
             return sentence
@@ -110,11 +121,6 @@ def first_statement(text: str) -> str:
 
 # --- structure --------------------------------------------------------------------------------
 
-def _markdown(block: Block) -> str:
-    """A body block as Markdown, as the article wrote it."""
-    return block.markdown
-
-
 def _plain(block: Block) -> str:
     if block.kind == "list":
         return " ".join(f"{i.label}: {i.text}" if i.label else i.text for i in block.items)
@@ -122,7 +128,7 @@ def _plain(block: Block) -> str:
 
 
 def _join(blocks: list[Block]) -> str:
-    return "\n\n".join(_markdown(b) for b in blocks) + "\n"
+    return "\n\n".join(b.markdown for b in blocks) + "\n"
 
 
 def _is_question(heading: Block) -> bool:
@@ -140,44 +146,95 @@ class _Draft:
     """The explainer as it is assembled: fields in schema order, comments for the editor, leftovers."""
 
     data: dict[str, Any]
+    language: str | None = None  # the language the article's sentences are split in
     notes: list[tuple[str, str]] = field(default_factory=list)  # (anchor, comment): anchor is a key or "id:<id>"
     unplaced: list[str] = field(default_factory=list)
-    relabelled: int = 0
+    omitted: list[str] = field(default_factory=list)  # furniture, set aside on purpose, as written
+    set_aside: Counter[str] = field(default_factory=Counter)  # furniture by kind, for the summary
+    relabelled: int = 0  # headings that are not questions, kept as headings of text (or items) sections
+    shapes: list[dict[str, Any]] = field(default_factory=list)  # sections of kinds the schema does not have yet
+
+
+# A kicker: a section label of a word or three next to the headline ("EXPLAINER", "Politics").
+MAX_KICKER_WORDS = 3
+
+
+def _is_kicker(block: Block | None, *, heading: bool) -> bool:
+    if block is None or block.kind not in ("paragraph", "heading") or block.label or block.text.endswith((".", "!", "?", ":", ",", ";")):
+        return False
+    words = block.text.split()
+    if not 0 < len(words) <= MAX_KICKER_WORDS:
+        return False
+    # A heading of a word or three may be the first section's ("Background"): only one in capitals is a kicker.
+    return block.kind == "paragraph" or not heading or block.text.isupper()
+
+
+def _set_aside(block: Block, kind: str, draft: _Draft) -> None:
+    """Furniture: listed under `omitted` as written, counted by kind, never published."""
+    draft.omitted.append(block.text)
+    draft.set_aside[kind] += 1
 
 
 def _title_dek_credit(blocks: list[Block], draft: _Draft) -> list[Block]:
-    """Take the title, dek and photo credit out of blocks; returns the rest, in order."""
+    """Take the title, kicker, dek, photo credit and furniture out of blocks; returns the rest, in order.
+
+    The first photo credit is the image credit; other credits, captions, bylines, date lines,
+    promotions and kickers are furniture; prose a web page's extractor left out waits in `unplaced`.
+    """
     rest = list(blocks)
     title = next((b for b in rest if b.kind == "heading" and b.level == 1), None)
     if title is not None:
+        at = rest.index(title)
+        after = next((b for b in rest[at + 1:] if b.kind not in _ASIDE), None)
+        # A text file's first line may be a kicker over the headline: "EXPLAINER", then the headline.
+        if (_is_kicker(title, heading=False) and (len(title.text.split()) == 1 or title.text.isupper())
+                and after is not None and after.kind == "heading" and not _is_question(after)):
+            rest[at] = Block("furniture", title.markdown, title.text, title.line, furniture="kicker")
+            title = Block("heading", after.markdown, after.text, after.line, level=1)
+            rest[rest.index(after)] = title
+            at = rest.index(title)
+        before = next((b for b in reversed(rest[:at]) if b.kind not in _ASIDE), None)
+        for kicker in (before, next((b for b in rest[at + 1:] if b.kind not in _ASIDE), None)):
+            if _is_kicker(kicker, heading=True):
+                rest[rest.index(kicker)] = Block("furniture", kicker.markdown, kicker.text, kicker.line, furniture="kicker")
         rest.remove(title)
         draft.data["title"] = title.text
     credit = next((b for b in rest if b.kind == "credit"), None)
     if credit is not None:
         draft.data["image_credit"] = credit.text
-    dek = next((b for b in rest if b.kind == "dek"), None)
-    if dek is None:
-        dek = _implied_dek(rest, title)
+    body = [b for b in rest if b.kind not in _ASIDE]
+    dek = next((b for b in body if b.kind == "dek"), None) or _implied_dek(body, title, draft.language)
     if dek is not None:
-        rest.remove(dek)
         draft.data["dek"] = dek.text
     for block in rest:
-        if block.kind in ("credit", "caption"):
+        if block is credit or block is dek:
+            continue
+        if block.kind == "leftover":
+            draft.unplaced.append(block.text)
+        elif block.kind in ("credit", "caption"):
             # A caption repeating the title, or a credit repeating the first, is already in the YAML.
             if block.text not in (draft.data.get("title"), draft.data.get("image_credit")):
-                draft.unplaced.append(block.text)
-    return [b for b in rest if b.kind not in ("credit", "caption")]
+                _set_aside(block, "credits" if block.kind == "credit" else "captions", draft)
+        elif block.kind == "furniture":
+            _set_aside(block, _FURNITURE_KINDS.get(block.furniture, block.furniture), draft)
+    return [b for b in body if b is not dek]
 
 
-def _implied_dek(blocks: list[Block], title: Block | None) -> Block | None:
+_ASIDE = frozenset({"credit", "caption", "furniture", "leftover"})
+# How the summary names each kind of furniture.
+_FURNITURE_KINDS = {"byline": "bylines", "date line": "date lines", "kicker": "kickers", "promotion": "promotions", "alt text": "images' alt text",
+                    "caption": "captions", "credit": "credits", "page furniture": "page furniture (“Advertisement”, “Share”, ...)",
+                    "heading left out of the article": "headings of the page outside its article"}
+
+
+def _implied_dek(body: list[Block], title: Block | None, language: str | None) -> Block | None:
     """A short paragraph right after the title, before any heading and followed by more text, is the dek."""
     if title is None:
         return None
-    body = [b for b in blocks if b.kind not in ("credit", "caption")]
     if len(body) < 2 or body[0].kind != "paragraph" or body[0].label:
         return None
     first = body[0]
-    if first.line < title.line or len(first.text) > MAX_DEK_CHARS or first.text.endswith(":") or len(split_sentences(first.text)) > MAX_DEK_SENTENCES:
+    if first.line < title.line or len(first.text) > MAX_DEK_CHARS or first.text.endswith(":") or len(split_sentences(first.text, language)) > MAX_DEK_SENTENCES:
         return None
     return first
 
@@ -197,7 +254,7 @@ def _sections(blocks: list[Block]) -> list[_Section]:
 
 @dataclass(frozen=True, slots=True)
 class _Point:
-    """One card as the article wrote it: its label, and the Markdown and text under it."""
+    """One card (or item) as the article wrote it: its label, and the Markdown and text under it."""
 
     label: str
     markdown: str
@@ -214,7 +271,7 @@ def _labelled_list(body: list[Block], at: int) -> tuple[int, list[_Point]] | Non
 
 
 def _led_paragraphs(body: list[Block], at: int) -> tuple[int, list[_Point]] | None:
-    """Labels standing alone (`- **Label**`, `**Label**`, `3 Label:`), each with the paragraphs after it."""
+    """Labels standing alone (`- Label`, `- **Label**`, `**Label**`, `3 Label:`, `3`), each with the paragraphs after it."""
     points: list[tuple[str, list[Block]]] = []
     i = at
     while i < len(body) and (label := label_only(body[i])) is not None:
@@ -275,53 +332,90 @@ def find_deck(body: list[Block]) -> tuple[int, int, list[_Point]] | None:
     return None
 
 
-def _answer(entry: dict[str, Any], body: list[Block], fallback: str, draft: _Draft, taken: set[str]) -> None:
+MAX_JOINED_SHORT_ANSWER = 240
+
+
+def _short_answer(question: str, answer: list[Block], after: list[Block], points: list[_Point], language: str | None) -> str:
+    """The short answer the article's own words give a question, never the question itself: the first
+    statement of its text; else its options' labels, or its list's items, joined by semicolons when
+    that is short; else the first sentence of its first item."""
+    for block in answer + after:
+        if block.kind != "list" and not block.label:
+            found = first_statement(_plain(block), language, besides=question)
+            if found:
+                return found
+    lists = [b for b in answer + after if b.kind == "list"]
+    numbered = bool(points) and all(p.label.isdigit() for p in points)
+    parts = ([p.label for p in points] if not numbered else []) or ([i.text if not i.label else f"{i.label}: {i.text}" for i in lists[0].items] if lists else [])
+    parts = [p.rstrip(" .;") for p in parts if p.strip()]
+    if parts and len("; ".join(parts)) <= MAX_JOINED_SHORT_ANSWER:
+        return "; ".join(parts)
+    text = next((p.text for p in points), None) or (lists[0].items[0].text if lists else "")
+    return first_statement(text, language, besides=question)
+
+
+def _answer(entry: dict[str, Any], body: list[Block], draft: _Draft, taken: set[str]) -> None:
     """Fill a question's short answer, answer and deck from the blocks under its heading.
 
     The section's first deck of cards (find_deck) is its deck: text before it is the answer,
-    text after it follows the deck. The short answer is the first statement of the answer (or,
-    for a section that opens with its deck, of the text after it), never of one card.
+    text after it follows the deck.
     """
     deck = find_deck(body)
     answer, after = (body, []) if deck is None else (body[:deck[0]], body[deck[1]:])
-    text = next((b for b in answer + after if b.kind != "list" and not b.label), None)
-    entry["short_answer"] = (first_statement(_plain(text)) if text else "") or fallback
-    if entry["short_answer"] == fallback:
-        draft.notes.append((f"id:{entry['id']}", "The article gives no sentence to use as the short answer: it repeats the heading. Write one."))
+    points = deck[2] if deck else []
+    entry["short_answer"] = _short_answer(entry["question"], answer, after, points, draft.language) or entry["question"]
+    if normalise(entry["short_answer"]) == normalise(entry["question"]):
+        draft.notes.append((f"id:{entry['id']}", "The article gives no sentence to use as the short answer: it repeats the question. Write one."))
     if answer:
         entry["answer"] = _join(answer)
     if deck is not None:
-        entry["cards"] = [_card(point, taken) for point in deck[2]]
+        entry["cards"] = [_card(point, taken, draft.language) for point in points]
         if after:
             entry["after_cards"] = _join(after)
-        draft.notes.append((f"id:{entry['id']}", "Its cards come from the article's points: each title is a point's label and each summary the first sentence of its text. Shorten the summaries."))
+        numbered = all(p.label.isdigit() for p in points)
+        draft.notes.append((f"id:{entry['id']}", "Its cards come from the article's numbered points: each title is the point's number as the article writes it. Write a short title for each." if numbered
+                            else "Its cards come from the article's points: each title is a point's label and each summary the first sentence of its text. Shorten the summaries."))
 
 
-def _card(point: _Point, taken: set[str]) -> dict[str, Any]:
+def _card(point: _Point, taken: set[str], language: str | None) -> dict[str, Any]:
     return {
         "id": _unique(slugify(point.label, MAX_SLUG), taken, "card"),
         "title": point.label,
-        "summary": first_statement(point.text) or point.label,
+        "summary": first_statement(point.text, language) or point.label,
         "detail": point.markdown.strip() + "\n",
     }
 
 
 def _question(section: _Section, label: str | None, draft: _Draft, taken: set[str]) -> dict[str, Any]:
-    """A section of the article as a question: its heading (phrased as a question or not), its
-    text as the answer, and its first labelled list, if any, as its deck of cards."""
+    """A section whose heading is a question: its text the answer, its first set of points its deck."""
     heading = section.heading
     assert heading is not None
     entry: dict[str, Any] = {"id": _unique(slugify(heading.text, MAX_SLUG), taken, "question")}
-    if _is_question(heading):
-        if label:
-            entry["label"] = label
-        entry["question"] = heading.text
+    if label:
+        entry["label"] = label
+    entry["question"] = heading.text
+    _answer(entry, section.body, draft, taken)
+    return entry
+
+
+def _headed(heading: str, body: list[Block], draft: _Draft, taken: set[str], note: bool = True) -> dict[str, Any]:
+    """A section under a heading that is not a question: its text, or, when it holds a set of points,
+    those points as titled items (the text before them the intro; text after the last point stays
+    with it, as a reader sees it there)."""
+    ident = _unique(slugify(heading, MAX_SLUG), taken, "section")
+    deck = find_deck(body)
+    if deck is None:
+        entry: dict[str, Any] = {"id": ident, "heading": heading, "text": _join(body)}
     else:
-        entry["label"] = heading.text
-        entry["question"] = heading.text
+        before, points, after = body[:deck[0]], deck[2], body[deck[1]:]
+        items = [{"title": p.label, "text": p.markdown.strip() + "\n"} for p in points]
+        if after:
+            items[-1]["text"] = items[-1]["text"].rstrip("\n") + "\n\n" + _join(after)
+        entry = {"id": ident, "heading": heading, **({"intro": _join(before)} if before else {}), "items": items}
+    if note:
         draft.relabelled += 1
-        draft.notes.append((f"id:{entry['id']}", "The article's heading here is not a question: `label` keeps it and `question` repeats it. Write the question a reader would ask."))
-    _answer(entry, section.body, heading.text, draft, taken)
+        draft.notes.append((f"id:{ident}", "The article's heading here is not a question, so this is a section of text under it. To give it a page "
+                                           "of its own, make it a question: add `question:` (what a reader would ask) and `short_answer:`."))
     return entry
 
 
@@ -332,6 +426,12 @@ TAKEAWAYS = re.compile(
     r"|das wichtigste( in kürze)?|auf einen blick|was wir wissen|o que se sabe|pontos-chave|em resumo|co víme|hlavní body|ve zkratce)[.:!]?$",
     re.IGNORECASE,
 )
+# "What we know" and "What we don't know", in the languages the theme has words for.
+KNOWN = re.compile(r"^(what (we|is) know[n]?( so far)?|what we do know|ce que l.on sait|ce qu.on sait|lo que sabemos|lo que se sabe|was wir wissen|was bekannt ist"
+                   r"|o que (se sabe|sabemos)|ما نعرفه|ما نعرف)[.:!]?$", re.IGNORECASE)
+UNKNOWN = re.compile(r"^(what (we|is) (don.t|do not|still don.t) know( yet)?|what (is|remains) unknown|what we don.t yet know|ce que l.on ne sait pas( encore)?"
+                     r"|ce qu.on ne sait pas( encore)?|lo que no sabemos( todavía| aún)?|lo que no se sabe|was wir nicht wissen|was (noch )?unklar ist"
+                     r"|o que (não se sabe|não sabemos|ainda não se sabe)|ما لا نعرفه|ما لا نعرف)[.:!]?$", re.IGNORECASE)
 # A listicle's title: "5 things to know about the budget", "Seven reasons the vote matters".
 LISTICLE = re.compile(
     r"^(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(\w+\s+)?"
@@ -339,17 +439,19 @@ LISTICLE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_LEAD = re.compile(r"^\d{1,2}[.)]?\s+")
+MAX_OPTION_WORDS = 8
 
 
 def _subheading_decks(sections: list[_Section], fmt: Format) -> list[_Section]:
-    """Fold "a heading with bullets under it", two or more in a row below a section's heading,
-    into that section as a deck: each subheading a card, its bullets the card's text."""
+    """Fold a run of two or more "heading over bullets" sections into the question before them as a
+    deck, each heading a card and its bullets the card's text: headings below the question's, or
+    (in the same rank) short headings that are not questions after a question that only leads in."""
     out: list[_Section] = []
     i = 0
     while i < len(sections):
         section = sections[i]
         j = i + 1
-        while j < len(sections) and section.heading is not None and _is_option(section.heading, sections[j], fmt):
+        while j < len(sections) and section.heading is not None and _is_option(section, sections[j], fmt):
             j += 1
         if j - i - 1 >= 2:
             items = [Item(_join(sub.body).rstrip("\n"), _join(sub.body).rstrip("\n"), " ".join(_plain(b) for b in sub.body), sub.heading.text, sub.heading.line)
@@ -362,12 +464,76 @@ def _subheading_decks(sections: list[_Section], fmt: Format) -> list[_Section]:
     return out
 
 
-def _is_option(parent: Block, sub: _Section, fmt: Format) -> bool:
+def _is_option(parent: _Section, sub: _Section, fmt: Format) -> bool:
     """Whether a section is one option under the heading before it: a deeper heading (in text,
-    where headings have no levels, one that is not a question under one that is) over bullets."""
-    assert sub.heading is not None
-    deeper = sub.heading.level > parent.level or (fmt == "text" and not _is_question(sub.heading) and _is_question(parent))
-    return deeper and bool(sub.body) and sub.body[0].kind == "list" and all(b.kind in ("list", "paragraph") for b in sub.body)
+    where headings have no levels, one that is not a question under one that is) over bullets;
+    or, in the same rank, a short heading that is not a question, over bullets, after a question
+    whose own text only leads in to its options (a paragraph or two, no list)."""
+    heading = parent.heading
+    assert heading is not None and sub.heading is not None
+    over_bullets = bool(sub.body) and sub.body[0].kind == "list" and all(b.kind in ("list", "paragraph") for b in sub.body)
+    if not over_bullets or _is_question(sub.heading) or KNOWN.match(sub.heading.text) or UNKNOWN.match(sub.heading.text):
+        return False
+    deeper = sub.heading.level > heading.level or (fmt == "text" and _is_question(heading))
+    lead_in = _is_question(heading) and len(parent.body) <= 2 and all(b.kind == "paragraph" and not b.label for b in parent.body)
+    return deeper or (sub.heading.level == heading.level and lead_in and len(sub.heading.text.split()) <= MAX_OPTION_WORDS)
+
+
+def _items_of(body: list[Block]) -> list[str]:
+    """The items of a what-we-know list (or its paragraphs, where it has none), as plain text."""
+    out: list[str] = []
+    for block in body:
+        if block.kind == "list":
+            out += [f"{i.label}: {i.text}" if i.label else i.text for i in block.items]
+        else:
+            out.append(block.text)
+    return out
+
+
+def known_unknown(sections: list[_Section], at: int, taken: set[str]) -> tuple[dict[str, Any], int] | None:
+    """A "What we know" / "What we don't know" pair from section `at` on, each over a list or
+    paragraphs: the section it makes, `{"id", "heading"?, "known", "unknown"}` (the heading the
+    article puts over the pair, if any), and the index of the section after it."""
+    parent = None
+    i = at
+    first = sections[i].heading
+    if first is not None and not sections[i].body and not KNOWN.match(first.text) and i + 2 < len(sections):
+        parent, i = first, i + 1  # "## The investigation" over "### What we know" and "### What we don't know"
+    pair = sections[i:i + 2]
+    if len(pair) < 2 or any(s.heading is None or not s.body for s in pair):
+        return None
+    known, unknown = pair
+    assert known.heading is not None and unknown.heading is not None
+    if not KNOWN.match(known.heading.text) or not UNKNOWN.match(unknown.heading.text):
+        return None
+    if parent is not None and not (known.heading.level > parent.level and unknown.heading.level > parent.level):
+        return None
+    section: dict[str, Any] = {"id": _unique(slugify(parent.text if parent else known.heading.text, MAX_SLUG), taken, "what-we-know")}
+    if parent is not None:
+        section["heading"] = parent.text
+    section["known"] = _items_of(known.body)
+    section["unknown"] = _items_of(unknown.body)
+    return section, i + 2
+
+
+def _known_unknown_fallback(shape: dict[str, Any], sections: list[_Section], at: int, end: int, draft: _Draft, taken: set[str]) -> list[dict[str, Any]]:
+    """Until the schema has the kind, the pair is written as the text sections it is in the article."""
+    taken.discard(shape["id"])
+    pair = [s for s in sections[at:end] if s.heading is not None and s.body]
+    if "heading" not in shape:
+        return [_headed(s.heading.text, s.body, draft, taken, note=False) for s in pair]
+    text = "\n\n".join(f"**{s.heading.markdown}**\n\n{_join(s.body).rstrip()}" for s in pair if s.heading is not None) + "\n"
+    return [{"id": _unique(slugify(shape["heading"], MAX_SLUG), taken, "section"), "heading": shape["heading"], "text": text}]
+
+
+def schema_has(kind: str) -> bool:
+    """Whether the explainer schema has a section kind told by this field."""
+    return any(branch.get("title") == kind for branch in _section_branches())
+
+
+def _section_branches() -> list[dict[str, Any]]:
+    schema = load_schema("explainer")
+    return [schema["$defs"][b["$ref"].rsplit("/", 1)[-1]] if "$ref" in b else b for b in schema["$defs"]["section"].get("oneOf", [])]
 
 
 def _key_points(section: _Section) -> tuple[dict[str, Any], list[Block]] | None:
@@ -390,6 +556,9 @@ def _continue(entries: list[dict[str, Any]], intro: _Section, blocks: list[Block
         intro.body.extend(blocks)
         return
     last = entries[-1]
+    if "items" in last and isinstance(last["items"], list) and last["items"] and "title" in last["items"][0]:
+        last["items"][-1]["text"] = last["items"][-1]["text"].rstrip("\n") + "\n\n" + _join(blocks)
+        return
     field = "after_cards" if "after_cards" in last or "cards" in last else "answer" if "question" in last else "text" if "text" in last else None
     if field is None:
         draft.unplaced.extend(_plain(b) for b in blocks)
@@ -398,15 +567,16 @@ def _continue(entries: list[dict[str, Any]], intro: _Section, blocks: list[Block
 
 
 def _text_section(heading: str, body: list[Block], taken: set[str]) -> dict[str, Any]:
-    """A point of a listicle: its heading, without the number, over its text."""
+    """A point of a listicle (or of an article whose points stand before any heading): its label or
+    heading, without the number, over its text."""
     heading = _NUMBER_LEAD.sub("", heading) or heading
     return {"id": _unique(slugify(heading, MAX_SLUG), taken, "section"), "heading": heading, "text": _join(body)}
 
 
-def structure(article: Article, published: dt.date, made_from: str | None = None, slug: str | None = None) -> _Draft:
+def structure(article: Article, published: dt.date, made_from: str | None = None, slug: str | None = None, language: str | None = None) -> _Draft:
     """The article's blocks arranged as an explainer: fields in the schema's order, sections in the
-    article's order, notes, leftovers."""
-    draft = _Draft({})
+    article's order, notes, leftovers, and the furniture set aside."""
+    draft = _Draft({}, language=language)
     blocks = _title_dek_credit(list(article.blocks), draft)
     sections = _subheading_decks(_sections(blocks), article.format)
     intro, sections = sections[0], sections[1:]
@@ -414,17 +584,29 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
     listicle = bool(title and LISTICLE.match(title))
     taken: set[str] = set()
     entries: list[dict[str, Any]] = []
+    # Points that stand before any heading (a listicle's, or an article's that has only points)
+    # are its sections, each under its own label: the text before them is the intro.
+    deck = find_deck(intro.body) if not sections else None
+    if deck is not None:
+        entries += [_text_section(point.label, [Block("paragraph", point.markdown, point.text, 1)], taken) for point in deck[2]]
+        after = intro.body[deck[1]:]
+        intro = _Section(None, intro.body[:deck[0]])
+        if after:  # text after the last point stands under it, as a reader sees it there
+            entries[-1]["text"] = entries[-1]["text"].rstrip("\n") + "\n\n" + _join(after)
+        draft.notes.append(("sections", "The article's points, each a section under its label, in its order."))
     carried: str | None = None  # an empty heading, kept as the label of the question after it
-    if listicle and not sections:
-        # A listicle written as numbered points rather than headings: each point is a section.
-        deck = find_deck(intro.body)
-        if deck is not None:
-            entries += [_text_section(point.label, [Block("paragraph", point.markdown, point.text, 1)], taken) for point in deck[2]]
-            after = intro.body[deck[1]:]
-            intro = _Section(None, intro.body[:deck[0]])
-            draft.unplaced.extend(_plain(b) for b in after)  # text after the last point has no section to go to
-    for section in sections:
+    i = 0
+    while i < len(sections):
+        section = sections[i]
         assert section.heading is not None
+        pair = known_unknown(sections, i, taken)
+        if pair is not None:
+            shape, end = pair
+            draft.shapes.append(shape)
+            entries += [shape] if schema_has("known") else _known_unknown_fallback(shape, sections, i, end, draft, taken)
+            i = end
+            continue
+        i += 1
         if not section.body:
             if carried is not None:
                 draft.unplaced.append(carried)
@@ -437,13 +619,12 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
             entries.append({"id": _unique("key-points", taken, "key-points"), **points})
         elif listicle and not _is_question(section.heading):
             entries.append(_text_section(section.heading.text, section.body, taken))
-        else:
-            label = carried if _is_question(section.heading) else None
-            if carried is not None and label is None:
-                draft.unplaced.append(carried)
-            entries.append(_question(section, label, draft, taken))
+        elif _is_question(section.heading):
+            entries.append(_question(section, carried, draft, taken))
             carried = None
             continue
+        else:
+            entries.append(_headed(section.heading.text, section.body, draft, taken))
         if carried is not None:
             draft.unplaced.append(carried)
         carried = None
@@ -454,22 +635,25 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
         first = next((b for b in blocks if b.kind in ("paragraph", "list")), None)
         if first is None:
             raise ImportFailed("found no text to import")
-        draft.data["title"] = title = first_statement(_plain(first))
+        draft.data["title"] = title = first_statement(_plain(first), language)
         draft.notes.append(("title", "The article has no title the importer could find: this is its first sentence. Write the headline."))
     if not entries:
-        # No sections: the whole text becomes one entry, for the editor to split into questions.
+        # No sections: the whole text becomes one, for the editor to split into questions.
         if not intro.body:
             raise ImportFailed("found a title but no text under it")
-        entry = {"id": _unique(slugify(title, MAX_SLUG), taken, "question"), "question": title}
-        _answer(entry, intro.body, title, draft, taken)
+        if title.rstrip().endswith("?"):
+            entry = {"id": _unique(slugify(title, MAX_SLUG), taken, "question"), "question": title}
+            _answer(entry, intro.body, draft, taken)
+        else:
+            entry = _headed(title, intro.body, draft, taken, note=False)
         entries.append(entry)
-        draft.notes.append(("sections", "The article has no sections, so its whole text is one answer here. Split it into the questions a reader asks."))
+        draft.notes.append(("sections", "The article has no sections, so its whole text is one section here, under its title. Split it into the questions a reader asks."))
         intro = _Section(None)
-    else:
-        draft.notes.append(("sections", "The article's sections, in its order. Each id comes from its question's words and each short_answer is the answer's first sentence: rewrite them as needed."))
+    elif not any(anchor == "sections" for anchor, _ in draft.notes):
+        draft.notes.append(("sections", "The article's sections, in its order. Each id comes from its heading's words and each short_answer from its answer's first sentence: rewrite them as needed."))
     if "dek" not in draft.data:
         first_text = next((b for b in blocks if b.kind == "paragraph"), None)
-        draft.data["dek"] = first_statement(first_text.text) if first_text else title
+        draft.data["dek"] = first_statement(first_text.text, language) if first_text else title
         draft.notes.append(("dek", "The article has no dek the importer could find: this is its first sentence. Write one or two sentences for under the headline."))
 
     draft.data = _ordered({
@@ -484,7 +668,7 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
         "made_from": [made_from] if made_from else None,
     })
     if article.byline:
-        draft.notes.append(("attribution", "The byline the page gives: check it."))
+        draft.notes.append(("attribution", "The byline the article gives: check it."))
     if made_from:
         draft.notes.append(("made_from", "The article this was imported from; `explainer check` compares the two."))
     return draft
@@ -574,8 +758,9 @@ def _header(origin: str, made_from: str | None, schema: str) -> str:
 
 # --- the whole import -------------------------------------------------------------------------
 
-def _kept(sentences: list[Sentence], yaml_text: str) -> int:
-    """How many of the sentences are found again in the YAML as written: the check that it holds them all.
+def _kept(sentences: list[Sentence], yaml_text: str, language: str | None) -> tuple[int, int]:
+    """How many of the sentences are found again in the YAML as written (published, or in
+    `unplaced`), and how many of the rest are in `omitted`: the check that it holds them all.
 
     Raises ImportFailed for YAML too large for a build to read."""
     doc = parse_yaml("(import)", yaml_text.encode("utf-8"))
@@ -583,7 +768,10 @@ def _kept(sentences: list[Sentence], yaml_text: str) -> int:
         # The dumper's own output always parses; only the limits on a content file can refuse it.
         raise ImportFailed(f"the article makes an explainer too large to build ({doc[0].message}): import it in parts, or split the article")
     blocks = [b for _, bs in text_fields(doc.data) for b in bs] + [" ".join(u.split()) for u in doc.data.get("unplaced", ())]
-    return sum(present_sentences(sentences, blocks))
+    kept = present_sentences(sentences, blocks, language)
+    rest = [s for s, ok in zip(sentences, kept) if not ok]
+    omitted = present_sentences(rest, [" ".join(u.split()) for u in doc.data.get("omitted", ())], language)
+    return sum(kept), sum(omitted)
 
 
 def import_article(article: Article, *, origin: str, today: dt.date, published: dt.date | None = None, made_from: str | None = None,
@@ -597,7 +785,8 @@ def import_article(article: Article, *, origin: str, today: dt.date, published: 
     the explainer its `language`. Raises ImportFailed when there is no text, or it makes too much.
     """
     date = published or article.published or today
-    draft = structure(article, date, made_from, slug)
+    language = article.language or site_language
+    draft = structure(article, date, made_from, slug, language)
     if article.language and (site_language is None or _base(article.language) != _base(site_language)):
         draft.data = _ordered({**draft.data, "language": article.language})
         draft.notes.append(("language", "The language the page says it is in: its pages take that language's words and dates. Check it."))
@@ -606,25 +795,32 @@ def import_article(article: Article, *, origin: str, today: dt.date, published: 
             else "today's date: neither --published nor the article gave one")
     draft.notes.append(("published", f"{note[0].upper()}{note[1:]}: check it."))
     # Anything the arrangement missed (it should be nothing) is listed rather than lost.
-    fields = [b for _, bs in text_fields(data) for b in bs] + draft.unplaced
-    sentences = article_sentences(article)
-    for sentence, found in zip(sentences, present_sentences(sentences, fields)):
+    fields = [b for _, bs in text_fields(data) for b in bs] + draft.unplaced + draft.omitted
+    sentences = article_sentences(article, language)
+    for sentence, found in zip(sentences, present_sentences(sentences, fields, language)):
         if not found and sentence.text not in draft.unplaced:
             draft.unplaced.append(sentence.text)
     if draft.unplaced:
         data["unplaced"] = list(dict.fromkeys(draft.unplaced))
-        draft.notes.append(("unplaced", "Text from the article the importer could not place. The build warns about each entry until an editor moves it into a field above, or deletes it."))
+        draft.notes.append(("unplaced", "Text from the article the importer could not place. The build warns about each entry until an editor moves it into a field above, "
+                                        "or into `omitted:` to leave it out on purpose (deleted, `explainer check` counts it as missing)."))
+    if draft.omitted:
+        data["omitted"] = list(dict.fromkeys(draft.omitted))
+        draft.notes.append(("omitted", "What the importer set aside on purpose as the page's furniture (captions, credits, bylines, promotions, ...): never "
+                                       "published, and `explainer check` counts it as left out on purpose. Move any that is the article's own text into a field above."))
     text = _header(origin, made_from, schema) + annotate(dump_yaml(data), draft.notes)
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise ImportFailed(f"the article makes an explainer of {len(text.encode('utf-8')):,} bytes, more than a content file may hold ({MAX_FILE_BYTES:,}): import it in parts, or split the article")
-    kept = _kept(sentences, text)
+    kept, aside = _kept(sentences, text, language)
     sections = data["sections"]
     questions = [s for s in sections if "question" in s]
     cards = sum(len(q.get("cards", ())) for q in questions)
     paragraphs = sum(1 for b in article.blocks if b.kind == "paragraph")
     found = tuple(f"{what} ({value})" for what, value in (("byline", article.byline), ("date", article.published and not published and article.published.isoformat())) if value)
+    rules, fallback = sentence_rules(language)
     report = ImportReport(len(sections), len(questions), draft.relabelled, cards, paragraphs, len(sentences), kept, len(data.get("unplaced", ())),
-                          article.reader, article.set_aside, found, article.dropped)
+                          article.reader, article.set_aside, found, article.dropped, aside, tuple(sorted(draft.set_aside.items())),
+                          (language or rules, fallback))
     return Scaffold(data["slug"], text, report)
 
 
