@@ -460,7 +460,10 @@ def _repetitions(doc: RawDoc) -> list[ContentError]:
     for lead_path, lead, path, text in _leads(doc.data):
         lead_name, name = field_path(lead_path[-1:]), field_path(path[-1:])
         node, _ = node_at(doc.node, path)
-        if lead_end(text, lead) is not None:
+        end = lead_end(text, lead)
+        if end is not None and not text[end:].strip():
+            continue  # the text is only the line above it: the page shows that line once, and nothing else is repeated
+        if end is not None:
             message = f"starts with its {lead_name} word for word; the page shows that sentence once, as the {lead_name} above the {name}, so delete it from the {name}"
         elif len(lead.split()) >= REPEAT_WORDS and repeats(text, lead):
             message = f"repeats its {lead_name} word for word, so readers read it twice: rephrase the {lead_name} or the {name}"

@@ -20,6 +20,7 @@ import yaml
 
 from explainer.content.files import ARTICLE_MAX_BYTES
 from explainer.content.parse import MAX_FILE_BYTES, parse_yaml
+from explainer.content.model import after_lead
 from explainer.content.slugs import slugify
 from explainer.content.validate import RESERVED_IDS, RESERVED_SLUGS, load_schema
 from explainer.core.atomic import atomic_write
@@ -129,6 +130,11 @@ def _plain(block: Block) -> str:
 
 def _join(blocks: list[Block]) -> str:
     return "\n\n".join(b.markdown for b in blocks) + "\n"
+
+
+def _block_text(text: str | None) -> str | None:
+    """Text to write as a YAML literal block: ending in one line break (`|`, not `|-`)."""
+    return text.rstrip("\n") + "\n" if text else None
 
 
 def _is_question(heading: Block) -> bool:
@@ -367,7 +373,9 @@ def _answer(entry: dict[str, Any], body: list[Block], draft: _Draft, taken: set[
     if normalise(entry["short_answer"]) == normalise(entry["question"]):
         draft.notes.append((f"id:{entry['id']}", "The article gives no sentence to use as the short answer: it repeats the question. Write one."))
     if answer:
-        entry["answer"] = _join(answer)
+        # The short answer leads the section: the answer goes on from there (kept whole when that
+        # sentence is all it says, as a question needs its answer).
+        entry["answer"] = _block_text(after_lead(_join(answer), entry["short_answer"]) or _join(answer))
     if deck is not None:
         entry["cards"] = [_card(point, taken, draft.language) for point in points]
         if after:
@@ -378,12 +386,15 @@ def _answer(entry: dict[str, Any], body: list[Block], draft: _Draft, taken: set[
 
 
 def _card(point: _Point, taken: set[str], language: str | None) -> dict[str, Any]:
-    return {
+    card = {
         "id": _unique(slugify(point.label, MAX_SLUG), taken, "card"),
         "title": point.label,
         "summary": first_statement(point.text, language) or point.label,
-        "detail": point.markdown.strip() + "\n",
     }
+    detail = after_lead(point.markdown.strip() + "\n", card["summary"])  # the summary leads the card
+    if detail:
+        card["detail"] = detail.strip() + "\n"
+    return card
 
 
 def _question(section: _Section, label: str | None, draft: _Draft, taken: set[str]) -> dict[str, Any]:
@@ -516,24 +527,10 @@ def known_unknown(sections: list[_Section], at: int, taken: set[str]) -> tuple[d
     return section, i + 2
 
 
-def _known_unknown_fallback(shape: dict[str, Any], sections: list[_Section], at: int, end: int, draft: _Draft, taken: set[str]) -> list[dict[str, Any]]:
-    """Until the schema has the kind, the pair is written as the text sections it is in the article."""
-    taken.discard(shape["id"])
-    pair = [s for s in sections[at:end] if s.heading is not None and s.body]
-    if "heading" not in shape:
-        return [_headed(s.heading.text, s.body, draft, taken, note=False) for s in pair]
-    text = "\n\n".join(f"**{s.heading.markdown}**\n\n{_join(s.body).rstrip()}" for s in pair if s.heading is not None) + "\n"
-    return [{"id": _unique(slugify(shape["heading"], MAX_SLUG), taken, "section"), "heading": shape["heading"], "text": text}]
 
 
-def schema_has(kind: str) -> bool:
-    """Whether the explainer schema has a section kind told by this field."""
-    return any(branch.get("title") == kind for branch in _section_branches())
 
 
-def _section_branches() -> list[dict[str, Any]]:
-    schema = load_schema("explainer")
-    return [schema["$defs"][b["$ref"].rsplit("/", 1)[-1]] if "$ref" in b else b for b in schema["$defs"]["section"].get("oneOf", [])]
 
 
 def _key_points(section: _Section) -> tuple[dict[str, Any], list[Block]] | None:
@@ -603,7 +600,7 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
         if pair is not None:
             shape, end = pair
             draft.shapes.append(shape)
-            entries += [shape] if schema_has("known") else _known_unknown_fallback(shape, sections, i, end, draft, taken)
+            entries.append(shape)
             i = end
             continue
         i += 1
@@ -663,7 +660,7 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
         "published": published.isoformat(),
         "attribution": article.byline,
         "image_credit": draft.data.get("image_credit"),
-        "intro": _join(intro.body) if intro.body else None,
+        "intro": _block_text(after_lead(_join(intro.body), draft.data["dek"])) if intro.body else None,  # the dek leads the intro
         "sections": entries,
         "made_from": [made_from] if made_from else None,
     })
