@@ -355,19 +355,20 @@ def test_content_without_unplaced_text_builds_without_warnings(make_site):
 
 
 def test_after_a_build_that_stopped_part_way_the_preview_folder_is_made_right_again(make_site, tmp_path):
-    from explainer.output.rebuild import Memory
+    from explainer.preview.session import Session
 
     root = make_site({"a.yaml": minimal_explainer("a")})
-    memory, out = Memory(), tmp_path / "preview"
-    build(root, out, memory=memory)
+    out = tmp_path / "preview"
+    session = Session(root, out, None)
+    session.build()
     page, question = override(root, "explainer.html"), override(root, "question.html")
     texts = page.read_text("utf-8"), question.read_text("utf-8")
     # The explainer's page renders (and is written in place); its question page then fails.
     page.write_text(texts[0].replace("{% block content %}", "{% block content %}BROKEN"), "utf-8")
     question.write_text(texts[1].replace("{{ question.question }}", "{{ question.nothing }}"), "utf-8")
     with pytest.raises(BuildError):
-        build(root, out, memory=memory)
+        session.build()
     page.write_text(texts[0], "utf-8")
     question.write_text(texts[1], "utf-8")
-    build(root, out, memory=memory)
+    session.build()
     assert "BROKEN" not in (out / "a" / "index.html").read_text("utf-8")

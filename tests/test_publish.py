@@ -27,8 +27,7 @@ from lxml import html as lxml_html
 from PIL import Image
 from webtools import static_server
 
-from explainer.content.files import load_project
-from explainer.content.model import build_explainer, build_site
+from explainer.content.load import load_project
 from explainer.errors import BuildError
 from explainer.pipeline import build
 from explainer.plan.pages import Page
@@ -145,9 +144,8 @@ def crawl(local_base: str, public_base: str, start: list[str]) -> dict[str, obje
 
 def project_keys(root: Path) -> dict[str, str]:
     """Each output path's key, as the build plans it, for the project at root."""
-    project = load_project(root)
-    site = build_site(project.site)
-    explainers = [build_explainer(doc) for doc in project.explainers]
+    site, parsed = load_project(root)
+    explainers = [p.explainer for p in parsed if p.explainer is not None]
     pages = [page for e in explainers for page in plan_group(site, e)] + plan_site(site, [summarize(e) for e in explainers])
     return {page.path: page.key for page in pages}
 
