@@ -156,7 +156,7 @@ def group_data(slug: SlugAt, summary: Summary) -> str:
         "summary": [summary.slug, summary.title, summary.dek, summary.published.isoformat(),
                     summary.updated.isoformat() if summary.updated else None, summary.attribution,
                     summary.modified.isoformat(), list(summary.urls), list(summary.embeds), list(summary.aliases),
-                    [list(r) for r in summary.renamed]],
+                    [list(r) for r in summary.renamed], summary.language],
     }, separators=(",", ":"))
 
 
@@ -165,10 +165,10 @@ def group_summary(source: str, group: Group) -> tuple[SlugAt, Summary] | None:
     try:
         data = json.loads(group.data)
         slug, line, column, aliases = data["slug"]
-        name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names, renamed = data["summary"]
+        name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names, renamed, language = data["summary"]
         summary = Summary(name, title, dek, dt.date.fromisoformat(published), dt.date.fromisoformat(updated) if updated else None,
                           attribution, dt.date.fromisoformat(modified), tuple(urls), tuple(embeds), tuple(alias_names),
-                          tuple((old, new) for old, new in renamed))
+                          tuple((old, new) for old, new in renamed), language)
         return SlugAt(source, slug, line, column, tuple((a, al, ac) for a, al, ac in aliases)), summary
     except (ValueError, TypeError, KeyError):
         return None
