@@ -10,6 +10,9 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
+from explainer.content.load import parse_explainer
+from explainer.content.model import Explainer, Site, build_site
+from explainer.content.parse import RawDoc, parse_yaml
 from explainer.output.record import STAMPS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,6 +37,20 @@ sections:
 def minimal_explainer(slug: str = "minimal", title: str = "A minimal explainer", published: str = "2025-01-02", answer: str = "It happened.") -> str:
     """The smallest valid explainer, for tests that need a second one."""
     return MINIMAL.format(slug=slug, title=title, published=published, answer=answer)
+
+
+def explainer_model(text: str, path: str = "content/a.yaml") -> Explainer:
+    """An explainer file's text as the build models it (load, validate, model), with no file."""
+    parsed = parse_explainer(path, text.encode("utf-8"))
+    assert parsed.explainer is not None, [str(e) for e in parsed.errors]
+    return parsed.explainer
+
+
+def site_model(base_url: str | None = None, text: str | None = None) -> Site:
+    """The repository's site file (or `text`) as the build models it, for base_url when given."""
+    doc = parse_yaml("site.yaml", (text if text is not None else (REPO / "site.yaml").read_text("utf-8")).encode("utf-8"))
+    assert isinstance(doc, RawDoc), doc
+    return build_site(doc, base_url)
 
 
 def make_project(root: Path, content: dict[str, str | bytes] | None = None, *, base_url: str | None = None, site: str | None = None) -> Path:
