@@ -3,6 +3,8 @@ to look at a built site. Browser and checker tools are in webtools.py; fixtures 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
@@ -80,7 +82,27 @@ def override(root: Path, template: str) -> Path:
     return path
 
 
-def cli(*args: str, cwd: Path | None = None, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`python build.py ARGS` as a user types it, run in this process (explainer.cli.main, in the
+    folder `cwd`): its exit status and what it printed. cli_process runs it in a new process, for
+    what only a process shows (the script itself, the environment, signals)."""
+    from explainer.cli import main
+
+    argv = [str(REPO / "build.py"), *args]
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.argv
+    with contextlib.chdir(cwd or Path.cwd()), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        sys.argv = argv  # the command is named as typed: `python build.py`
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse, for --help or a mistake in the arguments
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        finally:
+            sys.argv = saved
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
+def cli_process(*args: str, cwd: Path | None = None, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
     """`python build.py ARGS` as a user runs it, in a new process; its output as text."""
     return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, **kwargs)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, minimal_explainer, override, page_text, parse, snapshot
+from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, cli_process, minimal_explainer, override, page_text, parse, snapshot
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -300,18 +300,21 @@ def test_help_lists_the_commands():
     assert re.search(r"^\s+build\s", result.stdout, re.M)
 
 
+@pytest.mark.subprocess
 def test_the_console_command_builds_too(make_site):
     root = make_site({"a.yaml": minimal_explainer()})
-    command = shutil.which("explainer")
-    assert command, "the package is not installed: pip install -e '.[test]'"
-    result = subprocess.run([command, "--root", str(root)], capture_output=True, text=True)
+    # The command the package installs beside this Python, wherever PATH leads.
+    command = Path(sys.executable).parent / "explainer"
+    assert command.is_file(), "the package is not installed: pip install -e '.[test]'"
+    result = subprocess.run([str(command), "--root", str(root)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (root / "site" / "minimal" / "index.html").is_file()
 
 
+@pytest.mark.subprocess
 def test_python_build_py_with_no_arguments_builds_here(make_site):
     root = make_site({"a.yaml": minimal_explainer()})
-    result = cli(cwd=root)
+    result = cli_process(cwd=root)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("built ")
     assert (root / "site" / "minimal" / "index.html").is_file()

@@ -107,6 +107,7 @@ def test_the_new_project_pins_the_generator_and_says_when_github_cannot_install_
     assert "installed from a folder on this computer, which GitHub cannot reach" in newcomer.steps_output
 
 
+@pytest.mark.subprocess
 def test_the_example_explainer_validates_against_the_schema_its_first_line_names(newcomer):
     content = newcomer.project / "content" / "how-this-site-works.yaml"
     named = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", content.read_text("utf-8").splitlines()[0]).group(1)
