@@ -28,7 +28,7 @@ from explainer.content.language import Words
 from explainer.content.load import explainer_errors, load_site, read_explainer
 from explainer.content.model import Explainer, Site
 from explainer.content.parse import RawDoc
-from explainer.content.validate import SlugAt, language_notice
+from explainer.content.validate import SlugAt, compile_schemas, language_notice
 from explainer.core.digest import CODE_DIGEST, digest
 from explainer.core.parallel import MIN_GROUPS, parallel_map
 from explainer.core.paths import template_folders
@@ -149,6 +149,8 @@ def check_explainers(root: Path, site: Site, todo: Rebuild, known: Mapping[str, 
         if job.source not in checked and same is not None and same.digest == job.digest:
             checked[job.source] = replace(same, kept=None)
     unread = [job.source for job in todo.jobs if job.source not in checked]
+    if unread:
+        compile_schemas()  # once, here, so forked workers inherit the schemas compiled
     checked.update(zip(unread, parallel_map(partial(_check, root, site.words), unread, MIN_GROUPS)))
     ordered = tuple(checked[job.source] for job in todo.jobs)
     return Explainers(ordered, tuple(explainer_errors([(c.errors, c.slug) for c in ordered])))
