@@ -1,4 +1,4 @@
-"""Rebuild time after editing one explainer, in one long-lived process keeping a rebuild.Memory,
+"""Rebuild time after editing one explainer, in one long-lived process keeping a preview Session,
 as the preview server does (into a folder of its own, written in place).
 
     python bench/incremental.py PROJECT EDITS    # prints one rebuild time in ms per line
@@ -10,23 +10,21 @@ import sys
 import time
 from pathlib import Path
 
-from explainer.output.rebuild import Memory
-from explainer.pipeline import build
+from explainer.preview.session import Session
 
 
 def main(project: Path, edits: int) -> None:
-    memory = Memory()
-    out = project / "preview"
-    build(project, out, memory=memory)
+    session = Session(project, project / "preview", "http://127.0.0.1:8000/")
+    session.build()
     source = sorted((project / "content").glob("*.yaml"))[len(list((project / "content").glob("*.yaml"))) // 2]
     original = source.read_text("utf-8")
     for k in range(edits):
         source.write_text(original.replace("question: ", f"question: Edit {k} ", 1), "utf-8")
         started = time.perf_counter()
-        build(project, out, memory=memory)
+        session.build()
         print(f"{(time.perf_counter() - started) * 1000:.1f}", flush=True)
     source.write_text(original, "utf-8")
-    build(project, out, memory=memory)
+    session.build()
 
 
 if __name__ == "__main__":

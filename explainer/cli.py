@@ -170,7 +170,19 @@ def _site_language(root: Path) -> str | None:
     return language if isinstance(language, str) else None
 
 
+def _importer_installed(command: str) -> bool:
+    """Whether the importer's libraries are there; if not, one line says how to install them."""
+    from explainer.importer import EXTRA, missing_libraries
+
+    if missing_libraries():
+        print(f"{command} needs the importer's libraries: {EXTRA}", file=sys.stderr)
+        return False
+    return True
+
+
 def run_import(args: argparse.Namespace) -> int:
+    if not _importer_installed("import"):
+        return 1
     # The importer, the article reader and the sentence splitter cost a build nothing.
     from explainer.importer.structure import ImportFailed, import_article, read_source, write_scaffold
     from explainer.scaffold.schema import schema_reference
@@ -203,6 +215,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    if not _importer_installed("check"):
+        return 1
     from explainer.importer.check import check_project, format_report
 
     result = check_project(args.root)

@@ -1,8 +1,21 @@
-"""Fixtures: real project folders under tmp_path, built with the real pipeline, and a real browser."""
+"""Fixtures: real project folders under tmp_path, built with the real pipeline, and a real browser;
+and the markers that say what a test needs (pyproject.toml lists them):
+
+- `unit`: every test in tests/unit/, and only those: values and pure functions, no fixture that
+  builds a site, serves or drives a browser (`-m unit` collects nothing else);
+- `browser`: drives Chromium; given to every test that uses the browser fixture;
+- `subprocess`: starts a process of its own (the generator as a user runs it, the HTML checker,
+  PHP, a shell, mount); marked by hand, or by the fixtures below, and checked: a test that starts
+  one without the mark fails, so the mark cannot go stale;
+- `slow`: takes several seconds even on a quiet machine; marked by hand.
+
+`python -m pytest -m unit` runs the fast layer alone; `-m "not slow"` leaves out the slowest.
+"""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +26,65 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from helpers import REPO, SHAPES, make_project, minimal_explainer  # noqa: E402
 from webtools import PYM_JS, browser, page, require_tool, static_server  # noqa: E402,F401  (fixtures)
+
+# The fast layer: tests of values and pure functions (keys, the record, the planners, the
+# section kinds, slugs, the package's layers), each in milliseconds.
+UNIT = Path(__file__).parent / "unit"
+# Fixtures that build a site, start a server or drive a browser: never in the fast layer.
+NOT_UNIT = frozenset({
+    "make_site", "seed_site", "budget_site", "changed_site", "branded_site", "languages_site", "served_site",
+    "host", "third_party", "browser", "page", "newcomer",
+})
+
+# Fixtures that say what a test needs by its using them.
+MARKED_BY_FIXTURE = {
+    "browser": ("browser",),
+    "newcomer": ("subprocess", "slow"),  # a fresh virtual environment, installed as the README says
+    "small_disk": ("subprocess",),  # a file system mounted for the test
+}
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With `-m unit` alone, only tests/unit/ is collected, where every unit test lives: importing
+    the other test modules (a browser driver, Hypothesis) would take longer than running the layer."""
+    if config.getoption("markexpr") == "unit" and collection_path.suffix == ".py" and not collection_path.is_relative_to(UNIT):
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for fixture in MARKED_BY_FIXTURE.keys() & fixtures:
+            for mark in MARKED_BY_FIXTURE[fixture]:
+                item.add_marker(mark)
+        if item.path.is_relative_to(UNIT):
+            item.add_marker(pytest.mark.unit)
+            if NOT_UNIT & fixtures:
+                raise pytest.UsageError(f"{item.nodeid} is in the fast layer but uses {', '.join(sorted(NOT_UNIT & fixtures))}: move it up to tests/")
+        elif item.get_closest_marker("unit") is not None:
+            raise pytest.UsageError(f"{item.nodeid} is marked unit but the fast layer is tests/unit/: move it there")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fail a test that starts a process without the `subprocess` mark."""
+    started: list[str] = []
+    init = subprocess.Popen.__init__
+
+    def noting(self: subprocess.Popen[bytes], args: object, *rest: object, **options: object) -> None:
+        started.append(str(args))
+        init(self, args, *rest, **options)  # type: ignore[arg-type]
+
+    subprocess.Popen.__init__ = noting  # type: ignore[method-assign]
+    try:
+        result = yield
+    finally:
+        subprocess.Popen.__init__ = init  # type: ignore[method-assign]
+    if started and item.get_closest_marker("subprocess") is None:
+        raise pytest.fail.Exception(f"{item.nodeid} started {started[0][:200]} but is not marked subprocess: add @pytest.mark.subprocess")
+    return result
+
 
 # A made-up explainer with updates and corrections, and a deck of one card.
 EXPLAINER_WITH_CHANGES = """\

@@ -3,6 +3,8 @@ to look at a built site. Browser and checker tools are in webtools.py; fixtures 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
@@ -10,6 +12,9 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
+from explainer.content.load import parse_explainer
+from explainer.content.model import Explainer, Site, build_site
+from explainer.content.parse import RawDoc, parse_yaml
 from explainer.output.record import STAMPS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,6 +39,20 @@ sections:
 def minimal_explainer(slug: str = "minimal", title: str = "A minimal explainer", published: str = "2025-01-02", answer: str = "It happened.") -> str:
     """The smallest valid explainer, for tests that need a second one."""
     return MINIMAL.format(slug=slug, title=title, published=published, answer=answer)
+
+
+def explainer_model(text: str, path: str = "content/a.yaml") -> Explainer:
+    """An explainer file's text as the build models it (load, validate, model), with no file."""
+    parsed = parse_explainer(path, text.encode("utf-8"))
+    assert parsed.explainer is not None, [str(e) for e in parsed.errors]
+    return parsed.explainer
+
+
+def site_model(base_url: str | None = None, text: str | None = None) -> Site:
+    """The repository's site file (or `text`) as the build models it, for base_url when given."""
+    doc = parse_yaml("site.yaml", (text if text is not None else (REPO / "site.yaml").read_text("utf-8")).encode("utf-8"))
+    assert isinstance(doc, RawDoc), doc
+    return build_site(doc, base_url)
 
 
 def make_project(root: Path, content: dict[str, str | bytes] | None = None, *, base_url: str | None = None, site: str | None = None) -> Path:
@@ -63,7 +82,27 @@ def override(root: Path, template: str) -> Path:
     return path
 
 
-def cli(*args: str, cwd: Path | None = None, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`python build.py ARGS` as a user types it, run in this process (explainer.cli.main, in the
+    folder `cwd`): its exit status and what it printed. cli_process runs it in a new process, for
+    what only a process shows (the script itself, the environment, signals)."""
+    from explainer.cli import main
+
+    argv = [str(REPO / "build.py"), *args]
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.argv
+    with contextlib.chdir(cwd or Path.cwd()), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        sys.argv = argv  # the command is named as typed: `python build.py`
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse, for --help or a mistake in the arguments
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        finally:
+            sys.argv = saved
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
+def cli_process(*args: str, cwd: Path | None = None, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
     """`python build.py ARGS` as a user runs it, in a new process; its output as text."""
     return subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, **kwargs)
 

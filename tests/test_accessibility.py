@@ -100,6 +100,8 @@ def test_every_kind_of_page_passes_axe(sites, browser, kind, site_name, url, pre
     assert not violations, f"{kind} at {url} ({scheme}):\n{format_violations(violations)}"
 
 
+@pytest.mark.subprocess
+@pytest.mark.slow
 def test_every_html_document_of_every_site_passes_the_nu_html_checker(sites):
     documents = [p for site in sites.values() for p in html_documents(site)]
     # Every kind in the table is among them.

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, minimal_explainer, override, page_text, parse, snapshot
+from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, cli_process, minimal_explainer, override, page_text, parse, snapshot
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -304,18 +304,21 @@ def test_help_lists_the_commands():
     assert re.search(r"^\s+build\s", result.stdout, re.M)
 
 
+@pytest.mark.subprocess
 def test_the_console_command_builds_too(make_site):
     root = make_site({"a.yaml": minimal_explainer()})
-    command = shutil.which("explainer")
-    assert command, "the package is not installed: pip install -e '.[test]'"
-    result = subprocess.run([command, "--root", str(root)], capture_output=True, text=True)
+    # The command the package installs beside this Python, wherever PATH leads.
+    command = Path(sys.executable).parent / "explainer"
+    assert command.is_file(), "the package is not installed: pip install -e '.[test]'"
+    result = subprocess.run([str(command), "--root", str(root)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (root / "site" / "minimal" / "index.html").is_file()
 
 
+@pytest.mark.subprocess
 def test_python_build_py_with_no_arguments_builds_here(make_site):
     root = make_site({"a.yaml": minimal_explainer()})
-    result = cli(cwd=root)
+    result = cli_process(cwd=root)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("built ")
     assert (root / "site" / "minimal" / "index.html").is_file()
@@ -359,19 +362,20 @@ def test_content_without_unplaced_text_builds_without_warnings(make_site):
 
 
 def test_after_a_build_that_stopped_part_way_the_preview_folder_is_made_right_again(make_site, tmp_path):
-    from explainer.output.rebuild import Memory
+    from explainer.preview.session import Session
 
     root = make_site({"a.yaml": minimal_explainer("a")})
-    memory, out = Memory(), tmp_path / "preview"
-    build(root, out, memory=memory)
+    out = tmp_path / "preview"
+    session = Session(root, out, None)
+    session.build()
     page, question = override(root, "explainer.html"), override(root, "question.html")
     texts = page.read_text("utf-8"), question.read_text("utf-8")
     # The explainer's page renders (and is written in place); its question page then fails.
     page.write_text(texts[0].replace("{% block content %}", "{% block content %}BROKEN"), "utf-8")
     question.write_text(texts[1].replace("{{ question.question }}", "{{ question.nothing }}"), "utf-8")
     with pytest.raises(BuildError):
-        build(root, out, memory=memory)
+        session.build()
     page.write_text(texts[0], "utf-8")
     question.write_text(texts[1], "utf-8")
-    build(root, out, memory=memory)
+    session.build()
     assert "BROKEN" not in (out / "a" / "index.html").read_text("utf-8")

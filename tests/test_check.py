@@ -222,3 +222,16 @@ def test_an_import_an_editor_has_finished_checks_clean_so_the_check_can_gate_pub
     again = run_check(root)
     assert again.returncode == 0, again.stdout
     assert again.stdout.splitlines()[-1] == "checked 1 explainer(s): every source sentence is present or left out on purpose (1 in `omitted`)"
+
+
+def test_check_refuses_a_site_file_a_build_refuses_with_the_builds_own_messages(make_site):
+    # Valid for the schema, refused by the site's rules: a language Babel does not know, and a
+    # brand colour that links cannot be read in.
+    root = make_site({"a.yaml": minimal_explainer()})
+    site = root / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("language: en", "language: xx-yy") + 'brand:\n  accent: "#e0a030"\n', "utf-8")
+    built, checked = cli("--root", str(root)), run_check(root)
+    assert built.returncode == checked.returncode == 1
+    errors = [line for line in built.stderr.splitlines() if not line.startswith("build failed")]
+    assert len(errors) == 2 and errors[0].startswith("site.yaml:") and ": language: " in errors[0]
+    assert [line for line in checked.stderr.splitlines() if not line.startswith("check failed")] == errors

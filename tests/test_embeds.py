@@ -215,6 +215,8 @@ def test_fragment_classes_share_one_prefix_and_its_style_touches_nothing_else(se
         assert selectors and all(s == ".explainer-embed" or s.startswith(".explainer-embed ") for s in selectors), selectors
 
 
+@pytest.mark.subprocess
+@pytest.mark.slow
 def test_fragments_are_valid_html_when_pasted_into_a_page(seed_site, tmp_path):
     pages = []
     for item in EMBEDS:
@@ -521,6 +523,7 @@ def test_the_from_link_opens_the_explainer_in_the_readers_window(served_site, ho
     context.close()
 
 
+@pytest.mark.slow
 def test_an_embed_page_reads_with_javascript_off_from_280_to_1200_pixels(seed_site, browser):
     with static_server(seed_site, "/repo/") as base:
         for width in (280, 1200):
@@ -620,6 +623,7 @@ def test_under_a_sandbox_without_top_navigation_a_click_asks_the_pym_parent_to_f
     context.close()
 
 
+@pytest.mark.slow
 def test_the_loader_follows_only_clicked_links_to_the_site_and_only_from_its_own_frame(served_site, host, third_party, browser):
     base, site = served_site
     context = browser.new_context()

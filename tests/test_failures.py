@@ -37,6 +37,8 @@ def kill_points(counts: dict[str, int]) -> list[str]:
     return [f"{kind}:{n}" for kind, count in sorted(counts.items()) for n in sorted({1, (count + 1) // 2, count})]
 
 
+@pytest.mark.subprocess
+@pytest.mark.slow
 def test_a_build_killed_at_any_write_step_leaves_a_whole_site_and_the_next_build_recovers(tmp_path):
     project = make_project(20, tmp_path / "project")
     build(project)
@@ -73,6 +75,8 @@ def test_a_build_killed_at_any_write_step_leaves_a_whole_site_and_the_next_build
         assert strays(project) == [], point
 
 
+@pytest.mark.subprocess
+@pytest.mark.slow
 def test_a_build_killed_while_its_workers_write_leaves_no_worker_and_a_whole_site(tmp_path):
     project = make_project(40, tmp_path / "project")
     build(project)
@@ -177,6 +181,7 @@ def test_a_link_inside_the_project_is_fine(make_site):
     assert (root / "site" / "b" / "index.html").is_file()
 
 
+@pytest.mark.subprocess
 def test_a_swap_that_cannot_remove_the_old_site_says_so_and_the_next_build_removes_it(make_site, tmp_path):
     root = make_site({"a.yaml": minimal_explainer("a")})
     build(root)
@@ -208,6 +213,7 @@ def test_a_site_folder_that_is_a_link_is_built_where_it_points_and_stays_a_link(
     assert sorted(p.name for p in elsewhere.parent.iterdir()) == ["site"]
 
 
+@pytest.mark.subprocess
 def test_a_site_made_read_only_is_replaced_by_its_owner_without_help(make_site):
     root = make_site({"a.yaml": minimal_explainer("a")})
     assert cli("--root", str(root)).returncode == 0
@@ -239,6 +245,7 @@ def test_a_mount_point_as_the_output_folder_is_built_inside_it_and_keeps_its_los
     assert os.path.ismount(small_disk)
 
 
+@pytest.mark.slow
 def test_a_build_killed_while_moving_its_tree_into_a_mount_point_is_undone_or_finished(make_site, small_disk, tmp_path):
     root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b")})
     build(root, small_disk)

@@ -214,6 +214,7 @@ READ_PAGE = """() => {
 }"""
 
 
+@pytest.mark.slow
 def test_hostile_text_in_every_field_runs_nothing_fetches_nothing_and_reads_as_typed(hostile_site, browser):
     wrap_fragments(hostile_site)
     context = browser.new_context()

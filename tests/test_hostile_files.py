@@ -137,6 +137,7 @@ STATES = {
 }
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("name", sorted(STATES))
 def test_a_hostile_file_system_state_ends_in_one_line_and_leaves_the_site(tmp_path, name):
     state = STATES[name]
@@ -172,6 +173,7 @@ def test_a_hostile_file_system_state_ends_in_one_line_and_leaves_the_site(tmp_pa
     assert "Built again." in (root / "site" / "a" / "index.html").read_text("utf-8")
 
 
+@pytest.mark.subprocess
 def test_an_output_folder_whose_name_holds_a_line_break_is_named_on_one_line(tmp_path):
     root = tmp_path / "project"
     root.mkdir()

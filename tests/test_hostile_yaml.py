@@ -48,6 +48,7 @@ def bounded_build(root: Path) -> subprocess.CompletedProcess[str]:
                           timeout=TIMEOUT, preexec_fn=limit_memory)
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_yaml_is_refused_in_bounded_time_and_memory_with_one_line_per_error(tmp_path, case):
     raw, pattern = CASES[case]
@@ -80,6 +81,7 @@ print(code, sorted(m for m in sys.modules if m.startswith(heavy)))
 """
 
 
+@pytest.mark.subprocess
 def test_a_refused_file_loads_neither_the_importer_nor_the_image_and_feed_writers(tmp_path):
     # Start-up is most of the time a refused file takes: a build that stops at its content loads
     # only what reading and checking need.

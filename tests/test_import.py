@@ -447,6 +447,7 @@ def test_html_outside_the_article_and_its_menus_is_not_read_but_loose_text_insid
     assert [(b.kind, b.text) for b in article.blocks] == [("heading", "The title"), ("paragraph", "Loose text first."), ("paragraph", "A paragraph."), ("paragraph", "A div of text.")]
 
 
+@pytest.mark.subprocess
 def test_an_article_is_imported_from_a_pipe_and_one_past_the_limit_is_refused_without_reading_it_all(tmp_path):
     root = make_project(tmp_path / "project", {})
     build = f"{sys.executable} {REPO / 'build.py'} import --root {root} --format text"

@@ -107,6 +107,7 @@ def test_the_new_project_pins_the_generator_and_says_when_github_cannot_install_
     assert "installed from a folder on this computer, which GitHub cannot reach" in newcomer.steps_output
 
 
+@pytest.mark.subprocess
 def test_the_example_explainer_validates_against_the_schema_its_first_line_names(newcomer):
     content = newcomer.project / "content" / "how-this-site-works.yaml"
     named = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", content.read_text("utf-8").splitlines()[0]).group(1)
@@ -240,10 +241,19 @@ def test_requirements_pin_the_generator_where_it_came_from(installed_from, line,
     assert requirement(installed_from, VERSION) == (line, reachable)
 
 
-def test_the_installed_tool_imports_a_saved_news_page(newcomer):
+def test_the_installed_tool_imports_a_saved_news_page_once_the_importers_libraries_are_installed(newcomer):
     project = newcomer.new("import-site")
     (project / "seeds").mkdir()
     shutil.copy(REPO / "tests" / "articles" / "news_page.html", project / "seeds" / "news_page.html")
+    # The README's install is the build's alone: import and check say what else they need, and
+    # leave the project as it was.
+    for command in (["import", "seeds/news_page.html"], ["check"]):
+        refused = newcomer.run(*command, cwd=project)
+        assert (refused.returncode, refused.stdout) == (1, "")
+        assert refused.stderr == f"{command[0]} needs the importer's libraries: pip install 'explainer[import]'\n"
+    assert sorted(p.name for p in (project / "content").iterdir()) == ["how-this-site-works.yaml"]
+    installed = subprocess.run([str(newcomer.bin / "pip"), "install", "explainer[import]"], cwd=project, env=newcomer.env, capture_output=True, text=True, timeout=600)
+    assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
     result = newcomer.run("import", "seeds/news_page.html", cwd=project)
     assert result.returncode == 0, result.stderr
     assert newcomer.run(cwd=project).returncode == 0

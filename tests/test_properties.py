@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import lxml.html
+import pytest
 import yaml
 from helpers import make_project
 from hypothesis import HealthCheck, given, settings
@@ -105,6 +106,7 @@ def scripts_in(site_dir: Path) -> dict[str, set[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_random_content_builds_safe_pages_or_fails_with_one_line_errors(seed_site):
     # The reading pages' script (share buttons, the contents' marker), the page for partners'
     # copy buttons and the embed pages' frame sizing.

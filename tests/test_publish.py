@@ -27,8 +27,7 @@ from lxml import html as lxml_html
 from PIL import Image
 from webtools import static_server
 
-from explainer.content.files import load_project
-from explainer.content.model import build_explainer, build_site
+from explainer.content.load import load_project
 from explainer.errors import BuildError
 from explainer.pipeline import build
 from explainer.plan.pages import Page
@@ -145,9 +144,8 @@ def crawl(local_base: str, public_base: str, start: list[str]) -> dict[str, obje
 
 def project_keys(root: Path) -> dict[str, str]:
     """Each output path's key, as the build plans it, for the project at root."""
-    project = load_project(root)
-    site = build_site(project.site)
-    explainers = [build_explainer(doc) for doc in project.explainers]
+    site, parsed = load_project(root)
+    explainers = [p.explainer for p in parsed if p.explainer is not None]
     pages = [page for e in explainers for page in plan_group(site, e)] + plan_site(site, [summarize(e) for e in explainers])
     return {page.path: page.key for page in pages}
 
@@ -570,6 +568,7 @@ def new_project_workflow(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("which", ["repository", "new project"])
 def test_the_pages_workflow_is_valid_against_the_github_workflow_schema(tmp_path, which):
     path = WORKFLOW if which == "repository" else new_project_workflow(tmp_path)
@@ -591,6 +590,7 @@ def test_only_the_deploy_job_can_publish_and_pip_downloads_are_cached(tmp_path, 
     assert setup["with"]["cache-dependency-path"] == ("pyproject.toml" if which == "repository" else "requirements.txt")
 
 
+@pytest.mark.subprocess
 def test_the_workflow_schema_check_catches_a_broken_workflow(tmp_path):
     # The check above is only worth something if the schema can fail a workflow.
     broken = tmp_path / "pages.yml"
@@ -621,6 +621,7 @@ def test_the_workflow_installs_builds_with_the_readme_command_and_deploys_with_t
     assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("pages_base_url", ["https://owner.github.io/repo", "https://owner.github.io/repo/", "https://explainers.example.org"])
 def test_the_workflow_build_step_builds_for_the_address_configure_pages_gives(make_site, pages_base_url):
     root = make_site({"a.yaml": minimal_explainer()})

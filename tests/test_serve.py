@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import queue
 import re
 import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,37 +18,81 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO, cli, minimal_explainer
+from playwright.sync_api import Page
+
+
+# How long to wait for something the preview is expected to do at once (start, rebuild, stop):
+# only a limit for a preview that hangs, never a measure of speed, so a busy machine does not fail.
+PATIENCE = 120
+PATIENCE_MS = PATIENCE * 1000
+
+
+class Preview:
+    """A preview server running in its own process, and everything it prints, line by line, as
+    it prints it (read by a thread of its own, so waiting for a line never blocks on the pipe)."""
+
+    def __init__(self, process: subprocess.Popen[str]):
+        self.process = process
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.printed: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        started = self.wait_for(r"Serving (http://\S+) from (.+) \(Ctrl-C to stop\)$")
+        self.url, self.folder = started.group(1), Path(started.group(2))
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)  # the process closed its output: it has stopped
+
+    def wait_for(self, pattern: str) -> re.Match[str]:
+        """The next line the preview prints that matches pattern, once it prints it."""
+        while True:
+            try:
+                line = self.lines.get(timeout=PATIENCE)
+            except queue.Empty:
+                raise AssertionError(f"the preview printed no line like {pattern!r} in {PATIENCE} s: {self.printed[-5:]}") from None
+            if line is None:
+                raise AssertionError(f"the preview stopped before printing a line like {pattern!r}: {self.printed[-5:]}")
+            self.printed.append(line)
+            if match := re.search(pattern, line):
+                return match
+
+    def stop(self) -> str:
+        """Ctrl-C, as a user stops it; once it has stopped, everything it printed."""
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(PATIENCE)
+        while (line := self.lines.get(timeout=PATIENCE)) is not None:  # up to the reader's end mark
+            self.printed.append(line)
+        return "\n".join(self.printed) + "\n"
 
 
 @contextmanager
-def serving(root: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """Run the preview server on a free port; yield its URL and the process (whose `folder` is the
-    preview's own folder, as it says)."""
+def serving(root: Path, *args: str) -> Iterator[tuple[str, Preview]]:
+    """Run the preview server on a free port; yield its URL and the running preview (whose
+    `folder` is the preview's own folder, as it says)."""
     process = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        url = None
-        deadline = time.monotonic() + 30
-        assert process.stdout is not None
-        while url is None and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            match = re.match(r"Serving (http://\S+) from (.+) \(Ctrl-C to stop\)$", line.rstrip("\n"))
-            url = match.group(1) if match else None
-        assert url, "the server did not start"
-        assert match is not None
-        process.folder = Path(match.group(2))  # type: ignore[attr-defined]
-        yield url, process
+        preview = Preview(process)
+        yield preview.url, preview
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
             try:
-                process.wait(10)
+                process.wait(PATIENCE)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def open_live(page: Page, url: str) -> None:
+    """Open a page of the preview, and wait until its reload script has made contact with the
+    preview (livereload's handshake), so that it hears of the next rebuild."""
+    page.goto(url)
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol > 0", timeout=PATIENCE_MS)
 
 
 def status(url: str) -> int:
@@ -62,54 +107,60 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
 
 
+@pytest.mark.subprocess
 def test_an_edit_shows_in_the_open_page_and_a_mistake_shows_as_an_error_page(make_site, page):
     root = make_site({"a.yaml": minimal_explainer("a", answer="The first answer.")})
     source = root / "content" / "a.yaml"
-    with serving(root) as (url, _):
-        page.goto(url + "a/")
+    with serving(root) as (url, preview):
+        open_live(page, url + "a/")
         assert page.locator("#first h2").inner_text() == "What happened?"
 
         loads: list[str] = []
         page.on("load", lambda p: loads.append(p.url))
-        edit(source, "question: What happened?", "question: What happened next?")
-        page.locator("#first h2", has_text="What happened next?").wait_for(timeout=15_000)
-        time.sleep(2)  # room for a second, unwanted reload
+        with page.expect_event("load", timeout=PATIENCE_MS):
+            edit(source, "question: What happened?", "question: What happened next?")
+        page.locator("#first h2", has_text="What happened next?").wait_for(timeout=PATIENCE_MS)
         assert len(loads) == 1
 
         edit(source, "dek: A short dek.", "dek: [unclosed")
-        page.get_by_role("heading", name="Build failed").wait_for(timeout=15_000)
+        # The builds the preview reports are the first edit's and this one's: the first edit was
+        # built, and the page reloaded, once.
+        assert preview.wait_for(r"^(rebuilt: |build failed: )").group(1) == "rebuilt: "
+        assert preview.wait_for(r"^(rebuilt: |build failed: )").group(1) == "build failed: "
+        page.get_by_role("heading", name="Build failed").wait_for(timeout=PATIENCE_MS)
         # The mistake in plain words, the line as written, and a caret under the bracket.
         shown = page.locator("pre").inner_text().splitlines()
         assert re.fullmatch(r"content/a\.yaml:3:6: \(yaml\): this list in brackets is never closed: add the '\]' at its end.*", shown[0])
         assert shown[1:3] == ["    3 | dek: [unclosed", "      |      ^"]
 
         edit(source, "dek: [unclosed", "dek: A short dek.")
-        page.locator("#first h2", has_text="What happened next?").wait_for(timeout=15_000)
+        page.locator("#first h2", has_text="What happened next?").wait_for(timeout=PATIENCE_MS)
 
 
+@pytest.mark.subprocess
 def test_a_template_copied_from_the_theme_while_the_preview_runs_is_watched(make_site, page):
     root = make_site({"a.yaml": minimal_explainer("a")})
     assert not (root / "templates").exists()  # a new project's pages all come from the theme
     with serving(root) as (url, _):
-        page.goto(url + "a/")
+        open_live(page, url + "a/")
         assert cli("theme", "_partials/footer.html", "--root", str(root)).returncode == 0
         (root / "templates" / "_partials" / "footer.html").write_text('<footer class="colophon"><p>Our own footer.</p></footer>\n', "utf-8")
-        page.locator("footer", has_text="Our own footer.").wait_for(timeout=15_000)
+        page.locator("footer", has_text="Our own footer.").wait_for(timeout=PATIENCE_MS)
 
 
+@pytest.mark.subprocess
 def test_an_edit_to_one_explainer_rewrites_only_its_pages_and_the_index(make_site):
     root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b")})
-    with serving(root) as (url, process):
-        site = process.folder
+    with serving(root) as (url, preview):
+        site = preview.folder
 
         def stamp() -> dict[str, tuple[int, int]]:
             return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in site.rglob("*.html")}
 
         before = stamp()
         edit(root / "content" / "a.yaml", "title: A minimal explainer", "title: A retitled explainer")
-        deadline = time.monotonic() + 15
-        while "retitled" not in (site / "index.html").read_text("utf-8") and time.monotonic() < deadline:
-            time.sleep(0.1)
+        preview.wait_for(r"^rebuilt: ")
+        assert "retitled" in (site / "index.html").read_text("utf-8")
         after = stamp()
     changed = sorted(path for path in after if after[path] != before[path])
     assert {"a/index.html", "a/first/index.html", "index.html"} <= set(changed)
@@ -117,6 +168,7 @@ def test_an_edit_to_one_explainer_rewrites_only_its_pages_and_the_index(make_sit
     assert not any(path.startswith("b/") for path in changed)
 
 
+@pytest.mark.subprocess
 def test_the_preview_serves_under_a_base_path(make_site, page):
     root = make_site({"a.yaml": minimal_explainer("a")})
     with serving(root, "--base-path", "/repo/") as (url, _):
@@ -129,6 +181,7 @@ def test_the_preview_serves_under_a_base_path(make_site, page):
         assert status(origin + "/a/") == 404
 
 
+@pytest.mark.subprocess
 def test_the_preview_serves_nothing_outside_the_site_folder(make_site):
     root = make_site({"a.yaml": minimal_explainer("a")})
     (root / "secret.txt").write_text("not for the browser")
@@ -149,9 +202,10 @@ MALFORMED = {
 }
 
 
+@pytest.mark.subprocess
 def test_the_preview_answers_malformed_paths_with_400_or_404_and_no_traceback(make_site):
     root = make_site({"a.yaml": minimal_explainer("a")})
-    with serving(root) as (url, process):
+    with serving(root) as (url, preview):
         port = int(url.split(":")[2].strip("/"))
         for path, expected in MALFORMED.items():
             with socket.create_connection(("127.0.0.1", port)) as conn:
@@ -159,8 +213,7 @@ def test_the_preview_answers_malformed_paths_with_400_or_404_and_no_traceback(ma
                 reply = b"".join(iter(lambda: conn.recv(65536), b""))
             assert reply.split(b"\r\n", 1)[0] == f"HTTP/1.1 {expected} {'Bad Request' if expected == 400 else 'Not Found'}".encode(), path[:40]
         assert status(url + "a/") == 200  # and it goes on serving
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=10)
+        output = preview.stop()
     assert "Traceback" not in output and " 500 " not in output
 
 
@@ -170,30 +223,31 @@ def test_a_port_in_use_gets_a_clear_message(make_site):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = cli("serve", "--root", str(root), "--port", str(port), timeout=30)
+        result = cli("serve", "--root", str(root), "--port", str(port))
     assert result.returncode == 1
     assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.subprocess
 def test_ctrl_c_stops_the_server_cleanly(make_site):
     root = make_site({"a.yaml": minimal_explainer("a")})
-    with serving(root) as (url, process):
+    with serving(root) as (url, preview):
         assert status(url) == 200
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=10)
-    assert process.returncode == 0
+        output = preview.stop()
+    assert preview.process.returncode == 0
     assert "Traceback" not in output
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(url, timeout=2)
 
 
+@pytest.mark.subprocess
 def test_the_reload_script_is_served_but_never_written_into_a_page(make_site):
     root = make_site({"a.yaml": minimal_explainer("a")})
-    with serving(root) as (url, process):
+    with serving(root) as (url, preview):
         with urllib.request.urlopen(url + "a/") as response:
             assert b"livereload.js" in response.read()
-        pages = list(process.folder.rglob("*.html"))
+        pages = list(preview.folder.rglob("*.html"))
         assert pages and not any("livereload" in path.read_text("utf-8") for path in pages)
 
 
@@ -206,23 +260,22 @@ def addresses(site: Path) -> set[str]:
     return found
 
 
+@pytest.mark.subprocess
 def test_the_preview_never_writes_site_and_a_build_beside_it_keeps_the_sites_own_address(make_site):
     root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b")})
-    with serving(root) as (url, process):
+    with serving(root) as (url, preview):
         assert not (root / "site").exists()
         # A build in another terminal while the preview runs, then an edit to one explainer.
         built = cli("--root", str(root))
         assert built.returncode == 0, built.stderr
         published = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
         edit(root / "content" / "a.yaml", "It happened.", "It happened in the preview.")
-        deadline = time.monotonic() + 15
-        while b"in the preview" not in urllib.request.urlopen(url + "a/").read() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        preview.wait_for(r"^rebuilt: ")
         assert b"in the preview" in urllib.request.urlopen(url + "a/").read()
         # The preview's pages carry its own address; site/ is exactly what the build made, with the site's.
-        assert {"http://127.0.0.1"} <= {a.rsplit(":", 1)[0] for a in addresses(process.folder)}
+        assert {"http://127.0.0.1"} <= {a.rsplit(":", 1)[0] for a in addresses(preview.folder)}
         assert {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == published
         assert not any("127.0.0.1" in a for a in addresses(root / "site"))
-        folder = process.folder
+        folder = preview.folder
     # The preview's folder goes when the preview stops.
     assert not folder.exists()

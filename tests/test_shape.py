@@ -15,8 +15,8 @@ from webtools import static_server
 from explainer.content.kinds import SECTION_KINDS
 from explainer.content.validate import load_schema
 from explainer.errors import BuildError
-from explainer.output.rebuild import Memory
 from explainer.pipeline import build
+from explainer.preview.session import Session
 
 BUDGET = (SHAPES / "budget.yaml").read_text("utf-8")
 SLUG = "budget-vote"
@@ -225,8 +225,8 @@ def test_an_alias_another_explainer_uses_as_its_slug_is_refused(make_site):
 
 def test_renaming_a_slug_with_an_alias_replaces_the_old_folder_by_redirects(make_site):
     root = make_site({"a.yaml": minimal_explainer("old-name")})
-    memory = Memory()
-    for build_once in (lambda: build(root, memory=memory), lambda: build(root)):
+    session = Session(root, root / "site", None)
+    for build_once in (session.build, lambda: build(root)):
         (root / "content" / "a.yaml").write_text(minimal_explainer("old-name"), "utf-8")
         build_once()
         (root / "content" / "a.yaml").write_text(minimal_explainer("new-name").replace("title:", "aliases: [old-name]\ntitle:", 1), "utf-8")

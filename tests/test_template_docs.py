@@ -29,7 +29,8 @@ from explainer.content.files import SITE_FILE
 from explainer.content.model import Site, build_site
 from explainer.content.parse import parse_yaml
 from explainer.content.words import WORDS_DIR
-from explainer.pipeline import _site_pages, parse_explainer
+from explainer.content.load import parse_explainer
+from explainer.pipeline import site_pages
 from explainer.plan.pages import Page
 from explainer.plan.publish import plan_group, summarize
 from explainer.render.templates import RENDERERS, make_env, set_site
@@ -119,7 +120,7 @@ def site() -> Site:
 @functools.cache
 def planned() -> tuple[Page, ...]:
     """Every page the build plans for the bundled explainer and the budget shape, as pipeline.build
-    plans them: each explainer's group (plan_group), then the site's own pages (_site_pages)."""
+    plans them: each explainer's group (plan_group), then the site's own pages (site_pages)."""
     files = [*sorted((REPO / "content").glob("*.yaml")), SHAPES / "budget.yaml"]
     explainers = []
     for path in files:
@@ -127,7 +128,7 @@ def planned() -> tuple[Page, ...]:
         assert parsed.explainer is not None, parsed.errors
         explainers.append(parsed.explainer)
     pages = [page for e in explainers for page in plan_group(site(), e)]
-    pages += _site_pages(site(), tuple(summarize(e) for e in explainers), None)
+    pages += site_pages(site(), tuple(summarize(e) for e in explainers))
     return tuple(pages)
 
 

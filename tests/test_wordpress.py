@@ -18,6 +18,9 @@ from test_embeds import CARD, QUESTION, assert_fits, embed_frame, frame_height, 
 WORDPRESS = Path("/usr/share/wordpress")
 HARNESS = Path(__file__).parent / "wordpress" / "oembed.php"
 
+# Every test runs WordPress's own PHP.
+pytestmark = pytest.mark.subprocess
+
 
 def wordpress_html(url: str) -> str:
     """What WordPress puts in a post for an address pasted on a line of its own."""

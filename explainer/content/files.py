@@ -25,15 +25,6 @@ SITE_FILE = "site.yaml"
 CONTENT_DIR = "content"
 
 
-@dataclass(frozen=True, slots=True)
-class Sources:
-    """The raw bytes of the site file and every explainer file, keyed by display path, sorted."""
-
-    site: bytes | None
-    explainers: dict[str, bytes]
-    errors: tuple[ContentError, ...]
-
-
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
@@ -211,16 +202,6 @@ def _explainer_files(root: Path, errors: list[ContentError]) -> Iterator[tuple[s
             yield f"{CONTENT_DIR}/{name}", raw
 
 
-def read_sources(root: Path) -> Sources:
-    """Read site.yaml and content/*.yaml under root; nothing is parsed here."""
-    errors: list[ContentError] = outside_links(root)
-    if errors:
-        return Sources(None, {}, tuple(errors))
-    site = read_site_file(root, errors)
-    explainers = dict(_explainer_files(root, errors))
-    return Sources(site, explainers, tuple(errors))
-
-
 @dataclass(frozen=True, slots=True)
 class Inputs:
     """What a build reads before deciding what to parse: the site file (its bytes, parsed, and the
@@ -333,37 +314,3 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
     logo = read_logo(root, site_doc) if isinstance(site_doc, RawDoc) else None
     logo_digest = hashlib.sha256(logo).hexdigest() if isinstance(logo, bytes) else ""
     return Inputs(site, templates, digests, logo_digest, frozenset(unplaced), tuple(errors), site_doc, logo)
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """Everything read and parsed: the site file and every explainer file, sorted by path."""
-
-    site: RawDoc | None
-    explainers: tuple[RawDoc, ...]
-    errors: tuple[ContentError, ...]
-
-
-def parse_sources(sources: Sources) -> Project:
-    """Parse every file read by read_sources, collecting all their errors."""
-    errors = list(sources.errors)
-    site = None
-    if sources.site is not None:
-        parsed = parse_yaml(SITE_FILE, sources.site)
-        if isinstance(parsed, list):
-            errors.extend(parsed)
-        else:
-            site = parsed
-    docs = []
-    for path, raw in sources.explainers.items():
-        parsed = parse_yaml(path, raw)
-        if isinstance(parsed, list):
-            errors.extend(parsed)
-        else:
-            docs.append(parsed)
-    return Project(site, tuple(docs), tuple(errors))
-
-
-def load_project(root: Path) -> Project:
-    """Read and parse site.yaml and content/*.yaml under root."""
-    return parse_sources(read_sources(root))

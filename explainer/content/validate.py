@@ -418,18 +418,6 @@ def check_slugs(explainers: list[SlugAt]) -> list[ContentError]:
     return errors
 
 
-def validate_project(site: RawDoc | None, explainers: tuple[RawDoc, ...]) -> list[ContentError]:
-    """Every error in the site file and the explainers; empty means the content can be built."""
-    errors = validate_doc(site, "site") if site is not None else []
-    valid = []
-    for doc in explainers:
-        doc_errors = validate_explainer(doc)
-        errors.extend(doc_errors)
-        if not doc_errors:
-            valid.append(doc)
-    return errors + check_slugs([slug_at(doc) for doc in valid])
-
-
 # Long entries are cut in messages so each warning stays one readable line.
 _WARNING_TEXT = 80
 

@@ -20,6 +20,9 @@ R = TypeVar("R")
 
 # Below this many items (of a page's worth of work each) a pool does not pay for its start-up.
 MIN_ITEMS = 200
+# The same for explainers, which are large units of work (fifty-odd files each): a pool pays for
+# itself sooner than for single pages.
+MIN_GROUPS = 16
 
 _WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 _PARENT = 0  # the process that started the pool

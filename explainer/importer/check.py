@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from explainer.content.files import ARTICLE_MAX_BYTES, load_project, read_file
+from explainer.content.files import ARTICLE_MAX_BYTES, read_file
+from explainer.content.load import load_project
 from explainer.content.markdown import plain_blocks
 from explainer.content.parse import RawDoc
-from explainer.content.validate import node_at, validate_project
-from explainer.errors import ContentError, field_path, line_column
+from explainer.content.validate import node_at
+from explainer.errors import BuildError, ContentError, field_path, line_column
 from explainer.importer.article import Article, format_for, read_article
 from explainer.importer.sentences import (
     STOPWORDS,
@@ -267,14 +268,16 @@ class CheckResult:
 
 
 def check_project(root: Path) -> CheckResult:
-    """Load and validate the project at root, then check every explainer that names made_from."""
-    project = load_project(root)
-    errors = list(project.errors) + validate_project(project.site, project.explainers)
-    if errors:
-        return CheckResult((), (), tuple(sorted(errors)))
+    """Load and validate the project at root as a build does (refusing what a build refuses), then
+    check every explainer that names made_from."""
+    try:
+        site, explainers = load_project(root)
+    except BuildError as exc:
+        return CheckResult((), (), tuple(sorted(exc.errors)))
+    errors: list[ContentError] = []
     reports: list[ExplainerReport] = []
     unchecked: list[str] = []
-    for doc in project.explainers:
+    for doc in (e.doc for e in explainers if e.doc is not None):
         if not doc.data.get("made_from"):
             unchecked.append(doc.path)
             continue
@@ -283,8 +286,7 @@ def check_project(root: Path) -> CheckResult:
             errors.extend(doc_errors)
             continue
         # Read again only to point at lines; it was just loaded, so it is there and is UTF-8.
-        site_language = project.site.data.get("language") if project.site is not None and isinstance(project.site.data, dict) else None
-        reports.append(check_explainer(doc, articles, (root / doc.path).read_text("utf-8"), site_language))
+        reports.append(check_explainer(doc, articles, (root / doc.path).read_text("utf-8"), site.language))
     return CheckResult(tuple(reports), tuple(unchecked), tuple(sorted(errors)))
 
 

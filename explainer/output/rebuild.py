@@ -6,46 +6,26 @@
   templates and this code. An explainer whose key is unchanged is kept as it was, without being
   read; the others go through every stage.
 - Per file: a file whose key (what it is made from) is unchanged is kept without being rendered;
-  one rendered to the same bytes is kept without being written.
+  one rendered to the same bytes is kept without being written (write.place).
 
-The answer is a Rebuild, which also does the bookkeeping it implies: keeping an explainer's
-files, placing each file, and the record of what this build wrote. A preview keeps a Memory
-between builds of its own folder, so that it need not read the record, nor parse an explainer
-that did not change, again.
+The answer is a value, Rebuild: which explainers to render, which to keep, and which of the last
+build's folders to remove once this build's slugs are known. It writes nothing: placing files
+is write.py's, and the record of what was written is record.py's.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from explainer.content.files import Inputs, Seen, scan_inputs, unreadable
 from explainer.content.validate import SlugAt
 from explainer.core.digest import CODE_DIGEST, digest
 from explainer.errors import BuildError, ContentError
-from explainer.output.record import GROUP_MARKER, Files, Group, Manifest, read_group, read_manifest
-from explainer.output.write import Output
+from explainer.output.record import Group, Manifest, group_summary, read_manifest
 from explainer.plan.pages import Summary
-
-# One file to place: its path below the output, the key of its inputs, and how to make its bytes.
-Planned = tuple[str, str, Callable[[], bytes]]
-
-
-@dataclass
-class Memory:
-    """What a preview keeps between builds of its own folder, which nothing else writes."""
-
-    manifest: Manifest | None = None  # what the last build wrote there; None until one finished
-    parsed: dict[str, Any] = field(default_factory=dict)  # explainers parsed, by source (pipeline.Parsed)
-    seen: Seen = field(default_factory=dict)
-    kept: dict[str, tuple[Group, Any]] = field(default_factory=dict)  # group lines already read, by source
-    templates: Any = None  # the compiled templates (render.Templates)
-    site_pages: tuple[Any, list[Any]] | None = None  # the last plan of the site's own pages, and what it was made from
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +51,68 @@ def inputs_digest(inputs: Inputs, base_url: str | None) -> str:
                   *(f"{path}={d}" for path, d in inputs.explainers.items()))
 
 
+def explainer_stamp(inputs: Inputs, base_url: str | None) -> str:
+    """The part of every explainer's key that is not its own file: the site file, its logo, the
+    base URL (every page carries its address), the templates and the code."""
+    return digest(hashlib.sha256(inputs.site or b"").hexdigest(), inputs.logo, base_url or "", inputs.templates, CODE_DIGEST)
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuild:
+    """The answer for one build."""
+
+    nothing: bool  # every input is as the last build found it: there is nothing to do
+    inputs: Inputs  # what this build reads, digested
+    inputs_key: str  # the digest of it all
+    stamp: str  # the part of every explainer's key that is not its own file
+    last: Manifest
+    jobs: tuple[Job, ...]
+    seen: Seen  # each content file's digest by its stamp, as this build found them
+
+    @property
+    def pages(self) -> int:
+        return self.last.pages
+
+    @property
+    def render(self) -> tuple[Job, ...]:
+        """The explainers to read and render again."""
+        return tuple(job for job in self.jobs if not job.unchanged)
+
+    @property
+    def keep(self) -> tuple[Job, ...]:
+        """The explainers to keep as the last build left them, without reading them."""
+        return tuple(job for job in self.jobs if job.unchanged)
+
+    def key_for(self, file_digest: str) -> str:
+        """The key of an explainer whose file has these bytes."""
+        return digest(file_digest, self.stamp)
+
+    def summary_of(self, job: Job) -> tuple[SlugAt, Summary] | None:
+        """What the last build kept of an unchanged explainer: where its slug is, and its summary."""
+        assert job.last is not None
+        return group_summary(job.source, job.last)
+
+    def remove(self, slugs: Iterable[str]) -> list[str]:
+        """The last build's explainer folders that no explainer of this build, whose slugs are given, has."""
+        return sorted({group.slug for group in self.last.groups.values()} - set(slugs))
+
+
+def _nothing_changed(inputs: Inputs, inputs_key: str, last: Manifest) -> bool:
+    # Text the importer could not place is warned about on every build, so such a project never takes the shortcut.
+    return not inputs.errors and last.inputs == inputs_key and bool(last.pages) and not inputs.unplaced
+
+
+def decide(inputs: Inputs, base_url: str | None, last: Manifest, seen: Seen) -> Rebuild:
+    """What must be rebuilt, given what a build reads now and what the last build recorded."""
+    inputs_key = inputs_digest(inputs, base_url)
+    stamp = explainer_stamp(inputs, base_url)
+    if _nothing_changed(inputs, inputs_key, last):
+        return Rebuild(True, inputs, inputs_key, stamp, last, (), seen)
+    jobs = tuple(Job(source, file_digest, digest(file_digest, stamp), last.groups.get(source), source in inputs.unplaced)
+                 for source, file_digest in inputs.explainers.items())
+    return Rebuild(False, inputs, inputs_key, stamp, last, jobs, seen)
+
+
 def _last_record(out: Path, *, header_only: bool = False) -> Manifest | None:
     """read_manifest, with a folder or record that cannot be read reported as such."""
     try:
@@ -85,136 +127,19 @@ def not_ours(out: Path) -> BuildError:
     return BuildError([ContentError(out.name, 1, 1, "(output)", f"'{out.name}/' exists and was not made by this tool; move it away or pass another --out")])
 
 
-@dataclass
-class Rebuild:
-    """The answer for one build."""
+def ask(root: Path, out: Path, base_url: str | None, last: Manifest | None = None, seen: Seen | None = None) -> Rebuild:
+    """What must be rebuilt in `out` for the project at root. Reads the last build's record (only
+    its first line, when nothing changed) and digests the inputs; parses nothing. Raises
+    BuildError for a folder this tool did not make.
 
-    nothing: bool
-    inputs: Inputs  # what this build reads, digested
-    inputs_key: str  # the digest of it all
-    stamp: str  # the part of every explainer's key that is not its own file
-    last: Manifest
-    jobs: list[Job]
-    memory: Memory | None = None
-    seen: Seen = field(default_factory=dict)  # each content file's digest by its stamp, as this build found them
-
-    @property
-    def pages(self) -> int:
-        return self.last.pages
-
-    @property
-    def scan_errors(self) -> tuple[ContentError, ...]:
-        return self.inputs.errors
-
-    def key_for(self, file_digest: str) -> str:
-        """The key of an explainer whose file has these bytes."""
-        return digest(file_digest, self.stamp)
-
-    def summary_of(self, job: Job) -> tuple[SlugAt, Summary] | None:
-        """What the last build kept of an unchanged explainer: where its slug is, and its summary."""
-        assert job.last is not None
-        if self.memory is not None:
-            cached = self.memory.kept.get(job.source)
-            if cached is not None and cached[0] == job.last:
-                return cached[1]
-        kept = group_summary(job.source, job.last)
-        if self.memory is not None:
-            self.memory.kept[job.source] = (job.last, kept)
-        return kept
-
-    def keep_group(self, job: Job, output: Output) -> bool:
-        """Keep an unchanged explainer's files as the last build left them. False if they are not all
-        there, or its folder was taken by another explainer of this build; then it is made again."""
-        assert job.last is not None
-        if not output.claim(job.last.slug):
-            return False
-        if self.memory is not None and self.memory.manifest is not None:
-            return True  # the preview's own folder: its files are as its last build left them
-        key, files = read_group(output.out / job.last.slug)
-        if key != job.key or not files:
-            return False
-        return all(output.keep(path) for path in [*files, f"{job.last.slug}/{GROUP_MARKER}"])
-
-    def last_files(self, output: Output, slug: str) -> Files:
-        """What the last build wrote for an explainer that is written again. Written in place, its
-        folder's record goes first: a build that stops half way leaves nothing there to trust."""
-        files = read_group(output.out / slug)[1]
-        output.forget(f"{slug}/{GROUP_MARKER}")
-        return files
-
-    def place(self, output: Output, planned: Iterable[Planned], old: Files) -> tuple[Files, int, int]:
-        """Write the planned files, keeping each whose key (or, once made, whose bytes) is as last time.
-
-        `old` describes what the last build wrote for these files. Returns the new description, how
-        many files were rendered and how many written. Old files no longer planned are removed.
-        """
-        files: Files = {}
-        rendered = written = 0
-        for path, key, make in planned:
-            previous = old.get(path)
-            if previous and previous[1] == key and output.keep(path):
-                files[path] = previous
-                continue
-            data = make()
-            rendered += 1
-            sha = hashlib.sha256(data).hexdigest()
-            files[path] = (sha, key)
-            if previous and previous[0] == sha and output.keep(path):
-                continue  # the same bytes: the file keeps its timestamp
-            output.write(path, data)
-            written += 1
-        output.remove(sorted(set(old) - set(files)))
-        return files, rendered, written
-
-    def record(self, files: Files, groups: dict[str, Group]) -> Manifest:
-        """What this build wrote, for the next build to read."""
-        return Manifest(self.inputs_key, len(files) + sum(g.pages for g in groups.values()), files, groups, dict(self.seen))
-
-
-def ask(root: Path, out: Path, base_url: str | None, memory: Memory | None = None) -> Rebuild:
-    """What must be rebuilt in `out` for the project at root. Reads the last build's record and
-    digests the inputs; parses nothing. Raises BuildError for a folder this tool did not make."""
-    trusted = memory is not None and memory.manifest is not None
-    last = memory.manifest if trusted else _last_record(out, header_only=True)
-    if last is None:
+    A caller that alone writes `out` (the preview) may pass what it kept of its last build there:
+    its record, and the stamps it updates from one scan to the next (`seen`).
+    """
+    header = last if last is not None else _last_record(out, header_only=True)
+    if header is None:
         raise not_ours(out)
-    seen = memory.seen if memory is not None else dict(last.seen)
+    seen = seen if seen is not None else dict(header.seen)
     inputs = scan_inputs(root, seen)
-    inputs_key = inputs_digest(inputs, base_url)
-    stamp = digest(hashlib.sha256(inputs.site or b"").hexdigest(), inputs.logo, base_url or "", inputs.templates, CODE_DIGEST)
-    # Text the importer could not place is warned about on every build, so such a project never takes the shortcut.
-    if not inputs.errors and last.inputs == inputs_key and last.pages and not inputs.unplaced:
-        return Rebuild(True, inputs, inputs_key, stamp, last, [], memory, seen)
-    if not trusted:
+    if last is None and not _nothing_changed(inputs, inputs_digest(inputs, base_url), header):
         last = _last_record(out) or Manifest()
-    jobs = [Job(source, file_digest, digest(file_digest, stamp), last.groups.get(source), source in inputs.unplaced)
-            for source, file_digest in inputs.explainers.items()]
-    return Rebuild(False, inputs, inputs_key, stamp, last, jobs, memory, seen)
-
-
-# --- what the record keeps of an explainer ----------------------------------------------------
-
-def group_data(slug: SlugAt, summary: Summary) -> str:
-    """What the record keeps of an explainer, as one line of JSON: enough to list it and check its
-    slug without reading its file again. Only what its pages publish."""
-    return json.dumps({
-        "slug": [slug.slug, slug.line, slug.column, [list(a) for a in slug.aliases]],
-        "summary": [summary.slug, summary.title, summary.dek, summary.published.isoformat(),
-                    summary.updated.isoformat() if summary.updated else None, summary.attribution,
-                    summary.modified.isoformat(), list(summary.urls), list(summary.embeds), list(summary.aliases),
-                    [list(r) for r in summary.renamed]],
-    }, separators=(",", ":"))
-
-
-def group_summary(source: str, group: Group) -> tuple[SlugAt, Summary] | None:
-    """The slug and summary of an explainer kept as it was; None if its line cannot be read."""
-    try:
-        data = json.loads(group.data)
-        slug, line, column, aliases = data["slug"]
-        name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names, renamed = data["summary"]
-        summary = Summary(name, title, dek, dt.date.fromisoformat(published), dt.date.fromisoformat(updated) if updated else None,
-                          attribution, dt.date.fromisoformat(modified), tuple(urls), tuple(embeds), tuple(alias_names),
-                          tuple((old, new) for old, new in renamed))
-        return SlugAt(source, slug, line, column, tuple((a, al, ac) for a, al, ac in aliases)), summary
-    except (ValueError, TypeError, KeyError):
-        return None
+    return decide(inputs, base_url, last if last is not None else header, seen)

@@ -16,10 +16,14 @@ Three kinds of file, none of them published text:
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from explainer.content.files import Seen
+from explainer.content.validate import SlugAt
+from explainer.plan.pages import Summary
 
 MARKER = ".explainer-site"
 MARKER_HEADER = "explainer-site 3"
@@ -53,6 +57,12 @@ class Manifest:
     files: Files = field(default_factory=dict)  # the site's own files
     groups: dict[str, Group] = field(default_factory=dict)  # by the explainer's source file
     seen: Seen = field(default_factory=dict)  # each explainer file's digest, by its inode, size and time
+
+
+def record(inputs_key: str, seen: Seen, files: Files, groups: dict[str, Group]) -> Manifest:
+    """What a build wrote, for the next build to read: the digest of its inputs, the stamps of the
+    content files it read, the site's own files and each explainer's line."""
+    return Manifest(inputs_key, len(files) + sum(g.pages for g in groups.values()), files, groups, dict(seen))
 
 
 def _file_line(fields: list[str], files: Files) -> None:
@@ -134,3 +144,31 @@ def _read_stamps(out: Path) -> Seen:
 def stamps_bytes(seen: Seen) -> bytes:
     # A stamp that cannot be trusted (a file changed too recently) has a negative size: left out.
     return "".join(f"{path}\t{ino}\t{size}\t{mtime}\t{d}\t{int(unplaced)}\n" for path, ((ino, size, mtime), d, unplaced) in sorted(seen.items()) if size >= 0).encode()
+
+
+# --- what the record keeps of an explainer ----------------------------------------------------
+
+def group_data(slug: SlugAt, summary: Summary) -> str:
+    """What the record keeps of an explainer, as one line of JSON: enough to list it and check its
+    slug without reading its file again. Only what its pages publish."""
+    return json.dumps({
+        "slug": [slug.slug, slug.line, slug.column, [list(a) for a in slug.aliases]],
+        "summary": [summary.slug, summary.title, summary.dek, summary.published.isoformat(),
+                    summary.updated.isoformat() if summary.updated else None, summary.attribution,
+                    summary.modified.isoformat(), list(summary.urls), list(summary.embeds), list(summary.aliases),
+                    [list(r) for r in summary.renamed], summary.language],
+    }, separators=(",", ":"))
+
+
+def group_summary(source: str, group: Group) -> tuple[SlugAt, Summary] | None:
+    """The slug and summary of an explainer kept as it was; None if its line cannot be read."""
+    try:
+        data = json.loads(group.data)
+        slug, line, column, aliases = data["slug"]
+        name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names, renamed, language = data["summary"]
+        summary = Summary(name, title, dek, dt.date.fromisoformat(published), dt.date.fromisoformat(updated) if updated else None,
+                          attribution, dt.date.fromisoformat(modified), tuple(urls), tuple(embeds), tuple(alias_names),
+                          tuple((old, new) for old, new in renamed), language)
+        return SlugAt(source, slug, line, column, tuple((a, al, ac) for a, al, ac in aliases)), summary
+    except (ValueError, TypeError, KeyError):
+        return None

@@ -1,5 +1,6 @@
 """Stage 6: putting files in the output folder. What to write is decided elsewhere (rebuild.py);
-this module only writes, keeps and removes, and never outside the folder.
+this module only writes, keeps and removes, and never outside the folder. `place` writes a run of
+planned files, keeping each that is unchanged.
 
 Two ways, each a class:
 
@@ -12,18 +13,24 @@ Two ways, each a class:
 - InPlace, for the preview's own folder: each file is replaced atomically where it stands, so an
   edit costs in proportion to what it changed.
 
-Forked workers each use their copy to write their explainers' folders.
+Forked workers each use their copy to write their explainers' folders: the slugs were all
+checked before anything was written, so no two explainers share a folder.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from explainer.core.atomic import atomic_write, relative
-from explainer.output.record import MARKER, STAMPS, UNFINISHED, Manifest, manifest_bytes, stamps_bytes
+from explainer.core.parallel import parallel_map
+from explainer.output.record import GROUP_MARKER, MARKER, STAMPS, UNFINISHED, Files, Group, Manifest, group_bytes, manifest_bytes, read_group, stamps_bytes
 from explainer.output.swap import INSIDE_NEW, new_tree, remove_tree, swap, swap_inside
+
+# One file to place: its path below the output, the key of its inputs, and how to make its bytes.
+Planned = tuple[str, str, Callable[[], bytes]]
 
 
 class Output:
@@ -47,9 +54,20 @@ class Output:
     def remove(self, paths: Iterable[str]) -> None: ...
     def remove_folders(self, folders: Iterable[str]) -> None: ...
     def forget(self, record: str) -> None: ...
-    def claim(self, folder: str) -> bool: ...
+    def keep_groups(self, groups: list[Group]) -> list[Group]: ...
     def finish(self, manifest: Manifest) -> None: ...
     def abort(self) -> None: ...
+
+    def last_files(self, slug: str) -> Files:
+        """What the last build wrote for an explainer that is written again. Written in place, its
+        folder's record goes first: a build that stops half way leaves nothing there to trust."""
+        files = read_group(self.out / slug)[1]
+        self.forget(f"{slug}/{GROUP_MARKER}")
+        return files
+
+    def write_group(self, slug: str, key: str, files: Files) -> None:
+        """The record in an explainer's folder of the files it has now, and the key they were made from."""
+        self.write(f"{slug}/{GROUP_MARKER}", group_bytes(key, files))
 
 
 class NewTree(Output):
@@ -57,7 +75,6 @@ class NewTree(Output):
 
     def __init__(self, out: Path):
         super().__init__(out, new_tree(out))
-        self._claimed: set[str] = set()
 
     def begin(self) -> None:
         self.dest.mkdir()
@@ -76,7 +93,7 @@ class NewTree(Output):
 
     def write(self, path: str, data: bytes) -> None:
         # Never over a kept file, a hard link to the last build's: a file is kept only when its key
-        # is unchanged, and written only when it changed (rebuild.Rebuild.place).
+        # is unchanged, and written only when it changed (place).
         self._target(path).write_bytes(data)
 
     def remove(self, paths: Iterable[str]) -> None:
@@ -90,18 +107,18 @@ class NewTree(Output):
     def forget(self, record: str) -> None:
         """Nothing to do: the last build's records are not in the new tree unless kept."""
 
-    def claim(self, folder: str) -> bool:
-        """Take an explainer's folder for this build: False if another explainer of the build (in
-        any worker) already took it, as when two files name the same slug."""
-        if folder in self._claimed:
-            return True
-        try:
-            self.dest.joinpath(*relative(folder)).mkdir()
-        except FileExistsError:
+    def keep_groups(self, groups: list[Group]) -> list[Group]:
+        """Hard-link each unchanged explainer's files, as its folder's record lists them, into the
+        new tree (over the cores when there are many); returns those whose files are not all there
+        or whose record is not of the same key, which must be made again."""
+        kept = parallel_map(self._keep_group, groups)
+        return [group for group, whole in zip(groups, kept) if not whole]
+
+    def _keep_group(self, group: Group) -> bool:
+        key, files = read_group(self.out / group.slug)
+        if key != group.key or not files:
             return False
-        self._claimed.add(folder)
-        self._folders.add(self.dest / folder)
-        return True
+        return all(self.keep(path) for path in [*files, f"{group.slug}/{GROUP_MARKER}"])
 
     def finish(self, manifest: Manifest) -> None:
         """Record what was written and put the new tree in the output's place."""
@@ -130,7 +147,7 @@ class MountedTree(NewTree):
 
 class InPlace(Output):
     """The output folder itself, each file replaced atomically. Only for a folder no one else
-    writes (the preview's): slug clashes are found before anything is written."""
+    writes (the preview's)."""
 
     def __init__(self, out: Path):
         super().__init__(out, out)
@@ -169,8 +186,10 @@ class InPlace(Output):
         """Remove a record before the files it describes are written again."""
         self.out.joinpath(*relative(record)).unlink(missing_ok=True)
 
-    def claim(self, folder: str) -> bool:
-        return True
+    def keep_groups(self, groups: list[Group]) -> list[Group]:
+        """Nothing to do: this folder's files are as its last build left them (a build that stopped
+        part way left a record that keeps nothing)."""
+        return []
 
     def finish(self, manifest: Manifest) -> None:
         atomic_write(self.out / STAMPS, stamps_bytes(manifest.seen), sync=False)
@@ -178,3 +197,28 @@ class InPlace(Output):
 
     def abort(self) -> None:
         """Nothing to undo: the record says nothing may be reused, so the next build writes again."""
+
+
+def place(output: Output, planned: Iterable[Planned], old: Files) -> tuple[Files, int, int]:
+    """Write the planned files, keeping each whose key (or, once made, whose bytes) is as last time.
+
+    `old` describes what the last build wrote for these files. Returns the new description, how
+    many files were rendered and how many written. Old files no longer planned are removed.
+    """
+    files: Files = {}
+    rendered = written = 0
+    for path, key, make in planned:
+        previous = old.get(path)
+        if previous and previous[1] == key and output.keep(path):
+            files[path] = previous
+            continue
+        data = make()
+        rendered += 1
+        sha = hashlib.sha256(data).hexdigest()
+        files[path] = (sha, key)
+        if previous and previous[0] == sha and output.keep(path):
+            continue  # the same bytes: the file keeps its timestamp
+        output.write(path, data)
+        written += 1
+    output.remove(sorted(set(old) - set(files)))
+    return files, rendered, written

@@ -3,10 +3,11 @@ rebuild and reload the browser on every edit.
 
 The preview never writes site/: it builds, with its own address as the base URL, into a temporary
 folder that only it writes and that is removed when it stops, so what gets published is only ever
-what `python build.py` made. Every rebuild keeps one output.rebuild.Memory, so an edit re-renders only
-the pages that depend on what changed. livereload serves the folder and injects its reload script
-into pages as they are served (the script is never written to disk); the operating system tells
-the preview of each edit (watchfiles), where livereload alone would poll for it.
+what `python build.py` made. Its builds are one session.Session, which keeps what it may reuse
+from one build to the next, so an edit re-renders only the pages that depend on what changed.
+livereload serves the folder and injects its reload script into pages as they are served (the
+script is never written to disk); the operating system tells the preview of each edit
+(watchfiles), where livereload alone would poll for it.
 """
 
 from __future__ import annotations
@@ -33,9 +34,8 @@ from tornado import ioloop, web
 from explainer.content.files import CONTENT_DIR, SITE_FILE
 from explainer.core.paths import TEMPLATES_DIR
 from explainer.errors import BuildError, ContentError, unprintable
-from explainer.output.rebuild import Memory
 from explainer.output.swap import remove_tree
-from explainer.pipeline import build
+from explainer.preview.session import Session
 
 # Shown instead of any page while the content is broken; the reload script brings the page back.
 ERROR_PAGE = jinja2.Environment(autoescape=True).from_string("""<!doctype html>
@@ -225,13 +225,13 @@ def serve(root: Path, host: str, port: int, base_path: str, open_browser: bool) 
         return 1
     base_url = f"http://{host}:{port}{base_path}"
     folder = Path(tempfile.mkdtemp(prefix="explainer-preview-")) / "site"
-    memory = Memory()
+    session = Session(root, folder, base_url)
     state = PreviewState()
 
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            result = build(root, folder, base_url, memory=memory)
+            result = session.build()
         except BuildError as exc:
             state.errors = tuple(exc.errors)
             for error in exc.errors:

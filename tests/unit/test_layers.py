@@ -10,11 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import grimp
-import pytest
 from helpers import REPO
 from importlinter.cli import lint_imports
 
-pytestmark = pytest.mark.unit
 
 # The package's top level holds the entry points and the one error type; everything else lives in
 # the folder of its stage.

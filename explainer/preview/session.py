@@ -1,0 +1,60 @@
+"""The preview's builds: the same stages as `pipeline.build`, into a folder that only the preview
+writes, keeping between builds what it may reuse, so an edit costs in proportion to what it changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from explainer.content.files import Seen
+from explainer.content.load import load_site
+from explainer.content.model import Site
+from explainer.core.paths import template_folders
+from explainer.errors import BuildError
+from explainer.output.lock import build_lock
+from explainer.output.rebuild import ask
+from explainer.output.record import Manifest
+from explainer.output.write import InPlace
+from explainer.pipeline import BuildResult, Checked, check_explainers, output_errors, site_pages, write_site
+from explainer.plan.pages import Page, Summary
+from explainer.render.templates import Templates, load_templates
+
+
+@dataclass
+class Session:
+    """A preview's builds of the project at `root` into its own folder `out`, for its own address,
+    and what it keeps from one to the next."""
+
+    root: Path
+    out: Path
+    base_url: str | None  # None: the site file's own
+    # What the last build wrote in `out`: trusted without reading the folder, which nothing else
+    # writes. None until a build finishes, and after one stopped part way (the folder's own
+    # record then says nothing may be reused).
+    record: Manifest | None = None
+    seen: Seen = field(default_factory=dict)  # each content file's digest by its stamp, updated by each scan
+    explainers: dict[str, Checked] = field(default_factory=dict)  # each explainer as last checked, by its file
+    templates: Templates | None = None  # compiled, reused while no template changes
+    site_plan: tuple[tuple[Site, tuple[Summary, ...]], list[Page]] | None = None  # the site's own pages, and what they were planned from
+
+    def build(self) -> BuildResult:
+        """Build what changed since the last build; BuildError for any mistake, the folder then as it was."""
+        with output_errors(self.out), build_lock(self.out):
+            todo = ask(self.root, self.out, self.base_url, self.record, self.seen)
+            if todo.nothing:
+                return BuildResult(todo.pages, 0, 0, unchanged=True)
+            site = load_site(self.root, todo.inputs, self.base_url)
+            self.templates = load_templates(template_folders(self.root), self.templates)
+            explainers = check_explainers(self.root, site, todo, self.explainers)
+            self.explainers = {c.source: c for c in explainers.checked}  # mistakes too: a file is read again only once it changes
+            if explainers.errors:
+                raise BuildError(explainers.errors)
+            self.record = None  # until the folder holds what this build writes
+            result, self.record = write_site(self.root, InPlace(self.out), site, self.templates, todo, explainers.checked, self._site_pages)
+            return result
+
+    def _site_pages(self, site: Site, summaries: tuple[Summary, ...]) -> list[Page]:
+        """The site's own pages, planned again only when the site or some summary changed."""
+        if self.site_plan is None or self.site_plan[0] != (site, summaries):
+            self.site_plan = ((site, summaries), site_pages(site, summaries))
+        return self.site_plan[1]
