@@ -100,6 +100,16 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     _add_root(theme_cmd)
     schema_cmd = commands.add_parser("schema", help="write this version's JSON Schemas into ROOT/schema/, for editors' completion")
     _add_root(schema_cmd)
+    convert_cmd = commands.add_parser(
+        "convert", help="convert an explainer between YAML and ArchieML (the format to write it in a Google Doc), losing nothing",
+        description="Read an explainer (.yaml, .yml or .aml), check it as a build would, and write it in the other format: beside "
+        "it with the other extension, or where -o says. The result is read back and compared before it is written.",
+    )
+    convert_cmd.add_argument("path", type=Path, metavar="FILE", help="the explainer to convert")
+    convert_cmd.add_argument("--to", required=True, choices=("aml", "yaml"), help="aml: ArchieML, to paste into a Google Doc; yaml: YAML")
+    convert_cmd.add_argument("-o", "--output", default=None, metavar="OUT", help="write here instead of beside FILE; '-' prints it")
+    convert_cmd.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    _add_root(convert_cmd)
     return parser
 
 
@@ -281,7 +291,33 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": run_build, "serve": run_serve, "import": run_import, "check": run_check, "new": run_new, "theme": run_theme, "schema": run_schema}
+def run_convert(args: argparse.Namespace) -> int:
+    from explainer.scaffold.convert import ConvertFailed, convert, read_explainer, target_for, write_converted
+    from explainer.scaffold.schema import schema_reference
+
+    try:
+        doc = read_explainer(args.path)
+        text = convert(doc, args.to, schema_reference(args.root, "explainer"))
+        if args.output == "-":
+            sys.stdout.write(text)
+            return 0
+        target = Path(args.output) if args.output else target_for(args.path, args.to)
+        write_converted(target, text, args.force)
+    except ConvertFailed as exc:
+        print(str(exc) if "\n" in str(exc) or ": (" in str(exc) else one_line(f"convert failed: {exc}"), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(one_line(f"convert failed: cannot write {exc.filename}: {exc.strerror or exc}"), file=sys.stderr)
+        return 1
+    print(f"converted {_shown(args.path)} into {_shown(target)}")
+    if target.parent.resolve() == args.path.parent.resolve():
+        print(f"both files name the slug {doc.data['slug']!r}, and two files with one slug do not build: keep one "
+              f"(delete {_shown(args.path)} once you have checked {_shown(target)})")
+    return 0
+
+
+COMMANDS = {"build": run_build, "serve": run_serve, "import": run_import, "check": run_check, "new": run_new, "theme": run_theme, "schema": run_schema,
+            "convert": run_convert}
 
 
 def main(argv: list[str] | None = None) -> int:

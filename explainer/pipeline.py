@@ -25,7 +25,7 @@ from typing import Any
 from explainer.content.files import read_file
 from explainer.content.language import Words
 from explainer.content.model import Explainer, Site, build_explainer, build_site
-from explainer.content.parse import RawDoc, parse_yaml
+from explainer.content.parse import RawDoc, parse_content
 from explainer.content.validate import SlugAt, check_slugs, compile_schemas, language_notice, site_rules, slug_at, validate_doc, validate_explainer, warn_explainer
 from explainer.content.words import load_words
 from explainer.core.digest import CODE_DIGEST, digest
@@ -172,7 +172,7 @@ def parse_explainer(path: str, raw: bytes, words: Words | None = None) -> Parsed
     """Load, validate and model one explainer file, given its path and bytes; `words`, the
     theme's, to warn of a language it has no words for."""
     key = hashlib.sha256(raw).hexdigest()
-    doc = parse_yaml(path, raw)
+    doc = parse_content(path, raw)
     if isinstance(doc, list):
         return Parsed(key, tuple(doc))
     errors = validate_explainer(doc)

@@ -125,7 +125,7 @@ def test_content_errors_stop_the_check_like_the_build(make_site):
     root = make_site({"a.yaml": minimal_explainer().replace("title:", "titel:") + "made_from:\n  - seeds/a.txt\n"})
     result = run_check(root)
     assert result.returncode == 1
-    assert "content/a.yaml:2:1: titel: unknown field; did you mean 'title'?" in result.stderr
+    assert "content/a.yaml:2:1: titel: unknown field 'titel': did you mean 'title'?" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["qa_pairs.txt", "numbered_with_list.txt", "markdown_headings.md", "html_export.html"])

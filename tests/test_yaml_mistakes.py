@@ -105,10 +105,10 @@ def test_a_mistake_on_a_very_long_line_shows_the_part_around_it(make_site):
 
 
 def test_the_build_prints_the_line_under_each_error_and_nothing_for_errors_without_one(make_site):
-    root = make_site({"a.yaml": minimal_explainer().replace("dek: A short dek.", "dek: 7")})
+    root = make_site({"a.yaml": minimal_explainer().replace("dek: A short dek.", "dek: [7]")})
     lines = [line for line in cli("--root", str(root)).stderr.splitlines() if not line.startswith("build failed")]
     # A schema error names its field; the line is not repeated under it.
-    assert lines == ["content/a.yaml:3:6: dek: expected text, found 7 (put quotes around text that YAML reads as a number, date or yes/no)"]
+    assert lines == ["content/a.yaml:3:6: dek: expected text, found ['7'] (if the brackets are part of the text, put the whole value in quotes)"]
 
 
 def test_the_fixes_the_messages_give_are_valid_yaml():

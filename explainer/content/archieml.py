@@ -16,9 +16,15 @@ turns that into a content document the schema checks like a YAML one.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+import yaml
+
+from explainer.content.kinds import SECTION_KINDS
+from explainer.errors import ContentError, field_path
 
 # What JavaScript's \s matches: the reference parser's trimming is done with it.
 _JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
@@ -73,6 +79,9 @@ class Parsed:
     starts: dict[int, Mark] = field(default_factory=dict)
     ignored: list[tuple[int, int]] = field(default_factory=list)
     replaced: list[tuple[int, str, int, int]] = field(default_factory=list)
+    freeform: set[int] = field(default_factory=set)  # ids of the freeform arrays ([+name])
+    first_keys: dict[int, str] = field(default_factory=dict)  # the key that starts each entry, by id of its array
+    texts: set[int] = field(default_factory=set)  # ids of a freeform's entries made from a line of text
     kept: list[Any] = field(default_factory=list)  # every container made, so no id is reused while marks name it
 
 
@@ -211,6 +220,7 @@ class _Parser:
             frame.array = self._set(key_scope, last_key, self._new([], at), at)
             if "+" in flags:
                 frame.array_type = "freeform"
+                self.out.freeform.add(id(frame.array))
             if nesting:
                 self.stack.append(frame)
             else:
@@ -234,6 +244,7 @@ class _Parser:
             assert self.frame.array is not None
             at = Mark(self.line, len(line) - len(lstrip(line)))
             entry = self._new({}, at)
+            self.out.texts.add(id(entry))
             self._set(entry, "type", "text", at)
             self._set(entry, "value", strip(line), at)
             self.frame.array.append(entry)
@@ -258,8 +269,8 @@ class _Parser:
             self._mark(frame.array, len(frame.array) - 1, at)
         if "+" in frame.flags:
             self._set(self.scope, "type", key, at)
-        else:
-            frame.first_key = frame.first_key or key
+        elif frame.first_key is None:
+            frame.first_key = self.out.first_keys[id(frame.array)] = key
 
     def _flush(self) -> str:
         """Empty the buffer; text still waiting in it for an :end that never came is ignored."""
@@ -319,3 +330,243 @@ def parse(text: str) -> Parsed:
 def load(text: str) -> dict[str, Any]:
     """Read ArchieML text into plain data, as archieml-js's `load` does."""
     return parse(text).data
+
+
+# --- an explainer written in ArchieML ---------------------------------------------------------
+#
+# An explainer in ArchieML is the same fields as in YAML: `key: value` for text (a value of more
+# than one line ends with `:end`), `[aliases]` with `* item` lines for lists of text, `[changes]`
+# with `key: value` lines for lists of entries (each entry starts again at the first key), and the
+# sections as a freeform list, each section a block named for its kind:
+#
+#     [+sections]
+#     {.question}
+#     id: why-now
+#     question: Why now?
+#     ...
+#     {}
+#     {.timeline}
+#     [.timeline]
+#     date: 2019
+#     event: ...
+#     []
+#     {}
+#     []
+#
+# A section's block name becomes its `type`, which the schema lets every section carry (the
+# editing page names each section's kind the same way).
+
+# Limits that keep a hostile file from costing more than a YAML file may: the same numbers.
+MAX_DEPTH = 32
+MAX_NODES = 20_000
+
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _yaml_mark(path: str, at: Mark) -> yaml.Mark:
+    return yaml.Mark(path, 0, at.line, at.column, None, None)
+
+
+@dataclass
+class _Builder:
+    """Plain data and its positions, as YAML nodes: the form validation and the model read."""
+
+    path: str
+    parsed: Parsed
+    errors: list[ContentError] = field(default_factory=list)
+    paths: dict[int, list[str | int]] = field(default_factory=dict)  # where each object is, by id
+    count: int = 0
+
+    def error(self, at: Mark, where: list[str | int], message: str) -> None:
+        self.errors.append(ContentError(self.path, at.line + 1, at.column + 1, field_path(where), message))
+
+    def node(self, value: Any, at: Mark, where: list[str | int]) -> yaml.Node:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooMuch(at, f"holds more than {MAX_NODES:,} values; no explainer needs so many")
+        if len(where) > MAX_DEPTH:
+            raise _TooMuch(at, f"nested deeper than {MAX_DEPTH} levels")
+        mark = _yaml_mark(self.path, at)
+        if isinstance(value, str):
+            return yaml.ScalarNode(_STR, value, mark, mark)
+        self.paths[id(value)] = where
+        if isinstance(value, list):
+            items = [self.node(v, self.parsed.marks.get((id(value), i), at), [*where, i]) for i, v in enumerate(value)]
+            return yaml.SequenceNode(_SEQ, items, mark, mark)
+        pairs = []
+        for key, v in value.items():
+            key_at = self.parsed.marks.get((id(value), key), at)
+            value_at = self.parsed.values.get((id(value), key)) if isinstance(v, str) else self.parsed.starts.get(id(v))
+            key_mark = _yaml_mark(self.path, key_at)
+            pairs.append((yaml.ScalarNode(_STR, key, key_mark, key_mark), self.node(v, value_at or key_at, [*where, key])))
+        return yaml.MappingNode(_MAP, pairs, mark, mark)
+
+    def section(self, entry: Any, at: Mark, index: int) -> Any:
+        """One entry of a freeform `[+sections]`: a block named for its kind, as a section."""
+        where: list[str | int] = ["sections", index]
+        kind, value = entry.get("type"), entry.get("value")
+        if isinstance(value, str):
+            if id(entry) in self.parsed.texts:
+                self.error(at, where, "this text is between two section blocks, so it belongs to no field: put it in a field of a "
+                           "section ({.question} ... {}), or between :skip and :endskip if it is a note")
+            else:
+                self.error(at, where, f"`{kind}:` is outside any section block: put it between the {{.kind}} line and the {{}} of the "
+                           "section it belongs to")
+            return None
+        if kind not in SECTION_KINDS:
+            close = difflib.get_close_matches(str(kind), SECTION_KINDS, n=1)
+            hint = f"did you mean {{.{close[0]}}}?" if close else "write one of " + ", ".join(f"{{.{k}}}" for k in SECTION_KINDS)
+            self.error(at, where, f"{{.{kind}}} is not a kind of section: {hint}")
+            return None
+        if isinstance(value, list):  # [.timeline] straight inside [+sections]: the section is that list
+            value = self._keep({kind: value}, at, {kind: at})
+        for key, inner in value.items():
+            if key in SECTION_KINDS and isinstance(inner, dict) and self.parsed.starts.get(id(inner)):
+                opened = self.parsed.starts[id(inner)]
+                self.error(opened, [*where, key], f"this {{.{key}}} block opened inside the section above (line {at.line + 1}), "
+                           "whose block was never closed: put {} on the line before it")
+        typed = self._copy(value, {} if "type" in value else {"type": kind}, at)
+        self.paths[id(value)] = where  # keys given twice inside the block are reported at this section
+        return typed
+
+    def _keep(self, value: dict[str, Any] | list[Any], at: Mark, marks: dict[Any, Mark]) -> Any:
+        """A container made here, with where it and its entries are."""
+        self.parsed.kept.append(value)
+        self.parsed.starts[id(value)] = at
+        for key, mark in marks.items():
+            self.parsed.marks[(id(value), key)] = mark
+        return value
+
+    def _copy(self, value: dict[str, Any], first: dict[str, str], at: Mark) -> dict[str, Any]:
+        """value with the entries of `first` before its own (at `at`), keeping the marks of its own."""
+        copy = self._keep({**first, **value}, self.parsed.starts.get(id(value), at), {key: at for key in first})
+        for key in first:
+            self.parsed.values[(id(copy), key)] = at
+        for key in value:
+            self.parsed.marks[(id(copy), key)] = self.parsed.marks.get((id(value), key), at)
+            if (id(value), key) in self.parsed.values:
+                self.parsed.values[(id(copy), key)] = self.parsed.values[(id(value), key)]
+        return copy
+
+
+class _TooMuch(Exception):
+    def __init__(self, at: Mark, message: str):
+        super().__init__(message)
+        self.at, self.message = at, message
+
+
+def explainer_document(path: str, text: str) -> tuple[yaml.Node | None, list[ContentError], list[ContentError]]:
+    """An explainer written in ArchieML, as the YAML node tree a YAML file would give (every node
+    marked with its line and column in the ArchieML), the errors that stop it (keys given twice,
+    sections outside their blocks), and the warnings an editor should see (text that belongs to
+    no field, which ArchieML ignores)."""
+    parsed = parse(text)
+    builder = _Builder(path, parsed)
+    data = parsed.data
+    sections = data.get("sections")
+    if isinstance(sections, list) and id(sections) in parsed.freeform:
+        marks = [parsed.marks.get((id(sections), i), Mark(0, 0)) for i in range(len(sections))]
+        typed = [s for s in (builder.section(entry, at, i) for i, (entry, at) in enumerate(zip(sections, marks))) if s is not None]
+        typed = builder._keep(typed, parsed.starts.get(id(sections), Mark(0, 0)), {i: parsed.starts[id(s)] for i, s in enumerate(typed)})
+        data = builder._keep({**data, "sections": typed}, Mark(0, 0), {})
+        for key in parsed.data:
+            parsed.marks[(id(data), key)] = parsed.marks.get((id(parsed.data), key), Mark(0, 0))
+            if (id(parsed.data), key) in parsed.values:
+                parsed.values[(id(data), key)] = parsed.values[(id(parsed.data), key)]
+    try:
+        node = builder.node(data, Mark(0, 0), [])
+    except _TooMuch as exc:
+        return None, [ContentError(path, exc.at.line + 1, exc.at.column + 1, "(archieml)", exc.message)], []
+    arrays = {tuple(where): container for container, where in builder.paths.items() if container in parsed.first_keys}
+    for container, key, first, again in parsed.replaced:
+        where = builder.paths.get(container)
+        if where is None:
+            continue
+        message = f"duplicate key (first at line {first + 1})"
+        array = arrays.get(tuple(where[:-1])) if where and isinstance(where[-1], int) else None
+        if array is not None and parsed.first_keys[array] != key:
+            message += (f"; in a list, a new entry starts only at the key its first entry starts with "
+                        f"({parsed.first_keys[array]!r}): start each entry with it")
+        builder.errors.append(ContentError(path, again + 1, 1, field_path([*where, key]), message))
+    notes = [ContentError(path, start + 1, 1, "(archieml)", _ignored(start, end), warning=True) for start, end in parsed.ignored]
+    if not data:
+        builder.errors.append(ContentError(path, 1, 1, "(document)", "no fields found: write the explainer as `key: value` lines "
+                                           "(see the ArchieML template in the README)"))
+    return (node if not builder.errors else None), sorted(builder.errors), notes
+
+
+def _ignored(start: int, end: int) -> str:
+    lines = f"line {start + 1}" if start == end else f"lines {start + 1}-{end + 1}"
+    return (f"the text on {lines} belongs to no field, so it is not published: if it goes on the value above, end that value "
+            "with :end on a line after it; if it is a note, put it between :skip and :endskip")
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _needs_escape(line: str) -> bool:
+    """Whether a line after a value's first would be read as something other than text."""
+    rest = lstrip(line)
+    return rest[:1] in (":", "*", "[", "{", "\\") or KEY.match(line) is not None
+
+
+def _value(key: str, text: str) -> list[str]:
+    """`key: text`, with `:end` after a value of more than one line and a backslash before each
+    of its lines that would otherwise read as a key or a command."""
+    first, *rest = strip(text).split("\n")
+    if not rest:
+        return [f"{key}{first}"]
+    lines = [f"{key}{first}"]
+    for line in rest:
+        if _needs_escape(line):
+            indent = len(line) - len(lstrip(line))
+            line = f"{line[:indent]}\\{line[indent:]}"
+        lines.append(line)
+    return [*lines, ":end"]
+
+
+def _first_key(items: list[dict[str, Any]]) -> str:
+    """The key every entry of a list starts with: its first entry's first key when all have it,
+    else the first key they all have."""
+    common = [key for key in items[0] if all(key in item for item in items)]
+    return common[0] if common else next(iter(items[0]))
+
+
+def _entries(name: str, items: list[Any], nested: bool) -> list[str]:
+    dot = "." if nested else ""
+    if all(isinstance(item, str) for item in items):
+        return [f"[{dot}{name}]", *(line for item in items for line in _value("* ", item)), "[]"]
+    first = _first_key(items)
+    lines = [f"[{dot}{name}]"]
+    for item in items:
+        lines += _fields({first: item[first], **item}, nested=True)
+    return [*lines, "[]"]
+
+
+def _fields(data: dict[str, Any], *, nested: bool) -> list[str]:
+    lines: list[str] = []
+    for key, value in data.items():
+        if isinstance(value, str):
+            lines += _value(f"{key}: ", value)
+        elif isinstance(value, list):
+            lines += _entries(key, value, nested)
+        else:
+            lines += [f"{{{'.' if nested else ''}{key}}}", *_fields(value, nested=True), "{}"]
+    return lines
+
+
+def dump_explainer(data: dict[str, Any]) -> str:
+    """An explainer's data as ArchieML: its fields in their order, its sections as blocks named
+    for their kinds in a freeform list. Each value loses only the spaces and line breaks at its
+    ends, which ArchieML cannot hold and no page shows."""
+    lines: list[str] = []
+    for key, value in data.items():
+        if key == "sections":
+            lines += ["", "[+sections]"]
+            for section in value:
+                kind = section.get("type") or next(k for k in SECTION_KINDS if k in section)
+                lines += ["", f"{{.{kind}}}", *_fields({k: v for k, v in section.items() if k != "type"}, nested=True), "{}"]
+            lines += ["[]", ""]
+        else:
+            lines += _fields({key: value}, nested=False)
+    return "\n".join(lines).strip("\n") + "\n"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from explainer.content.brand import LOGO_MAX_BYTES
-from explainer.content.parse import _SURROGATE, MAX_FILE_BYTES, RawDoc, parse_yaml
+from explainer.content.parse import _SURROGATE, ARCHIEML_SUFFIX, MAX_FILE_BYTES, RawDoc, parse_content, parse_yaml
 from explainer.core.paths import template_folders
 from explainer.errors import ContentError, line_column, text_position, unprintable
 
@@ -172,9 +173,37 @@ def read_site_file(root: Path, errors: list[ContentError]) -> bytes | None:
     return raw
 
 
-def _explainer_entries(root: Path, errors: list[ContentError]) -> list[os.DirEntry[str]]:
-    """content/*.yaml, sorted by name so every build reads files in the same order and output is
-    byte-identical; none is an error, and so is a name no file of content may have."""
+# What a content file may be: YAML (either extension) or ArchieML, a Google Doc's text.
+CONTENT_SUFFIXES = (".yaml", ".yml", ARCHIEML_SUFFIX)
+
+
+def _is_content(name: str) -> bool:
+    """A content file's name: hidden files and editors' backups (`.a.yaml.swp`, `a.yaml~`) are not."""
+    return name.endswith(CONTENT_SUFFIXES) and not name.startswith(".")
+
+
+def _walk_content(found: list[os.DirEntry[str]], prefix: str, errors: list[ContentError]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every content file among a folder's entries, as (path below content/, entry), sub-folders
+    included: a newsroom may keep each desk's or year's explainers in a folder of their own.
+    Hidden folders are passed over, and so are links to folders (which could lead back into themselves)."""
+    for entry in sorted(found, key=lambda e: e.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            try:
+                inside = list(os.scandir(entry.path))
+            except OSError as exc:
+                errors.append(ContentError(f"{CONTENT_DIR}/{prefix}{entry.name}", 1, 1, "(folder)", unreadable(Path(entry.path), exc, folder=True)))
+                continue
+            yield from _walk_content(inside, f"{prefix}{entry.name}/", errors)
+        elif _is_content(entry.name):
+            yield f"{prefix}{entry.name}", entry
+
+
+def _explainer_entries(root: Path, errors: list[ContentError]) -> list[tuple[str, os.DirEntry[str]]]:
+    """content/**/*.yaml, *.yml and *.aml, as (display path, entry), sorted by path so every build
+    reads files in the same order and output is byte-identical; none is an error, and so is a
+    name no file of content may have."""
     content = root / CONTENT_DIR
     try:
         found = list(os.scandir(content))
@@ -187,32 +216,30 @@ def _explainer_entries(root: Path, errors: list[ContentError]) -> list[os.DirEnt
         errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", unreadable(content, exc, folder=True)))
         return []
     entries = []
-    for entry in sorted(found, key=lambda e: e.name):
-        if not entry.name.endswith(".yaml") or entry.name.startswith("."):
-            continue
-        problem = name_problem(entry.name)
+    for relative, entry in sorted(_walk_content(found, "", errors), key=lambda pair: pair[0]):
+        shown = f"{CONTENT_DIR}/{relative}"
+        problem = name_problem(relative)
         if problem:
-            errors.append(ContentError(f"{CONTENT_DIR}/{entry.name}", 1, 1, "(file)", problem))
+            errors.append(ContentError(shown, 1, 1, "(file)", problem))
         else:
-            entries.append(entry)
+            entries.append((shown, entry))
     if not entries and not errors:
-        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml"))
+        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml (or .aml, written in ArchieML)"))
     return entries
 
 
 def _explainer_files(root: Path, errors: list[ContentError]) -> Iterator[tuple[str, bytes]]:
-    """Each content/*.yaml file's display path and bytes, one at a time, sorted by name."""
-    for entry in _explainer_entries(root, errors):
-        name = entry.name
-        raw = read_file(root, f"{CONTENT_DIR}/{name}")
+    """Each content file's display path and bytes, one at a time, sorted by path."""
+    for path, _ in _explainer_entries(root, errors):
+        raw = read_file(root, path)
         if isinstance(raw, ContentError):
             errors.append(raw)
         else:
-            yield f"{CONTENT_DIR}/{name}", raw
+            yield path, raw
 
 
 def read_sources(root: Path) -> Sources:
-    """Read site.yaml and content/*.yaml under root; nothing is parsed here."""
+    """Read site.yaml and every content file under root; nothing is parsed here."""
     errors: list[ContentError] = outside_links(root)
     if errors:
         return Sources(None, {}, tuple(errors))
@@ -235,6 +262,18 @@ class Inputs:
     errors: tuple[ContentError, ...]
     site_doc: RawDoc | list[ContentError] | None = None  # the site file parsed (or why it cannot be), once per build
     logo_bytes: bytes | ContentError | None = None  # the logo file it names, read once
+
+
+# A Markdown link or image, or what may be a broken one: `](`, `] (`, `][` or `![`.
+_LINK_LIKE = re.compile(rb"\]\s*[(\[]|!\[")
+
+
+def may_warn(path: str, raw: bytes) -> bool:
+    """Whether a content file may give warnings, which every build prints: such a file is read
+    again on every build (the record keeps nothing an explainer does not publish, warnings
+    included). Text the importer could not place, Markdown links (one may be broken) and, in
+    ArchieML, text that belongs to no field."""
+    return path.endswith(ARCHIEML_SUFFIX) or b"unplaced:" in raw or _LINK_LIKE.search(raw) is not None
 
 
 # What a file's bytes were last read as: (inode, size, modification time in ns) -> (digest, whether
@@ -307,8 +346,7 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
     entries = _explainer_entries(root, errors)
     digests: dict[str, str] = {}
     unplaced = set()
-    for entry in entries:
-        path = f"{CONTENT_DIR}/{entry.name}"
+    for path, entry in entries:
         try:
             info = entry.stat()
         except OSError as exc:
@@ -321,7 +359,7 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
                 errors.append(raw)
                 continue
             trusted = stamp if info.st_mtime_ns < now - RACY_NS else (0, -1, 0)  # never matches
-            seen[path] = (trusted, hashlib.sha256(raw).hexdigest(), b"unplaced:" in raw)
+            seen[path] = (trusted, hashlib.sha256(raw).hexdigest(), may_warn(path, raw))
         digests[path] = seen[path][1]
         if seen[path][2]:
             unplaced.add(path)
@@ -356,7 +394,7 @@ def parse_sources(sources: Sources) -> Project:
             site = parsed
     docs = []
     for path, raw in sources.explainers.items():
-        parsed = parse_yaml(path, raw)
+        parsed = parse_content(path, raw)
         if isinstance(parsed, list):
             errors.extend(parsed)
         else:
@@ -365,5 +403,5 @@ def parse_sources(sources: Sources) -> Project:
 
 
 def load_project(root: Path) -> Project:
-    """Read and parse site.yaml and content/*.yaml under root."""
+    """Read and parse site.yaml and every content file under root."""
     return parse_sources(read_sources(root))
