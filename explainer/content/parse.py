@@ -221,7 +221,8 @@ def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
     try:
         node = loader.get_single_node()
         if node is None:
-            return [ContentError(path, 1, 1, "(document)", "the file is empty")]
+            return [ContentError(path, 1, 1, "(document)", "the file is empty: write an explainer in it (its slug, title, dek, published "
+                                 "and sections, as the README's example shows), or delete it")]
         errors = _check_nodes(path, node)
         if errors:
             return errors
