@@ -52,12 +52,14 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     _add_root(parser)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site)")
     parser.add_argument("--base-url", type=_base_url, default=None, help="override site.yaml's base_url, e.g. https://newsroom.github.io/explainers/")
+    parser.add_argument("--strict", action="store_true", help="treat every warning as an error: nothing is written while one is left")
 
 
 def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     # Named as it was typed: `explainer`, or `build.py` in the generator's own checkout.
     prog = prog or Path(sys.argv[0]).name or "explainer"
-    parser = argparse.ArgumentParser(prog=prog, description="Build Q&A explainer sites from YAML. With no command, builds content/ into site/.")
+    parser = argparse.ArgumentParser(prog=prog, description="Build Q&A explainer sites from YAML or ArchieML. With no command, builds content/ into site/.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build content/ into site/ (the default)")
     _add_build_options(build_cmd)
@@ -113,6 +115,12 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from explainer.scaffold.new import version
+
+    return version()
+
+
 def _base_path(value: str) -> str:
     if not re.fullmatch(r"/([A-Za-z0-9._~-]+/)*", value):
         raise argparse.ArgumentTypeError(f"expected a path that starts and ends with '/', like /repo/, found {value!r}")
@@ -131,11 +139,17 @@ def run_build(args: argparse.Namespace) -> int:
 
     out = args.out or args.root / "site"
     try:
-        result = build(args.root, out, args.base_url)
+        result = build(args.root, out, args.base_url, strict=args.strict)
     except BuildError as exc:
+        if _not_a_project(args.root):
+            print(one_line(f"no explainer project here ({_shown(args.root / 'site.yaml')} is missing): start one with `{_command()} new FOLDER`, "
+                           f"or build one elsewhere with `{_command()} --root FOLDER`"), file=sys.stderr)
+            return 1
         for error in exc.errors:
             print(*error.lines(), sep="\n", file=sys.stderr)
-        print(one_line(f"build failed: {len(exc.errors)} error(s); {out.name}/ was left as it was"), file=sys.stderr)
+        strict = " (warnings count as errors with --strict)" if args.strict else ""
+        kept = f"{out.name}/ was left as it was" if out.exists() else "nothing was written"
+        print(one_line(f"build failed: {len(exc.errors)} error(s){strict}; {kept}"), file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
     for warning in result.warnings:
@@ -147,6 +161,13 @@ def run_build(args: argparse.Namespace) -> int:
     if result.warnings:
         print(f"{len(result.warnings)} warning(s): the site was built; see above", file=sys.stderr)
     return 0
+
+
+def _not_a_project(root: Path) -> bool:
+    """A folder with neither a site file nor content: not a project, most likely an empty folder."""
+    from explainer.content.files import CONTENT_DIR, SITE_FILE
+
+    return not (root / SITE_FILE).exists() and not (root / CONTENT_DIR).exists()
 
 
 def _command() -> str:
@@ -258,9 +279,10 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"  {path}")
     line, reachable = requirement(installed_from(), version())
     if not reachable:
-        print(f"note: requirements.txt pins {line}, but this copy was installed from a folder on this computer, which GitHub "
-              "cannot reach: before publishing, write in requirements.txt where your newsroom installs the generator from "
-              f"(explainer @ git+https://github.com/<owner>/<repo>@v{version()})")
+        print("note: this copy of the generator was installed from a folder on this computer, which GitHub cannot reach, and the "
+              "package index has no generator of this name: before publishing, write in requirements.txt where your newsroom "
+              f"installs it from (explainer @ git+https://github.com/<owner>/<repo>@v{version()}); until then the publishing "
+              "workflow stops at its first step and says so")
     # The installed command: a new project has no build.py of its own.
     print(f"next: cd {_shown(args.folder)}, then `explainer serve` to preview it, or `explainer` to build it into site/")
     return 0
@@ -323,7 +345,7 @@ COMMANDS = {"build": run_build, "serve": run_serve, "import": run_import, "check
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # No command means build, so `python build.py --base-url ...` works as users expect.
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
     try:

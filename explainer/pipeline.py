@@ -17,7 +17,7 @@ import errno
 import hashlib
 import multiprocessing
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -56,9 +56,10 @@ class BuildResult:
     unchanged: bool = False  # nothing the build reads had changed, so it stopped at once
 
 
-def build(root: Path, out: Path | None = None, base_url: str | None = None, *, memory: Memory | None = None) -> BuildResult:
+def build(root: Path, out: Path | None = None, base_url: str | None = None, *, memory: Memory | None = None, strict: bool = False) -> BuildResult:
     """Build the project at root into out (root/site by default). Raises BuildError for any content
-    mistake and for an output folder that cannot be written, leaving the folder as it was.
+    mistake and for an output folder that cannot be written, leaving the folder as it was; with
+    `strict`, for any warning too.
 
     With `memory`, out is the preview's own folder, which only this process writes: it is written
     in place, and what was parsed is kept for the next build.
@@ -84,6 +85,9 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, m
                 # Each explainer: load, validate, model, plan, render, write.
                 done = sorted(_turns(run), key=lambda d: d.source)
                 errors = [e for d in done for e in d.errors] + check_slugs([d.slug for d in done if d.slug is not None])
+                if strict:  # every warning an error, before anything is swapped in
+                    site_notes = language_notice(todo.inputs.site_doc, site.words) if isinstance(todo.inputs.site_doc, RawDoc) else []
+                    errors += [replace(w, warning=False) for w in [*site_notes, *(w for d in done for w in d.warnings)]]
                 if errors:
                     raise BuildError(errors)
                 groups = {d.source: d.group for d in done if d.group is not None}

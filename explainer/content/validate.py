@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 from explainer.content.brand import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, contrast_failure, hex_colour, logo_problem
 from explainer.content.kinds import ONCE, section_id, section_kind
 from explainer.content.language import Words, locale_of, placeholders
+from explainer.content.markdown import link_problems
 from explainer.content.parse import RawDoc
 
 # Anchors the page uses for its own parts, and the folder beside an explainer's question and card
@@ -535,10 +536,51 @@ def validate_project(site: RawDoc | None, explainers: tuple[RawDoc, ...]) -> lis
 _WARNING_TEXT = 80
 
 
+def _resolve(schema: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A schema with its $ref followed: (the name of the definition it names, or "", the schema)."""
+    # fastjsonschema, compiling the schema, writes its $refs out in full (https://...#/$defs/name).
+    _, found, name = schema.get("$ref", "").partition("#/$defs/")
+    return (name, load_schema("explainer")["$defs"][name]) if found else ("", schema)
+
+
+def markdown_fields(data: Any, schema: dict[str, Any] | None = None, path: Path_ | None = None) -> Iterator[tuple[Path_, str]]:
+    """Every Markdown field of a valid explainer, with its path: the fields whose schema is the
+    Markdown definition, found by walking the data beside the schema (so a field added to the
+    schema is found too)."""
+    schema = schema if schema is not None else load_schema("explainer")
+    path = path or []
+    name, schema = _resolve(schema)
+    if name == "markdown" and isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        if "oneOf" in schema:  # a section: the branch of its kind
+            kind = section_kind(data) or data.get("type")
+            schema = next((_resolve(b)[1] for b in schema["oneOf"] if _resolve(b)[1].get("title") == kind), {})
+        for key, value in data.items():
+            if key in schema.get("properties", {}):
+                yield from markdown_fields(value, schema["properties"][key], [*path, key])
+    elif isinstance(data, list) and isinstance(schema.get("items"), dict):
+        for i, value in enumerate(data):
+            yield from markdown_fields(value, schema["items"], [*path, i])
+
+
+def link_warnings(doc: RawDoc) -> list[ContentError]:
+    """A warning for each Markdown link or image that will not be published as meant, at its line."""
+    warnings = []
+    for path, text in markdown_fields(doc.data):
+        node, _ = node_at(doc.node, path)
+        for offset, message in link_problems(text):
+            # A block (| or >) starts on the line after its field; other values where they stand.
+            line = node.start_mark.line + offset + (1 if getattr(node, "style", None) in ("|", ">") else 0)
+            column = node.start_mark.column + 1 if line == node.start_mark.line else 1
+            warnings.append(ContentError(doc.path, line + 1, column, field_path(path), message, warning=True))
+    return warnings
+
+
 def warn_explainer(doc: RawDoc) -> list[ContentError]:
     """What a valid explainer still asks an editor to do: each `unplaced` entry left by the importer,
-    and what reading it found (ArchieML's text that belongs to no field)."""
-    warnings = list(doc.notes)
+    each link that will not work, and what reading it found (ArchieML's text that belongs to no field)."""
+    warnings = list(doc.notes) + link_warnings(doc)
     for i, text in enumerate(doc.data.get("unplaced", ())):
         node, _ = node_at(doc.node, ["unplaced", i])
         shown = " ".join(text.split())
