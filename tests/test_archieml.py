@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,93 @@ def test_the_shared_tests_are_all_there():
     assert len(CASES) == 181
     assert {name.split(".")[0] for name in CASES} >= {"arrays", "arrays_complex", "arrays_nested", "arrays_simple", "freeform", "ignore",
                                                        "keys", "multi_line", "objects_nested", "scopes", "skip", "unicode", "values"}
+
+
+# --- explainers written in ArchieML -------------------------------------------------------------
+
+from helpers import REPO, SHAPES, make_project, tree  # noqa: E402
+
+from explainer import cli  # noqa: E402
+from explainer.content.kinds import SECTION_KINDS as KINDS  # noqa: E402
+from explainer.content.parse import parse_content  # noqa: E402
+
+BUNDLED = REPO / "content" / "why-trump-wants-to-meet-putin-again.yaml"
+
+
+def published(site: Path) -> dict[str, bytes]:
+    """What a site publishes: every file but the build's own records (which name the source file)."""
+    return {path: data for path, data in tree(site).items() if not Path(path).name.startswith(".explainer-")}
+
+
+def test_the_bundled_explainer_converted_to_archieml_builds_a_byte_identical_site(seed_site, tmp_path, capsys):
+    from explainer.pipeline import build
+
+    root = make_project(tmp_path / "project", {})
+    assert cli.main(["convert", str(BUNDLED), "--to", "aml", "-o", str(root / "content" / "putin.aml")]) == 0
+    build(root, base_url="https://example.org/repo/")
+    assert published(root / "site") == published(seed_site)
+
+
+@pytest.mark.parametrize("name", ["budget.yaml", "french.yaml", "arabic.yaml", BUNDLED.name])
+def test_convert_goes_both_ways_without_loss(name, tmp_path, capsys):
+    source = SHAPES / name if (SHAPES / name).exists() else BUNDLED
+    aml, back, again = tmp_path / "x.aml", tmp_path / "x.yaml", tmp_path / "again.aml"
+    assert cli.main(["convert", str(source), "--to", "aml", "-o", str(aml)]) == 0
+    assert cli.main(["convert", str(aml), "--to", "yaml", "-o", str(back)]) == 0
+    assert cli.main(["convert", str(back), "--to", "aml", "-o", str(again)]) == 0
+    assert again.read_text("utf-8") == aml.read_text("utf-8")
+    original = parse_content(str(source), source.read_bytes()).data
+    returned = parse_content(str(back), back.read_bytes()).data
+    # The same explainer, every section naming its kind, each text as ArchieML holds it (the line
+    # break a YAML block's `|` adds at its end is not kept).
+    typed = [{"type": r["type"], **s} for r, s in zip(returned["sections"], original["sections"])]
+    assert [s["type"] for s in returned["sections"]] == [next(k for k in KINDS if k in s) for s in original["sections"]]
+    assert returned == _trim({**original, "sections": typed})
+
+
+def _trim(value):
+    from explainer.content.archieml import strip
+
+    if isinstance(value, str):
+        return strip(value)
+    if isinstance(value, list):
+        return [_trim(v) for v in value]
+    return {k: _trim(v) for k, v in value.items()}
+
+
+def test_convert_refuses_an_explainer_with_mistakes_naming_each(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BUNDLED.read_text("utf-8").replace("short_answer: Trump’s push", "short_anwser: Trump’s push"), "utf-8")
+    assert cli.main(["convert", str(bad), "--to", "aml"]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"bad\.yaml:\d+:5: sections\[0\]\.short_anwser: unknown field 'short_anwser': did you mean 'short_answer'\?", err)
+    assert not (tmp_path / "bad.aml").exists()
+
+
+def test_convert_beside_the_original_says_to_keep_one(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.yaml").write_bytes(BUNDLED.read_bytes())
+    assert cli.main(["convert", "content/a.yaml", "--to", "aml"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        "converted content/a.yaml into content/a.aml",
+        "both files name the slug 'why-trump-wants-to-meet-putin-again', and two files with one slug do not build: keep one "
+        "(delete content/a.yaml once you have checked content/a.aml)",
+    ]
+    assert cli.main(["convert", "content/a.yaml", "--to", "aml"]) == 1
+    assert "content/a.aml already exists; pass --force to replace it" in capsys.readouterr().err
+
+
+def test_an_archieml_error_names_the_line_in_the_archieml(tmp_path):
+    text = (tmp_path / "x.aml")
+    assert cli.main(["convert", str(BUNDLED), "--to", "aml", "-o", str(text)]) == 0
+    lines = text.read_text("utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("date: 2025-08"))
+    lines[at] = "date: 2025-13"
+    doc = parse_content("content/x.aml", "\n".join(lines).encode())
+    from explainer.content.validate import validate_explainer
+
+    errors = validate_explainer(doc)
+    assert [str(e) for e in errors] == [f"content/x.aml:{at + 1}:7: sections[6].timeline[2].date: month 13 does not exist; expected a year, month or day: YYYY, YYYY-MM or "
+                                        "YYYY-MM-DD, found '2025-13'"]
