@@ -10,13 +10,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from explainer.content.validate import date_problem, load_schema, matches
 from explainer.errors import BuildError, one_line
 
-# The formats `import --format` accepts: explainer.importer.article's FORMATS, written out so that a build
-# does not load the article reader (tests/test_import.py checks that the two agree).
-IMPORT_FORMATS = ("text", "markdown", "html")
+# The formats `import --format` accepts: explainer.importer.sources' SOURCE_FORMATS, written out so that a
+# build does not load the importer (tests/test_import.py checks that the two agree).
+IMPORT_FORMATS = ("text", "markdown", "html", "docx", "archieml")
 
 
 def _base_url(value: str) -> str:
@@ -70,12 +71,15 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     serve_cmd.add_argument("--base-path", type=_base_path, default="/", help="serve under this path, as a GitHub Pages project site is: /repo/")
     serve_cmd.add_argument("--open", action="store_true", help="open the preview in a web browser")
     import_cmd = commands.add_parser(
-        "import", help="turn an article (text, Markdown or HTML) into content/<slug>.yaml for an editor to finish",
+        "import", help="turn an article (text, Markdown, HTML, a Word document, a web page or a Google Doc) into content/<slug>.yaml for an editor to finish",
         description="Read an article and write a content file that validates and builds. Every sentence of the article is kept; "
-        "what cannot be placed is listed under `unplaced:` and the build warns about it. An editor must check the result.",
+        "what cannot be placed is listed under `unplaced:` and the build warns about it. An editor must check the result. A Google "
+        "Doc written as an explainer in ArchieML is imported as it stands, into content/<slug>.aml.",
     )
-    import_cmd.add_argument("path", type=Path, help="the article: .txt, .md or .html (or say which with --format)")
-    import_cmd.add_argument("--format", choices=IMPORT_FORMATS, default=None, help="read the article as this format instead of going by its extension")
+    import_cmd.add_argument("path", metavar="SOURCE", help="the article: a .txt, .md, .html, .docx or .aml file (or say which with --format), "
+                            "or an http(s) address: a news page, or a Google Doc shared with anyone who has the link")
+    import_cmd.add_argument("--format", choices=IMPORT_FORMATS, default=None, help="read the source as this format instead of going by its extension or content type")
+    import_cmd.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="give up on a source that takes longer than this to read (default: 30)")
     import_cmd.add_argument("-o", "--output", default=None, metavar="FILE", help="write here instead of ROOT/content/<slug>.yaml; '-' prints the YAML")
     import_cmd.add_argument("--force", action="store_true", help="replace the output file if it exists")
     import_cmd.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD", help="the publication date to write (default: the date the page gives, else today)")
@@ -203,33 +207,66 @@ def _site_language(root: Path) -> str | None:
 
 def run_import(args: argparse.Namespace) -> int:
     # The importer, the article reader and the sentence splitter cost a build nothing.
-    from explainer.importer.structure import ImportFailed, import_article, read_source, write_scaffold
+    from explainer.importer.sources import ReadFailed, read, to_article
+    from explainer.importer.structure import ImportFailed, import_article, write_scaffold
     from explainer.scaffold.schema import schema_reference
 
+    address = re.match(r"https?://", args.path, re.I) is not None
     try:
-        article = read_source(args.path, args.format)
-        made_from = _in_project(args.root, args.path)
+        source = read(args.path, args.format, args.timeout)
+        if source.archieml:
+            return _import_archieml(args, source)
+        article = to_article(source)
+        made_from = args.path if address else _in_project(args.root, Path(args.path))
         # The clock is read here, at the edge; the importer itself is given the date.
-        scaffold = import_article(article, origin=made_from or args.path.name, today=dt.date.today(), published=args.published, made_from=made_from, slug=args.slug,
-                                  schema=schema_reference(args.root, "explainer"), site_language=_site_language(args.root))
-        if args.output == "-":
-            sys.stdout.write(scaffold.yaml)
-            out, where = sys.stderr, "standard output"
-        else:
-            if args.output:
-                target = Path(args.output)
-            else:
-                target = args.root / "content" / f"{scaffold.slug}.yaml"
-                target.parent.mkdir(exist_ok=True)
-            write_scaffold(target, scaffold.yaml, args.force)
-            out, where = sys.stdout, _shown(target)
-    except ImportFailed as exc:
+        scaffold = import_article(article, origin=made_from or Path(args.path).name, today=dt.date.today(), published=args.published, made_from=made_from,
+                                  slug=args.slug, schema=schema_reference(args.root, "explainer"), site_language=_site_language(args.root))
+        out, where = _write_import(args, scaffold.slug, ".yaml", scaffold.yaml, write_scaffold)
+    except (ImportFailed, ReadFailed) as exc:
         print(one_line(f"import failed: {exc}"), file=sys.stderr)
         return 1
-    print(f"imported {_shown(args.path)} ({article.format}) into {where}", file=out)
+    print(f"imported {args.path if address else _shown(Path(args.path))} ({article.format}) into {where}", file=out)
     for line in scaffold.report.lines():
         print(line, file=out)
-    print("an editor must check every field before publishing" + (f"; `{_command()} check` compares it with the article" if made_from else ""), file=out)
+    checkable = made_from and not address
+    print("an editor must check every field before publishing" + (f"; `{_command()} check` compares it with the article" if checkable else ""), file=out)
+    return 0
+
+
+def _write_import(args: argparse.Namespace, slug: str, suffix: str, text: str, write: Callable[[Path, str, bool], None]) -> tuple[Any, str]:
+    """Write an imported explainer where -o says (standard output for '-'), else content/<slug><suffix>;
+    the stream to report on, and where it went."""
+    if args.output == "-":
+        sys.stdout.write(text)
+        return sys.stderr, "standard output"
+    if args.output:
+        target = Path(args.output)
+    else:
+        target = args.root / "content" / f"{slug}{suffix}"
+        target.parent.mkdir(exist_ok=True)
+    write(target, text, args.force)
+    return sys.stdout, _shown(target)
+
+
+def _import_archieml(args: argparse.Namespace, source: Any) -> int:
+    """A Google Doc (or file) written as an explainer in ArchieML: checked as a build would, and
+    written as it stands to content/<slug>.aml."""
+    from explainer.importer.sources import archieml_explainer
+    from explainer.importer.structure import write_scaffold
+
+    doc = archieml_explainer(source)
+    if isinstance(doc, list):
+        for error in doc:
+            print(*error.lines(), sep="\n", file=sys.stderr)
+        print(one_line(f"import failed: {len(doc)} error(s) in {source.name}; fix them in the document and import it again (nothing was written)"),
+              file=sys.stderr)
+        return 1
+    out, where = _write_import(args, doc.data["slug"], ".aml", source.text, write_scaffold)
+    print(one_line(f"imported {source.name} (an explainer in ArchieML) into {where}"), file=out)
+    print(f"  sections: {len(doc.data['sections'])}", file=out)
+    for note in doc.notes:
+        print(f"  {note}", file=out)
+    print(f"it builds as written; to change it, edit the document and import it again (--force replaces {where})", file=out)
     return 0
 
 

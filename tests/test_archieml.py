@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from explainer.content.archieml import load, parse
+from explainer.content.archieml import load
 
 SHARED = Path(__file__).parent / "data" / "archieml"
 CASES = sorted(p.name for p in SHARED.glob("*.aml"))
