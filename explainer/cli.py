@@ -209,7 +209,7 @@ def run_import(args: argparse.Namespace) -> int:
     # The importer, the article reader and the sentence splitter cost a build nothing.
     from explainer.importer.sources import ReadFailed, read, to_article
     from explainer.importer.structure import ImportFailed, import_article, write_scaffold
-    from explainer.scaffold.schema import schema_reference
+    from explainer.content.files import schema_reference
 
     address = re.match(r"https?://", args.path, re.I) is not None
     try:
@@ -352,7 +352,7 @@ def run_schema(args: argparse.Namespace) -> int:
 
 def run_convert(args: argparse.Namespace) -> int:
     from explainer.scaffold.convert import ConvertFailed, convert, read_explainer, target_for, write_converted
-    from explainer.scaffold.schema import schema_reference
+    from explainer.content.files import schema_reference
 
     try:
         doc = read_explainer(args.path)

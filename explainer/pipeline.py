@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from explainer.content.files import read_file
+from explainer.content.files import read_file, schema_reference
 from explainer.content.language import Words
 from explainer.content.model import Explainer, Site, build_explainer, build_site
 from explainer.content.parse import RawDoc, parse_content
@@ -280,7 +280,7 @@ def _site(root: Path, todo: Rebuild, base_url: str | None) -> Site:
     words = load_words(root, template_folders(root), errors)
     if errors:
         raise BuildError(errors)
-    return build_site(site_doc, base_url, logo, words)
+    return build_site(site_doc, base_url, logo, words, schema_reference(root, "explainer"))
 
 
 def _check_changed(run: _Run) -> None:

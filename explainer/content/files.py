@@ -140,6 +140,16 @@ def outside_links(root: Path, folders: tuple[str, ...] = (CONTENT_DIR, "template
     return errors
 
 
+def schema_reference(root: Path, name: str) -> str:
+    """What a content file's yaml-language-server line names: the project's own copy of the
+    schema (schema/, as `new` and `schema` write it), or, in the generator's own checkout, the
+    package's. Relative to content/."""
+    for folder in ("schema", "explainer/schema"):
+        if (root / folder / f"{name}.schema.json").is_file():
+            return f"../{folder}/{name}.schema.json"
+    return f"../schema/{name}.schema.json"
+
+
 def read_logo(root: Path, doc: RawDoc) -> bytes | ContentError | None:
     """The bytes of the logo the site file names, if it names one; an error at its line when
     the file is missing, is not a file, or lies outside the project."""

@@ -30,7 +30,7 @@ from explainer.content.parse import RawDoc
 # pages that holds its embeds: no section, question or card may take one as its id.
 RESERVED_IDS = frozenset({"main", "contents", "credits", "top", "changes", "changes-heading", "embed"})
 # Folder names at the site root that are not explainers.
-RESERVED_SLUGS = frozenset({"assets", "embed", "feed", "static", "schema"})
+RESERVED_SLUGS = frozenset({"admin", "assets", "embed", "feed", "static", "schema"})
 
 _TYPE_WORDS = {"string": "text", "object": "a mapping of fields", "array": "a list", "integer": "a whole number", "number": "a number", "boolean": "true or false"}
 
