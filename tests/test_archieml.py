@@ -120,3 +120,13 @@ def test_an_archieml_error_names_the_line_in_the_archieml(tmp_path):
     errors = validate_explainer(doc)
     assert [str(e) for e in errors] == [f"content/x.aml:{at + 1}:7: sections[6].timeline[2].date: month 13 does not exist; expected a year, month or day: YYYY, YYYY-MM or "
                                         "YYYY-MM-DD, found '2025-13'"]
+
+
+def test_the_readme_template_for_a_google_doc_builds(tmp_path, capsys):
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme.split("### A template to copy into a Doc", 1)[1]
+    template = section.split("```\n", 2)[1]
+    root = make_project(tmp_path / "project", {"budget-vote.aml": template})
+    assert cli.main(["--root", str(root), "--strict"]) == 0, capsys.readouterr().err
+    page = (root / "site" / "budget-vote" / "index.html").read_text("utf-8")
+    assert "How big is the gap?" in page and "Service cuts" in page and "Reserves" in page

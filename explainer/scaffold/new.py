@@ -93,7 +93,7 @@ def _site_name(folder: Path) -> str:
 
 
 # The starter project's files, as they are written (package data, beside this module). `{name}`,
-# `{today}`, `{line}` and `{version}` are filled in; nothing else in them is touched, so the
+# `{today}`, `{line}`, `{version}` and `{repo}` are filled in; nothing else in them is touched, so the
 # workflow's own `${{ ... }}` expressions pass through as written.
 STARTER = "starter"
 
@@ -124,7 +124,9 @@ def project_files(folder: Path, today: dt.date) -> dict[str, str]:
     """The files of a new project at folder, by path below it."""
     name = _site_name(folder)
     line, reachable = requirement(installed_from(), version())
-    values = {"name": name, "today": today.isoformat(), "line": line if reachable else UNREACHABLE, "version": version()}
+    # The editing page's repository, until the newsroom writes its own: the folder's name under a placeholder owner.
+    repo = f"your-org/{re.sub(r'[^A-Za-z0-9_.-]+', '-', folder.resolve().name).strip('-') or 'explainers'}"
+    values = {"name": name, "today": today.isoformat(), "line": line if reachable else UNREACHABLE, "version": version(), "repo": repo}
     files = {path: _fill(text, **values) for path, text in _starter_files().items()}
     for schema in SCHEMAS:
         files[f"schema/{schema}"] = resources.files("explainer").joinpath("schema", schema).read_text("utf-8")
