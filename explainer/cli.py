@@ -152,7 +152,7 @@ def run_build(args: argparse.Namespace) -> int:
         for error in exc.errors:
             print(*error.lines(), sep="\n", file=sys.stderr)
         strict = " (warnings count as errors with --strict)" if args.strict else ""
-        kept = f"{out.name}/ was left as it was" if out.exists() else "nothing was written"
+        kept = f"{out.name}/ was left as it was" if out.exists() else f"{out.name}/ was not written"
         print(one_line(f"build failed: {len(exc.errors)} error(s){strict}; {kept}"), file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,8 @@ def test_the_bundled_explainer_converted_to_archieml_builds_a_byte_identical_sit
     from explainer.pipeline import build
 
     root = make_project(tmp_path / "project", {})
+    # As in this repository, whose schema (which the editing page's config names) is the package's.
+    shutil.copytree(REPO / "explainer" / "schema", root / "explainer" / "schema")
     assert cli.main(["convert", str(BUNDLED), "--to", "aml", "-o", str(root / "content" / "putin.aml")]) == 0
     build(root, base_url="https://example.org/repo/")
     assert published(root / "site") == published(seed_site)

@@ -40,8 +40,8 @@ def test_what_the_seed_explainer_adds_to_its_article_is_structure_only():
     listed = [line.strip() for line in run_check(REPO).stdout.splitlines() if line.startswith(f"    {SEED_FILE}:")]
     # A question the editor phrased, and the note on the source: nothing the article would have to support.
     assert listed == [
-        f"{SEED_FILE}:94:15: sections[5].question: Will the gamble pay off? [not in the source: pay]",
-        f"{SEED_FILE}:138:15: sections[9].sources[0].note: The article this explainer is built from. [not in the source: article, explainer, built]",
+        f"{SEED_FILE}:100:15: sections[5].question: Will the gamble pay off? [not in the source: pay]",
+        f"{SEED_FILE}:148:15: sections[9].sources[0].note: The article this explainer is built from. [not in the source: article, explainer, built]",
     ]
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 from helpers import REPO, make_project
-from webtools import TOOLS, require_tool, static_server
+from webtools import TOOLS, require_tool, static_server, vnu_errors
 
 from explainer.content import cms
 from explainer.content.parse import parse_content
@@ -134,6 +134,7 @@ def test_the_editing_page_loads_the_app_it_names_and_only_that_file():
 
 
 def test_a_site_with_editing_on_publishes_the_page_and_its_config(seed_site):
+    assert vnu_errors([seed_site / "admin" / "index.html"]) == []
     config = yaml.safe_load((seed_site / "admin" / "config.yml").read_text("utf-8"))
     assert config["backend"] == {"name": "github", "repo": "explainer/explainer", "branch": "main"}
     assert config["collections"][0]["fields"][0]["comment"] == "yaml-language-server: $schema=../explainer/schema/explainer.schema.json"

@@ -157,11 +157,11 @@ def test_an_empty_folder_says_how_to_start_a_project(tmp_path, capsys, monkeypat
     assert not (tmp_path / "site").exists()
 
 
-def test_a_build_that_fails_before_any_site_was_built_says_nothing_was_written(make_site, capsys):
+def test_a_build_that_fails_before_any_site_was_built_says_none_was_written(make_site, capsys):
     root = make_site({"a.yaml": minimal_explainer().replace("title:", "titel:")})
     status, _, err = run(capsys, "--root", str(root))
     assert status == 1
-    assert err.splitlines()[-1] == "build failed: 1 error(s); nothing was written"
+    assert err.splitlines()[-1] == "build failed: 1 error(s); site/ was not written"
 
 
 # --- the preview ------------------------------------------------------------------------------

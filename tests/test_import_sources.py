@@ -206,7 +206,7 @@ def test_a_pipe_that_never_finishes_is_given_up_on_after_the_time_out(make_site,
         with open(fifo, "w") as stream:
             stream.write("A title\n\n")
             stream.flush()
-            time.sleep(3)
+            time.sleep(1.5)  # longer than the time-out, and then it ends
 
     thread = threading.Thread(target=writer)
     thread.start()

@@ -199,7 +199,7 @@ def _walk_content(found: list[os.DirEntry[str]], prefix: str, errors: list[Conte
     for entry in sorted(found, key=lambda e: e.name):
         if entry.name.startswith("."):
             continue
-        if entry.is_dir(follow_symlinks=False):
+        if entry.is_dir(follow_symlinks=False) and not _is_content(entry.name):  # a folder named x.yaml is refused as one
             try:
                 inside = list(os.scandir(entry.path))
             except OSError as exc:
