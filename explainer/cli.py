@@ -320,6 +320,8 @@ def run_new(args: argparse.Namespace) -> int:
               "package index has no generator of this name: before publishing, write in requirements.txt where your newsroom "
               f"installs it from (explainer @ git+https://github.com/<owner>/<repo>@v{version()}); until then the publishing "
               "workflow stops at its first step and says so")
+    print("its editing page is published at <address>/admin/ once site.yaml names your GitHub repository (editing: repo); "
+          "README.md says how to sign in")
     # The installed command: a new project has no build.py of its own.
     print(f"next: cd {_shown(args.folder)}, then `explainer serve` to preview it, or `explainer` to build it into site/")
     return 0

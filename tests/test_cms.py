@@ -200,6 +200,18 @@ class Decap:
         editor.click()
         self.page.keyboard.type(value)
 
+    def open(self, route: str, shows: str) -> None:
+        """Load the editing page afresh at a route (`#/collections/explainers/new`), signed in, and
+        wait until it shows the given text."""
+        self.page.goto(f"{self.base}admin/{route}")
+        self.page.reload()
+        login = self.page.get_by_role("button", name="Login")
+        shown = self.page.get_by_text(shows).first
+        login.or_(shown).first.wait_for()
+        if login.is_visible():
+            login.click()
+        shown.wait_for()
+
     def publish(self, path: Path) -> None:
         """Publish the entry, and wait for decap-server to have written it to path."""
         before = path.read_bytes() if path.exists() else None
@@ -260,8 +272,7 @@ def test_an_explainer_with_a_question_and_a_deck_made_on_the_editing_page_builds
     from explainer.pipeline import build
 
     page = decap.page
-    page.goto(decap.base + "admin/#/collections/explainers/new")
-    page.get_by_role("button", name="Add sections").wait_for()
+    decap.open("#/collections/explainers/new", "Add sections")
     decap.fill("Slug", "council-budget")
     decap.fill("Title", "What the Council’s Budget Vote Means")
     decap.fill("Dek", "The council votes on next year’s budget on 12 March.")
@@ -292,10 +303,7 @@ def test_an_explainer_with_a_question_and_a_deck_made_on_the_editing_page_builds
 def test_an_edit_on_the_editing_page_changes_that_field_and_nothing_else(decap):
     path = decap.root / "content" / "why-trump-wants-to-meet-putin-again.yaml"
     before = parse_content(str(path), path.read_bytes()).data
-    page = decap.page
-    page.goto(decap.base + "admin/#/collections/explainers")
-    page.get_by_text("Why Does Trump Want to Meet Putin Again?").first.click()
-    page.get_by_text("Lessons from Alaska and the Path to Budapest").first.wait_for()
+    decap.open("#/collections/explainers/entries/why-trump-wants-to-meet-putin-again", "Lessons from Alaska and the Path to Budapest")
     decap.fill("Dek", "Trump plans to meet Putin in Budapest. What is he after?")
     decap.publish(path)
     after = parse_content(str(path), path.read_bytes()).data
@@ -303,3 +311,13 @@ def test_an_edit_on_the_editing_page_changes_that_field_and_nothing_else(decap):
     assert {**after, "dek": before["dek"]} == before  # every other field, in every section, as it was
     assert list(after) == list(before) and [list(s) for s in after["sections"]] == [list(s) for s in before["sections"]]
     assert path.read_text("utf-8").splitlines()[0] == "# yaml-language-server: $schema=../explainer/schema/explainer.schema.json"
+
+
+@pytest.mark.unit
+def test_every_kind_of_section_may_name_its_type():
+    """The editing page and ArchieML name each section's kind as its `type`: a kind added to the
+    schema must accept it, or what they write would be refused."""
+    schema = load_schema("explainer")
+    for branch in schema["$defs"]["section"]["oneOf"]:
+        kind = schema["$defs"][branch["$ref"].rsplit("/", 1)[-1]]
+        assert kind["properties"].get("type", {}).get("const") == kind["title"], kind["title"]
