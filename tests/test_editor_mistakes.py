@@ -249,3 +249,17 @@ def test_the_publishing_workflow_stops_with_what_to_write_when_requirements_name
     if not passes:
         assert result.stdout.startswith("::error file=requirements.txt::requirements.txt does not say where to install the explainer "
                                         "generator from: write a line such as 'explainer @ git+https://github.com/<owner>/<repo>@v")
+
+
+def test_an_explainer_whose_links_are_all_well_formed_is_not_read_again_when_nothing_changed(make_site):
+    """Only a file that may warn is read on every build (to print its warnings again): well-formed
+    links, the usual case, keep the build that changes nothing at one line of the record."""
+    from explainer.pipeline import build
+
+    text = minimal_explainer("links", answer="See [the report](https://example.org/report), [the plan](../plan/) and [us](mailto:desk@example.org).")
+    root = make_site({"links.yaml": text})
+    assert build(root).warnings == ()
+    assert build(root).unchanged
+    (root / "content" / "links.yaml").write_text(text.replace("(https://example.org/report)", "(www.example.org/report)"), "utf-8")
+    assert len(build(root).warnings) == 1
+    assert len(build(root).warnings) == 1 and not build(root).unchanged

@@ -274,14 +274,17 @@ class Inputs:
     logo_bytes: bytes | ContentError | None = None  # the logo file it names, read once
 
 
-# A Markdown link or image, or what may be a broken one: `](`, `] (`, `][` or `![`.
-_LINK_LIKE = re.compile(rb"\]\s*[(\[]|!\[")
+# What may be a broken Markdown link or image, on the bytes of a file (markdown.link_problems
+# decides): a `](` whose address has no http(s)/mailto scheme, a broken `http:/`, or no `)` on its
+# line; `] (`, `][` and `![`. A file whose links are all well formed matches none of these, so it
+# is not read again on a build that changes nothing.
+_LINK_LIKE = re.compile(rb"\]\((?!\s*(https?://[^/\s]|mailto:|[/#?.]))|\]\([^)\n]*(\n|$)|\][ \t]+\(|\]\[|!\[")
 
 
 def may_warn(path: str, raw: bytes) -> bool:
     """Whether a content file may give warnings, which every build prints: such a file is read
     again on every build (the record keeps nothing an explainer does not publish, warnings
-    included). Text the importer could not place, Markdown links (one may be broken) and, in
+    included). Text the importer could not place, what may be a broken Markdown link and, in
     ArchieML, text that belongs to no field."""
     return path.endswith(ARCHIEML_SUFFIX) or b"unplaced:" in raw or _LINK_LIKE.search(raw) is not None
 
