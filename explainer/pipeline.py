@@ -53,9 +53,10 @@ class BuildResult:
     unchanged: bool = False  # nothing the build reads had changed, so it stopped at once
 
 
-def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:
+def build(root: Path, out: Path | None = None, base_url: str | None = None, *, strict: bool = False) -> BuildResult:
     """Build the project at root into out (root/site by default). Raises BuildError for any content
-    mistake and for an output folder that cannot be written, leaving the folder as it was."""
+    mistake and for an output folder that cannot be written, leaving the folder as it was; with
+    `strict`, for any warning too."""
     out = output_folder(root, out)
     with output_errors(out, "; the previous site is unchanged"), build_lock(out):
         recover(out)  # a build killed mid-swap is finished or undone first
@@ -65,8 +66,11 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None) -> B
         site = load_site(root, todo.inputs, base_url)  # load, validate, model: the site file and the words
         templates = load_templates(template_folders(root))
         explainers = check_explainers(root, site, todo)  # load, validate, model each explainer to make again
-        if explainers.errors:  # every mistake, slug clashes among them, before anything is written
-            raise BuildError(explainers.errors)
+        errors = list(explainers.errors)
+        if strict:  # every warning an error
+            errors += [replace(w, warning=False) for w in [*site_warnings(todo, site), *(w for c in explainers.checked for w in c.warnings)]]
+        if errors:  # every mistake, slug clashes among them, before anything is written
+            raise BuildError(errors)
         output = MountedTree(out) if is_mount(out) else NewTree(out)
         result, _ = write_site(root, output, site, templates, todo, explainers.checked)  # plan, render, write; the record
         return result
@@ -196,6 +200,11 @@ class _Written:
     warnings: tuple[ContentError, ...]
 
 
+def site_warnings(todo: Rebuild, site: Site) -> tuple[ContentError, ...]:
+    """What the site file still asks an editor to do: a language the theme has no words for."""
+    return tuple(language_notice(todo.inputs.site_doc, site.words)) if isinstance(todo.inputs.site_doc, RawDoc) else ()
+
+
 def site_pages(site: Site, summaries: tuple[Summary, ...]) -> list[Page]:
     """The site's own pages: index, 404, feed, sitemap and the rest, and the embed loader."""
     return plan_site(site, summaries) + [loader_page(site)]
@@ -222,8 +231,7 @@ def write_site(root: Path, output: Output, site: Site, templates: Templates, tod
     except BaseException:
         output.abort()
         raise
-    warnings = tuple(language_notice(todo.inputs.site_doc, site.words)) if isinstance(todo.inputs.site_doc, RawDoc) else ()
-    warnings += tuple(sorted(w for each in written for w in each.warnings)) + leftover
+    warnings = site_warnings(todo, site) + tuple(sorted(w for each in written for w in each.warnings)) + leftover
     rendered += sum(w.rendered for w in written)
     wrote += sum(w.written for w in written)
     return BuildResult(manifest.pages, rendered, wrote, warnings), manifest

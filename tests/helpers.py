@@ -129,5 +129,6 @@ def page_text(path: Path) -> str:
 
 def html_documents(site: Path) -> list[Path]:
     """Every HTML document of a site, embed pages included. Fragments (fragment.html) are not
-    documents but markup to paste into one."""
-    return [p for p in sorted(site.rglob("*.html")) if p.name != "fragment.html"]
+    documents but markup to paste into one; the editing page (admin/) is not a reader's page but
+    the CMS's, for editors, which loads its app from its host (tests/test_cms.py checks it)."""
+    return [p for p in sorted(site.rglob("*.html")) if p.name != "fragment.html" and p.relative_to(site).parts[0] != "admin"]

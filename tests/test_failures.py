@@ -241,7 +241,7 @@ def test_a_mount_point_as_the_output_folder_is_built_inside_it_and_keeps_its_los
     (root / "content" / "b.yaml").unlink()
     assert cli("--root", str(root), "--out", str(small_disk)).returncode == 0
     # The new site in place of the old, the file system's own folder where it was, nothing else.
-    assert sorted(p.name for p in small_disk.iterdir() if p.is_dir()) == ["a", "lost+found", "schema"]
+    assert sorted(p.name for p in small_disk.iterdir() if p.is_dir()) == ["a", "admin", "lost+found", "schema"]
     assert os.path.ismount(small_disk)
 
 
