@@ -226,6 +226,7 @@ def write_site(root: Path, output: Output, site: Site, templates: Templates, tod
         output.remove_folders(todo.remove(g.slug for g in groups.values()))
         pages = plan_site_pages(site, tuple(c.summary for c in explainers if c.summary is not None))  # plan
         files, rendered, wrote = place(output, run.planned(pages), todo.last.files)  # render, write
+        todo.warned((c.source, bool(c.warnings)) for c in explainers if c.kept is None)  # so the next build warns again
         manifest = record(todo.inputs_key, todo.seen, files, groups)
         leftover = _finish(output, manifest)  # write: the record, and the new tree in out's place
     except BaseException:

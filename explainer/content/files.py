@@ -239,7 +239,9 @@ class Inputs:
     templates: str  # digest of every file in templates/, names and bytes
     explainers: dict[str, str]  # display path -> sha256 of its bytes, sorted by path
     logo: str  # digest of the logo file the site file names ("" for none): every page shows it
-    unplaced: frozenset[str]  # files that may give warnings (may_warn), which every build reads again to warn again
+    # Files that gave warnings when a build last read them (or, not read yet, may give some:
+    # may_warn), which every build reads again to warn again.
+    unplaced: frozenset[str]
     errors: tuple[ContentError, ...]
     site_doc: RawDoc | list[ContentError] | None = None  # the site file parsed (or why it cannot be), once per build
     logo_bytes: bytes | ContentError | None = None  # the logo file it names, read once
@@ -253,15 +255,17 @@ _LINK_LIKE = re.compile(rb"\]\((?!\s*(https?://[^/\s]|mailto:|[/#?.]))|\]\([^)\n
 
 
 def may_warn(path: str, raw: bytes) -> bool:
-    """Whether a content file may give warnings, which every build prints: such a file is read
-    again on every build (the record keeps nothing an explainer does not publish, warnings
-    included). Text the importer could not place, what may be a broken Markdown link and, in
-    ArchieML, text that belongs to no field."""
+    """Whether a content file no build has read yet (or whose record was lost) may give warnings,
+    which every build prints: such a file is read again until a build finds it gives none (the
+    record keeps nothing an explainer does not publish, warnings included). Text the importer
+    could not place, what may be a broken Markdown link and, in ArchieML, text that belongs to no
+    field; a repetition is found only by reading the file (Rebuild.warned)."""
     return path.endswith(ARCHIEML_SUFFIX) or b"unplaced:" in raw or _LINK_LIKE.search(raw) is not None
 
 
 # What a file's bytes were last read as: (inode, size, modification time in ns) -> (digest, whether
-# it may give warnings: may_warn). A file whose inode, size and time are unchanged is not read again.
+# it warns: as a build that read it found (Rebuild.warned), else as its bytes suggest (may_warn)).
+# A file whose inode, size and time are unchanged is not read again.
 Seen = dict[str, tuple[tuple[int, int, int], str, bool]]
 
 # A file changed this recently may change again within its file system's time resolution without
@@ -343,7 +347,11 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
                 errors.append(raw)
                 continue
             trusted = stamp if info.st_mtime_ns < now - RACY_NS else (0, -1, 0)  # never matches
-            seen[path] = (trusted, hashlib.sha256(raw).hexdigest(), may_warn(path, raw))
+            file_digest = hashlib.sha256(raw).hexdigest()
+            # The same bytes read again (a file touched, or too new to trust its time) keep what the
+            # last build found of them: whether they warn.
+            last = seen.get(path)
+            seen[path] = (trusted, file_digest, last[2] if last is not None and last[1] == file_digest else may_warn(path, raw))
         digests[path] = seen[path][1]
         if seen[path][2]:
             unplaced.add(path)
