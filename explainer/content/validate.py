@@ -152,14 +152,16 @@ def _branch(error: jsonschema.ValidationError) -> int | tuple[str | None, str]:
     """For a section that matches none of the kinds: the index of the one kind it names (by
     carrying its field, or by its `type`), or, when it names none or several, the key to point at
     (None for the section itself) and a message."""
-    branches = error.schema["oneOf"]
-    kinds = [load_schema("explainer")["$defs"][b["$ref"].rsplit("/", 1)[-1]]["title"] for b in branches]
+    branches = [load_schema("explainer")["$defs"][b["$ref"].rsplit("/", 1)[-1]] for b in error.schema["oneOf"]]
+    kinds = [b["title"] for b in branches]
     instance = error.instance if isinstance(error.instance, dict) else {}
     named = [k for k in kinds if k in instance]
     if not named and instance.get("type") in kinds:
         named = [instance["type"]]
     if not named:
-        for key in sorted(map(str, instance)):
+        # A field of some kind is not a misspelt kind, however close its name (`unknown`, `known`).
+        fields = {name for b in branches for name in b.get("properties", {})}
+        for key in sorted(k for k in map(str, instance) if k not in fields):
             close = difflib.get_close_matches(key, kinds, n=1, cutoff=0.75)
             if close:
                 return key, f"unknown field {key!r}: did you mean {close[0]!r}?"
