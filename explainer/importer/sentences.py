@@ -114,10 +114,13 @@ def article_passages(article: Article) -> list[str]:
 
 
 def article_sentences(article: Article) -> list[Sentence]:
-    """Every sentence of an article in reading order; a heading, list label or credit counts as one."""
+    """Every sentence of an article in reading order; a heading or list label counts as one. A
+    photo credit is not one: it belongs to the article's picture, which an explainer need not show."""
     out: list[Sentence] = []
     for block in article.blocks:
-        if block.kind in ("heading", "credit"):
+        if block.kind == "credit":
+            continue
+        if block.kind == "heading":
             out.append(Sentence(block.text, block.line))
         elif block.kind == "list":
             for item in block.items:

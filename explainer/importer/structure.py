@@ -146,7 +146,9 @@ class _Draft:
 
 
 def _title_dek_credit(blocks: list[Block], draft: _Draft) -> list[Block]:
-    """Take the title, dek and photo credit out of blocks; returns the rest, in order."""
+    """Take the title, dek and photo credit out of blocks; returns the rest, in order. The credit
+    becomes a note for the editor: the article's picture is not imported, and a credit is shown
+    only with its picture (`image: {src, alt, credit}`)."""
     rest = list(blocks)
     title = next((b for b in rest if b.kind == "heading" and b.level == 1), None)
     if title is not None:
@@ -154,7 +156,8 @@ def _title_dek_credit(blocks: list[Block], draft: _Draft) -> list[Block]:
         draft.data["title"] = title.text
     credit = next((b for b in rest if b.kind == "credit"), None)
     if credit is not None:
-        draft.data["image_credit"] = credit.text
+        draft.notes.append(("title", f"The article's picture is credited to {credit.text}. To show a picture, save it in the project and add "
+                                     f"image: {{src: <its file>, alt: <what it shows>, credit: {credit.text}}}."))
     dek = next((b for b in rest if b.kind == "dek"), None)
     if dek is None:
         dek = _implied_dek(rest, title)
@@ -164,7 +167,7 @@ def _title_dek_credit(blocks: list[Block], draft: _Draft) -> list[Block]:
     for block in rest:
         if block.kind in ("credit", "caption"):
             # A caption repeating the title, or a credit repeating the first, is already in the YAML.
-            if block.text not in (draft.data.get("title"), draft.data.get("image_credit")):
+            if block.text not in (draft.data.get("title"), credit.text if credit is not None else None):
                 draft.unplaced.append(block.text)
     return [b for b in rest if b.kind not in ("credit", "caption")]
 
@@ -478,7 +481,6 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
         "dek": draft.data["dek"],
         "published": published.isoformat(),
         "attribution": article.byline,
-        "image_credit": draft.data.get("image_credit"),
         "intro": _join(intro.body) if intro.body else None,
         "sections": entries,
         "made_from": [made_from] if made_from else None,
