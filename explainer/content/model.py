@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from explainer.content.brand import DEFAULT_ACCENT, DEFAULT_ACCENT_DARK, DEFAULT_FONT, Logo, for_dark, hex_colour, make_logo
+from explainer.content.dates import parse_moment
 from explainer.content.kinds import section_id, section_kind
 from explainer.content.language import Words
 from explainer.content.markdown import render_block, render_inline
+from explainer.content.pictures import Judged, Picture, PictureReader, PictureStamp, picture_folder
+from explainer.core.digest import digest
+from explainer.errors import BuildError
 
 if TYPE_CHECKING:  # the model takes the loader's documents, but needs nothing of YAML itself
     from explainer.content.parse import RawDoc
@@ -37,6 +43,7 @@ class Card:
     detail_html: str
     facts: tuple[Fact, ...]
     aliases: tuple[str, ...]  # ids it had before, each served as a redirect
+    image: Picture | None = None  # its own picture, shown with it and on its social image
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,7 @@ class Question:
     cards: tuple[Card, ...]
     after_cards_html: str | None  # text after the deck
     aliases: tuple[str, ...]
+    image: Picture | None = None  # its own picture, shown with it and on its social image
 
     @property
     def heading(self) -> str:
@@ -154,10 +162,19 @@ Section = Question | Items | Text | Timeline | People | Glossary | Sources | Key
 
 
 @dataclass(frozen=True, slots=True)
+class Author:
+    """Someone who wrote an explainer, as its byline and its structured data name them."""
+
+    name: str
+    url: str | None  # their page: the byline links it, and search engines read it
+    role: str | None  # what they did, when the byline says it ("Graphics")
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """A dated update or correction, shown on the page: newsrooms say what changed and when."""
 
-    date: dt.date
+    date: dt.date  # a datetime, with its zone, when the editor gave a time (content/dates.py)
     kind: str  # "update" or "correction"
     text_html: str
 
@@ -167,17 +184,19 @@ class Explainer:
     slug: str
     title: str
     dek: str
-    published: dt.date
+    published: dt.date  # a datetime, with its zone, when the editor gave a time (content/dates.py)
     updated: dt.date | None
     changes: tuple[Change, ...]  # as the file lists them; plan/ orders them for display
-    attribution: str | None
-    image_credit: str | None
+    attribution: str | None  # a byline as one line of text; None when authors name them
+    authors: tuple[Author, ...]  # in the byline's order
+    image: Picture | None  # the lead picture
     intro_html: str | None
     sections: tuple[Section, ...]  # in the order written: the page, its contents and its pager follow it
     aliases: tuple[str, ...]  # slugs it was published under before, each served as redirects
     language: str | None  # its own language tag, when it is not the site's
     source_file: str  # the YAML file it came from, for messages
-    digest: str  # of that file's bytes: pages built from it change only when it does
+    digest: str  # of that file's bytes and of every picture it shows: pages built from it change only when one does
+    pictures: tuple[Picture, ...] = ()  # every picture it shows (lead, questions', cards', in Markdown), each once, in file order
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -221,6 +240,8 @@ class Site:
     digest: str  # of the site file, its logo and the base URL: every page shows them
     brand: Brand = Brand(DEFAULT_ACCENT, DEFAULT_ACCENT_DARK, DEFAULT_FONT, None, None)
     words: Words = Words()  # the theme's words in each language, with the project's laid over them
+    authors: Mapping[str, Author] = field(default_factory=dict)  # the newsroom's authors, by the id explainers name them with
+    time_zone: str | None = None  # the zone of a time content writes without one
 
     @property
     def base_path(self) -> str:
@@ -237,57 +258,101 @@ def _block(value: str | None) -> str | None:
     return render_block(value) if value is not None else None
 
 
-def _card(d: dict[str, Any]) -> Card:
-    facts = tuple(Fact(f["label"].strip(), render_block(f["text"])) for f in d.get("facts", ()))
-    return Card(d["id"], d["title"].strip(), d["summary"].strip(), render_block(d["detail"]), facts, tuple(d.get("aliases", ())))
-
-
 def _heading(d: dict[str, Any]) -> str | None:
     return d["heading"].strip() if "heading" in d else None
 
 
-def _section(d: dict[str, Any], index: int) -> Section:
-    kind = section_kind(d)
-    ident = section_id(d, index)
-    if kind == "question":
-        return Question(ident, _text(d.get("label")), d["question"].strip(), d["short_answer"].strip(), _block(d.get("answer")),
-                        tuple(_card(c) for c in d.get("cards", ())), _block(d.get("after_cards")), tuple(d.get("aliases", ())))
-    if kind == "items":
-        return Items(ident, d["heading"].strip(), _block(d.get("intro")), tuple(Item(i["title"].strip(), render_block(i["text"])) for i in d["items"]))
-    if kind == "text":
-        return Text(ident, d["heading"].strip(), render_block(d["text"]))
-    if kind == "timeline":
-        return Timeline(ident, _heading(d), tuple(Event(e["date"], render_inline(e["event"])) for e in d["timeline"]))
-    if kind == "people":
-        return People(ident, _heading(d), tuple(Person(p["name"].strip(), _text(p.get("role")), _block(p.get("note"))) for p in d["people"]))
-    if kind == "glossary":
-        return Glossary(ident, _heading(d), tuple(Term(t["term"].strip(), render_block(t["definition"])) for t in d["glossary"]))
-    if kind == "sources":
-        return Sources(ident, _heading(d), tuple(Source(s["title"].strip(), s.get("url"), _text(s.get("publisher")), _text(s.get("note"))) for s in d["sources"]))
-    if kind == "key_points":
-        return KeyPoints(ident, _heading(d), tuple(p.strip() for p in d["key_points"]))
-    raise ValueError(f"not a section of a validated explainer: {sorted(d)}")
+class _Builder:
+    """Turns one validated explainer document into model values: its Markdown rendered, each at
+    its path in the file so a picture in it can be shown or refused at its line."""
+
+    def __init__(self, pictures: PictureReader):
+        self.pictures = pictures
+
+    def md(self, text: str, *path: str | int) -> str:
+        return render_block(text, self.pictures.markdown(list(path)))
+
+    def md_or_none(self, d: dict[str, Any], key: str, *path: str | int) -> str | None:
+        return self.md(d[key], *path, key) if key in d else None
+
+    def card(self, d: dict[str, Any], *at: str | int) -> Card:
+        facts = tuple(Fact(f["label"].strip(), self.md(f["text"], *at, "facts", n, "text")) for n, f in enumerate(d.get("facts", ())))
+        return Card(d["id"], d["title"].strip(), d["summary"].strip(), self.md(d["detail"], *at, "detail"), facts, tuple(d.get("aliases", ())),
+                    self.pictures.field(d.get("image"), [*at, "image"]))
+
+    def section(self, d: dict[str, Any], index: int) -> Section:
+        kind = section_kind(d)
+        ident = section_id(d, index)
+        at = ("sections", index)
+        if kind == "question":
+            cards = tuple(self.card(c, *at, "cards", n) for n, c in enumerate(d.get("cards", ())))
+            return Question(ident, _text(d.get("label")), d["question"].strip(), d["short_answer"].strip(), self.md_or_none(d, "answer", *at),
+                            cards, self.md_or_none(d, "after_cards", *at), tuple(d.get("aliases", ())), self.pictures.field(d.get("image"), [*at, "image"]))
+        if kind == "items":
+            items = tuple(Item(i["title"].strip(), self.md(i["text"], *at, "items", n, "text")) for n, i in enumerate(d["items"]))
+            return Items(ident, d["heading"].strip(), self.md_or_none(d, "intro", *at), items)
+        if kind == "text":
+            return Text(ident, d["heading"].strip(), self.md(d["text"], *at, "text"))
+        if kind == "timeline":
+            return Timeline(ident, _heading(d), tuple(Event(e["date"], render_inline(e["event"])) for e in d["timeline"]))
+        if kind == "people":
+            people = tuple(Person(p["name"].strip(), _text(p.get("role")), self.md_or_none(p, "note", *at, "people", n)) for n, p in enumerate(d["people"]))
+            return People(ident, _heading(d), people)
+        if kind == "glossary":
+            return Glossary(ident, _heading(d), tuple(Term(t["term"].strip(), self.md(t["definition"], *at, "glossary", n, "definition")) for n, t in enumerate(d["glossary"])))
+        if kind == "sources":
+            return Sources(ident, _heading(d), tuple(Source(s["title"].strip(), s.get("url"), _text(s.get("publisher")), _text(s.get("note"))) for s in d["sources"]))
+        if kind == "key_points":
+            return KeyPoints(ident, _heading(d), tuple(p.strip() for p in d["key_points"]))
+        raise ValueError(f"not a section of a validated explainer: {sorted(d)}")
 
 
-def build_explainer(doc: RawDoc) -> Explainer:
-    """A validated explainer document as an Explainer."""
+def _author(d: str | dict[str, Any], site: Site | None) -> Author:
+    if isinstance(d, str):
+        assert site is not None, "an author named by id needs the site that names it"
+        return site.authors[d]
+    return Author(d["name"].strip(), d.get("url"), _text(d.get("role")))
+
+
+def build_explainer(doc: RawDoc, site: Site | None = None, root: Path | None = None, *, stamps: list[PictureStamp] | None = None) -> Explainer:
+    """A validated explainer document as an Explainer, in the site it is built for (whose authors
+    it may name by id, and whose time zone and base path its dates and pictures take).
+
+    Its pictures are read from the project at root: raises BuildError with one line per picture
+    that cannot be shown (and with none when there is no root, so no picture can be read). Each
+    picture's path, stamp (as it was before it was read) and digest are added to `stamps`, for the
+    next build to tell whether it changed.
+    """
     d = doc.data
-    return Explainer(
+    zone = site.time_zone if site is not None else None
+    base_path = site.base_path if site is not None else "/"
+    pictures = PictureReader(root, doc, base_path + picture_folder(d["slug"]))
+    build = _Builder(pictures)
+    changes = tuple(Change(parse_moment(c["date"], zone), c["kind"], build.md(c["text"], "changes", n, "text")) for n, c in enumerate(d.get("changes", ())))
+    explainer = Explainer(
         slug=d["slug"],
         title=d["title"].strip(),
         dek=d["dek"].strip(),
-        published=dt.date.fromisoformat(d["published"]),
-        updated=dt.date.fromisoformat(d["updated"]) if "updated" in d else None,
-        changes=tuple(Change(dt.date.fromisoformat(c["date"]), c["kind"], render_block(c["text"])) for c in d.get("changes", ())),
+        published=parse_moment(d["published"], zone),
+        updated=parse_moment(d["updated"], zone) if "updated" in d else None,
+        changes=changes,
         attribution=_text(d.get("attribution")),
-        image_credit=_text(d.get("image_credit")),
-        intro_html=_block(d.get("intro")),
-        sections=tuple(_section(section, i) for i, section in enumerate(d["sections"])),
+        authors=tuple(_author(a, site) for a in d.get("authors", ())),
+        image=pictures.field(d.get("image"), ["image"]),
+        intro_html=build.md_or_none(d, "intro"),
+        sections=tuple(build.section(section, i) for i, section in enumerate(d["sections"])),
         aliases=tuple(d.get("aliases", ())),
         language=d.get("language"),
         source_file=doc.path,
         digest=doc.digest,
     )
+    if pictures.errors:
+        raise BuildError(pictures.errors)
+    used = tuple(pictures.used.values())
+    if stamps is not None:
+        stamps.extend(PictureStamp(p.src, judged.stamp, judged.digest) for p in used if isinstance(judged := pictures.judged[p.src], Judged))
+    # Pages show the pictures' sizes and their files' names: they change when a picture's bytes do.
+    return replace(explainer, pictures=used, digest=digest(doc.digest, *(f"{p.src}\0{p.digest}" for p in used))) if used else explainer
 
 
 def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = None, words: Words | None = None) -> Site:
@@ -311,4 +376,6 @@ def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = N
         digest=hashlib.sha256(f"{site.digest} {logo_digest} {base} {words.digest}".encode()).hexdigest(),
         brand=Brand(accent, dark, brand.get("font", DEFAULT_FONT).strip(), _block(brand.get("footer")), make_logo(logo) if logo is not None else None),
         words=words,
+        authors={ident: Author(a["name"].strip(), a.get("url"), _text(a.get("role"))) for ident, a in d.get("authors", {}).items()},
+        time_zone=d.get("time_zone"),
     )
