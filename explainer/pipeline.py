@@ -26,6 +26,7 @@ from explainer.content.files import read_file
 from explainer.content.language import Words
 from explainer.content.model import Explainer, Site, build_explainer, build_site
 from explainer.content.parse import RawDoc, parse_yaml
+from explainer.content.pictures import PictureStamp
 from explainer.content.validate import SlugAt, check_slugs, compile_schemas, language_notice, site_rules, slug_at, validate_doc, validate_explainer, warn_explainer
 from explainer.content.words import load_words
 from explainer.core.digest import CODE_DIGEST, digest
@@ -87,6 +88,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, m
                 if errors:
                     raise BuildError(errors)
                 groups = {d.source: d.group for d in done if d.group is not None}
+                todo.note_pictures(p for d in done for p in d.pictures)
                 output.remove_folders({g.slug for g in todo.last.groups.values()} - {g.slug for g in groups.values()})
                 pages = _site_pages(site, tuple(d.summary for d in done if d.summary is not None), memory)  # plan
                 planned = ((p.path, run.page_key(p), partial(render_page, templates.env, p)) for p in pages)
@@ -166,25 +168,37 @@ class Parsed:
     explainer: Explainer | None = None
     slug: SlugAt | None = None
     warnings: tuple[ContentError, ...] = ()
+    pictures: tuple[PictureStamp, ...] = ()  # each picture it shows, as read: its key holds their digests
+
+    def current(self, pictures: dict[str, str]) -> bool:
+        """Whether its pictures are as they are now (`pictures`, the scan's digests): then what was
+        made of it may be used again."""
+        return all(pictures.get(p.src) == p.digest for p in self.pictures)
 
 
-def parse_explainer(path: str, raw: bytes, words: Words | None = None) -> Parsed:
+def parse_explainer(path: str, raw: bytes, words: Words | None = None, *, site: Site | None = None, root: Path | None = None) -> Parsed:
     """Load, validate and model one explainer file, given its path and bytes; `words`, the
-    theme's, to warn of a language it has no words for."""
+    theme's, to warn of a language it has no words for; `site`, the site it is built in (its
+    authors and time zone); `root`, the project its pictures are read from."""
     key = hashlib.sha256(raw).hexdigest()
     doc = parse_yaml(path, raw)
     if isinstance(doc, list):
         return Parsed(key, tuple(doc))
-    errors = validate_explainer(doc)
+    errors = validate_explainer(doc, site)
     if errors:
         return Parsed(key, tuple(errors))
     notices = language_notice(doc, words) if words is not None else []
-    return Parsed(key, (), build_explainer(doc), slug_at(doc), tuple(warn_explainer(doc) + notices))
+    stamps: list[PictureStamp] = []
+    try:
+        explainer = build_explainer(doc, site, root, stamps=stamps)
+    except BuildError as exc:  # a picture that cannot be shown
+        return Parsed(key, tuple(exc.errors))
+    return Parsed(key, (), explainer, slug_at(doc), tuple(warn_explainer(doc) + notices), tuple(stamps))
 
 
-def _read_and_parse(root: Path, source: str, words: Words | None = None) -> Parsed:
+def _read_and_parse(root: Path, source: str, words: Words | None = None, site: Site | None = None) -> Parsed:
     raw = read_file(root, source)
-    return Parsed("", (raw,)) if isinstance(raw, ContentError) else parse_explainer(source, raw, words)
+    return Parsed("", (raw,)) if isinstance(raw, ContentError) else parse_explainer(source, raw, words, site=site, root=root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +213,7 @@ class Done:
     warnings: tuple[ContentError, ...] = ()
     rendered: int = 0
     written: int = 0
+    pictures: tuple[PictureStamp, ...] = ()  # the pictures read in its turn, for the record
 
 
 @dataclass
@@ -218,7 +233,8 @@ class _Run:
     def parsed(self, job: Job) -> Parsed:
         memory = self.todo.memory
         cached = memory.parsed.get(job.source) if memory is not None else None
-        return cached if cached is not None and cached.digest == job.digest else _read_and_parse(self.root, job.source, self.site.words)
+        fresh = cached is not None and cached.digest == job.digest and cached.current(self.todo.inputs.pictures)
+        return cached if fresh and cached is not None else _read_and_parse(self.root, job.source, self.site.words, self.site)
 
 
 def _explainer(run: _Run, job: Job) -> Done:
@@ -239,13 +255,13 @@ def _explainer(run: _Run, job: Job) -> Done:
     if run.abort.is_set() or not run.output.claim(explainer.slug):
         run.abort.set()
         return done
-    key = job.key if parsed.digest == job.digest else run.todo.key_for(parsed.digest)  # the file changed again since it was scanned
-    pages = plan_group(run.site, explainer)  # plan
+    key = run.todo.key_for(parsed.digest, parsed.pictures)  # its file and pictures as this turn read them
+    pages = plan_group(run.site, explainer, run.root)  # plan
     planned = ((p.path, run.page_key(p), partial(render_page, run.templates.env, p)) for p in pages)
     files, rendered, written = run.todo.place(run.output, planned, run.todo.last_files(run.output, explainer.slug))  # render, write
     run.output.write(f"{explainer.slug}/{GROUP_MARKER}", group_bytes(key, files))
-    group = Group(key, explainer.slug, len(files), group_data(parsed.slug, summary))
-    return Done(job.source, (), group, parsed.slug, summary, parsed.warnings, rendered, written)
+    group = Group(key, explainer.slug, len(files), group_data(parsed.slug, summary, parsed.pictures))
+    return Done(job.source, (), group, parsed.slug, summary, parsed.warnings, rendered, written, parsed.pictures)
 
 
 def _turns(run: _Run) -> list[Done]:
@@ -285,8 +301,9 @@ def _check_changed(run: _Run) -> None:
     memory = run.todo.memory
     assert memory is not None
     stale = [job for job in run.todo.jobs if not job.unchanged]
-    todo = [job for job in stale if getattr(memory.parsed.get(job.source), "digest", None) != job.digest]
-    fresh = dict(zip((job.source for job in todo), parallel_map(partial(_read_and_parse, run.root, words=run.site.words), [job.source for job in todo], MIN_PARALLEL_GROUPS)))
+    pictures = run.todo.inputs.pictures
+    todo = [job for job in stale if (kept := memory.parsed.get(job.source)) is None or kept.digest != job.digest or not kept.current(pictures)]
+    fresh = dict(zip((job.source for job in todo), parallel_map(partial(_read_and_parse, run.root, words=run.site.words, site=run.site), [job.source for job in todo], MIN_PARALLEL_GROUPS)))
     sources = {job.source for job in run.todo.jobs}
     memory.parsed = {source: fresh.get(source) or parsed for source, parsed in {**memory.parsed, **fresh}.items() if source in sources}
     errors = [e for job in stale for e in memory.parsed[job.source].errors]

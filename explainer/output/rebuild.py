@@ -16,15 +16,17 @@ that did not change, again.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from explainer.content.files import Inputs, Seen, scan_inputs, unreadable
+from explainer.content.dates import from_iso
+from explainer.content.files import Inputs, Seen, is_content_file, note_picture, scan_inputs, unreadable
+from explainer.content.model import Author
+from explainer.content.pictures import Picture, PictureStamp
 from explainer.content.validate import SlugAt
 from explainer.core.digest import CODE_DIGEST, digest
 from explainer.errors import BuildError, ContentError
@@ -66,9 +68,15 @@ class Job:
 
 
 def inputs_digest(inputs: Inputs, base_url: str | None) -> str:
-    """A digest of everything a build reads: the code, the base URL, the site file, the templates and every explainer."""
+    """A digest of everything a build reads: the code, the base URL, the site file, the templates,
+    every explainer and the pictures they show."""
     return digest(CODE_DIGEST, base_url or "", hashlib.sha256(inputs.site or b"").hexdigest(), inputs.logo, inputs.templates,
-                  *(f"{path}={d}" for path, d in inputs.explainers.items()))
+                  *(f"{path}={d}" for path, d in inputs.explainers.items()), *(f"{path}={d}" for path, d in inputs.pictures.items()))
+
+
+def _picture_parts(pictures: Iterable[tuple[str, str]]) -> list[str]:
+    """An explainer's pictures, as its key holds them: each path and the digest of its bytes."""
+    return [f"{src}\0{d}" for src, d in pictures]
 
 
 def _last_record(out: Path, *, header_only: bool = False) -> Manifest | None:
@@ -106,9 +114,14 @@ class Rebuild:
     def scan_errors(self) -> tuple[ContentError, ...]:
         return self.inputs.errors
 
-    def key_for(self, file_digest: str) -> str:
-        """The key of an explainer whose file has these bytes."""
-        return digest(file_digest, self.stamp)
+    def key_for(self, file_digest: str, pictures: Iterable[PictureStamp] = ()) -> str:
+        """The key of an explainer whose file has these bytes, and which shows these pictures."""
+        return digest(file_digest, self.stamp, *_picture_parts((p.src, p.digest) for p in pictures))
+
+    def note_pictures(self, pictures: Iterable[PictureStamp]) -> None:
+        """Keep each picture read in this build by its stamp, so the next build's scan sees whether it changed."""
+        for picture in pictures:
+            note_picture(self.seen, picture.src, picture.stamp, picture.digest)
 
     def summary_of(self, job: Job) -> tuple[SlugAt, Summary] | None:
         """What the last build kept of an unchanged explainer: where its slug is, and its summary."""
@@ -168,7 +181,10 @@ class Rebuild:
 
     def record(self, files: Files, groups: dict[str, Group]) -> Manifest:
         """What this build wrote, for the next build to read."""
-        return Manifest(self.inputs_key, len(files) + sum(g.pages for g in groups.values()), files, groups, dict(self.seen))
+        # Pictures no explainer shows any more are forgotten: the next build need not look at them.
+        shown = {src for g in groups.values() for src in group_pictures(g)}
+        seen = {path: entry for path, entry in self.seen.items() if is_content_file(path) or path in shown}
+        return Manifest(self.inputs_key, len(files) + sum(g.pages for g in groups.values()), files, groups, seen)
 
 
 def ask(root: Path, out: Path, base_url: str | None, memory: Memory | None = None) -> Rebuild:
@@ -187,23 +203,42 @@ def ask(root: Path, out: Path, base_url: str | None, memory: Memory | None = Non
         return Rebuild(True, inputs, inputs_key, stamp, last, [], memory, seen)
     if not trusted:
         last = _last_record(out) or Manifest()
-    jobs = [Job(source, file_digest, digest(file_digest, stamp), last.groups.get(source), source in inputs.unplaced)
-            for source, file_digest in inputs.explainers.items()]
+    jobs = []
+    for source, file_digest in inputs.explainers.items():
+        group = last.groups.get(source)
+        # Its pictures are those it showed last time (its file, if unchanged, names the same), as they are now.
+        shown = [(src, inputs.pictures.get(src, "")) for src in group_pictures(group)] if group is not None else []
+        jobs.append(Job(source, file_digest, digest(file_digest, stamp, *_picture_parts(shown)), group, source in inputs.unplaced))
     return Rebuild(False, inputs, inputs_key, stamp, last, jobs, memory, seen)
 
 
 # --- what the record keeps of an explainer ----------------------------------------------------
 
-def group_data(slug: SlugAt, summary: Summary) -> str:
+def group_data(slug: SlugAt, summary: Summary, pictures: Iterable[PictureStamp] = ()) -> str:
     """What the record keeps of an explainer, as one line of JSON: enough to list it and check its
-    slug without reading its file again. Only what its pages publish."""
-    return json.dumps({
+    slug without reading its file again, and the pictures it shows. Only what its pages publish."""
+    data: dict[str, Any] = {
         "slug": [slug.slug, slug.line, slug.column, [list(a) for a in slug.aliases]],
         "summary": [summary.slug, summary.title, summary.dek, summary.published.isoformat(),
                     summary.updated.isoformat() if summary.updated else None, summary.attribution,
                     summary.modified.isoformat(), list(summary.urls), list(summary.embeds), list(summary.aliases),
-                    [list(r) for r in summary.renamed]],
-    }, separators=(",", ":"))
+                    [list(r) for r in summary.renamed], [[a.name, a.url, a.role] for a in summary.authors],
+                    [getattr(summary.image, f.name) for f in fields(Picture)] if summary.image else None, summary.language],
+    }
+    shown = sorted({p.src for p in pictures})
+    if shown:
+        data["pictures"] = shown
+    return json.dumps(data, separators=(",", ":"))
+
+
+def group_pictures(group: Group) -> list[str]:
+    """The paths of the pictures an explainer showed when its files were made."""
+    if '"pictures"' not in group.data:  # most explainers: no JSON to read
+        return []
+    try:
+        return [src for src in json.loads(group.data)["pictures"] if isinstance(src, str)]
+    except (ValueError, TypeError, KeyError):
+        return []
 
 
 def group_summary(source: str, group: Group) -> tuple[SlugAt, Summary] | None:
@@ -211,10 +246,11 @@ def group_summary(source: str, group: Group) -> tuple[SlugAt, Summary] | None:
     try:
         data = json.loads(group.data)
         slug, line, column, aliases = data["slug"]
-        name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names, renamed = data["summary"]
-        summary = Summary(name, title, dek, dt.date.fromisoformat(published), dt.date.fromisoformat(updated) if updated else None,
-                          attribution, dt.date.fromisoformat(modified), tuple(urls), tuple(embeds), tuple(alias_names),
-                          tuple((old, new) for old, new in renamed))
+        name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names, renamed, authors, image, language = data["summary"]
+        summary = Summary(name, title, dek, from_iso(published), from_iso(updated) if updated else None,
+                          attribution, from_iso(modified), tuple(urls), tuple(embeds), tuple(alias_names),
+                          tuple((old, new) for old, new in renamed), authors=tuple(Author(*a) for a in authors),
+                          image=Picture(*image) if image else None, language=language)
         return SlugAt(source, slug, line, column, tuple((a, al, ac) for a, al, ac in aliases)), summary
     except (ValueError, TypeError, KeyError):
         return None
