@@ -254,6 +254,12 @@ def is_content_file(path: str) -> bool:
     return path.startswith(CONTENT_DIR + "/") and path.endswith(".yaml") and "/" not in path[len(CONTENT_DIR) + 1:]
 
 
+# A picture's stamp when it changed too recently to be trusted: unlike a content file's, which the
+# scan finds by listing content/, it must stay in the record (or the picture would be forgotten),
+# and no file has inode 0, so the next scan reads it again.
+UNTRUSTED_PICTURE = (0, 0, 0)
+
+
 def _scan_pictures(root: Path, seen: Seen, now: int) -> dict[str, str]:
     """Each picture of Seen's current digest, read again only when its stamp moved; a picture that
     is gone or cannot be read is forgotten (the explainer that shows it is then built again, and
@@ -271,7 +277,7 @@ def _scan_pictures(root: Path, seen: Seen, now: int) -> dict[str, str]:
             if isinstance(raw, ContentError):
                 del seen[path]
                 continue
-            seen[path] = (stamp if info.st_mtime_ns < now - RACY_NS else (0, -1, 0), hashlib.sha256(raw).hexdigest(), False)
+            seen[path] = (stamp if info.st_mtime_ns < now - RACY_NS else UNTRUSTED_PICTURE, hashlib.sha256(raw).hexdigest(), False)
         pictures[path] = seen[path][1]
     return pictures
 
@@ -279,7 +285,7 @@ def _scan_pictures(root: Path, seen: Seen, now: int) -> dict[str, str]:
 def note_picture(seen: Seen, path: str, stamp: tuple[int, int, int], digest: str, now: int | None = None) -> None:
     """Keep a picture's digest by the stamp it had when an explainer's turn read it, for the next scan."""
     now = time.time_ns() if now is None else now
-    seen[path] = (stamp if stamp[1] >= 0 and stamp[2] < now - RACY_NS else (0, -1, 0), digest, False)
+    seen[path] = (stamp if stamp[0] and stamp[2] < now - RACY_NS else UNTRUSTED_PICTURE, digest, False)
 
 # A file changed this recently may change again within its file system's time resolution without
 # its time moving: it is read again on every scan until it is older than this.

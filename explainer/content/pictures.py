@@ -209,7 +209,7 @@ def judge_picture(root: Path, src: str) -> Judged | str:
         if len(_JUDGED) > 256:
             _JUDGED.clear()
         known = _JUDGED[src, digest] = judged
-    stamp = (info.st_ino, info.st_size, info.st_mtime_ns) if info is not None else (0, -1, 0)
+    stamp = (info.st_ino, info.st_size, info.st_mtime_ns) if info is not None else (0, 0, 0)  # (0, 0, 0): read it again next time
     return Judged(known.digest, known.width, known.height, known.alpha, stamp)
 
 

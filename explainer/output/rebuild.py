@@ -68,10 +68,15 @@ class Job:
 
 
 def inputs_digest(inputs: Inputs, base_url: str | None) -> str:
-    """A digest of everything a build reads: the code, the base URL, the site file, the templates,
-    every explainer and the pictures they show."""
+    """A digest of everything a build reads but pictures: the code, the base URL, the site file,
+    the templates and every explainer (with_pictures adds the pictures the explainers show)."""
     return digest(CODE_DIGEST, base_url or "", hashlib.sha256(inputs.site or b"").hexdigest(), inputs.logo, inputs.templates,
-                  *(f"{path}={d}" for path, d in inputs.explainers.items()), *(f"{path}={d}" for path, d in inputs.pictures.items()))
+                  *(f"{path}={d}" for path, d in inputs.explainers.items()))
+
+
+def with_pictures(key: str, pictures: dict[str, str]) -> str:
+    """An inputs digest with the pictures' digests added: those the explainers showed, as they are now."""
+    return digest(key, *(f"{path}={d}" for path, d in sorted(pictures.items()))) if pictures else key
 
 
 def _picture_parts(pictures: Iterable[tuple[str, str]]) -> list[str]:
@@ -99,7 +104,7 @@ class Rebuild:
 
     nothing: bool
     inputs: Inputs  # what this build reads, digested
-    inputs_key: str  # the digest of it all
+    inputs_key: str  # the digest of it all but the pictures (with_pictures adds them)
     stamp: str  # the part of every explainer's key that is not its own file
     last: Manifest
     jobs: list[Job]
@@ -184,7 +189,9 @@ class Rebuild:
         # Pictures no explainer shows any more are forgotten: the next build need not look at them.
         shown = {src for g in groups.values() for src in group_pictures(g)}
         seen = {path: entry for path, entry in self.seen.items() if is_content_file(path) or path in shown}
-        return Manifest(self.inputs_key, len(files) + sum(g.pages for g in groups.values()), files, groups, seen)
+        # The pictures as this build read them: the next build's scan finds the same, and stops at once.
+        inputs = with_pictures(self.inputs_key, {path: seen[path][1] for path in shown if path in seen})
+        return Manifest(inputs, len(files) + sum(g.pages for g in groups.values()), files, groups, seen)
 
 
 def ask(root: Path, out: Path, base_url: str | None, memory: Memory | None = None) -> Rebuild:
@@ -199,7 +206,7 @@ def ask(root: Path, out: Path, base_url: str | None, memory: Memory | None = Non
     inputs_key = inputs_digest(inputs, base_url)
     stamp = digest(hashlib.sha256(inputs.site or b"").hexdigest(), inputs.logo, base_url or "", inputs.templates, CODE_DIGEST)
     # Text the importer could not place is warned about on every build, so such a project never takes the shortcut.
-    if not inputs.errors and last.inputs == inputs_key and last.pages and not inputs.unplaced:
+    if not inputs.errors and last.inputs == with_pictures(inputs_key, inputs.pictures) and last.pages and not inputs.unplaced:
         return Rebuild(True, inputs, inputs_key, stamp, last, [], memory, seen)
     if not trusted:
         last = _last_record(out) or Manifest()
