@@ -4,6 +4,7 @@ most of a clean build's work), for synthetic sites of N explainers.
 
     python bench/build_bench.py                      # N = 100, 1,000 and 10,000; 3 runs each
     python bench/build_bench.py --sizes 100 1000 --runs 5 --dir /dev/shm
+    python bench/build_bench.py --sizes 1000 --pictures     # each explainer with a lead picture of its own
 
 Every figure is the median of the runs. Peak memory is the largest resident set of any one
 process of the build (os.wait4). "Rebuild after 1 edit" is the preview's rebuild in a long-lived
@@ -64,9 +65,9 @@ def edit_once(project: Path, build: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
-def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None, image_floor: bool = True) -> dict[str, float]:
+def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None, image_floor: bool = True, pictures: bool = False) -> dict[str, float]:
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        project = make_project(n, Path(tmp) / "project")
+        project = make_project(n, Path(tmp) / "project", pictures)
         site, floor_out = project / "site", Path(tmp) / "floor"
         build = [PYTHON, str(REPO / "build.py"), "--root", str(project)]
         clean, memory, floor, floor_images = [], [], [], []
@@ -102,12 +103,13 @@ def main() -> None:
     parser.add_argument("--no-floor", action="store_true", help="skip the floor (it takes as long again at 10,000)")
     parser.add_argument("--no-image-floor", action="store_true", help="skip the floor that also draws the social images")
     parser.add_argument("--dir", default=None, help="where to make the projects (default: the system's temporary folder)")
+    parser.add_argument("--pictures", action="store_true", help="give each explainer a lead picture of its own (bench/synth.py)")
     args = parser.parse_args()
     print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}; median of {args.runs} runs")
     print("| explainers | clean build | floor (HTML) | floor + images | build / floor | build / floor + images | rebuild after 1 edit | ... new process | no-change rebuild | peak memory | bytes/explainer |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
-        r = bench(n, args.runs, not args.no_floor, args.dir, not args.no_image_floor)
+        r = bench(n, args.runs, not args.no_floor, args.dir, not args.no_image_floor, args.pictures)
         print(f"| {n:,} | {r['clean']:.2f} s | {r['floor']:.2f} s | {r['floor_images']:.2f} s | {r['clean'] / r['floor']:.2f} | {r['clean'] / r['floor_images']:.2f} "
               f"| {r['edit_ms']:.0f} ms | {r['edit_cli']:.2f} s | {r['unchanged']:.2f} s | {r['memory']:.0f} MB | {r['bytes']:,.0f} |", flush=True)
 

@@ -47,7 +47,7 @@ _OPENERS = ["JPEG", "PNG", "WEBP", "GIF", "AVIF"]
 WIDTHS = (480, 960, 1440)
 # Part of every made file's name: change it when the files made of a picture change (other sizes,
 # formats or quality), so that no browser keeps an old file under a name it has seen.
-RECIPE = "1"
+RECIPE = "2"
 
 # EXIF orientations that turn the picture a quarter: its width and height swap.
 _QUARTER_TURNS = frozenset({5, 6, 7, 8})

@@ -400,7 +400,7 @@ def render_social_image(page: Page) -> bytes:
         return out.getvalue()
     for quality in JPEG_QUALITIES:  # the best that stays under the size social sites take quickly
         out = io.BytesIO()
-        drawn.convert("RGB").save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
+        drawn.convert("RGB").save(out, format="JPEG", quality=quality, optimize=True)
         if out.tell() <= MAX_BYTES:
             break
     return out.getvalue()
