@@ -418,3 +418,11 @@ def test_the_preview_shows_a_picture_changed_under_the_same_name(make_site, tmp_
     second = picture_files(out)
     assert second and not second & first
     assert all(name in (out / "pic" / "index.html").read_text("utf-8") for name in second if name.endswith(".jpg"))
+
+
+def test_an_author_named_by_id_in_a_site_whose_file_is_wrong_gives_only_the_site_files_mistake(make_site):
+    content = minimal_explainer().replace("published:", "authors: [jane-doe]\npublished:", 1)
+    root = make_site({"a.yaml": content}, base_url="example.org")
+    with pytest.raises(Exception) as refused:
+        build(root)
+    assert [(e.file, e.field) for e in refused.value.errors] == [("site.yaml", "base_url")]

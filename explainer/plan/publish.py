@@ -11,6 +11,7 @@ render/templates.py turns each into bytes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -161,7 +162,7 @@ def _social_image(site: Site, explainer: Explainer, item: Question | Card | None
         title, kicker, summary = explainer.title, None, None
     image = SocialImage(title, kicker, site.name, _address(site), summary, picture, site.brand.logo, site.brand.accent)
     # Keyed on exactly what the image shows: editing an answer does not redraw it.
-    logo = digest(site.brand.logo.png.hex()) if site.brand.logo else ""
+    logo = hashlib.sha256(site.brand.logo.png).hexdigest() if site.brand.logo else ""
     key = digest(SOCIAL_IMAGE, image.title, image.kicker or "", image.summary or "", image.site_name, image.address, logo, image.accent,
                  picture.digest if picture else "")
     return Page(url, url, SOCIAL_PHOTO if picture else SOCIAL_IMAGE, key, {"image": image, "root": root})
@@ -239,20 +240,20 @@ def _share(site: Site, explainer: Explainer, page: Page, figures: dict[str, Figu
 
     Pages of other kinds (embeds, say) are returned as they are.
     """
+    if page.template not in ("explainer.html", "question.html", "card.html"):
+        return page
     url = site.base_url + page.url
-    item = page.context.get("card") or (page.context.get("question") if page.template == "question.html" else None)
+    item = page.context.get("card") or page.context.get("question")
     image_url = site.base_url + social_image_url(explainer, item)
     image_type = "image/jpeg" if social_picture(explainer, item) else "image/png"
     dates = (explainer.published, last_modified(explainer))
     json_ld = _news_article(site, explainer, url, image_url, item)
-    if page.template == "explainer.html":
-        sharing = Sharing("article", explainer.title, explainer.dek, url, image_url, explainer.title, *dates, json_ld, image_type)
-    elif page.template == "question.html":
+    if isinstance(item, Question):
         sharing = Sharing("article", item.question, item.short_answer, url, image_url, f"{item.question}: {explainer.title}", *dates, json_ld, image_type)
-    elif page.template == "card.html":
+    elif isinstance(item, Card):
         sharing = Sharing("article", item.title, item.summary, url, image_url, f"{item.title}: {explainer.title}", *dates, json_ld, image_type)
     else:
-        return page
+        sharing = Sharing("article", explainer.title, explainer.dek, url, image_url, explainer.title, *dates, json_ld, image_type)
     return replace(page, context={**page.context, "changes": changes_newest_first(explainer), "sharing": sharing, "figures": figures})
 
 
