@@ -4,9 +4,12 @@ most of a clean build's work), for synthetic sites of N explainers.
 
     python bench/build_bench.py                      # N = 100, 1,000 and 10,000; 3 runs each
     python bench/build_bench.py --sizes 100 1000 --runs 5 --dir /dev/shm
+    python bench/build_bench.py --sizes 1000 --pictures     # each explainer with a lead picture of its own
 
 Every figure is the median of the runs. Peak memory is the largest resident set of any one
-process of the build (os.wait4). "Rebuild after 1 edit" is the preview's rebuild in a long-lived
+process of the build (os.wait4). "CPU" is the processor time of the clean build and every worker
+it started (os.wait4 again): on a machine that other work keeps busy, it moves far less than the
+wall time, so it is the fairer figure for comparing two builds there. "Rebuild after 1 edit" is the preview's rebuild in a long-lived
 process (bench/incremental.py); "... new process" is `python build.py` after the same edit, which
 assembles a new tree beside site/ and swaps it in, so it creates every folder of the site again.
 --dir puts the projects and their output somewhere else than the system's temporary folder: on
@@ -35,14 +38,18 @@ PYTHON = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 
+LAST_CPU: list[float] = [0.0]  # the processor seconds of the last command run
+
+
 def run(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of one command."""
+    """Wall seconds and peak resident MB of one command (its processor seconds in LAST_CPU)."""
     started = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, env=ENV)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"{' '.join(args)} failed with status {status}")
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     return elapsed, usage.ru_maxrss / 1024
 
 
@@ -64,17 +71,18 @@ def edit_once(project: Path, build: list[str], runs: int) -> float:
     return statistics.median(times)
 
 
-def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None, image_floor: bool = True) -> dict[str, float]:
+def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None, image_floor: bool = True, pictures: bool = False) -> dict[str, float]:
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        project = make_project(n, Path(tmp) / "project")
+        project = make_project(n, Path(tmp) / "project", pictures)
         site, floor_out = project / "site", Path(tmp) / "floor"
         build = [PYTHON, str(REPO / "build.py"), "--root", str(project)]
-        clean, memory, floor, floor_images = [], [], [], []
+        clean, cpu, memory, floor, floor_images = [], [], [], [], []
         floor_cmd = [PYTHON, str(REPO / "bench" / "floor.py"), str(project), str(floor_out)]
         for _ in range(runs):
             shutil.rmtree(site, ignore_errors=True)
             seconds, mb = run(build)
             clean.append(seconds)
+            cpu.append(LAST_CPU[0])
             memory.append(mb)
             if floor_too:
                 shutil.rmtree(floor_out, ignore_errors=True)
@@ -88,7 +96,7 @@ def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None, 
         edits = subprocess.run([PYTHON, str(REPO / "bench" / "incremental.py"), str(project), str(max(runs, 5))],
                                capture_output=True, text=True, env=ENV, check=True).stdout.split()
         return {
-            "clean": statistics.median(clean),
+            "clean": statistics.median(clean), "cpu": statistics.median(cpu),
             "floor": statistics.median(floor) if floor else float("nan"), "floor_images": statistics.median(floor_images) if floor_images else float("nan"),
             "edit_ms": statistics.median(float(e) for e in edits), "edit_cli": edit_cli, "unchanged": statistics.median(unchanged),
             "memory": max(memory), "bytes": folder_bytes(site) / n,
@@ -102,13 +110,14 @@ def main() -> None:
     parser.add_argument("--no-floor", action="store_true", help="skip the floor (it takes as long again at 10,000)")
     parser.add_argument("--no-image-floor", action="store_true", help="skip the floor that also draws the social images")
     parser.add_argument("--dir", default=None, help="where to make the projects (default: the system's temporary folder)")
+    parser.add_argument("--pictures", action="store_true", help="give each explainer a lead picture of its own (bench/synth.py)")
     args = parser.parse_args()
     print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}; median of {args.runs} runs")
-    print("| explainers | clean build | floor (HTML) | floor + images | build / floor | build / floor + images | rebuild after 1 edit | ... new process | no-change rebuild | peak memory | bytes/explainer |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| explainers | clean build | CPU | floor (HTML) | floor + images | build / floor | build / floor + images | rebuild after 1 edit | ... new process | no-change rebuild | peak memory | bytes/explainer |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
-        r = bench(n, args.runs, not args.no_floor, args.dir, not args.no_image_floor)
-        print(f"| {n:,} | {r['clean']:.2f} s | {r['floor']:.2f} s | {r['floor_images']:.2f} s | {r['clean'] / r['floor']:.2f} | {r['clean'] / r['floor_images']:.2f} "
+        r = bench(n, args.runs, not args.no_floor, args.dir, not args.no_image_floor, args.pictures)
+        print(f"| {n:,} | {r['clean']:.2f} s | {r['cpu']:.1f} s | {r['floor']:.2f} s | {r['floor_images']:.2f} s | {r['clean'] / r['floor']:.2f} | {r['clean'] / r['floor_images']:.2f} "
               f"| {r['edit_ms']:.0f} ms | {r['edit_cli']:.2f} s | {r['unchanged']:.2f} s | {r['memory']:.0f} MB | {r['bytes']:,.0f} |", flush=True)
 
 

@@ -2,9 +2,12 @@
 
 Each has the seed's sections in its order and one more question: 6 questions of Markdown (one
 carrying a deck of 5 cards), a list of lessons, a timeline, people, a glossary and sources, with
-text varied per explainer so nothing can be shared between them by accident.
+text varied per explainer so nothing can be shared between them by accident. With --pictures,
+each also has a lead picture of its own: a 1,600 by 1,067 JPEG of a photograph's detail, drawn
+here with Pillow, different for every explainer (as a newsroom's are).
 
     python bench/synth.py 1000 /path/to/project
+    python bench/synth.py 1000 /path/to/project --pictures
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from PIL import Image, ImageDraw, ImageFilter
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "content" / "why-trump-wants-to-meet-putin-again.yaml"
@@ -41,18 +45,41 @@ def synthetic(seed: dict, i: int) -> dict:
     return doc
 
 
-def make_project(n: int, root: Path) -> Path:
-    """Write site.yaml and n explainers under root (its pages use the default theme); returns root."""
+PICTURE_SIZE = (1600, 1067)
+
+
+def picture(i: int) -> Image.Image:
+    """A picture with about the detail and size of a newsroom's lead photograph, different for each i."""
+    width, height = PICTURE_SIZE
+    image = Image.linear_gradient("L").resize(PICTURE_SIZE).convert("RGB")
+    pen = ImageDraw.Draw(image)
+    for k in range(40):
+        x, y, r = (i * 131 + k * 397) % width, (i * 71 + k * 211) % height, 30 + (i + k * 17) % 160
+        pen.ellipse((x - r, y - r, x + r, y + r), fill=((i * 7 + k * 40) % 256, (k * 90 + i) % 256, (k * 20 + 80) % 256))
+    noise = Image.effect_noise(PICTURE_SIZE, 24).convert("RGB")
+    return Image.blend(image, noise, 0.2).filter(ImageFilter.GaussianBlur(1.2))
+
+
+def make_project(n: int, root: Path, pictures: bool = False) -> Path:
+    """Write site.yaml and n explainers under root (its pages use the default theme), each with a
+    lead picture of its own if `pictures`; returns root."""
     if root.exists():
         shutil.rmtree(root)
     (root / "content").mkdir(parents=True)
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    if pictures:
+        (root / "images").mkdir()
     seed = yaml.safe_load(SEED.read_text("utf-8"))
     for i in range(n):
-        text = yaml.safe_dump(synthetic(seed, i), allow_unicode=True, sort_keys=False, width=1000)
+        doc = synthetic(seed, i)
+        if pictures:
+            src = f"images/explainer-{i:05d}.jpg"
+            picture(i).save(root / src, quality=88)
+            doc = {**{k: v for k, v in doc.items() if k != "sections"}, "image": {"src": src, "alt": f"Picture number {i}", "credit": "Synthetic"}, "sections": doc["sections"]}
+        text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=1000)
         (root / "content" / f"explainer-{i:05d}.yaml").write_text(text, "utf-8")
     return root
 
 
 if __name__ == "__main__":
-    make_project(int(sys.argv[1]), Path(sys.argv[2]))
+    make_project(int(sys.argv[1]), Path(sys.argv[2]), "--pictures" in sys.argv[3:])

@@ -162,3 +162,46 @@ def test_repetition_warnings_the_known_section_and_omitted_text_work_in_archieml
     assert page.index("When work starts.") < page.index('id="what-changes"')  # under the dek: `under_dek: true` is read as true
     assert "Photo: the river in March." not in page
     assert cli.main(["--root", str(root), "--strict"]) == 1  # the warning is given again, and is an error
+
+
+PEOPLE_AND_PICTURES = """slug: flood-plan
+title: The Flood Plan
+dek: What the council decided.
+published: 2026-02-20 09:30 Europe/Paris
+
+{image}
+src: images/river.png
+decorative: true
+caption: The river in March.
+credit: Ana Ruiz
+{}
+
+[authors]
+* jane-doe
+[]
+
+[sections]
+type: question
+id: what-changes
+question: What changes?
+short_answer: The river gets a wider bed.
+answer: Work starts in May.
+[]
+"""
+
+
+def test_a_picture_authors_and_a_time_work_in_archieml(make_site):
+    """ArchieML writes only text: `decorative: true` is read as true, an author by id, a time with its zone."""
+    from PIL import Image
+
+    from explainer.pipeline import build
+
+    root = make_site({"flood-plan.aml": PEOPLE_AND_PICTURES})
+    (root / "site.yaml").write_text((root / "site.yaml").read_text("utf-8") + "authors:\n  jane-doe: {name: Jane Doe, url: 'https://example.org/jane'}\n", "utf-8")
+    (root / "images").mkdir()
+    Image.new("RGB", (800, 400), (30, 90, 160)).save(root / "images" / "river.png")
+    build(root)
+    page = (root / "site" / "flood-plan" / "index.html").read_text("utf-8")
+    assert '<a href="https://example.org/jane" rel="author">Jane Doe</a>' in page
+    assert 'alt=""' in page and "Credit: Ana Ruiz" in page
+    assert '<time datetime="2026-02-20T09:30:00+01:00">' in page

@@ -120,10 +120,11 @@ def test_a_second_build_at_the_same_time_is_refused_with_a_clear_message(make_si
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 400 KB file system of its own (tmpfs), so filling it harms nothing else."""
+    """A 1 MB file system of its own (tmpfs), so filling it harms nothing else: room for two small
+    sites (the old and the new, while one replaces the other), not for a large one."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=True)
     yield mount
     subprocess.run(["umount", str(mount)], check=True)
 
@@ -134,7 +135,7 @@ def test_a_full_disk_leaves_the_previous_site_and_no_temporary_folder(make_site,
     build(root, out)
     before = tree(out)
     big = "\n\n".join(f"Paragraph {i}: " + "words " * 200 for i in range(60))
-    for slug in ("b", "c", "d"):
+    for slug in ("b", "c", "d", "e", "f", "g"):
         (root / "content" / f"{slug}.yaml").write_text(minimal_explainer(slug, answer=big.replace("\n", "\n      ")), "utf-8")
     with pytest.raises(BuildError) as raised:
         build(root, out)
