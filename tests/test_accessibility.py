@@ -63,6 +63,9 @@ PAGE_KINDS: list[tuple[str, str, str, Callable[[Page], None]]] = [
     ("redirect written right to left", "languages", "water-plan/", nothing),
     ("explainer with a lead picture and authors", "pictured", "river/", nothing),
     ("question with its own picture, a picture and a table in its answer", "pictured", "river/whats-planned/", nothing),
+    ("card with its own picture and one in its detail", "pictured", "river/barriers/", nothing),
+    ("index with thumbnails of lead pictures", "pictured", "", nothing),
+    ("embed of a card with a picture in its detail, and its dates", "pictured", "river/embed/barriers/", nothing),
 ]
 
 

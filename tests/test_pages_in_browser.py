@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from helpers import SEED_SLUG
@@ -66,3 +67,31 @@ def test_a_missing_page_gets_the_404_page_with_working_links(seed_site, browser)
         page.get_by_role("link", name="See every explainer").click()
         assert page.url == base
     context.close()
+
+
+# The page's largest paint and every layout shift, as Chromium reports them to the page itself.
+PAINT_AND_SHIFTS = """async () => {
+  const img = document.querySelector("header figure img");
+  await img.decode();
+  const entries = type => new Promise(done => new PerformanceObserver((list, observer) => {
+    observer.disconnect(); done(list.getEntries());
+  }).observe({type, buffered: true}));
+  const paints = await entries("largest-contentful-paint");
+  const shifts = await Promise.race([entries("layout-shift"), new Promise(done => setTimeout(() => done([]), 500))]);
+  const last = paints[paints.length - 1];
+  return {lcp: last.element && last.element.currentSrc, src: img.currentSrc, shift: shifts.reduce((sum, s) => sum + s.value, 0)};
+}"""
+
+
+def test_the_lead_picture_is_the_explainer_pages_largest_paint_and_nothing_shifts_as_it_loads(pictured_site, browser):
+    with static_server(pictured_site, "/repo/") as base:
+        for width, height in ((1280, 800), (390, 844)):
+            context = browser.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            # Pictures arrive after the text, as on a slow network: the page must hold their place.
+            page.route("**/images/**", lambda route: (time.sleep(0.3), route.continue_()))
+            page.goto(f"{base}river/", wait_until="load")
+            found = page.evaluate(PAINT_AND_SHIFTS)
+            assert found["lcp"] and found["lcp"] == found["src"], (width, found)
+            assert found["shift"] == 0, (width, found)
+            context.close()

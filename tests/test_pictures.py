@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 from helpers import REPO, SEED_SLUG, make_project, minimal_explainer, page_text, parse, snapshot, tree
 from lxml import etree
+from lxml import html as lxml_html
 from PIL import Image, ImageDraw
 from test_publish import SITEMAP, json_ld, meta
 
@@ -58,7 +59,11 @@ sections:
       - id: barriers
         title: Barriers
         summary: Steel gates at three bridges.
-        detail: They close when the river rises.
+        image: {src: images/lead.jpg, alt: A steel gate at the first bridge}
+        detail: |
+          They close when the river rises.
+
+          ![Where the gates stand](images/map.png)
 """
 
 
@@ -142,6 +147,51 @@ def test_a_lead_picture_has_its_alt_text_width_height_and_files_of_several_width
     assert caption == "The river at Mill Road. Credit: Ana Ruiz/River Courier"
 
 
+def test_questions_and_cards_show_their_own_pictures_in_the_explainers_sections_and_decks_loaded_lazily(pictured_site):
+    page = parse(pictured_site / "river" / "index.html")
+    [question] = page.xpath("//section[@id='whats-planned']//figure[not(ancestor::li)]//img")
+    [card] = page.xpath("//article[@id='barriers']//figure//img")
+    assert (question.get("alt"), card.get("alt")) == ("A barrier in the river", "A steel gate at the first bridge")
+    # Only the lead picture, the first a reader sees, loads at once; each of the others as it comes near.
+    assert [img.get("alt") for img in page.xpath("//img[@fetchpriority='high']")] == ["The river in flood at Mill Road"]
+    assert question.get("loading") == card.get("loading") == "lazy"
+    # The card's picture is the lead's file: made once, shown twice.
+    assert card.get("srcset") == page.xpath("//header//figure//img")[0].get("srcset")
+    # On the card's own page, its picture is the first: it loads at once.
+    [own] = parse(pictured_site / "river" / "barriers" / "index.html").xpath("//figure//img")
+    assert own.get("fetchpriority") == "high"
+
+
+def test_the_index_shows_each_explainers_lead_picture_as_a_thumbnail_with_its_credit(pictured_site):
+    page = parse(pictured_site / "index.html")
+    [img] = page.xpath("//li[.//a[@href='/repo/river/']]//figure//img")
+    assert img.get("alt") == "The river in flood at Mill Road" and img.get("width") and img.get("height")
+    assert all(path.is_file() for path, _ in srcset_files(pictured_site, img.get("srcset")))
+    assert "22rem" in img.get("sizes")  # a thumbnail's width, so a phone or a grid fetches a small file
+    assert page.xpath("string(//li[.//a[@href='/repo/river/']]//figcaption)").strip() == "Credit: Ana Ruiz/River Courier"
+    assert not page.xpath("//li[.//a[@href='/repo/plain/']]//figure")  # no picture, no empty frame
+
+
+def test_embeds_carry_the_dates_and_a_pasted_fragment_shows_its_pictures_from_the_site(pictured_site):
+    for item in ("whats-planned", "barriers"):
+        for name in ("index.html", "fragment.html"):
+            text = (pictured_site / "river" / "embed" / item / name).read_text("utf-8")
+            assert '<time datetime="2025-10-16T09:30:00+02:00">' in text, (item, name)
+            assert '<time datetime="2025-10-18T14:00:00+02:00">' in text, (item, name)
+    fragment = lxml_html.fragment_fromstring((pictured_site / "river" / "embed" / "barriers" / "fragment.html").read_text("utf-8"))
+    [img] = fragment.xpath(".//img")
+    # Pasted into another site's page: every address of the picture is absolute.
+    assert img.get("src").startswith(BASE + "river/images/")
+    assert all(entry.strip().startswith(BASE + "river/images/") for entry in img.get("srcset").split(","))
+    assert all(entry.strip().startswith(BASE) for s in fragment.xpath(".//source/@srcset") for entry in s.split(","))
+
+
+def test_a_questions_oembed_thumbnail_is_its_own_social_image(pictured_site):
+    data = json.loads((pictured_site / "river" / "embed" / "whats-planned" / "oembed.json").read_text("utf-8"))
+    assert data["thumbnail_url"] == BASE + "river/whats-planned/social.jpg"
+    assert (pictured_site / "river" / "whats-planned" / "social.jpg").is_file()
+
+
 def test_a_pictures_files_hold_its_pixels_and_nothing_of_the_cameras_exif(pictured_site):
     for path in (pictured_site / "river" / "images").iterdir():
         data = path.read_bytes()
@@ -152,7 +202,7 @@ def test_a_pictures_files_hold_its_pixels_and_nothing_of_the_cameras_exif(pictur
 
 def test_a_picture_turned_by_its_exif_orientation_is_shown_upright_on_its_questions_page(pictured_site):
     page = parse(pictured_site / "river" / "whats-planned" / "index.html")
-    [img] = page.xpath("//figure//img")
+    [img] = page.xpath("//figure[not(ancestor::li)]//img")  # the question's, not its card's in the deck
     assert (img.get("alt"), img.get("width"), img.get("height")) == ("A barrier in the river", "800", "1200")
     assert img.get("fetchpriority") == "high"  # the first picture on its own page
     with Image.open(file_of(pictured_site, img.get("src"))) as made:
@@ -161,7 +211,7 @@ def test_a_picture_turned_by_its_exif_orientation_is_shown_upright_on_its_questi
 
 def test_a_picture_in_an_answer_is_shown_lazily_with_its_alt_text_and_a_table_in_a_scrolling_region(pictured_site):
     page = parse(pictured_site / "river" / "whats-planned" / "index.html")
-    [img] = page.xpath("//main//p//picture//img")
+    [img] = page.xpath("//main//p[not(ancestor::li)]//picture//img")
     assert (img.get("alt"), img.get("loading"), img.get("width"), img.get("height")) == ("A map of the three barriers", "lazy", "700", "400")
     # Transparent: its fallback is a PNG, which keeps it so.
     with Image.open(file_of(pictured_site, img.get("src"))) as made:

@@ -169,6 +169,26 @@ def test_an_edit_to_one_explainer_rewrites_only_its_pages_and_the_index(make_sit
 
 
 @pytest.mark.subprocess
+def test_a_picture_changed_outside_content_rebuilds_the_preview_with_its_new_files(make_site):
+    from PIL import Image
+
+    content = minimal_explainer("a").replace("published:", "image: {src: photos/lead.png, alt: A field}\npublished:", 1)
+    root = make_site({"a.yaml": content, "b.yaml": minimal_explainer("b")})
+    (root / "photos").mkdir()
+    Image.new("RGB", (600, 300), (200, 40, 40)).save(root / "photos" / "lead.png")
+    (root / "photos" / "notes.txt").write_text("not a picture any explainer shows", "utf-8")
+    with serving(root) as (url, preview):
+        page = preview.folder / "a" / "index.html"
+        first = re.findall(r"images/([0-9a-f]+)-", page.read_text("utf-8"))
+        (root / "photos" / "notes.txt").write_text("changed", "utf-8")  # not watched: nothing to rebuild
+        Image.new("RGB", (600, 300), (40, 40, 200)).save(root / "photos" / "lead.png")
+        preview.wait_for(r"^rebuilt: ")
+        second = re.findall(r"images/([0-9a-f]+)-", page.read_text("utf-8"))
+        assert first and second and set(first).isdisjoint(second)
+        assert "b/index.html" not in [line for line in preview.printed if "b/" in line]  # only the explainer that shows it
+
+
+@pytest.mark.subprocess
 def test_the_preview_serves_under_a_base_path(make_site, page):
     root = make_site({"a.yaml": minimal_explainer("a")})
     with serving(root, "--base-path", "/repo/") as (url, _):

@@ -241,9 +241,12 @@ class PictureFiles:
     height: int
 
 
+IMAGES = "images/"  # the folder of an explainer's pictures' files, in its own
+
+
 def picture_folder(slug: str) -> str:
     """Where an explainer's pictures' files go, below the base path: `<slug>/images/`."""
-    return f"{slug}/images/"
+    return f"{slug}/{IMAGES}"
 
 
 def picture_files(picture: Picture, folder_url: str) -> PictureFiles:

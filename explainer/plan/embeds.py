@@ -77,7 +77,7 @@ class Embed:
     from_url: str  # the item in place on the explainer page, for the "From:" link
     height: int  # estimated height in pixels at FIXED_WIDTH, for the fixed-height iframe code
     description: str  # what the embed page says of itself: a card's summary, a question's short answer, the explainer's dek
-    image_url: str  # the social image of the card, or of the explainer: the oEmbed thumbnail
+    image_url: str  # the oEmbed thumbnail: the card's or question's own social image, or the explainer's
     kicker: str  # shown above the heading: a card's question; the explainer's title above a question or a timeline
 
     @property
@@ -114,8 +114,8 @@ def estimate_height(texts: list[str], headings: list[str], extra_lines: int = 0)
 
 
 def _around(explainer: Explainer, kicker: str) -> list[str]:
-    """What frames every embed: its kicker above, its "From:" line below."""
-    return [kicker, f"From: {explainer.title}, publisher"]
+    """What frames every embed: its kicker above, its "From:" line below, with the dates."""
+    return [kicker, f"From: {explainer.title}, publisher. Published October 16, 2025; updated October 16, 2025."]
 
 
 def _card_embed(explainer: Explainer, question: Question, card: Card) -> Embed:
@@ -130,7 +130,7 @@ def _question_embed(explainer: Explainer, question: Question) -> Embed:
     # answer (which the embed page holds, hidden, for hosts that ask for it with ?answer=full).
     height = estimate_height([*_around(explainer, explainer.title), question.short_answer], [question.question], extra_lines=2)
     return Embed("question", question.id, question.question, question, embed_url(explainer, question.id), item_url(explainer, question.id),
-                 f"{explainer_url(explainer)}#{question.id}", height, question.short_answer, social_image_url(explainer), explainer.title)
+                 f"{explainer_url(explainer)}#{question.id}", height, question.short_answer, social_image_url(explainer, question), explainer.title)
 
 
 def _timeline_embed(explainer: Explainer, timeline: Timeline, gettext: Callable[[str], str]) -> Embed:

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,9 +129,10 @@ class PushWatcher(Watcher):
     the folder is being written, and then livereload reloads the open pages.
     """
 
-    def __init__(self, root: Path, rebuild: Callable[[], None]):
+    def __init__(self, root: Path, rebuild: Callable[[], None], pictures: Callable[[], Iterable[str]] = tuple):
         super().__init__()
-        self.root, self.rebuild = root, rebuild
+        self.root, self.rebuild, self.pictures = root, rebuild, pictures
+        self._picture_names: set[Path] = set()  # every picture the explainers show, wherever it is in the project
         self.stopped = threading.Event()
         self._tasks = {str(root): {}}  # livereload would otherwise watch the current folder too
         self._callback: Callable[[], None] | None = None
@@ -142,12 +143,25 @@ class PushWatcher(Watcher):
         self._watched: set[Path] = set()
         # The site file is watched through its folder, so that an editor saving it by renaming a
         # new file over it is seen too; so is a content/ or templates/ folder made while the
-        # preview runs (`explainer theme` makes templates/). Nothing else in the project folder is.
+        # preview runs (`explainer theme` makes templates/). Elsewhere in the project, only the
+        # pictures the explainers show are (watch_pictures).
         top = lambda change, path: Path(path).name in (SITE_FILE, CONTENT_DIR, TEMPLATES_DIR)  # noqa: E731
         ready = [self._watch_in_thread(loop, [self.root], False, top)]
         ready += [self._watch_in_thread(loop, [folder], True, None) for folder in self._new_folders()]
         for is_ready in ready:
             is_ready.wait(10)
+
+    def watch_pictures(self) -> None:
+        """Watch each picture the explainers show (or name, and could not find) outside content/,
+        which is watched whole: its folder, for that file only, so a changed picture rebuilds."""
+        shown = {(self.root / src).absolute() for src in self.pictures()}
+        self._picture_names |= shown
+        watched = {self.root / CONTENT_DIR, self.root / TEMPLATES_DIR}
+        for folder in sorted({p.parent for p in shown}):
+            if folder.is_dir() and folder not in self._watched and not any(folder.is_relative_to(w) for w in watched):
+                self._watched.add(folder)
+                only = lambda change, path: Path(path).absolute() in self._picture_names  # noqa: E731
+                self._watch_in_thread(ioloop.IOLoop.current(), [folder], False, only).wait(10)
 
     def _new_folders(self) -> list[Path]:
         """content/ and templates/, where they exist and are not watched yet."""
@@ -178,6 +192,7 @@ class PushWatcher(Watcher):
         for folder in self._new_folders():  # made since: watch what it holds from now on
             self._watch_in_thread(ioloop.IOLoop.current(), [folder], True, None).wait(10)
         self.rebuild()
+        self.watch_pictures()
         self._changes.append((path, None))
         if self._callback is not None:
             self._callback()  # livereload takes the change and reloads the open pages
@@ -273,11 +288,12 @@ def serve(root: Path, host: str, port: int, base_path: str, open_browser: bool) 
             elapsed = time.perf_counter() - started
             print(f"rebuilt: {result.rendered} of {result.pages} pages rendered, {result.written} written in {elapsed * 1000:.0f} ms", flush=True)
 
-    watcher = PushWatcher(root, rebuild)
+    watcher = PushWatcher(root, rebuild, session.pictures)
     restore = _stop_on_sigterm()
     try:
         watcher.begin()  # before the first build, so no edit is missed after it
         rebuild()
+        watcher.watch_pictures()
         server = PreviewServer(folder, base_path, state, base_url, watcher)
         # livereload skips a reload that comes within seconds of the last one; an editor saving twice
         # in a row must see both saves.

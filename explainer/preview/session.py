@@ -53,6 +53,10 @@ class Session:
             result, self.record = write_site(self.root, InPlace(self.out), site, self.templates, todo, explainers.checked, self._site_pages)
             return result
 
+    def pictures(self) -> set[str]:
+        """The pictures the explainers show, or name and could not show, by their paths in the project."""
+        return {p.src for checked in self.explainers.values() for p in checked.pictures}
+
     def _site_pages(self, site: Site, summaries: tuple[Summary, ...]) -> list[Page]:
         """The site's own pages, planned again only when the site or some summary changed."""
         if self.site_plan is None or self.site_plan[0] != (site, summaries):

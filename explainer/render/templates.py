@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from markupsafe import Markup, escape
 
 from explainer.content import language as words
 from explainer.content.model import Site
+from explainer.content.pictures import IMAGES
 from explainer.core.paths import PACKAGE, default_theme
 from explainer.errors import BuildError, ContentError
 from explainer.plan import publish
@@ -43,10 +45,16 @@ _TERM_LINK = '<a class="term" href="#'
 def glossary_at(html: Markup, url: str, class_prefix: str = "") -> Markup:
     """Trusted HTML with its glossary-term links pointing at the glossary on the page at `url`
     (`""`: this page), their class name started with `class_prefix` (embeds scope theirs). Print
-    it as `{{ x_html|safe|glossary_at(url) }}`."""
+    it as `{{ x_html|safe|glossary_at(url) }}`. Given the explainer's absolute address (an
+    embed's, which may be pasted into any site), its pictures' addresses are made absolute too."""
     if not url and not class_prefix:
         return html
-    return Markup(str(html).replace(_TERM_LINK, f'<a class="{escape(class_prefix)}term" href="{escape(url)}#'))
+    text = str(html).replace(_TERM_LINK, f'<a class="{escape(class_prefix)}term" href="{escape(url)}#')
+    if "://" in url and f"/{IMAGES}" in text:
+        # A picture in Markdown names its files from the base path: /<base path>/<slug>/images/...
+        path = "/" + url.split("://", 1)[1].partition("/")[2] + IMAGES
+        text = re.sub(rf'(?<=["\s]){re.escape(escape(path))}', str(escape(url)) + IMAGES, text)
+    return Markup(text)
 
 
 def make_env(folders: list[Path]) -> jinja2.Environment:
