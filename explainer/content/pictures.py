@@ -100,8 +100,9 @@ class Picture:
         return f"{self.digest[:20]}-{RECIPE}-{width}.{fmt}"
 
     def files(self) -> list[tuple[str, int, str]]:
-        """(name, width, format) of every file made of it."""
-        return [(self.file(w, fmt), w, fmt) for fmt in self.formats for w in self.widths]
+        """(name, width, format) of every file made of it, width by width: each width is made once
+        and written in every format (render/pictures.py)."""
+        return [(self.file(w, fmt), w, fmt) for w in self.widths for fmt in self.formats]
 
 
 @dataclass(frozen=True, slots=True)

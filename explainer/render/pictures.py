@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,13 +49,23 @@ def _srgb(image: Image.Image) -> Image.Image:
         return image  # a profile that cannot be read: the pixels as they are
 
 
-@lru_cache(maxsize=1)
+def bare(picture: Picture) -> Picture:
+    """The picture as its file alone: what pages say of it (alt text, caption, credit) set aside,
+    so a file shown twice with different words is decoded and sized once."""
+    return replace(picture, alt="", decorative=False, caption=None, credit=None)
+
+
 def upright(root: Path, picture: Picture, width: int = WIDTHS[-1]) -> Image.Image:
     """The picture turned upright, in sRGB, RGB (RGBA with transparency), at most `width` wide.
 
     Kept for the next call: an explainer's turn makes all of a picture's files, and its social
     images, one after another, and decodes it once.
     """
+    return _upright(root, bare(picture), width)
+
+
+@lru_cache(maxsize=1)
+def _upright(root: Path, picture: Picture, width: int) -> Image.Image:
     with Image.open(io.BytesIO(read_picture_bytes(root, picture))) as opened:
         if opened.format in ("JPEG", "MPO") and picture.width > width:
             # Decoded at a half, a quarter or an eighth of its size, where that is still as wide as needed.
@@ -68,13 +79,20 @@ def upright(root: Path, picture: Picture, width: int = WIDTHS[-1]) -> Image.Imag
     return image
 
 
+@lru_cache(maxsize=1)
+def _sized(root: Path, picture: Picture, width: int) -> Image.Image:
+    """The upright picture at `width`, made once for all its formats (Picture.files lists them width by width)."""
+    image = upright(root, picture)
+    if image.width != width:
+        image = image.resize((width, picture.height_at(width)), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image
+
+
 def render_picture_file(page: Page) -> bytes:
     """One file of a picture: the width and format its page names, nothing but the pixels."""
     picture: Picture = page.context["picture"]
     width, fmt = page.context["width"], page.context["format"]
-    image = upright(page.context["root"], picture)
-    if image.width != width:
-        image = image.resize((width, picture.height_at(width)), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    image = _sized(page.context["root"], bare(picture), width)
     kind, options = SAVE[fmt]
     out = io.BytesIO()
     image.save(out, format=kind, **options)

@@ -44,6 +44,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from explainer.content.pictures import Picture
+from explainer.render.pictures import bare, upright
 from explainer.plan.pages import SOCIAL_IMAGE_SIZE, SOCIAL_PHOTO, Page
 from explainer.plan.publish import SocialImage
 
@@ -355,8 +356,6 @@ def _site_canvas(site_name: str, address: str, logo: bytes | None, column: Colum
 def _photo(root: Path, picture: Picture, size: tuple[int, int]) -> Image.Image:
     """The picture filling a panel of size, cut to its shape about its middle (kept for the next
     image: an explainer's, its questions' and its cards' show the same one)."""
-    from explainer.render.pictures import upright
-
     return ImageOps.fit(upright(root, picture).convert("RGB"), size, Image.Resampling.LANCZOS, centering=(0.5, 0.5))
 
 
@@ -383,7 +382,7 @@ def draw_social_image(image: SocialImage, root: Path | None = None) -> Image.Ima
         return canvas
     assert image.picture is not None and root is not None
     drawn = canvas.convert("RGB")
-    drawn.paste(_photo(root, image.picture, (PHOTO_WIDTH, HEIGHT)), (0 if rtl else WIDTH - PHOTO_WIDTH, 0))
+    drawn.paste(_photo(root, bare(image.picture), (PHOTO_WIDTH, HEIGHT)), (0 if rtl else WIDTH - PHOTO_WIDTH, 0))
     return drawn
 
 
