@@ -250,6 +250,11 @@ def test_every_question_and_card_page_of_the_bundled_explainer_carries_its_publi
     for path in pages:
         times = parse(path).xpath("//main//p[@class='meta']/time")
         assert [(t.get("datetime"), t.text) for t in times] == [("2025-10-16", "October 16, 2025")], path
+    # And every embed page and pasted fragment, which stand on other sites' pages.
+    embeds = sorted((seed_site / SEED_SLUG / "embed").glob("*/*.html"))
+    assert len(embeds) == 2 * 11  # its 5 questions, 5 cards and timeline, each an embed page and a fragment
+    for path in embeds:
+        assert '<time datetime="2025-10-16">October 16, 2025</time>' in path.read_text("utf-8"), path
 
 
 # --- dates with a time and a zone ---------------------------------------------------------------
