@@ -115,7 +115,8 @@ def estimate_height(texts: list[str], headings: list[str], extra_lines: int = 0)
 
 def _around(explainer: Explainer, kicker: str) -> list[str]:
     """What frames every embed: its kicker above, its "From:" line below, with the dates."""
-    return [kicker, f"From: {explainer.title}, publisher. Published October 16, 2025; updated October 16, 2025."]
+    dates = "Published October 16, 2025." + (" Updated October 16, 2025." if explainer.updated and explainer.updated != explainer.published else "")
+    return [kicker, f"From: {explainer.title}, publisher. {dates}"]
 
 
 def _card_embed(explainer: Explainer, question: Question, card: Card) -> Embed:
