@@ -2,8 +2,8 @@
 (record.py) and what the build reads now (content.files.Inputs).
 
 - Nothing, when every input has the digest it had: the build stops there, having read one line.
-- Otherwise, per explainer: its key is a digest of its file, the site file, the base URL, the
-  templates and this code. An explainer whose key is unchanged is kept as it was, without being
+- Otherwise, per explainer: its key is a digest of its file, the pictures it shows, the site
+  file, the base URL, the templates and this code. An explainer whose key is unchanged is kept as it was, without being
   read; the others go through every stage.
 - Per file: a file whose key (what it is made from) is unchanged is kept without being rendered;
   one rendered to the same bytes is kept without being written (write.place).
@@ -66,7 +66,7 @@ class Rebuild:
 
     nothing: bool  # every input is as the last build found it: there is nothing to do
     inputs: Inputs  # what this build reads, digested
-    inputs_key: str  # the digest of it all
+    inputs_key: str  # the digest of it all but the pictures (record.with_pictures adds them)
     stamp: str  # the part of every explainer's key that is not its own file
     last: Manifest
     jobs: tuple[Job, ...]
