@@ -24,7 +24,7 @@ from explainer.content.files import Inputs, Seen, scan_inputs, unreadable
 from explainer.content.validate import SlugAt
 from explainer.core.digest import CODE_DIGEST, digest
 from explainer.errors import BuildError, ContentError
-from explainer.output.record import Group, Manifest, group_summary, read_manifest
+from explainer.output.record import Group, Manifest, group_summary, read_manifest, record_error
 from explainer.plan.pages import Summary
 
 
@@ -127,10 +127,9 @@ def _last_record(out: Path, *, header_only: bool = False) -> Manifest | None:
     """read_manifest, with a folder or record that cannot be read reported as such."""
     try:
         return read_manifest(out, header_only=header_only)
-    except OSError as exc:
+    except OSError as exc:  # the folder itself (a record is judged where it is read)
         where = Path(exc.filename) if exc.filename else out
-        shown = where.relative_to(out.parent).as_posix() if where.is_relative_to(out.parent) else str(where)
-        raise BuildError([ContentError(out.name, 1, 1, "(output)", f"{shown}, left by the last build, {unreadable(where, exc, folder=where == out)}")]) from None
+        raise record_error(out, where, unreadable(where, exc, folder=where == out)) from None
 
 
 def not_ours(out: Path) -> BuildError:
