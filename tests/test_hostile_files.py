@@ -137,6 +137,33 @@ STATES = {
 }
 
 
+# --- the records a build leaves in site/, read only as regular files of a bounded size ----------
+
+def _edited(make: Callable[[Path], Callable[[], None]]) -> Callable[[Path], Callable[[], None]]:
+    """A state made after an edit to the explainer, so that the build reads its folder's record."""
+    def state(root: Path) -> Callable[[], None]:
+        source = root / "content" / "a.yaml"
+        text = source.read_text("utf-8")
+        source.write_text(minimal_explainer("a", answer="Edited."), "utf-8")
+        undo = make(root)
+        return lambda: (undo(), source.write_text(text, "utf-8"))
+    return state
+
+
+def _record(name: str) -> str:
+    return rf"site:1:1: \(output\): site/{re.escape(name)}, left by the last build, "
+
+
+RECORD_NOT_A_FILE = r"is a named pipe \(FIFO\), not a file; remove it and build again$"
+STATES |= {
+    "fifo-build-record": State(_replace("site/.explainer-site", FIFO), _record(".explainer-site") + RECORD_NOT_A_FILE),
+    "fifo-stamps-record": State(_replace("site/.explainer-stamps", FIFO), _record(".explainer-stamps") + RECORD_NOT_A_FILE),
+    "fifo-group-record": State(_edited(_replace("site/a/.explainer-group", FIFO)), _record("a/.explainer-group") + RECORD_NOT_A_FILE),
+    "sparse-2gb-group-record": State(_edited(_replace("site/a/.explainer-group", _sparse)),
+                                     _record("a/.explainer-group") + r"is larger than 100,000,000 bytes, which no build writes; remove it and build again$",
+                                     memory_limit=True),
+}
+
 @pytest.mark.subprocess
 @pytest.mark.parametrize("name", sorted(STATES))
 def test_a_hostile_file_system_state_ends_in_one_line_and_leaves_the_site(tmp_path, name):
