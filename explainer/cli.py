@@ -132,6 +132,9 @@ def _base_path(value: str) -> str:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    if not 0 <= args.port <= 65535:
+        print(f"serve failed: --port {args.port} is not a port: pass one from 1 to 65535, or 0 to pick a free one", file=sys.stderr)
+        return 1
     from explainer.preview.server import serve  # the server's imports cost a build nothing
 
     return serve(args.root, args.host, args.port, args.base_path, args.open)
@@ -141,7 +144,7 @@ def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     from explainer.pipeline import build
 
-    out = args.out or args.root / "site"
+    out = args.out if args.out is not None else args.root / "site"
     try:
         result = build(args.root, out, args.base_url, strict=args.strict)
     except BuildError as exc:
@@ -152,7 +155,8 @@ def run_build(args: argparse.Namespace) -> int:
         for error in exc.errors:
             print(*error.lines(), sep="\n", file=sys.stderr)
         strict = " (warnings count as errors with --strict)" if args.strict else ""
-        kept = f"{out.name}/ was left as it was" if out.exists() else f"{out.name}/ was not written"
+        name = os.path.basename(os.path.abspath(out)) or str(out).rstrip("/")
+        kept = f"{name}/ was left as it was" if os.path.lexists(out) else f"{name}/ was not written"
         print(one_line(f"build failed: {len(exc.errors)} error(s){strict}; {kept}"), file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
@@ -361,9 +365,12 @@ def run_theme(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from explainer.scaffold.schema import write_schemas
+    from explainer.scaffold.schema import SchemaRefused, write_schemas
 
-    for path in write_schemas(args.root):
+    written = _writing("schema", lambda: write_schemas(args.root), SchemaRefused)
+    if written is None:
+        return 1
+    for path in written:
         print(f"wrote {path}")
     return 0
 
@@ -409,6 +416,24 @@ def main(argv: list[str] | None = None) -> int:
         # The reader stopped early (`import -o - | head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:
+        print(f"{args.command}: stopped", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the one boundary: whatever a command did not foresee ends in one line, never a traceback
+        if os.environ.get("EXPLAINER_TRACEBACK"):
+            raise
+        print(one_line(f"{args.command} failed: {unforeseen(exc)}"), file=sys.stderr)
+        return 1
+
+
+def unforeseen(exc: BaseException) -> str:
+    """One line for an error no command foresaw: what the system said, for a file it could not
+    use; else what happened, and that it is the generator's fault."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot use{where}: {exc.strerror}; check it and try again"
+    return (f"{type(exc).__name__}: {exc}. This is a fault in the generator, not in your project: please report it with the command you "
+            "ran (set EXPLAINER_TRACEBACK=1 to see where it happened)")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ class ContentError:
     context: tuple[str, ...] = ()  # lines shown under the message: the line at fault, a caret under its column
 
     def __str__(self) -> str:
-        return one_line(f"{self.file}:{self.line}:{self.column}: {self.field}: {'warning: ' if self.warning else ''}{self.message}")
+        return one_line(f"{file_field(self.file)}:{self.line}:{self.column}: {self.field}: {'warning: ' if self.warning else ''}{self.message}")
 
     def lines(self) -> list[str]:
         """The message, then the lines that show where."""
@@ -55,6 +55,13 @@ def one_line(text: str) -> str:
     """text with anything that could end the line or garble a terminal written as an escape, so
     that no name or value, printed in a message, can forge a line of its own."""
     return _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
+
+
+def file_field(name: str) -> str:
+    """A file's name as the first field of a message: a colon in it written as \\x3a (as a line
+    break is written \\x0a), so that the first `:line:column: ` of a message is always its location,
+    as an editor's problem matcher reads it, whatever the name holds."""
+    return name.replace(":", "\\x3a")
 
 
 def line_column(mark: Any) -> tuple[int, int]:

@@ -127,6 +127,8 @@ def output_folder(root: Path, out: Path | None) -> Path:
         raise refused(f"cannot be used as the output folder ({exc.strerror or exc}); pass another --out") from None
     if out.parent == out:
         raise refused("is the root of the file system, which a build would replace: pass a folder of its own with --out") from None
+    if Path(os.path.realpath(root)).is_relative_to(out):
+        raise refused("holds the project itself, and a build replaces its output folder whole: pass a folder of its own, like site, with --out")
     longest = NAME_MAX - len("..explainer-XXXXXXXX.old")  # the name of the tree a build makes beside it
     if len(os.fsencode(out.name)) > longest:
         raise refused(f"the folder's name is {len(os.fsencode(out.name))} bytes long, and a build needs room beside it for a name "

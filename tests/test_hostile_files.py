@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import REPO, minimal_explainer, override, tree
+from helpers import REPO, cli, minimal_explainer, override, tree
 
 from explainer.pipeline import build
 
@@ -159,6 +159,8 @@ STATES |= {
     "fifo-build-record": State(_replace("site/.explainer-site", FIFO), _record(".explainer-site") + RECORD_NOT_A_FILE),
     "fifo-stamps-record": State(_replace("site/.explainer-stamps", FIFO), _record(".explainer-stamps") + RECORD_NOT_A_FILE),
     "fifo-group-record": State(_edited(_replace("site/a/.explainer-group", FIFO)), _record("a/.explainer-group") + RECORD_NOT_A_FILE),
+    # A name that holds what reads as a location: its colons are written \x3a in the file field.
+    "location-in-a-file-name": State(_replace("content/x:1:1: y.yaml", FIFO), r"content/x\\x3a1\\x3a1\\x3a y\.yaml:1:1: \(file\): is a named pipe \(FIFO\), " + NOT_A_FILE),
     "sparse-2gb-group-record": State(_edited(_replace("site/a/.explainer-group", _sparse)),
                                      _record("a/.explainer-group") + r"is larger than 100,000,000 bytes, which no build writes; remove it and build again$",
                                      memory_limit=True),
@@ -210,3 +212,107 @@ def test_an_output_folder_whose_name_holds_a_line_break_is_named_on_one_line(tmp
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == "build failed: 1 error(s); out\\x0abuild failed: forged/ was not written"
     assert [line for line in result.stderr.splitlines() if line.startswith("build failed")] == [result.stderr.splitlines()[-1]]
+
+
+# --- edge arguments: each ends in one line and exit status 1, the site as it was -----------------
+
+def _nested(folder: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        (root / folder).mkdir(exist_ok=True)
+        fd = os.open(root / folder, os.O_RDONLY)
+        for _ in range(990):  # deeper than the interpreter's stack could walk, made one by one for that reason
+            os.mkdir("d", dir_fd=fd)
+            inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        os.close(fd)
+    return make
+
+
+def _remove_deep(path: Path) -> None:
+    """Remove a folder however deep it nests, walking it with a list rather than the stack."""
+    if not path.is_dir():
+        _remove(path)
+        return
+    folders, stack = [], [str(path)]
+    while stack:
+        folder = stack.pop()
+        folders.append(folder)
+        for entry in os.scandir(folder):
+            stack.append(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+    for folder in reversed(folders):
+        os.rmdir(folder)
+
+
+def _link_loop(root: Path) -> None:
+    (root / "loop-a").symlink_to("loop-b")
+    (root / "loop-b").symlink_to("loop-a")
+
+
+@dataclass(frozen=True)
+class Edge:
+    args: tuple[str, ...]  # after the command's name; {root} is the project
+    line: str  # the line printed, as a regular expression
+    make: Callable[[Path], None] | None = None
+    build: bool = True  # a build, which says on a second line that the site was left as it was
+
+
+LONG = "x" * 300
+EDGES = {
+    "out-dot": Edge(("--out", "."), r"\.:1:1: \(output\): holds the project itself, and a build replaces its output folder whole: pass a folder of its own, like site, with --out$"),
+    "out-empty": Edge(("--out", ""), r"\.:1:1: \(output\): holds the project itself, .*$"),
+    "out-dot-slash": Edge(("--out", "./"), r"\.:1:1: \(output\): holds the project itself, .*$"),
+    "out-root": Edge(("--out", "/"), r"/:1:1: \(output\): is the root of the file system, which a build would replace: pass a folder of its own with --out$"),
+    "out-link-loop": Edge(("--out", "loop-a"), r"loop-a:1:1: \(output\): is a link that leads back to itself; pass a folder with --out$", _link_loop),
+    "out-300-characters": Edge(("--out", LONG), rf"{LONG}:1:1: \(output\): the name is too long for the file system \(File name too long\); pass a shorter --out$"),
+    "out-no-room-beside": Edge(("--out", "y" * 240), r"y{240}:1:1: \(output\): the folder's name is 240 bytes long, and a build needs room beside it for a name "
+                               r"24 bytes longer: pass a folder whose name is at most 231 bytes with --out$"),
+    "content-nested-990-deep": Edge((), r"content:1:1: \(folder\): holds folders nested more than 32 deep, which no project needs; .*$", _nested("content")),
+    "templates-nested-990-deep": Edge((), r"templates:1:1: \(folder\): holds folders nested more than 32 deep, which no project needs; .*$", _nested("templates")),
+    "serve-port-99999": Edge(("serve", "--port", "99999"), r"serve failed: --port 99999 is not a port: pass one from 1 to 65535, or 0 to pick a free one$", build=False),
+    "serve-host-that-does-not-resolve": Edge(("serve", "--host", "nosuch.invalid", "--port", "0"),
+                                             r"serve failed: --host 'nosuch\.invalid' is not a name or address this computer can find: .*$", build=False),
+    "schema-folder-is-a-file": Edge(("schema",), r"schema failed: 'schema' in the project is a file, not a folder: move it away, and run schema again to make the folder$",
+                                    lambda root: (root / "schema").write_text("not a folder\n"), build=False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGES))
+def test_an_edge_argument_ends_in_one_line_and_exit_status_1(tmp_path, name):
+    edge = EDGES[name]
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    (root / "content").mkdir()
+    (root / "content" / "a.yaml").write_text(minimal_explainer("a"), "utf-8")
+    build(root)
+    before = tree(root / "site")
+    if edge.make:
+        edge.make(root)
+    args = [*edge.args[:1], "--root", str(root), *edge.args[1:]] if edge.args[:1] in (("serve",), ("schema",)) else ["--root", str(root), *edge.args]
+    result = cli(*args, cwd=root)
+
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1, result.stderr
+    assert re.fullmatch(edge.line, lines[0]), result.stderr
+    assert len(lines) == 1 + edge.build and (not edge.build or re.fullmatch(r"build failed: 1 error\(s\); \S*/ was (left as it was|not written)", lines[1])), result.stderr
+    assert tree(root / "site") == before
+    # Once the state is undone, the next build succeeds.
+    for folder in ("content/d", "templates", "schema"):
+        _remove_deep(root / folder)
+    (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Built again."), "utf-8")
+    build(root)
+    assert "Built again." in (root / "site" / "a" / "index.html").read_text("utf-8")
+
+
+def test_whatever_a_command_did_not_foresee_ends_in_one_line_not_a_traceback(make_site, monkeypatch):
+    from explainer import cli as command_line
+
+    def unforeseen(args):  # type: ignore[no-untyped-def]
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setitem(command_line.COMMANDS, "schema", unforeseen)
+    result = cli("schema", "--root", str(make_site({"a.yaml": minimal_explainer("a")})))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["schema failed: RecursionError: maximum recursion depth exceeded. This is a fault in the generator, not in your "
+                                          "project: please report it with the command you ran (set EXPLAINER_TRACEBACK=1 to see where it happened)"]

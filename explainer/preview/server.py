@@ -218,18 +218,31 @@ class PreviewServer(Server):
 
 def free_port(host: str) -> int:
     """A port nothing listens on now, for --port 0."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+    with socket.socket(_family(host), socket.SOCK_STREAM) as probe:
         probe.bind((host, 0))
         return int(probe.getsockname()[1])
 
 
-def port_in_use(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why the preview cannot listen on host and port, in one line saying what to do; None if it can."""
+    try:
+        with socket.socket(_family(host), socket.SOCK_STREAM) as probe:
             probe.bind((host, port))
-        except OSError as exc:
-            return exc.errno == errno.EADDRINUSE
-    return False
+    except (socket.gaierror, UnicodeError):
+        return f"--host {host!r} is not a name or address this computer can find: pass 127.0.0.1, or 0.0.0.0 to expose the preview to your network"
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return f"port {port} on {host} is already in use: stop the other server, pass another --port, or --port 0 to pick a free one"
+        if exc.errno == errno.EADDRNOTAVAIL:
+            return f"--host {host} is not an address of this computer: pass 127.0.0.1, or 0.0.0.0 to expose the preview to your network"
+        if exc.errno == errno.EACCES:
+            return f"port {port} is reserved for the system: pass a port from 1024 up, or --port 0 to pick a free one"
+        return f"cannot listen on {host} port {port}: {exc.strerror or exc}"
+    return None
 
 
 def _stop_on_sigterm() -> Callable[[], None]:
@@ -247,11 +260,12 @@ def _stop_on_sigterm() -> Callable[[], None]:
 
 def serve(root: Path, host: str, port: int, base_path: str, open_browser: bool) -> int:
     """Build, then serve and rebuild until Ctrl-C or SIGTERM. Returns the exit status."""
+    problem = cannot_listen(host, port)
+    if problem:
+        print(f"serve failed: {problem}", file=sys.stderr)
+        return 1
     if port == 0:
         port = free_port(host)
-    elif port_in_use(host, port):
-        print(f"port {port} on {host} is already in use: stop the other server, pass another --port, or --port 0 to pick a free one", file=sys.stderr)
-        return 1
     base_url = f"http://{host}:{port}{base_path}"
     folder = Path(tempfile.mkdtemp(prefix="explainer-preview-")) / "site"
     session = Session(root, folder, base_url)
