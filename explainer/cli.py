@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from explainer.content.validate import date_problem, load_schema, matches
-from explainer.errors import BuildError, one_line
+from explainer.errors import BuildError, one_line, unforeseen
 
 # The formats `import --format` accepts: explainer.importer.sources' SOURCE_FORMATS, written out so that a
 # build does not load the importer (tests/test_import.py checks that the two agree).
@@ -424,16 +424,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(one_line(f"{args.command} failed: {unforeseen(exc)}"), file=sys.stderr)
         return 1
-
-
-def unforeseen(exc: BaseException) -> str:
-    """One line for an error no command foresaw: what the system said, for a file it could not
-    use; else what happened, and that it is the generator's fault."""
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f" {exc.filename}" if exc.filename else ""
-        return f"cannot use{where}: {exc.strerror}; check it and try again"
-    return (f"{type(exc).__name__}: {exc}. This is a fault in the generator, not in your project: please report it with the command you "
-            "ran (set EXPLAINER_TRACEBACK=1 to see where it happened)")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,16 @@ def text_position(text: str | bytes, offset: int) -> tuple[int, int]:
     return text.count(newline, 0, offset) + 1, offset - (text.rfind(newline, 0, offset) + 1) + 1  # type: ignore[arg-type]
 
 
+def unforeseen(exc: BaseException) -> str:
+    """One line for an error no command foresaw: what the system said, for a file it could not
+    use; else what happened, and that it is the generator's fault."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot use{where}: {exc.strerror}; check it and try again"
+    return (f"{type(exc).__name__}: {exc}. This is a fault in the generator, not in your project: please report it with the command you "
+            "ran (set EXPLAINER_TRACEBACK=1 to see where it happened)")
+
+
 class BuildError(Exception):
     """The build stopped; `errors` says why. Raised only for the user's mistakes."""
 
