@@ -119,7 +119,7 @@ STATES = {
     "link-loop": State(_replace("content/loop.yaml", lambda path: path.symlink_to("loop.yaml")), r"content/loop\.yaml:1:1: \(file\): is a link that leads back to itself; point it at a file, or put the file itself here$"),
     "dangling-link": State(_replace("content/gone.yaml", lambda path: path.symlink_to("nowhere.yaml")), r"content/gone\.yaml:1:1: \(file\): is a link to a file that does not exist; point it at a file, or remove it$"),
     "non-utf8-name": State(_replace(b"content/caf\xe9.yaml", FILE), r"content/caf\\xe9\.yaml:1:1: \(file\): its name is not UTF-8 text; rename the file$"),
-    "newline-in-name": State(_replace("content/a\nb: forged line.yaml", FILE), r"content/a\\x0ab: forged line\.yaml:1:1: \(file\): its name holds a line break or another control character; rename the file$"),
+    "newline-in-name": State(_replace("content/a\nb: forged line.yaml", FILE), r"content/a\\x0ab\\x3a forged line\.yaml:1:1: \(file\): its name holds a line break or another control character; rename the file$"),
     "escape-in-name": State(_replace("content/\x1b[31mred.yaml", FILE), r"content/\\x1b\[31mred\.yaml:1:1: \(file\): its name holds a line break or another control character; rename the file$"),
     "unreadable-content-file": State(_chmod("content/a.yaml"), r"content/a\.yaml:1:1: \(file\): " + CANNOT_READ, as_user=True),
     "unreadable-content-folder": State(_chmod("content"), r"content:1:1: \(folder\): " + CANNOT_READ.replace("a\\+r", "a\\+rx"), as_user=True),

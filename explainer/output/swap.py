@@ -121,7 +121,10 @@ def remove_tree(path: Path, last: str = MARKER) -> None:
             if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child, onerror=writable_then_retry)
             else:
-                child.unlink()
+                try:
+                    child.unlink()
+                except PermissionError:
+                    writable_then_retry(os.unlink, str(child), None)
     shutil.rmtree(path, onerror=writable_then_retry)
 
 
