@@ -283,6 +283,15 @@ def test_the_preview_never_writes_site_and_a_build_beside_it_keeps_the_sites_own
 
 # --- what the preview answers besides pages: its socket, its control paths, its own records ------
 
+def talk(url: str, origin: str, messages: list[str]) -> list[str]:
+    """_talk, on a thread of its own: the browser's tests may have left an event loop running on this one."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, _talk(url, origin, messages)).result()
+
+
 async def _talk(url: str, origin: str, messages: list[str]) -> list[str]:
     """Open the reload socket as a page of `origin` would, send messages, and return its answers."""
     from tornado import httpclient, websocket
@@ -298,8 +307,6 @@ async def _talk(url: str, origin: str, messages: list[str]) -> list[str]:
 
 @pytest.mark.subprocess
 def test_the_reload_socket_and_control_paths_answer_only_the_pages_the_preview_served(make_site):
-    import asyncio
-
     from tornado import httpclient
 
     root = make_site({"a.yaml": minimal_explainer("a")})
@@ -307,11 +314,11 @@ def test_the_reload_socket_and_control_paths_answer_only_the_pages_the_preview_s
         origin = url.rstrip("/")
         # Messages that are not the reload script's are passed over; the script's hello is answered.
         junk = ["not json", "[1, 2]", '{"no": "command"}', '{"command": 7}', "\x00\xff"]
-        answers = asyncio.run(_talk(url, origin, [*junk, '{"command": "hello", "protocols": []}']))
+        answers = talk(url, origin, [*junk, '{"command": "hello", "protocols": []}']))
         assert answers and '"command": "hello"' in answers[0]
         # A page of another origin cannot open it.
         with pytest.raises(httpclient.HTTPClientError) as refused:
-            asyncio.run(_talk(url, "http://elsewhere.example", ['{"command": "hello"}']))
+            talk(url, "http://elsewhere.example", ['{"command": "hello"}'])
         assert refused.value.code == 403
         # Nothing lets a page reload every open page; the build's records are not served.
         for path in ("forcereload", "forcereload?path=*", ".explainer-site", ".explainer-stamps", "a/.explainer-group"):

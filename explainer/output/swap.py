@@ -31,8 +31,8 @@ import functools
 import os
 import shutil
 import stat
+import secrets
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,12 +59,14 @@ def new_tree(out: Path) -> Path:
     """Make the folder, beside out, where a build assembles the tree that will replace out: a
     fresh hidden name, holding the tool's record from the start, so that it is known as the tool's
     own whatever happens to the build."""
-    tree = Path(tempfile.mkdtemp(prefix=_prefix(out), dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tree.chmod(0o777 & ~umask)  # as a folder made with mkdir is, not mkdtemp's owner-only
-    mark_own(tree)
-    return tree
+    while True:
+        tree = out.parent / f"{_prefix(out)}{secrets.token_hex(4)}"
+        try:
+            tree.mkdir()
+        except FileExistsError:
+            continue  # that name is taken (by a folder of anyone's): draw another
+        mark_own(tree)
+        return tree
 
 
 def mark_own(tree: Path) -> None:
