@@ -314,7 +314,7 @@ def test_the_reload_socket_and_control_paths_answer_only_the_pages_the_preview_s
         origin = url.rstrip("/")
         # Messages that are not the reload script's are passed over; the script's hello is answered.
         junk = ["not json", "[1, 2]", '{"no": "command"}', '{"command": 7}', "\x00\xff"]
-        answers = talk(url, origin, [*junk, '{"command": "hello", "protocols": []}']))
+        answers = talk(url, origin, [*junk, '{"command": "hello", "protocols": []}'])
         assert answers and '"command": "hello"' in answers[0]
         # A page of another origin cannot open it.
         with pytest.raises(httpclient.HTTPClientError) as refused:
