@@ -262,7 +262,10 @@ def _write_import(args: argparse.Namespace, slug: str, suffix: str, text: str, w
         if target.parent.exists() and not target.parent.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder; explainers go in a folder named content, or pass -o FILE", str(target.parent))
         target.parent.mkdir(exist_ok=True)
-    write(target, text, args.force)
+    try:
+        write(target, text, args.force)
+    except OSError as exc:  # named by the file it was to be, not by the temporary file written first
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     return sys.stdout, _shown(target)
 
 
