@@ -127,21 +127,27 @@ def _without_control(block: Block) -> tuple[Block, int]:
 
 
 # An explainer keeps every sentence of its article, and a content file holds at most MAX_FILE_BYTES
-# bytes (each field of Markdown at most as many characters as the schema says): an article whose
-# text is longer, or with a paragraph longer, can never be one, and is refused before the work that
-# grows with it (splitting sentences, arranging, writing YAML), not after.
-def article_too_long(article: Article) -> str | None:
+# bytes: an article whose text is longer can never be one, and is refused (by `import` and `check`
+# alike) before the work that grows with it (splitting sentences, arranging, writing YAML), not after.
+def text_too_large(article: Article) -> str | None:
     """Why an article's text can never fit in a content file, or None."""
-    markdown_max = load_schema("explainer")["$defs"]["markdown"]["maxLength"]
     size = 0
     for block in article.blocks:
-        if block.kind != "list" and len(block.markdown) > markdown_max:
-            return (f"a paragraph of the article (line {block.line}) is {len(block.markdown):,} characters long, more than a field may hold "
-                    f"({markdown_max:,}): split it into paragraphs, or import the article in parts")
         size += len(block.markdown.encode("utf-8")) + sum(len(i.markdown.encode("utf-8")) for i in block.items)
         if size > MAX_FILE_BYTES:
-            return (f"the article's text is larger than a content file may hold ({MAX_FILE_BYTES:,} bytes): import it in parts, or split the article")
+            return f"the article's text is larger than a content file may hold ({MAX_FILE_BYTES:,} bytes): import it in parts, or split the article"
     return None
+
+
+def paragraph_too_long(article: Article) -> str | None:
+    """Why a paragraph of an article cannot be imported into the one field the importer puts it in
+    (at most as many characters as the schema lets a Markdown field hold), or None."""
+    most = load_schema("explainer")["$defs"]["markdown"]["maxLength"]
+    block = next((b for b in article.blocks if b.kind != "list" and len(b.markdown) > most), None)
+    if block is None:
+        return None
+    return (f"a paragraph of the article (line {block.line}) is {len(block.markdown):,} characters long, more than a field may hold ({most:,}): "
+            "split it into paragraphs, or import the article in parts")
 
 
 # No headline, question or section heading is longer than this: a longer "heading" is a paragraph

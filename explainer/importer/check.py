@@ -23,7 +23,7 @@ from explainer.content.markdown import plain_blocks
 from explainer.content.parse import RawDoc
 from explainer.content.validate import node_at
 from explainer.errors import BuildError, ContentError, field_path, line_column
-from explainer.importer.article import Article, article_too_long, format_for, read_article
+from explainer.importer.article import Article, format_for, read_article, text_too_large
 from explainer.importer.webpage import PageTooDeep
 from explainer.importer.sentences import (
     STOPWORDS,
@@ -300,7 +300,7 @@ def read_sources(root: Path, doc: RawDoc) -> tuple[dict[str, Article], list[Cont
             errors.append(ContentError(*where, f"'{entry}': {exc}; save the article's own part of the page, or paste its text"))
             continue
         # An article no explainer can hold whole is refused before its sentences are split.
-        too_long = article_too_long(article)
+        too_long = text_too_large(article)
         if too_long:
             errors.append(ContentError(*where, f"'{entry}': {too_long}"))
             continue

@@ -24,7 +24,7 @@ from explainer.content.model import after_lead
 from explainer.content.slugs import slugify
 from explainer.content.validate import RESERVED_IDS, RESERVED_SLUGS, load_schema, validate_explainer
 from explainer.core.atomic import atomic_write
-from explainer.importer.article import Article, Block, Format, Item, article_too_long, label_only
+from explainer.importer.article import Article, Block, Format, Item, label_only, paragraph_too_long, text_too_large
 from explainer.importer.sentences import Sentence, article_sentences, normalise, present_sentences, sentence_rules, split_sentences, text_fields
 
 # Where a content file finds the schema, for editors' completion: the project's copy, as
@@ -803,7 +803,7 @@ def import_article(article: Article, *, origin: str, today: dt.date, published: 
     page gives, else today. A page in another language than `site_language` (the site's) gives
     the explainer its `language`. Raises ImportFailed when there is no text, or it makes too much.
     """
-    too_long = article_too_long(article)
+    too_long = text_too_large(article) or paragraph_too_long(article)
     if too_long:
         raise ImportFailed(too_long)
     date = published or article.published or today
