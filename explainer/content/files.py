@@ -26,7 +26,8 @@ SITE_FILE = "site.yaml"
 CONTENT_DIR = "content"
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words: "a folder", "a named pipe (FIFO)", ..."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -68,7 +69,7 @@ def read_file(root: Path, relative: str, limit: int = MAX_FILE_BYTES, too_large:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            return error(f"is {_kind(info.st_mode)}, not a file; put a regular file here, or remove it")
+            return error(f"is {file_kind(info.st_mode)}, not a file; put a regular file here, or remove it")
         if info.st_size > limit:
             return error(too_large)
         # O_NONBLOCK: were the file swapped for a pipe since the stat, opening it does not wait.

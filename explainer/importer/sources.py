@@ -32,7 +32,7 @@ from typing import Literal
 import lxml.html
 
 from explainer.content.archieml import parse
-from explainer.content.files import ARTICLE_MAX_BYTES
+from explainer.content.files import ARTICLE_MAX_BYTES, file_kind
 from explainer.content.parse import RawDoc, parse_archieml
 from explainer.content.validate import validate_explainer
 from explainer.errors import ContentError, text_position
@@ -121,8 +121,7 @@ def read_path(path: Path, fmt: SourceFormat | None = None, timeout: float = TIME
             raise ReadFailed(too_large(name))
         pipe = stat.S_ISFIFO(info.st_mode)
         if not stat.S_ISREG(info.st_mode) and not pipe:
-            raise ReadFailed(f"{name} is {'a device' if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else 'a socket' if stat.S_ISSOCK(info.st_mode) else 'not a file'}; "
-                             "name the article's file")
+            raise ReadFailed(f"{name} is {file_kind(info.st_mode)}; name the article's file")
         # A pipe is allowed here (`import <(curl ...)`): it is read with a time limit as well as a
         # size limit. Opened without waiting (a named pipe nothing writes to would keep open()
         # waiting for ever): the wait for its writer is the read's, under the same time limit.
