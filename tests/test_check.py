@@ -120,6 +120,13 @@ def test_a_made_from_source_no_check_can_use_is_one_error_at_its_entry(make_site
     assert result.stderr.splitlines() == [f"content/a.yaml:12:5: made_from[0]: {message}", "check failed: 1 error(s)"]
 
 
+def test_an_integer_too_long_to_build_stops_the_check_in_one_line_as_it_stops_the_build(make_site):
+    root = make_site({"a.yaml": minimal_explainer().replace("dek: A short dek.", "dek: !!int " + "9" * 5_000)})
+    result = run_check(root)
+    assert (result.returncode, result.stderr.splitlines()[0]) == (
+        1, "content/a.yaml:3:6: (yaml): a value tagged !!int is 5,000 characters long; the most is 100, and no field is a number: write the value as text")
+
+
 def test_a_paragraph_of_thousands_of_sentences_is_checked_whole(make_site):
     # Read a window at a time and looked up in an index (bench/hostile_inputs.py measures how long it takes).
     paragraph = " ".join(f"Vote {i} passed on Jan. {i % 28 + 1} in the U.S. city." for i in range(1_800))
