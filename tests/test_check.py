@@ -124,7 +124,7 @@ def test_an_integer_too_long_to_build_stops_the_check_in_one_line_as_it_stops_th
     root = make_site({"a.yaml": minimal_explainer().replace("dek: A short dek.", "dek: !!int " + "9" * 5_000)})
     result = run_check(root)
     assert (result.returncode, result.stderr.splitlines()[0]) == (
-        1, "content/a.yaml:3:6: (yaml): a value tagged !!int is 5,000 characters long; the most is 100, and no field is a number: write the value as text")
+        1, "content/a.yaml:3:6: dek: a value tagged !!int is 5,000 characters long; the most is 100, and no field is a number: write the value as text")
 
 
 def test_a_paragraph_of_thousands_of_sentences_is_checked_whole(make_site):

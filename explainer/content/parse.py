@@ -198,6 +198,20 @@ def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
     return errors
 
 
+def _field_at(root: yaml.Node, mark: Any) -> str:
+    """The field (`sections[0].short_answer`) whose value starts at mark, or "(yaml)"."""
+    stack: list[tuple[yaml.Node, list[str | int]]] = [(root, [])]
+    while stack:
+        node, at = stack.pop()
+        if node.start_mark.index == mark.index and at:
+            return field_path(at)
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((v, [*at, k.value]) for k, v in node.value if isinstance(k, yaml.ScalarNode))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((v, [*at, i]) for i, v in enumerate(node.value))
+    return "(yaml)"
+
+
 def _tag_at(text: str, mark: Any) -> str:
     lines = text.splitlines()
     line = lines[mark.line] if mark.line < len(lines) else ""
@@ -272,7 +286,7 @@ def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
             return errors
         data = loader.construct_document(node)
     except _BadValue as exc:
-        return [ContentError(path, *line_column(exc.problem_mark), "(yaml)", exc.problem or "")]
+        return [ContentError(path, *line_column(exc.problem_mark), _field_at(node, exc.problem_mark), exc.problem or "")]
     except yaml.reader.ReaderError as exc:
         code = ord(exc.character) if isinstance(exc.character, str) else exc.character
         return [ContentError(path, *text_position(text, exc.position), "(yaml)", f"character U+{code:04X} is not allowed in YAML; delete it, or write it as an escape inside double quotes")]
