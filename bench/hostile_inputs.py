@@ -7,7 +7,8 @@ each must print; the times are measured here, never asserted in a test).
     python bench/hostile_inputs.py --repo OTHER     # OTHER's build.py (a checkout of an older version, to compare)
 
 check: a source whose one paragraph holds N sentences, and an explainer holding them all, a
-thousand to a question. import: a 20 MB page, a 10 MB sentence, a 50 MB line, a named pipe that
+thousand to a question; and N sentences that share words with every one of N passages but that
+none supports (each is weighed against the passages that hold its words). import: a 20 MB page, a 10 MB sentence, a 50 MB line, a named pipe that
 nothing writes to. The worst YAML files are measured by bench/hostile_yaml.py.
 
 Each run is given at most LIMIT seconds; one that takes longer is printed as "> LIMIT s".
@@ -51,6 +52,18 @@ def check_case(n: int) -> Callable[[Path], list[str]]:
     return make
 
 
+def unsupported_case(n: int) -> Callable[[Path], list[str]]:
+    """N one-sentence paragraphs, and an explainer of N sentences each sharing words with all of them but supported by none."""
+    def make(root: Path) -> list[str]:
+        (root / "seeds").mkdir()
+        (root / "seeds" / "article.txt").write_text("What happened?\n\n" + "".join(f"Vote {i} passed in the city council.\n\n" for i in range(n)), "utf-8")
+        sections = "".join(f"  - id: q{k}\n    question: What happened?\n    short_answer: Votes passed.\n    answer: |\n      "
+                           + " ".join(f"Vote {i} failed in the town hall." for i in range(k, min(k + 1000, n))) + "\n" for k in range(0, n, 1000))
+        (root / "content" / "many.yaml").write_text(EXPLAINER + sections, "utf-8")
+        return ["check"]
+    return make
+
+
 def import_case(name: str, write: Callable[[Path], None], *extra: str) -> Callable[[Path], list[str]]:
     def make(root: Path) -> list[str]:
         write(root / name)
@@ -78,6 +91,8 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "check: one paragraph of 1,000 sentences": check_case(1_000),
     "check: one paragraph of 5,000 sentences": check_case(5_000),
     "check: one paragraph of 10,000 sentences": check_case(10_000),
+    "check: 3,000 sentences none of 3,000 passages supports": unsupported_case(3_000),
+    "check: 10,000 sentences none of 10,000 passages supports": unsupported_case(10_000),
     "import: a 20 MB page": import_case("page.html", _page),
     "import: a 10 MB sentence": import_case("sentence.txt", _sentence_10mb),
     "import: a 50 MB line": import_case("line.txt", _line_50mb),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,37 +202,42 @@ class _Passage:
 @dataclass(frozen=True, slots=True)
 class _Source:
     """The passages of an explainer's sources, indexed so that each of its sentences is looked up,
-    not compared with every passage: the work grows with the text, not with its square."""
+    not compared with every passage in turn."""
 
     passages: list[_Passage]
     text: str  # every passage, normalised, one a line
     sentences: frozenset[str]  # every sentence of every passage, and every passage, normalised
-    holding: dict[str, list[int]]  # each word and number: the passages that hold it, in order
+    by_word: dict[str, list[int]]  # each word: the passages that hold it, in order
+    by_number: dict[str, list[int]]  # each number: the passages that hold it, in order
 
     @classmethod
     def of(cls, passages: list[_Passage], language: str | None) -> _Source:
-        holding: dict[str, list[int]] = {}
+        by_word: dict[str, list[int]] = {}
+        by_number: dict[str, list[int]] = {}
         for i, passage in enumerate(passages):
-            for term in passage.words | passage.numbers:
-                holding.setdefault(term, []).append(i)
+            for word in passage.words:
+                by_word.setdefault(word, []).append(i)
+            for number in passage.numbers:
+                by_number.setdefault(number, []).append(i)
         sentences = frozenset(normalise(s) for p in passages for s in split_sentences(p.text, language)) | {p.text for p in passages}
-        return cls(passages, "\n".join(p.text for p in passages), sentences, holding)
+        return cls(passages, "\n".join(p.text for p in passages), sentences, by_word, by_number)
 
     def best(self, content: list[str], wanted: set[str]) -> _Passage:
-        """The passage that covers a clause best: its numbers first, then most of its words (the
-        first such passage). A passage that holds none of them covers none: only those that hold
-        one are weighed."""
-        def score(p: _Passage) -> tuple[bool, int]:
-            return wanted <= p.numbers, sum(w in p.words for w in content)
-
-        candidates = sorted({i for term in [*content, *wanted] for i in self.holding.get(term, ())})
-        top = max(candidates, key=lambda i: score(self.passages[i]), default=None)
-        none = (not wanted, 0)  # the score of a passage that holds none of them
-        if top is not None and score(self.passages[top]) > none:
-            return self.passages[top]
-        # No passage covers any of it: the first one, as when every passage is weighed.
-        first_other = next((i for i, c in enumerate(candidates) if i != c), len(candidates))
-        return self.passages[min(first_other, top if top is not None else first_other)]
+        """The passage that covers a clause best: one holding all its numbers first, then the one
+        holding most of its words; the first such passage. Counted from the index (only the
+        passages that hold a word or number of the clause are counted, not every passage)."""
+        held: Counter[int] = Counter()
+        for word in content:
+            held.update(self.by_word.get(word, ()))
+        covering: Counter[int] = Counter()
+        for number in wanted:
+            covering.update(self.by_number.get(number, ()))
+        whole = [i for i, n in covering.items() if n == len(wanted)] if wanted else []
+        counts = {i: held.get(i, 0) for i in whole} if whole else held
+        most = max(counts.values(), default=0)
+        if most == 0:  # none holds a word of it: the first that holds its numbers, else the first of all
+            return self.passages[min(whole, default=0)]
+        return self.passages[min(i for i, n in counts.items() if n == most)]
 
 
 _CLAUSE = re.compile(r"\s*;\s*")
