@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import os
 import re
 import sys
@@ -241,6 +242,9 @@ def run_import(args: argparse.Namespace) -> int:
     except (ImportFailed, ReadFailed) as exc:
         print(one_line(f"import failed: {exc}"), file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(one_line(f"import failed: {_cannot_write(exc)}"), file=sys.stderr)
+        return 1
     print(f"imported {args.path if address else _shown(Path(args.path))} ({article.format}) into {where}", file=out)
     for line in scaffold.report.lines():
         print(line, file=out)
@@ -259,9 +263,22 @@ def _write_import(args: argparse.Namespace, slug: str, suffix: str, text: str, w
         target = Path(args.output)
     else:
         target = args.root / "content" / f"{slug}{suffix}"
+        if target.parent.exists() and not target.parent.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder; explainers go in a folder named content, or pass -o FILE", str(target.parent))
         target.parent.mkdir(exist_ok=True)
-    write(target, text, args.force)
+    try:
+        write(target, text, args.force)
+    except OSError as exc:  # named by the file it was to be, not by the temporary file written first
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     return sys.stdout, _shown(target)
+
+
+def _cannot_write(exc: OSError) -> str:
+    """Why an imported explainer could not be written, and what to do."""
+    where = _shown(Path(os.fsdecode(exc.filename))) if exc.filename else "the explainer"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write {where}: {exc.strerror}; let the user who imports write there, or pass -o FILE (nothing was written)"
+    return f"cannot write {where}: {exc.strerror or exc} (nothing was written)"
 
 
 def _import_archieml(args: argparse.Namespace, source: Any) -> int:

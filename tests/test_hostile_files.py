@@ -7,19 +7,23 @@ without the capabilities that let it ignore them), and the large file under a me
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import resource
 import shutil
 import socket
 import stat
+import struct
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from helpers import REPO, cli, minimal_explainer, override, tree
 
 from explainer.pipeline import build
@@ -102,6 +106,26 @@ def _logo(make: Callable[[Path], object]) -> Callable[[Path], Callable[[], None]
     return state
 
 
+def _png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims width by height pixels, with almost no pixel data behind it."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 10)) + chunk(b"IEND", b"")
+
+
+def _gif_claiming(width: int, height: int) -> bytes:
+    """A GIF whose screen and one frame claim width by height pixels."""
+    size = struct.pack("<HH", width, height)
+    return b"GIF89a" + size + b"\x00\x00\x00" + b",\x00\x00\x00\x00" + size + b"\x00\x02\x02D\x01\x00;"
+
+
+def _jpeg_cut_short() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (400, 100), "red").save(out, "JPEG")
+    return out.getvalue()[:out.tell() // 2]
+
+
 CANNOT_READ = r"cannot be read: permission denied; let the user who builds read it \(chmod a\+r\), or run the build as its owner$"
 NOT_A_FILE = r"not a file; put a regular file here, or remove it$"
 
@@ -132,6 +156,12 @@ STATES = {
     "non-utf8-template": State(_replace("templates/_partials/footer.html", _bytes(b"<footer>caf\xe9</footer>\n")), r"templates/_partials/footer\.html:1:12: \(file\): not UTF-8 text; save the file as UTF-8$"),
     "newline-in-template-name": State(_replace("templates/a\nb.html", _bytes(b"x")), r"templates/a\\x0ab\.html:1:1: \(file\): its name holds a line break or another control character; rename the file$"),
     "fifo-logo": State(_logo(FIFO), r"site\.yaml:\d+:\d+: brand\.logo: 'logo\.png' is a named pipe \(FIFO\), " + NOT_A_FILE),
+    # Pillow's own bomb guard (an error past 179 million pixels, a warning past 89 million) and the logo's limit alike.
+    "logo-png-claiming-3.6-billion-pixels": State(_logo(_bytes(_png_claiming(60_000, 60_000))), r"site\.yaml:\d+:\d+: brand\.logo: 'logo\.png' says it is larger than 40,000,000 pixels; a logo needs far fewer$"),
+    "logo-gif-claiming-3.6-billion-pixels": State(_logo(_bytes(_gif_claiming(60_000, 60_000))), r"site\.yaml:\d+:\d+: brand\.logo: 'logo\.png' says it is larger than 40,000,000 pixels; a logo needs far fewer$"),
+    "logo-png-claiming-100-million-pixels": State(_logo(_bytes(_png_claiming(10_000, 10_000))), r"site\.yaml:\d+:\d+: brand\.logo: 'logo\.png' says it is larger than 40,000,000 pixels; a logo needs far fewer$"),
+    "logo-png-claiming-more-than-it-holds": State(_logo(_bytes(_png_claiming(6_000, 6_000))), r"site\.yaml:\d+:\d+: brand\.logo: 'logo\.png' is cut short or damaged, and cannot be drawn: save it again as a PNG, JPEG, WebP or GIF$"),
+    "logo-jpeg-cut-short": State(_logo(_bytes(_jpeg_cut_short())), r"site\.yaml:\d+:\d+: brand\.logo: 'logo\.png' is cut short or damaged, and cannot be drawn: save it again as a PNG, JPEG, WebP or GIF$"),
     "unreadable-build-record": State(_chmod("site/.explainer-site"), r"site:1:1: \(output\): site/\.explainer-site, left by the last build, " + CANNOT_READ, as_user=True),
     "unreadable-output-folder": State(_chmod("site"), r"site:1:1: \(output\): cannot write /\S+/project/site: Permission denied; let the user who builds write there, or build elsewhere with --out; the previous site is unchanged$", as_user=True),
 }

@@ -48,6 +48,8 @@ def unreadable(path: Path, exc: OSError, *, folder: bool = False) -> str:
         return "is a link to a file that does not exist; point it at a file, or remove it"
     if exc.errno == errno.ENOENT:
         return "was removed while the build was reading it; build again"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "has a name longer than the file system allows (255 bytes for each part of a path); rename it"
     if exc.errno in (errno.EACCES, errno.EPERM):
         return f"cannot be read: permission denied; let the user who builds read it (chmod a+r{'x' if folder else ''}), or run the build as its owner"
     return f"cannot be read ({exc.strerror or exc}); check the file and build again"
