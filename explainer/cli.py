@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import os
 import re
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from explainer.content.validate import date_problem, load_schema, matches
-from explainer.errors import BuildError, one_line
+from explainer.errors import BuildError, one_line, unforeseen
 
 # The formats `import --format` accepts: explainer.importer.sources' SOURCE_FORMATS, written out so that a
 # build does not load the importer (tests/test_import.py checks that the two agree).
@@ -132,6 +133,9 @@ def _base_path(value: str) -> str:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    if not 0 <= args.port <= 65535:
+        print(f"serve failed: --port {args.port} is not a port: pass one from 1 to 65535, or 0 to pick a free one", file=sys.stderr)
+        return 1
     from explainer.preview.server import serve  # the server's imports cost a build nothing
 
     return serve(args.root, args.host, args.port, args.base_path, args.open)
@@ -141,7 +145,7 @@ def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     from explainer.pipeline import build
 
-    out = args.out or args.root / "site"
+    out = args.out if args.out is not None else args.root / "site"
     try:
         result = build(args.root, out, args.base_url, strict=args.strict)
     except BuildError as exc:
@@ -152,7 +156,8 @@ def run_build(args: argparse.Namespace) -> int:
         for error in exc.errors:
             print(*error.lines(), sep="\n", file=sys.stderr)
         strict = " (warnings count as errors with --strict)" if args.strict else ""
-        kept = f"{out.name}/ was left as it was" if out.exists() else f"{out.name}/ was not written"
+        name = os.path.basename(os.path.abspath(out)) or str(out).rstrip("/")
+        kept = f"{name}/ was left as it was" if os.path.lexists(out) else f"{name}/ was not written"
         print(one_line(f"build failed: {len(exc.errors)} error(s){strict}; {kept}"), file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
@@ -237,6 +242,9 @@ def run_import(args: argparse.Namespace) -> int:
     except (ImportFailed, ReadFailed) as exc:
         print(one_line(f"import failed: {exc}"), file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(one_line(f"import failed: {_cannot_write(exc)}"), file=sys.stderr)
+        return 1
     print(f"imported {args.path if address else _shown(Path(args.path))} ({article.format}) into {where}", file=out)
     for line in scaffold.report.lines():
         print(line, file=out)
@@ -255,9 +263,22 @@ def _write_import(args: argparse.Namespace, slug: str, suffix: str, text: str, w
         target = Path(args.output)
     else:
         target = args.root / "content" / f"{slug}{suffix}"
+        if target.parent.exists() and not target.parent.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder; explainers go in a folder named content, or pass -o FILE", str(target.parent))
         target.parent.mkdir(exist_ok=True)
-    write(target, text, args.force)
+    try:
+        write(target, text, args.force)
+    except OSError as exc:  # named by the file it was to be, not by the temporary file written first
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     return sys.stdout, _shown(target)
+
+
+def _cannot_write(exc: OSError) -> str:
+    """Why an imported explainer could not be written, and what to do."""
+    where = _shown(Path(os.fsdecode(exc.filename))) if exc.filename else "the explainer"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write {where}: {exc.strerror}; let the user who imports write there, or pass -o FILE (nothing was written)"
+    return f"cannot write {where}: {exc.strerror or exc} (nothing was written)"
 
 
 def _import_archieml(args: argparse.Namespace, source: Any) -> int:
@@ -361,9 +382,12 @@ def run_theme(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from explainer.scaffold.schema import write_schemas
+    from explainer.scaffold.schema import SchemaRefused, write_schemas
 
-    for path in write_schemas(args.root):
+    written = _writing("schema", lambda: write_schemas(args.root), SchemaRefused)
+    if written is None:
+        return 1
+    for path in written:
         print(f"wrote {path}")
     return 0
 
@@ -408,6 +432,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader stopped early (`import -o - | head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print(f"{args.command}: stopped", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the one boundary: whatever a command did not foresee ends in one line, never a traceback
+        if os.environ.get("EXPLAINER_TRACEBACK"):
+            raise
+        print(one_line(f"{args.command} failed: {unforeseen(exc)}"), file=sys.stderr)
         return 1
 
 

@@ -26,7 +26,7 @@ class ContentError:
     context: tuple[str, ...] = ()  # lines shown under the message: the line at fault, a caret under its column
 
     def __str__(self) -> str:
-        return one_line(f"{self.file}:{self.line}:{self.column}: {self.field}: {'warning: ' if self.warning else ''}{self.message}")
+        return one_line(f"{file_field(self.file)}:{self.line}:{self.column}: {self.field}: {'warning: ' if self.warning else ''}{self.message}")
 
     def lines(self) -> list[str]:
         """The message, then the lines that show where."""
@@ -57,6 +57,13 @@ def one_line(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
 
 
+def file_field(name: str) -> str:
+    """A file's name as the first field of a message: a colon in it written as \\x3a (as a line
+    break is written \\x0a), so that the first `:line:column: ` of a message is always its location,
+    as an editor's problem matcher reads it, whatever the name holds."""
+    return name.replace(":", "\\x3a")
+
+
 def line_column(mark: Any) -> tuple[int, int]:
     """The 1-based line and column of a YAML mark (PyYAML counts from 0); (1, 1) for none."""
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -66,6 +73,16 @@ def text_position(text: str | bytes, offset: int) -> tuple[int, int]:
     """The 1-based line and column of an offset into text or bytes."""
     newline = "\n" if isinstance(text, str) else b"\n"
     return text.count(newline, 0, offset) + 1, offset - (text.rfind(newline, 0, offset) + 1) + 1  # type: ignore[arg-type]
+
+
+def unforeseen(exc: BaseException) -> str:
+    """One line for an error no command foresaw: what the system said, for a file it could not
+    use; else what happened, and that it is the generator's fault."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot use{where}: {exc.strerror}; check it and try again"
+    return (f"{type(exc).__name__}: {exc}. This is a fault in the generator, not in your project: please report it with the command you "
+            "ran (set EXPLAINER_TRACEBACK=1 to see where it happened)")
 
 
 class BuildError(Exception):

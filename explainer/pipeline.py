@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import pickle
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -58,7 +59,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, s
     mistake and for an output folder that cannot be written, leaving the folder as it was; with
     `strict`, for any warning too."""
     out = output_folder(root, out)
-    with output_errors(out, "; the previous site is unchanged"), build_lock(out):
+    with output_errors(out, "; the previous site is unchanged"), build_lock(out) as lock:
         recover(out)  # a build killed mid-swap is finished or undone first
         todo = ask(root, out, base_url)  # what must be rebuilt? (reads digests only)
         if todo.nothing:
@@ -71,7 +72,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, s
             errors += [replace(w, warning=False) for w in [*site_warnings(todo, site), *(w for c in explainers.checked for w in c.warnings)]]
         if errors:  # every mistake, slug clashes among them, before anything is written
             raise BuildError(errors)
-        output = MountedTree(out) if is_mount(out) else NewTree(out)
+        output = MountedTree(out) if is_mount(out) else NewTree(out, lock)
         result, _ = write_site(root, output, site, templates, todo, explainers.checked)  # plan, render, write; the record
         return result
 
@@ -105,9 +106,38 @@ def output_problem(exc: OSError, out: Path) -> str:
 
 
 def output_folder(root: Path, out: Path | None) -> Path:
-    """The folder a build replaces: out, or root/site; a symbolic link's target, the link left as it is."""
-    out = out if out is not None else root / "site"
-    return out.resolve() if out.is_symlink() else out
+    """The folder a build replaces: out, or root/site, as an absolute path; a symbolic link's
+    target, the link left as it is. BuildError for a path that cannot be an output folder."""
+    given = out if out is not None else root / "site"
+    shown = str(given) or "''"
+
+    def refused(message: str) -> BuildError:
+        return BuildError([ContentError(shown, 1, 1, "(output)", message)])
+
+    try:
+        # os.path.realpath stops at a link loop, where Path.resolve raises: a loop is found below, by stat.
+        out = Path(os.path.realpath(given)) if given.is_symlink() else Path(os.path.abspath(given))
+        if os.path.lexists(out):
+            os.stat(out)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise refused("is a link that leads back to itself; pass a folder with --out") from None
+        if exc.errno == errno.ENAMETOOLONG:
+            raise refused(f"the name is too long for the file system ({exc.strerror}); pass a shorter --out") from None
+        raise refused(f"cannot be used as the output folder ({exc.strerror or exc}); pass another --out") from None
+    if out.parent == out:
+        raise refused("is the root of the file system, which a build would replace: pass a folder of its own with --out") from None
+    if Path(os.path.realpath(root)).is_relative_to(out):
+        raise refused("holds the project itself, and a build replaces its output folder whole: pass a folder of its own, like site, with --out")
+    longest = NAME_MAX - len("..explainer-XXXXXXXX.old")  # the name of the tree a build makes beside it
+    if len(os.fsencode(out.name)) > longest:
+        raise refused(f"the folder's name is {len(os.fsencode(out.name))} bytes long, and a build needs room beside it for a name "
+                      f"{NAME_MAX - longest} bytes longer: pass a folder whose name is at most {longest} bytes with --out") from None
+    return out
+
+
+# The longest name of one folder most file systems allow, in bytes.
+NAME_MAX = 255
 
 
 # --- first pass: load, validate and model each explainer; find every mistake ----------------------
@@ -266,9 +296,13 @@ def _write_explainer(run: _Run, checked: Checked) -> _Written:
 def _finish(output: Output, manifest: Manifest) -> tuple[ContentError, ...]:
     """Finish the output; a warning if the new site is in place but the old one is left over."""
     try:
-        output.finish(manifest)
+        whole = output.finish(manifest)
     except SwapIncomplete as exc:
         # The next build removes it (output.swap.recover).
         where, why = exc.leftover.name, exc.error.strerror or exc.error
         return (ContentError(output.out.name, 1, 1, "(output)", f"the new site is in place, but the old one is left in '{where}/' ({why}); the next build removes it", True),)
+    if not whole:  # said as it happens: a reader of the folder may have found nothing there
+        name = output.out.name
+        return (ContentError(name, 1, 1, "(output)", f"this file system cannot swap two folders in one step, so '{name}/' was missing for a moment while "
+                             "the new site took the old one's place (a build killed in that moment leaves it missing until the next build)", True),)
     return ()

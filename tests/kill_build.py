@@ -2,6 +2,7 @@
 
     python tests/kill_build.py count ARGS...        prints how many times each step ran
     python tests/kill_build.py KIND:N ARGS...       dies just before the N-th step of KIND
+    python tests/kill_build.py --no-exchange ...    as on a system without an atomic exchange of two folders
 
 The steps are the calls through which a build changes the file system: making a folder,
 hard-linking a kept file, writing a file, unlinking, renaming, syncing, the atomic exchange of two
@@ -42,7 +43,8 @@ def step(kind: str, function):  # type: ignore[no-untyped-def]
 
 def main() -> int:
     global target
-    mode, args = sys.argv[1], sys.argv[2:]
+    no_exchange = sys.argv[1] == "--no-exchange"
+    mode, args = sys.argv[1 + no_exchange], sys.argv[2 + no_exchange:]
     if mode != "count":
         kind, n = mode.rsplit(":", 1)
         target = (kind, int(n))
@@ -54,7 +56,7 @@ def main() -> int:
     os.replace = step("replace", os.replace)
     os.fsync = step("fsync", os.fsync)
     pathlib.Path.write_bytes = step("write", pathlib.Path.write_bytes)
-    swap._exchange = step("exchange", swap._exchange)
+    swap._exchange = step("exchange", (lambda a, b: False) if no_exchange else swap._exchange)
     swap.shutil.rmtree = step("rmtree", shutil.rmtree)
     status = cli.main(args)
     if mode == "count":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -260,14 +261,50 @@ def test_the_build_refuses_to_replace_a_folder_it_did_not_make(make_site, tmp_pa
 def test_a_build_left_half_swapped_recovers_the_previous_site(make_site):
     root = make_site({"a.yaml": minimal_explainer("a")})
     build(root)
-    # As if a build were killed between its two renames.
-    (root / "site").rename(root / "site.old")
-    (root / "site.tmp").mkdir()
+    # As if a build were killed between the two renames of a swap without exchange: the old site
+    # aside under the build's own hidden name, the new tree beside it.
+    (root / "site").rename(root / ".site.explainer-abcd1234.old")
+    (root / ".site.explainer-abcd1234").mkdir()
+    (root / ".site.explainer-abcd1234" / ".explainer-site").write_text("explainer-site 3 - 0\n")
     (root / "content" / "a.yaml").write_text("slug: [", "utf-8")
     with pytest.raises(BuildError):
         build(root)
     assert (root / "site" / "a" / "index.html").is_file()
-    assert not (root / "site.old").exists() and not (root / "site.tmp").exists()
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site", "site.yaml"]
+
+
+# --- beside the output: the build touches only what its record says is its own -----------------
+
+def _folder_of_the_user(path: Path) -> Path:
+    path.mkdir()
+    (path / "notes.txt").write_text("keep me")
+    return path
+
+
+@pytest.mark.parametrize("name", ["site.old", "site.tmp", ".site.explainer-abcd1234", ".site.explainer-abcd1234.old"])
+def test_a_folder_of_the_users_beside_the_output_is_never_touched(make_site, name):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    for _ in range(2):  # into a missing site/, then over the first build's
+        _folder_of_the_user(root / name)
+        assert cli("--root", str(root)).returncode == 0
+        assert (root / name / "notes.txt").read_text() == "keep me"
+        assert (root / "site" / "a" / "index.html").is_file() and not (root / "site" / "notes.txt").exists()
+        shutil.rmtree(root / name)
+
+
+def test_a_missing_output_is_never_filled_from_a_folder_beside_it_that_is_not_the_tools(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    _folder_of_the_user(root / "docs.old")
+    _folder_of_the_user(root / "docs.tmp")
+    assert cli("--root", str(root), "--out", str(root / "docs")).returncode == 0
+    assert (root / "docs.old" / "notes.txt").is_file() and (root / "docs.tmp" / "notes.txt").is_file()
+    assert not (root / "docs" / "notes.txt").exists()
+    # And an output the tool did not make is refused, with both folders beside it still there.
+    shutil.rmtree(root / "docs")
+    _folder_of_the_user(root / "docs")
+    result = cli("--root", str(root), "--out", str(root / "docs"))
+    assert result.returncode == 1 and "'docs/' exists and was not made by this tool" in result.stderr
+    assert all((root / name / "notes.txt").is_file() for name in ("docs", "docs.old", "docs.tmp"))
 
 
 @pytest.mark.parametrize("markdown, forbidden", [

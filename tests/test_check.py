@@ -98,6 +98,58 @@ def test_a_made_from_entry_that_is_a_named_pipe_is_refused_without_waiting_for_i
     ]
 
 
+NAME_TOO_LONG = "has a name longer than the file system allows (255 bytes for each part of a path); rename it"
+TOO_LONG_TEXT = "the article's text is larger than a content file may hold (2,000,000 bytes): import it in parts, or split the article"
+
+
+# Sources no check can use, made here: each is one error at its made_from entry, never a traceback.
+@pytest.mark.parametrize(("entry", "source", "message"), [
+    ("seeds/deep.html", "<div>" * 100_000 + "<p>It happened.</p>" + "</div>" * 100_000,
+     "'seeds/deep.html': the page nests its elements too deep for an HTML parser to read all of its text; save the article's own part of the page, or paste its text"),
+    ("seeds/" + "a" * 300 + ".txt", None, f"'seeds/{'a' * 300}.txt' {NAME_TOO_LONG}"),
+    ("seeds/" + "a" * 300 + "/b.txt", None, f"'seeds/{'a' * 300}/b.txt' {NAME_TOO_LONG}"),
+    ("seeds/long.txt", "It happened.\n\n" * 200_000, f"'seeds/long.txt': {TOO_LONG_TEXT}"),
+    ("seeds/line.txt", "It happened, " * 160_000 + "\n", f"'seeds/line.txt': {TOO_LONG_TEXT}"),
+], ids=["nested-100000-deep", "name-of-304-bytes", "folder-of-300-bytes", "2-mb-of-text", "2-mb-line"])
+def test_a_made_from_source_no_check_can_use_is_one_error_at_its_entry(make_site, entry, source, message):
+    root = make_site({"a.yaml": minimal_explainer() + f"made_from:\n  - {entry}\n"})
+    (root / "seeds").mkdir()
+    if source is not None:
+        (root / entry).write_text(source, "utf-8")
+    result = run_check(root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"content/a.yaml:12:5: made_from[0]: {message}", "check failed: 1 error(s)"]
+
+
+def test_an_integer_too_long_to_build_stops_the_check_in_one_line_as_it_stops_the_build(make_site):
+    root = make_site({"a.yaml": minimal_explainer().replace("dek: A short dek.", "dek: !!int " + "9" * 5_000)})
+    result = run_check(root)
+    assert (result.returncode, result.stderr.splitlines()[0]) == (
+        1, "content/a.yaml:3:6: dek: a value tagged !!int is 5,000 characters long; the most is 100, and no field is a number: write the value as text")
+
+
+def test_a_paragraph_of_thousands_of_sentences_is_checked_whole(make_site):
+    # Read a window at a time and looked up in an index (bench/hostile_inputs.py measures how long it takes).
+    paragraph = " ".join(f"Vote {i} passed on Jan. {i % 28 + 1} in the U.S. city." for i in range(1_800))
+    root = make_site({"a.yaml": minimal_explainer(answer=paragraph) + "made_from:\n  - seeds/a.txt\n"})
+    (root / "seeds").mkdir()
+    (root / "seeds" / "a.txt").write_text(f"What happened?\n\n{paragraph}\n", "utf-8")
+    result = run_check(root)
+    assert "  seeds/a.txt: 1801 of 1801 source sentences present (100%)" in result.stdout.splitlines(), result.stdout[-2000:]
+
+
+def test_a_long_paragraph_is_split_a_window_at_a_time_into_the_sentences_it_has_whole():
+    from explainer.importer.sentences import WINDOW, _segment
+
+    # Ordinary prose with abbreviations, numbers and quotes, many windows long.
+    prose = " ".join(f"On Jan. {i % 28 + 1}, Mr. Smith of the U.S. said the plan (No. {i}) costs $2.{i % 10} million. "
+                     f"\"Is it worth it?\" asked Dr. Jones. It is, e.g. for schools!" for i in range(400))
+    assert len(prose) > 50 * WINDOW
+    assert split_sentences(prose) == list(_segment(prose, "en"))
+    one_long = ", ".join(["U.S. policy"] * 1_000)  # a sentence longer than a window is kept whole
+    assert split_sentences(one_long + ". It ended.") == [one_long + ".", "It ended."]
+
+
 @pytest.mark.parametrize("entry", ["../outside.txt", "seeds/../../outside.txt", "seeds/link.txt"])
 def test_a_made_from_path_outside_the_project_is_refused_even_when_the_file_exists(make_site, tmp_path, entry):
     root = make_site({"a.yaml": minimal_explainer() + f"made_from:\n  - {entry}\n"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -26,7 +27,8 @@ from explainer.pipeline import build
 
 
 def strays(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name in ("site.tmp", "site.old"))
+    """What a build left beside site/: any tree of its own (or a folder of the names older versions used)."""
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".site.explainer-") or p.name in ("site.tmp", "site.old"))
 
 
 KILL = [sys.executable, str(Path(__file__).parent / "kill_build.py")]
@@ -68,7 +70,7 @@ def test_a_build_killed_at_any_write_step_leaves_a_whole_site_and_the_next_build
         killed = subprocess.run([*KILL, point, "--root", str(project)], capture_output=True, text=True)
         assert killed.returncode == -signal.SIGKILL, (point, killed.stderr)
         after = tree(project / "site") if (project / "site").exists() else None
-        assert after in (first, second), f"killed at {point}: site/ is neither the previous nor the new build"
+        assert after in (first, second), f"killed at {point}: site/ is neither the previous nor the new build: {sorted(k for k in set(after or {}) | set(second) if (after or {}).get(k) != second.get(k))[:8]}"
         # The next build finishes the job and leaves nothing behind.
         build(project)
         assert tree(project / "site") == second, point
@@ -85,7 +87,7 @@ def test_a_build_killed_while_its_workers_write_leaves_no_worker_and_a_whole_sit
     process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(project)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     # Killed once its workers are writing explainers' folders into the new tree.
     deadline = time.monotonic() + 60
-    while not any((project / "site.tmp").glob("explainer-*/index.html")) and time.monotonic() < deadline:
+    while not any(project.glob(".site.explainer-*/explainer-*/index.html")) and time.monotonic() < deadline:
         time.sleep(0.01)
     children = [int(pid) for pid in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()]
     process.send_signal(signal.SIGKILL)
@@ -116,6 +118,33 @@ def test_a_second_build_at_the_same_time_is_refused_with_a_clear_message(make_si
     assert "another build is writing 'site/' now" in result.stderr
     assert other.returncode == 0, other.stderr
     assert build(root).written == 0  # and once the other build is done, building works again
+
+
+# Builds one project again and again, each with the other base URL so that every build writes a
+# whole new site and swaps it in; prints each build's exit status and what it said.
+BUILD_AGAIN = """
+import contextlib, io, json, sys
+from explainer.cli import main
+for n in range(int(sys.argv[2])):
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["--root", sys.argv[1], "--base-url", f"https://example.org/{n % 2}/"])
+    print(json.dumps([code, err.getvalue()]), flush=True)
+"""
+
+
+@pytest.mark.subprocess
+def test_three_builds_of_one_output_at_once_each_succeed_or_say_another_build_holds_the_lock(make_site):
+    root = make_site({f"{slug}.yaml": minimal_explainer(slug) for slug in "abcd"})
+    build(root)
+    runs = [subprocess.Popen([sys.executable, "-c", BUILD_AGAIN, str(root), "8"], stdout=subprocess.PIPE, text=True, cwd=REPO) for _ in range(3)]
+    results = [json.loads(line) for run in runs for line in run.communicate(timeout=300)[0].splitlines()]
+    assert len(results) == 24
+    for code, said in results:
+        assert code == 0 and said == "" or code == 1 and "another build is writing 'site/' now" in said, said
+    assert sum(code == 0 for code, _ in results) >= 8  # the lock is waited for a moment before a build gives up
+    assert strays(root) == []
+    assert (root / "site" / "d" / "index.html").is_file() and sorted(os.listdir(root)) == ["content", "site", "site.yaml"]
 
 
 @pytest.fixture
@@ -193,10 +222,11 @@ def test_a_swap_that_cannot_remove_the_old_site_says_so_and_the_next_build_remov
         (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Changed."), "utf-8")
         result = cli("--root", str(root))
         assert result.returncode == 0, result.stderr
-        assert result.stderr.splitlines()[0].startswith("site:1:1: (output): warning: the new site is in place, but the old one is left in 'site.tmp/' (")
+        assert re.match(r"site:1:1: \(output\): warning: the new site is in place, but the old one is left in '\.site\.explainer-\w{8}/' \(",
+                        result.stderr.splitlines()[0]), result.stderr
         assert "Changed." in (root / "site" / "a" / "index.html").read_text("utf-8")
     finally:
-        subprocess.run(["umount", str(root / "site.tmp" / "a" / "busy")], check=True)
+        subprocess.run(["umount", *map(str, root.glob(".site.explainer-*/a/busy"))], check=True)
     assert cli("--root", str(root)).returncode == 0
     assert strays(root) == []
 
@@ -265,14 +295,17 @@ def test_a_build_killed_while_moving_its_tree_into_a_mount_point_is_undone_or_fi
 
     put_back_first()
     counted = subprocess.run([*KILL, "count", "--root", str(root), "--out", str(small_disk)], capture_output=True, text=True, check=True)
-    renames = json.loads(counted.stderr.splitlines()[-1])["rename"]
+    counts = json.loads(counted.stderr.splitlines()[-1])
+    renames, unlinks = counts["rename"], counts["unlink"]
     moved_out = len(os.listdir(small_disk))  # the old site's entries, moved aside first
     assert renames == moved_out + len(os.listdir(tmp_path / "reference"))
     # The first, a middle and the last rename of each half of the move (old entries out, new ones
-    # in), and the removal of the old entries once the new are in.
+    # in), and the removal of the old entries once the new are in: before it, and at its first, a
+    # middle and its last file (the marker that says the move was made is removed last).
     outcomes = set()
     halves = [sorted({1, (moved_out + 1) // 2, moved_out}), sorted({moved_out + 1, (moved_out + renames + 1) // 2, renames})]
-    for point in [f"rename:{n}" for half in halves for n in half] + ["rmtree:1"]:
+    removal = ["rmtree:1"] + [f"unlink:{n}" for n in sorted({1, (unlinks + 1) // 2, unlinks})]
+    for point in [f"rename:{n}" for half in halves for n in half] + removal:
         put_back_first()
         killed = subprocess.run([*KILL, point, "--root", str(root), "--out", str(small_disk)], capture_output=True, text=True)
         assert killed.returncode == -signal.SIGKILL, (point, killed.stderr)
@@ -280,7 +313,42 @@ def test_a_build_killed_while_moving_its_tree_into_a_mount_point_is_undone_or_fi
         after = tree(small_disk)
         assert after in (first, second), f"killed at {point}: the folder is neither the previous nor the new site once mended"
         outcomes.add("undone" if after == first else "finished")
-        build(root, small_disk)
+        if point in removal:
+            assert after == second, point  # the new site was in: a killed removal is finished, never undone
+        result = cli("--root", str(root), "--out", str(small_disk))
+        assert result.returncode == 0, (point, result.stderr)
         assert tree(small_disk) == second, point
         assert sorted(p.name for p in small_disk.iterdir() if p.name.startswith(".explainer-") and p.is_dir()) == [], point
     assert outcomes == {"undone", "finished"}  # kills landed in both halves of the move
+
+
+@pytest.mark.subprocess
+def test_a_build_killed_at_any_step_of_a_swap_without_exchange_recovers_on_the_next_build(make_site, tmp_path):
+    # Where the system cannot exchange two folders in one step, the swap is two renames with the
+    # old site aside between them: killed there, site/ is missing until the next build puts it back.
+    root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b")})
+    build(root)
+    first = tree(root / "site")
+    (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Changed."), "utf-8")
+    build(root, tmp_path / "reference")
+    second = tree(tmp_path / "reference")
+    shutil.copytree(root / "site", tmp_path / "timing")
+    counted = subprocess.run([*KILL, "--no-exchange", "count", "--root", str(root), "--out", str(tmp_path / "timing")], capture_output=True, text=True, check=True)
+    assert "was missing for a moment" in counted.stderr  # said as it happens
+    counts = json.loads(counted.stderr.splitlines()[-1])
+    shutil.rmtree(tmp_path / "timing")
+    # The two renames of the swap (the last two renames of the build), then the removal of the old site.
+    points = [f"rename:{counts['rename'] - 1}", f"rename:{counts['rename']}", "rmtree:1", f"unlink:{counts['unlink']}"]
+    for point in points:
+        (root / "content" / "a.yaml").write_text(minimal_explainer("a"), "utf-8")
+        build(root)
+        assert tree(root / "site") == first
+        (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Changed."), "utf-8")
+        killed = subprocess.run([*KILL, "--no-exchange", point, "--root", str(root)], capture_output=True, text=True)
+        assert killed.returncode == -signal.SIGKILL, (point, killed.stderr)
+        after = tree(root / "site") if (root / "site").exists() else None
+        assert after in (first, second, None), point
+        result = cli("--root", str(root))
+        assert result.returncode == 0, (point, result.stderr)
+        assert tree(root / "site") == second, point
+        assert strays(root) == [], point

@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import REPO, make_project
+from helpers import REPO, make_project, minimal_explainer
+
+from explainer.content.parse import parse_yaml
 
 INVALID = Path(__file__).parent / "invalid"
 # The field is a path, or, inside a question or card, the path of the entry named by its text and the field: `sections[3] (question 'Why?'): answer`.
@@ -34,7 +36,20 @@ def generated() -> dict[str, tuple[bytes, str]]:
                       r"content/long_list\.yaml:2:\d+: \(yaml\): holds more than 20,000 values; no explainer needs so many$"),
         "many_aliases": (("slug: many\ntitle: &t x\nkey_points: [" + "*t, " * 450_000 + "]\n").encode(),
                          r"content/many_aliases\.yaml:3:\d+: \(yaml\): holds more than 20,000 values; no explainer needs so many$"),
+        # A 111 KB file of a thousand events, each an alias to one 100 KB text: few values, 100 MB of text.
+        "alias_amplification": (amplified(), r"content/alias_amplification\.yaml:\d+:\d+: \(yaml\): aliases expand this to more than 4,000,000 bytes of text; write the text out instead$"),
+        "long_integer": (minimal_explainer("n").encode() + b"count: !!int " + b"9" * 5_000 + b"\n",
+                         r"content/long_integer\.yaml:11:8: count: a value tagged !!int is 5,000 characters long; the most is 100, and no field is a number: write the value as text$"),
+        # Base 60 (1:59:59...): PyYAML builds it digit by digit, in time that grows with the square of its length.
+        "long_base_60_integer": (minimal_explainer("n").encode() + b"count: !!int 1" + b":59" * 600_000 + b"\n",
+                                 r"content/long_base_60_integer\.yaml:11:8: count: a value tagged !!int is 1,800,001 characters long; the most is 100, and no field is a number: write the value as text$"),
     }
+
+
+def amplified() -> bytes:
+    """A valid explainer whose timeline holds a thousand events, each an alias to the first one's 100 KB text."""
+    events = "".join("      - date: '2020'\n        event: *e\n" for _ in range(1_000))
+    return (minimal_explainer("amplified") + "  - timeline:\n      - date: '2019'\n        event: &e " + "word " * 20_000 + "\n" + events).encode()
 
 
 CASES = {p.stem: (p.read_bytes(), None) for p in sorted(INVALID.glob("*.yaml"))} | generated()
@@ -89,3 +104,20 @@ def test_a_refused_file_loads_neither_the_importer_nor_the_image_and_feed_writer
     root = make_project(tmp_path / "project", {"duplicate_key.yaml": (INVALID / "duplicate_key.yaml").read_bytes()})
     result = subprocess.run([sys.executable, "-c", LOADED, str(root)], capture_output=True, text=True, timeout=TIMEOUT, cwd=REPO)
     assert result.stdout.split(" ", 1) == ["1", "[]\n"], result.stdout + result.stderr[-2000:]
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("!!int " + "9" * 5_000, "a value tagged !!int is 5,000 characters long; the most is 100, and no field is a number: write the value as text"),
+    ("!!int 0x" + "f" * 5_000, "a value tagged !!int is 5,002 characters long; the most is 100, and no field is a number: write the value as text"),
+    ("!!int 0" + "7" * 5_000, "a value tagged !!int is 5,001 characters long; the most is 100, and no field is a number: write the value as text"),
+    ("!!float 1" + ":59" * 5_000, "a value tagged !!float is 15,001 characters long; the most is 100, and no field is a number: write the value as text"),
+    ("!!int abc", "'abc' is not a number, as its tag !!int says: write the value as text, without the tag"),
+    ("!!int ''", "'' is not a number, as its tag !!int says: write the value as text, without the tag"),
+    ("!!float abc", "'abc' is not a number, as its tag !!float says: write the value as text, without the tag"),
+    ("!!bool maybe", "'maybe' is not true or false, as its tag !!bool says: write the value as text, without the tag"),
+    ("!!timestamp soon", "'soon' is not a date, as its tag !!timestamp says: write the value as text, without the tag"),
+])
+def test_a_tagged_value_too_long_or_not_what_its_tag_says_is_one_error_at_its_line(written, message):
+    # The same reading serves build, check and serve.
+    errors = parse_yaml("content/a.yaml", f"slug: a\ntitle: {written}\n".encode())
+    assert [str(e) for e in errors] == [f"content/a.yaml:2:8: title: {message}"]

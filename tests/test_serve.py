@@ -299,3 +299,84 @@ def test_the_preview_never_writes_site_and_a_build_beside_it_keeps_the_sites_own
         folder = preview.folder
     # The preview's folder goes when the preview stops.
     assert not folder.exists()
+
+
+# --- what the preview answers besides pages: its socket, its control paths, its own records ------
+
+def talk(url: str, origin: str, messages: list[str]) -> list[str]:
+    """_talk, on a thread of its own: the browser's tests may have left an event loop running on this one."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, _talk(url, origin, messages)).result()
+
+
+async def _talk(url: str, origin: str, messages: list[str]) -> list[str]:
+    """Open the reload socket as a page of `origin` would, send messages, and return its answers."""
+    from tornado import httpclient, websocket
+
+    request = httpclient.HTTPRequest(url.replace("http://", "ws://") + "livereload", headers={"Origin": origin})
+    connection = await websocket.websocket_connect(request)
+    for message in messages:
+        await connection.write_message(message)
+    answers = [await connection.read_message()]
+    connection.close()
+    return [a for a in answers if a is not None]
+
+
+@pytest.mark.subprocess
+def test_the_reload_socket_and_control_paths_answer_only_the_pages_the_preview_served(make_site):
+    from tornado import httpclient
+
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    with serving(root) as (url, preview):
+        origin = url.rstrip("/")
+        # Messages that are not the reload script's are passed over; the script's hello is answered.
+        junk = ["not json", "[1, 2]", '{"no": "command"}', '{"command": 7}', "\x00\xff"]
+        answers = talk(url, origin, [*junk, '{"command": "hello", "protocols": []}'])
+        assert answers and '"command": "hello"' in answers[0]
+        # A page of another origin cannot open it.
+        with pytest.raises(httpclient.HTTPClientError) as refused:
+            talk(url, "http://elsewhere.example", ['{"command": "hello"}'])
+        assert refused.value.code == 403
+        # Nothing lets a page reload every open page; the build's records are not served.
+        for path in ("forcereload", "forcereload?path=*", ".explainer-site", ".explainer-stamps", "a/.explainer-group"):
+            assert status(url + path) == 404, path
+        assert status(url + "a/") == 200
+        output = preview.stop()
+    assert "Traceback" not in output and "Uncaught" not in output and "Error" not in output
+
+
+@pytest.mark.subprocess
+def test_a_rebuild_that_fails_outside_the_content_shows_the_error_page_not_the_last_good_page(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    with serving(root) as (url, preview):
+        assert status(url + "a/") == 200
+        # A template that includes itself recurses until Python stops it: before, the preview kept
+        # serving the last good page with 200.
+        override_path = root / "templates" / "_partials" / "footer.html"
+        override_path.parent.mkdir(parents=True)
+        override_path.write_text('{% include "_partials/footer.html" %}\n', "utf-8")
+        preview.wait_for(r"^build failed: ")
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(url + "a/")
+        assert failed.value.code == 500
+        assert "templates/_partials/footer.html:1:1: (template): includes, extends or calls itself" in failed.value.read().decode()
+        output = preview.stop()
+    assert "Traceback" not in output
+
+
+def test_a_rebuild_that_fails_for_a_reason_no_check_foresaw_is_shown_in_one_line(capsys):
+    from explainer.preview.server import PreviewState, rebuild_into
+
+    class Failing:
+        def build(self):  # type: ignore[no-untyped-def]
+            raise KeyError("summary")
+
+    state = PreviewState()
+    rebuild_into(Failing(), state)  # type: ignore[arg-type]
+    assert [line for e in state.errors for line in e.lines()] == [
+        "the site could not be rebuilt: KeyError: 'summary'. This is a fault in the generator, not in your project: please report it with the "
+        "command you ran (set EXPLAINER_TRACEBACK=1 to see where it happened)"]
+    assert capsys.readouterr().err.splitlines()[-1] == "build failed: 1 error(s); the browser shows them until they are fixed"

@@ -55,6 +55,15 @@ MISTAKES = {
     "double_quotes_inside_double_quotes": ('slug: a\ntitle: "He said "yes" today"\n', (2, 18), "put the value in single quotes instead: title: 'He said \"yes\" today'"),
 }
 
+# A bracket or brace the file ends inside: the parser points past the last line; the message
+# names the line and column of the '[' or '{' never closed.
+MISTAKES |= {
+    "bracket_never_closed_at_the_end": ("slug: a\naliases: [a,\n  b,\n", (2, 10), "add the ']' at its end"),
+    "bracket_never_closed_on_the_last_line": ("slug: a\naliases: [", (2, 10), "add the ']' at its end"),
+    "brace_never_closed_at_the_end": ("slug: a\ntitle: {a: b,\n\n\n", (2, 8), "add the '}' at its end"),
+    "brace_inside_a_bracket_never_closed": ("slug: a\naliases: [a, {b: c\n", (2, 14), "add the '}' at its end"),
+}
+
 # What PyYAML says, which an editor must never be left with.
 PARSER_WORDS = re.compile(r"mapping values|did not find|could not find|expected <|cannot start any token|while scanning|while parsing")
 

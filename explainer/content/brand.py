@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # The default theme's colours (templates/_partials/style.css): the backgrounds links sit on.
@@ -71,25 +71,42 @@ class Logo:
 
 
 def logo_problem(data: bytes) -> str | None:
-    """What is wrong with a logo file, in an editor's words; None if it can be used."""
+    """What is wrong with a logo file, in an editor's words; None if it can be used.
+
+    Its size in pixels is read from its header before any pixel is decoded: Pillow's own guard
+    against decompression bombs (a warning, then an error, for headers claiming far more pixels
+    than LOGO_MAX_PIXELS) is part of that check. Then it is decoded, as the site will use it, so a
+    file cut short is found here, at its line in the site file, and not while the site is written."""
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
-    # Its size was judged before it was read (load.read_logo reads at most LOGO_MAX_BYTES).
+    # Its size in bytes was judged before it was read (load.read_logo reads at most LOGO_MAX_BYTES).
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format not in LOGO_FORMATS:
-                return f"is a {image.format} image; a logo must be a PNG, JPEG, WebP or GIF"
-            if image.width * image.height > LOGO_MAX_PIXELS:
-                return f"is {image.width} by {image.height} pixels; a logo needs far fewer"
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format not in LOGO_FORMATS:
+                    return f"is a {image.format} image; a logo must be a PNG, JPEG, WebP or GIF"
+                if image.width * image.height > LOGO_MAX_PIXELS:
+                    return f"is {image.width} by {image.height} pixels; a logo needs far fewer (at most {LOGO_MAX_PIXELS:,} pixels)"
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return f"says it is larger than {LOGO_MAX_PIXELS:,} pixels; a logo needs far fewer"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return "is not an image a browser shows: save it as a PNG, JPEG, WebP or GIF"
+    try:
+        make_logo(data)
+    except (OSError, SyntaxError, ValueError, EOFError):
+        return "is cut short or damaged, and cannot be drawn: save it again as a PNG, JPEG, WebP or GIF"
     return None
 
 
+@lru_cache(maxsize=1)
 def make_logo(data: bytes) -> Logo:
     """The logo sized for the masthead: at most LOGO_HEIGHT high and LOGO_MAX_WIDTH wide, drawn at
-    twice that, as a PNG with nothing but its pixels. The file must have passed logo_problem."""
+    twice that, as a PNG with nothing but its pixels. The file must have passed logo_problem's
+    header checks; it is decoded once (logo_problem's call is kept for the site's)."""
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as image:

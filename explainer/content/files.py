@@ -28,7 +28,8 @@ SITE_FILE = "site.yaml"
 CONTENT_DIR = "content"
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words: 'a folder', 'a named pipe (FIFO)'..."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -49,6 +50,8 @@ def unreadable(path: Path, exc: OSError, *, folder: bool = False) -> str:
         return "is a link to a file that does not exist; point it at a file, or remove it"
     if exc.errno == errno.ENOENT:
         return "was removed while the build was reading it; build again"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "has a name longer than the file system allows (255 bytes for each part of a path); rename it"
     if exc.errno in (errno.EACCES, errno.EPERM):
         return f"cannot be read: permission denied; let the user who builds read it (chmod a+r{'x' if folder else ''}), or run the build as its owner"
     return f"cannot be read ({exc.strerror or exc}); check the file and build again"
@@ -68,7 +71,7 @@ def read_file(root: Path, relative: str, limit: int = MAX_FILE_BYTES, too_large:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            return error(f"is {_kind(info.st_mode)}, not a file; put a regular file here, or remove it")
+            return error(f"is {file_kind(info.st_mode)}, not a file; put a regular file here, or remove it")
         if info.st_size > limit:
             return error(too_large)
         # O_NONBLOCK: were the file swapped for a pipe since the stat, opening it does not wait.
@@ -98,9 +101,21 @@ def _realpath(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def _links(folder: Path) -> Iterator[Path]:
+# How deep folders may nest in content/ or templates/: a newsroom keeps a desk's or a year's
+# explainers in a folder of their own, a few levels at most; far deeper, walking them would
+# exhaust the interpreter's stack.
+FOLDER_DEPTH = 32
+
+
+class TooDeep(Exception):
+    """Folders nested deeper than FOLDER_DEPTH."""
+
+
+def _links(folder: Path, depth: int = 0) -> Iterator[Path]:
     """Every symbolic link under folder, not following any: the folder's own entries say which
-    they are, so this costs no call per file."""
+    they are, so this costs no call per file. TooDeep past FOLDER_DEPTH levels."""
+    if depth > FOLDER_DEPTH:
+        raise TooDeep
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -109,13 +124,14 @@ def _links(folder: Path) -> Iterator[Path]:
         if entry.is_symlink():
             yield Path(entry.path)
         elif entry.is_dir(follow_symlinks=False):
-            yield from _links(Path(entry.path))
+            yield from _links(Path(entry.path), depth + 1)
 
 
 def outside_links(root: Path, folders: tuple[str, ...] = (CONTENT_DIR, "templates", SITE_FILE)) -> list[ContentError]:
     """Links in content/ or templates/ (or the site file) that lead outside the project: refused,
     so a build never reads, and a page never publishes, a file from elsewhere on the machine. A
-    folder that is itself such a link is refused before anything looks inside it."""
+    folder that is itself such a link is refused before anything looks inside it; so is one
+    whose folders nest deeper than FOLDER_DEPTH, before anything else walks it."""
     top = _realpath(root)
     errors = []
 
@@ -127,7 +143,13 @@ def outside_links(root: Path, folders: tuple[str, ...] = (CONTENT_DIR, "template
         if start.is_symlink() and outside(start):
             errors.append(ContentError(name, 1, 1, "(file)", f"is a link to {'a folder' if start.is_dir() else 'a file'} outside the project; copy it in instead"))
             continue
-        for path in sorted(_links(start)) if start.is_dir() else []:
+        try:
+            links = sorted(_links(start)) if start.is_dir() else []
+        except TooDeep:
+            errors.append(ContentError(name, 1, 1, "(folder)", f"holds folders nested more than {FOLDER_DEPTH} deep, which no project needs; "
+                                       "keep explainers and templates at most a few folders down"))
+            continue
+        for path in links:
             if outside(path):
                 errors.append(ContentError(path.relative_to(root).as_posix(), 1, 1, "(file)", "is a link to a file outside the project; copy the file in instead"))
     return errors

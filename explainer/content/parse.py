@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer, ComposerError
-from yaml.constructor import SafeConstructor
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
 from explainer.content.archieml import explainer_document
@@ -27,8 +27,17 @@ MAX_DEPTH = 32
 # million keys costs no more to refuse than one of MAX_NODES.
 MAX_NODES = 20_000
 
-# How many values a file may stand for once its aliases are expanded.
+# How many values, and how many bytes of text, a file may stand for once its aliases are expanded:
+# an alias costs a few bytes to write but stands for everything it names, on every page that shows
+# it, so the text it stands for is bounded as well as the count (twice what a file may hold).
 MAX_VALUES = 100_000
+MAX_EXPANDED_BYTES = 2 * MAX_FILE_BYTES
+
+# How long a value written with a tag that makes something other than text (!!int, !!float, !!bool,
+# !!timestamp) may be. No field is one (the schema refuses them all), but building one comes first,
+# and a 4,300-digit integer is refused by Python with a traceback while a long base-60 one
+# (1:2:3:...) takes minutes: the value is judged by its length before it is built.
+MAX_TAGGED_CHARS = 100
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # What YAML refuses in a file, refused in ArchieML too: control characters other than tab and line
@@ -72,6 +81,25 @@ class _BoundedComposer(Composer):
         return node
 
 
+class _BadValue(ConstructorError):
+    """A value its tag cannot make (`!!int abc`), or too long to try."""
+
+
+def _bounded(construct: Any, what: str) -> Any:
+    """A constructor for a tag that makes a number, a boolean or a date, refusing in plain words a
+    value too long to build (before building it) or one that is not what the tag says."""
+    def build(loader: SafeConstructor, node: yaml.ScalarNode) -> Any:
+        if len(node.value) > MAX_TAGGED_CHARS:
+            raise _BadValue(None, None, f"a value tagged {node.tag.replace('tag:yaml.org,2002:', '!!')} is {len(node.value):,} characters long; the most "
+                            f"is {MAX_TAGGED_CHARS}, and no field is {what}: write the value as text", node.start_mark)
+        try:
+            return construct(loader, node)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
+            raise _BadValue(None, None, f"{node.value!r} is not {what}, as its tag {node.tag.replace('tag:yaml.org,2002:', '!!')} says: "
+                            "write the value as text, without the tag", node.start_mark) from None
+    return build
+
+
 if _Parser is not None:
 
     class _ContentLoader(_BoundedComposer, _Parser, SafeConstructor, Resolver):  # type: ignore[misc, valid-type]
@@ -95,6 +123,8 @@ else:
 # are yes or no are read as such where the schema says so (schema.read_booleans). Dates stay text
 # too: the schema checks their format, and the model reads them. An empty value stays null.
 _NOT_TEXT = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"})
+for _tag, _what in (("int", "a number"), ("float", "a number"), ("bool", "true or false"), ("timestamp", "a date")):
+    _ContentLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _bounded(SafeConstructor.yaml_constructors[f"tag:yaml.org,2002:{_tag}"], _what))
 _ContentLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in _NOT_TEXT]
     for first, resolvers in Resolver.yaml_implicit_resolvers.items()
@@ -127,10 +157,11 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
     """Reject what plain data must not contain: duplicate or non-text keys, alias loops and bombs."""
     errors: list[ContentError] = []
-    # How many values each node stands for once aliases are expanded, found depth first without
-    # recursion; an alias that leads back into itself never finishes, and is refused. (The file
-    # itself holds at most MAX_NODES values: only aliases can make it stand for MAX_VALUES.)
-    size: dict[int, int] = {}
+    # How many values, and bytes of text, each node stands for once aliases are expanded, found
+    # depth first without recursion; an alias that leads back into itself never finishes, and is
+    # refused. (The file itself holds at most MAX_NODES values and MAX_FILE_BYTES bytes: only
+    # aliases can make it stand for more.)
+    size: dict[int, tuple[int, int]] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -138,9 +169,13 @@ def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
         key = id(node)
         if done:
             open_nodes.discard(key)
-            size[key] = 1 + sum(size[id(c)] for c in _children(node))
-            if size[key] > MAX_VALUES:
+            values = 1 + sum(size[id(c)][0] for c in _children(node))
+            text = len(node.value.encode("utf-8", "surrogatepass")) if isinstance(node, yaml.ScalarNode) else sum(size[id(c)][1] for c in _children(node))
+            size[key] = (values, text)
+            if values > MAX_VALUES:
                 return [_error(path, node.start_mark, "(yaml)", f"aliases expand this to more than {MAX_VALUES:,} values; write the text out instead")]
+            if text > MAX_EXPANDED_BYTES:
+                return [_error(path, node.start_mark, "(yaml)", f"aliases expand this to more than {MAX_EXPANDED_BYTES:,} bytes of text; write the text out instead")]
             continue
         if key in size:
             continue  # a node reached a second time is shared through an alias
@@ -161,6 +196,20 @@ def _check_nodes(path: str, root: yaml.Node) -> list[ContentError]:
                     keys[k.value] = k
         stack.extend((child, False) for child in _children(node) if id(child) not in size)
     return errors
+
+
+def _field_at(root: yaml.Node, mark: Any) -> str:
+    """The field (`sections[0].short_answer`) whose value starts at mark, or "(yaml)"."""
+    stack: list[tuple[yaml.Node, list[str | int]]] = [(root, [])]
+    while stack:
+        node, at = stack.pop()
+        if node.start_mark.index == mark.index and at:
+            return field_path(at)
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((v, [*at, k.value]) for k, v in node.value if isinstance(k, yaml.ScalarNode))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((v, [*at, i]) for i, v in enumerate(node.value))
+    return "(yaml)"
 
 
 def _tag_at(text: str, mark: Any) -> str:
@@ -236,6 +285,8 @@ def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
         if errors:
             return errors
         data = loader.construct_document(node)
+    except _BadValue as exc:
+        return [ContentError(path, *line_column(exc.problem_mark), _field_at(node, exc.problem_mark), exc.problem or "")]
     except yaml.reader.ReaderError as exc:
         code = ord(exc.character) if isinstance(exc.character, str) else exc.character
         return [ContentError(path, *text_position(text, exc.position), "(yaml)", f"character U+{code:04X} is not allowed in YAML; delete it, or write it as an escape inside double quotes")]

@@ -179,10 +179,19 @@ def explain(exc: Any, text: str) -> tuple[str, Any]:
     if quoted_wrong:
         return quoted_wrong
 
+    if "flow" in context and mark is not None and (mark.line >= len(lines) or not text[mark.index:].strip()):
+        # A flow collection the file ends inside: the parser points past the last line, so point
+        # at the bracket or brace that opened it (the scanner that found the end knows where).
+        unclosed = _unclosed_flow(text)
+        if unclosed is not None:
+            opened, bracket = unclosed
+            if bracket == "[":
+                return "this list in brackets is never closed: add the ']' at its end, or, if the value is text that starts with '[', put it in quotes", opened
+            return "this mapping in braces is never closed: add the '}' at its end, or, if the value is text that starts with '{', put it in quotes", opened
     if "tab character" in problem or (problem.startswith("found character") and (at == "\t" or "'\\t'" in problem)):
         return TAB, mark
     if problem.startswith("found character") or problem.startswith("mapping keys are not allowed") or (
-            "node content" in problem and at in "]}"):
+            "node content" in problem and at != "" and at in "]}"):
         return f"a value cannot start with {'a backquote (`)' if at == '`' else repr(at)}: YAML keeps it for itself; {_in_quotes(text, mark.line, mark)}", mark
     if problem.startswith("mapping values are not allowed"):
         field = _FIELD.match(line)
@@ -244,6 +253,20 @@ def explain(exc: Any, text: str) -> tuple[str, Any]:
     if "document start" in problem:
         return "only one explainer fits in a file, and nothing may follow a line of '...'; a line that starts with % must be put in quotes", mark
     return problem or "the YAML is not valid here", mark
+
+
+def _unclosed_flow(text: str) -> tuple[Any, str] | None:
+    """Where the innermost '[' or '{' that text never closes opens, and which it is; None if none."""
+    opened: list[tuple[Any, str]] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                opened.append((token.start_mark, "[" if isinstance(token, yaml.FlowSequenceStartToken) else "{"))
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and opened:
+                opened.pop()
+    except yaml.YAMLError:
+        pass  # what was scanned before the mistake says enough
+    return opened[-1] if opened else None
 
 
 def text_at(lines: list[str], mark: Any) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from explainer.content.markdown import parse_tokens, plain_blocks
+from explainer.content.parse import MAX_FILE_BYTES
+from explainer.content.schema import load_schema
 from explainer.importer.furniture import byline_of, date_of, fold, furniture_of, split_credit
 from explainer.importer.webpage import read_page
 
@@ -99,11 +101,64 @@ def read_article(text: str, fmt: Format) -> Article:
     else:
         readers = {"text": _read_text, "markdown": _read_markdown}
         article = Article(fmt, tuple(readers[fmt](text)), dropped=dropped)
-    blocks = tuple(_bare_number(b) for b in article.blocks)
+    # A page's character references (&#1;, &#x1b;) make control characters only once it is parsed:
+    # they are left out of what was read, as those in its text were.
+    cleaned = [_without_control(b) for b in article.blocks]
+    dropped += sum(n for _, n in cleaned)
+    blocks = tuple(_bare_number(_as_read(b)) for b, _ in cleaned)
     # A byline or date line set aside as furniture gives the byline and date the page's own data did not.
     byline = article.byline or next((byline_of(b.text) for b in blocks if b.furniture == "byline"), None)
+    byline = _CONTROL.sub("", byline) if byline else byline
     published = article.published or next((date_of(b.text) for b in blocks if b.furniture == "date line"), None)
-    return replace(article, blocks=blocks, byline=byline, published=published)
+    return replace(article, blocks=blocks, byline=byline, published=published, dropped=dropped)
+
+
+def _without_control(block: Block) -> tuple[Block, int]:
+    """A block with the control characters its parsed text holds left out, and how many there were."""
+    def clean(text: str) -> str:
+        return _CONTROL.sub("", text)
+
+    dropped = len(_CONTROL.findall(block.text)) + sum(len(_CONTROL.findall(i.text)) for i in block.items)
+    if not dropped and not _CONTROL.search(block.markdown):
+        return block, 0
+    items = tuple(replace(i, markdown=clean(i.markdown), body=clean(i.body), text=clean(i.text), label=clean(i.label) if i.label else i.label) for i in block.items)
+    return replace(block, markdown=clean(block.markdown), text=clean(block.text), body=clean(block.body), items=items,
+                   label=clean(block.label) if block.label else block.label), dropped
+
+
+# An explainer keeps every sentence of its article, and a content file holds at most MAX_FILE_BYTES
+# bytes: an article whose text is longer can never be one, and is refused (by `import` and `check`
+# alike) before the work that grows with it (splitting sentences, arranging, writing YAML), not after.
+def text_too_large(article: Article) -> str | None:
+    """Why an article's text can never fit in a content file, or None."""
+    size = 0
+    for block in article.blocks:
+        size += len(block.markdown.encode("utf-8")) + sum(len(i.markdown.encode("utf-8")) for i in block.items)
+        if size > MAX_FILE_BYTES:
+            return f"the article's text is larger than a content file may hold ({MAX_FILE_BYTES:,} bytes): import it in parts, or split the article"
+    return None
+
+
+def paragraph_too_long(article: Article) -> str | None:
+    """Why a paragraph of an article cannot be imported into the one field the importer puts it in
+    (at most as many characters as the schema lets a Markdown field hold), or None."""
+    most = load_schema("explainer")["$defs"]["markdown"]["maxLength"]
+    block = next((b for b in article.blocks if b.kind != "list" and len(b.markdown) > most), None)
+    if block is None:
+        return None
+    return (f"a paragraph of the article (line {block.line}) is {len(block.markdown):,} characters long, more than a field may hold ({most:,}): "
+            "split it into paragraphs, or import the article in parts")
+
+
+# No headline, question or section heading is longer than this: a longer "heading" is a paragraph
+# set in a heading's type (a page that wraps its text in <h2>), and is read as one.
+MAX_HEADING_TEXT = 300
+
+
+def _as_read(block: Block) -> Block:
+    if block.kind == "heading" and len(block.text) > MAX_HEADING_TEXT:
+        return Block("paragraph", block.markdown, block.text, block.line)
+    return block
 
 
 _BARE_NUMBER = re.compile(r"^(?P<number>\d{1,2})[.)]?$")

@@ -13,17 +13,19 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from explainer.content.files import ARTICLE_MAX_BYTES, read_file
+from explainer.content.files import ARTICLE_MAX_BYTES, read_file, unreadable
 from explainer.content.load import load_project
 from explainer.content.markdown import plain_blocks
 from explainer.content.parse import RawDoc
 from explainer.content.validate import node_at
 from explainer.errors import BuildError, ContentError, field_path, line_column
-from explainer.importer.article import Article, format_for, read_article
+from explainer.importer.article import Article, format_for, read_article, text_too_large
+from explainer.importer.webpage import PageTooDeep
 from explainer.importer.sentences import (
     STOPWORDS,
     Sentence,
@@ -152,12 +154,12 @@ def check_explainer(doc: RawDoc, sources: dict[str, Article], text: str = "", la
     unsupported: list[Unsupported] = []
     passages = [_Passage.of(p) for entry in doc.data.get("made_from", ()) if entry in sources for p in article_passages(sources[entry])]
     if passages:
-        source_text = "\n".join(p.text for p in passages)
+        source = _Source.of(passages, language)
         for path, blocks in fields:
             node, _ = node_at(doc.node, list(path))
             for block in blocks:
                 for sentence in split_sentences(block, language):
-                    absent = _absent(sentence, source_text, passages)
+                    absent = _absent(sentence, source)
                     if absent:
                         line, column = _sentence_mark(lines, node, sentence)
                         unsupported.append(Unsupported(doc.path, line, column, field_path(list(path)), sentence, absent))
@@ -197,12 +199,54 @@ class _Passage:
         return cls(norm, frozenset(words(text)), frozenset(numbers(norm)))
 
 
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """The passages of an explainer's sources, indexed so that each of its sentences is looked up,
+    not compared with every passage in turn."""
+
+    passages: list[_Passage]
+    text: str  # every passage, normalised, one a line
+    sentences: frozenset[str]  # every sentence of every passage, and every passage, normalised
+    by_word: dict[str, list[int]]  # each word: the passages that hold it, in order
+    by_number: dict[str, list[int]]  # each number: the passages that hold it, in order
+
+    @classmethod
+    def of(cls, passages: list[_Passage], language: str | None) -> _Source:
+        by_word: dict[str, list[int]] = {}
+        by_number: dict[str, list[int]] = {}
+        for i, passage in enumerate(passages):
+            for word in passage.words:
+                by_word.setdefault(word, []).append(i)
+            for number in passage.numbers:
+                by_number.setdefault(number, []).append(i)
+        sentences = frozenset(normalise(s) for p in passages for s in split_sentences(p.text, language)) | {p.text for p in passages}
+        return cls(passages, "\n".join(p.text for p in passages), sentences, by_word, by_number)
+
+    def best(self, content: list[str], wanted: set[str]) -> _Passage:
+        """The passage that covers a clause best: one holding all its numbers first, then the one
+        holding most of its words; the first such passage. Counted from the index (only the
+        passages that hold a word or number of the clause are counted, not every passage)."""
+        held: Counter[int] = Counter()
+        for word in content:
+            held.update(self.by_word.get(word, ()))
+        covering: Counter[int] = Counter()
+        for number in wanted:
+            covering.update(self.by_number.get(number, ()))
+        whole = [i for i, n in covering.items() if n == len(wanted)] if wanted else []
+        counts = {i: held.get(i, 0) for i in whole} if whole else held
+        most = max(counts.values(), default=0)
+        if most == 0:  # none holds a word of it: the first that holds its numbers, else the first of all
+            return self.passages[min(whole, default=0)]
+        return self.passages[min(i for i, n in counts.items() if n == most)]
+
+
 _CLAUSE = re.compile(r"\s*;\s*")
 
 
-def _absent(sentence: str, source_text: str, passages: list[_Passage]) -> tuple[str, ...]:
+def _absent(sentence: str, source: _Source) -> tuple[str, ...]:
     """The words and numbers that leave a sentence unsupported, or () when the source supports it."""
-    if contains(source_text, normalise(sentence)):
+    needle = normalise(sentence)
+    if needle in source.sentences or contains(source.text, needle):
         return ()
     absent: list[str] = []
     # Clauses joined by a semicolon often come from different paragraphs; each needs its own support.
@@ -211,8 +255,7 @@ def _absent(sentence: str, source_text: str, passages: list[_Passage]) -> tuple[
         wanted = set(numbers(normalise(clause)))
         if not content and not wanted:
             continue
-        # The passage that covers the clause best: its numbers first, then most of its words.
-        best = max(passages, key=lambda p: (wanted <= p.numbers, sum(w in p.words for w in content)))
+        best = source.best(content, wanted)
         missing = [w for w in content if w not in best.words]
         missing_numbers = sorted(wanted - best.numbers)
         # A number is a fact on its own; other words count when half or more of them are new.
@@ -223,12 +266,15 @@ def _absent(sentence: str, source_text: str, passages: list[_Passage]) -> tuple[
 
 def resolve_source(root: Path, entry: str) -> Path | str:
     """The file a made_from entry names, or why it cannot be read (outside the project, missing)."""
-    root = Path(os.path.realpath(root))
-    path = Path(os.path.realpath(root / entry))  # unlike Path.resolve, stops at a link loop
-    if not path.is_relative_to(root):
-        return f"'{entry}' is outside the project folder; name a file under it, like seeds/article.txt"
-    if not path.exists() and not path.is_symlink():
-        return f"cannot read '{entry}': no such file in the project"
+    try:
+        root = Path(os.path.realpath(root))
+        path = Path(os.path.realpath(root / entry))  # unlike Path.resolve, stops at a link loop
+        if not path.is_relative_to(root):
+            return f"'{entry}' is outside the project folder; name a file under it, like seeds/article.txt"
+        if not path.exists() and not path.is_symlink():
+            return f"cannot read '{entry}': no such file in the project"
+    except OSError as exc:
+        return f"'{entry}' {unreadable(root / entry, exc)}"
     return path
 
 
@@ -254,7 +300,17 @@ def read_sources(root: Path, doc: RawDoc) -> tuple[dict[str, Article], list[Cont
         except UnicodeDecodeError:
             errors.append(ContentError(*where, f"'{entry}' is not UTF-8 text"))
             continue
-        articles[entry] = read_article(text, format_for(entry) or "text")
+        try:
+            article = read_article(text, format_for(entry) or "text")
+        except PageTooDeep as exc:
+            errors.append(ContentError(*where, f"'{entry}': {exc}; save the article's own part of the page, or paste its text"))
+            continue
+        # An article no explainer can hold whole is refused before its sentences are split.
+        too_long = text_too_large(article)
+        if too_long:
+            errors.append(ContentError(*where, f"'{entry}': {too_long}"))
+            continue
+        articles[entry] = article
     return articles, errors
 
 

@@ -56,6 +56,12 @@ def split_sentences(text: str, language: str | None = None) -> list[str]:
 _ENDS = re.compile(r"[.!?…;:。！？؟।։။።]")
 
 
+# How much text pysbd is given at once. Its time grows with the square of what it is given (each
+# abbreviation it meets rewrites the whole text), so a long paragraph is read a window at a time:
+# each window's last sentence, which may go on past it, starts the next window.
+WINDOW = 1_000
+
+
 @lru_cache(maxsize=65_536)
 def _split(text: str, language: str) -> tuple[str, ...]:
     # Remembered: an import splits each block of the article more than once, and pysbd is slow.
@@ -63,6 +69,31 @@ def _split(text: str, language: str) -> tuple[str, ...]:
         return ()
     if not _ENDS.search(text, 0, len(text) - 1):
         return (text,)  # nothing but its last character could end a sentence: one sentence, without asking pysbd
+    out: list[str] = []
+    start, held = 0, -1  # held: where a sentence longer than a window began, if one did
+    while start < len(text):
+        cut = len(text) if len(text) - start <= WINDOW else text.rfind(" ", start + 1, start + WINDOW)
+        cut = cut if cut > start else start + WINDOW
+        parts = list(_segment(text[start:cut], language))
+        if cut < len(text) and len(parts) <= 1:
+            held = start if held < 0 else held  # no end in this window: the sentence goes on
+            start = cut
+            continue
+        if held >= 0:
+            end = text.find(parts[0], start) + len(parts[0]) if parts else cut
+            parts[:1] = [" ".join(text[held:end].split())]
+            held = -1
+        if cut == len(text):
+            out.extend(parts)
+            break
+        # The window's last sentence may go on past it: it starts the next window.
+        last = text.rfind(parts[-1], start, cut)
+        out.extend(parts[:-1] if last > start else parts)
+        start = last if last > start else cut
+    return tuple(out)
+
+
+def _segment(text: str, language: str) -> tuple[str, ...]:
     return tuple(s for s in (" ".join(part.split()) for part in _segmenter(language).segment(text)) if s)
 
 

@@ -32,7 +32,7 @@ from typing import Literal
 import lxml.html
 
 from explainer.content.archieml import parse
-from explainer.content.files import ARTICLE_MAX_BYTES
+from explainer.content.files import ARTICLE_MAX_BYTES, file_kind
 from explainer.content.parse import RawDoc, parse_archieml
 from explainer.content.validate import validate_explainer
 from explainer.errors import ContentError, text_position
@@ -96,6 +96,8 @@ def _read_stream(fd: int, name: str, timeout: float, pipe: bool) -> bytes:
         if pipe:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
+                if not size and stat.S_ISFIFO(os.fstat(fd).st_mode):
+                    raise ReadFailed(f"nothing came through {name}, a pipe, in {timeout:g} seconds; write the article to it, or import a file")
                 raise ReadFailed(too_slow(name, timeout))
         chunk = os.read(fd, min(1 << 20, ARTICLE_MAX_BYTES + 1 - size))
         if not chunk:
@@ -117,9 +119,17 @@ def read_path(path: Path, fmt: SourceFormat | None = None, timeout: float = TIME
             raise ReadFailed(f"{name} is a folder; name the article's file")
         if stat.S_ISREG(info.st_mode) and info.st_size > ARTICLE_MAX_BYTES:
             raise ReadFailed(too_large(name))
-        # A pipe is allowed here (`import <(curl ...)`): it is read with a time limit as well as a size limit.
-        with open(path, "rb", buffering=0) as stream:
-            raw = _read_stream(stream.fileno(), name, timeout, pipe=not stat.S_ISREG(info.st_mode))
+        pipe = stat.S_ISFIFO(info.st_mode)
+        if not stat.S_ISREG(info.st_mode) and not pipe:
+            raise ReadFailed(f"{name} is {file_kind(info.st_mode)}; name the article's file")
+        # A pipe is allowed here (`import <(curl ...)`): it is read with a time limit as well as a
+        # size limit. Opened without waiting (a named pipe nothing writes to would keep open()
+        # waiting for ever): the wait for its writer is the read's, under the same time limit.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        with open(fd, "rb", buffering=0) as stream:
+            if stat.S_ISFIFO(os.fstat(fd).st_mode) != pipe:
+                raise ReadFailed(f"{name} was replaced while it was read; import it again")
+            raw = _read_stream(stream.fileno(), name, timeout, pipe=pipe)
     except OSError as exc:
         raise ReadFailed(f"cannot read {name}: {exc.strerror}") from None
     if len(raw) > ARTICLE_MAX_BYTES:

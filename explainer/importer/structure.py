@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,9 @@ import yaml
 from explainer.content.parse import MAX_FILE_BYTES, parse_yaml
 from explainer.content.model import after_lead
 from explainer.content.slugs import slugify
-from explainer.content.validate import RESERVED_IDS, RESERVED_SLUGS, load_schema
+from explainer.content.validate import RESERVED_IDS, RESERVED_SLUGS, load_schema, validate_explainer
 from explainer.core.atomic import atomic_write
-from explainer.importer.article import Article, Block, Format, Item, label_only
+from explainer.importer.article import Article, Block, Format, Item, label_only, paragraph_too_long, text_too_large
 from explainer.importer.sentences import Sentence, article_sentences, normalise, present_sentences, sentence_rules, split_sentences, text_fields
 
 # Where a content file finds the schema, for editors' completion: the project's copy, as
@@ -107,14 +108,29 @@ def _unique(base: str, taken: set[str], fallback: str) -> str:
     return ident
 
 
-def first_statement(text: str, language: str | None = None, *, besides: str = "") -> str:
+def first_statement(text: str, language: str | None = None, *, besides: str = "", limit: int | None = None) -> str:
     """The first sentence of plain text that is not a question ("Success odds?") nor the same as
-    `besides` (the question it would answer), else the first sentence that is not `besides`."""
+    `besides` (the question it would answer), else the first sentence that is not `besides`; cut
+    to fit a line of `limit` characters (by default, the longest line the schema allows)."""
     sentences = [s for s in split_sentences(text, language) if normalise(s) != normalise(besides)]
-    for sentence in sentences:
-        if not sentence.endswith("?"):
-            return sentence
-    return sentences[0] if sentences else ""
+    found = next((s for s in sentences if not s.endswith("?")), sentences[0] if sentences else "")
+    return fit_line(found, limit or _line_max())
+
+
+@cache
+def _line_max() -> int:
+    return int(load_schema("explainer")["$defs"]["line"]["maxLength"])
+
+
+def fit_line(text: str, limit: int) -> str:
+    """text, or, when longer than limit characters, as much of it as fits, cut after a word, with
+    an ellipsis: as an editor shortens a sentence that runs too long for a headline or a dek.
+    The whole sentence stays in the text it was taken from."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    kept = text[:cut] if cut > limit // 2 else text[:limit - 1]
+    return kept.rstrip(" ,;:-–—") + "…"
 
 
 # --- structure --------------------------------------------------------------------------------
@@ -209,7 +225,8 @@ def _title_dek_credit(blocks: list[Block], draft: _Draft) -> list[Block]:
         draft.notes.append(("title", f"The article's picture is credited to {credit.text}. To show a picture, save it in the project and add "
                                      f"image: {{src: <its file>, alt: <what it shows>, credit: {credit.text}}}."))
     body = [b for b in rest if b.kind not in _ASIDE]
-    dek = next((b for b in body if b.kind == "dek"), None) or _implied_dek(body, title, draft.language)
+    # A "dek" longer than a dek can be is the article's first paragraph, and stays in its text.
+    dek = next((b for b in body if b.kind == "dek" and len(b.text) <= MAX_DEK_CHARS), None) or _implied_dek(body, title, draft.language)
     if dek is not None:
         draft.data["dek"] = dek.text
     for block in rest:
@@ -632,8 +649,9 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
         first = next((b for b in blocks if b.kind in ("paragraph", "list")), None)
         if first is None:
             raise ImportFailed("found no text to import")
-        draft.data["title"] = title = first_statement(_plain(first), language)
-        draft.notes.append(("title", "The article has no title the importer could find: this is its first sentence. Write the headline."))
+        draft.data["title"] = title = first_statement(_plain(first), language, limit=MAX_DEK_CHARS)
+        draft.notes.append(("title", "The article has no title the importer could find: this is its first sentence"
+                            f"{' (cut to fit a headline)' if title.endswith('…') else ''}. Write the headline."))
     if not entries:
         # No sections: the whole text becomes one, for the editor to split into questions.
         if not intro.body:
@@ -650,8 +668,9 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
         draft.notes.append(("sections", "The article's sections, in its order. Each id comes from its heading's words and each short_answer from its answer's first sentence: rewrite them as needed."))
     if "dek" not in draft.data:
         first_text = next((b for b in blocks if b.kind == "paragraph"), None)
-        draft.data["dek"] = first_statement(first_text.text, language) if first_text else title
-        draft.notes.append(("dek", "The article has no dek the importer could find: this is its first sentence. Write one or two sentences for under the headline."))
+        draft.data["dek"] = first_statement(first_text.text, language, limit=MAX_DEK_CHARS) if first_text else title
+        draft.notes.append(("dek", "The article has no dek the importer could find: this is its first sentence"
+                            f"{' (cut to fit a dek)' if draft.data['dek'].endswith('…') else ''}. Write one or two sentences for under the headline."))
 
     draft.data = _ordered({
         "slug": slug or _explainer_slug(title),
@@ -763,6 +782,12 @@ def _kept(sentences: list[Sentence], yaml_text: str, language: str | None) -> tu
     if isinstance(doc, list):
         # The dumper's own output always parses; only the limits on a content file can refuse it.
         raise ImportFailed(f"the article makes an explainer too large to build ({doc[0].message}): import it in parts, or split the article")
+    # What is written must build: checked as the build checks it (a field the arrangement above
+    # left too long, say), so that nothing is written that the next build refuses.
+    invalid = validate_explainer(doc)
+    if invalid:
+        raise ImportFailed(f"the article makes an explainer that would not build ({invalid[0].field}: {invalid[0].message}); nothing was written: "
+                           "import the article in parts, or paste its text")
     blocks = [b for _, bs in text_fields(doc.data) for b in bs] + [" ".join(u.split()) for u in doc.data.get("unplaced", ())]
     kept = present_sentences(sentences, blocks, language)
     rest = [s for s, ok in zip(sentences, kept) if not ok]
@@ -780,6 +805,9 @@ def import_article(article: Article, *, origin: str, today: dt.date, published: 
     page gives, else today. A page in another language than `site_language` (the site's) gives
     the explainer its `language`. Raises ImportFailed when there is no text, or it makes too much.
     """
+    too_long = text_too_large(article) or paragraph_too_long(article)
+    if too_long:
+        raise ImportFailed(too_long)
     date = published or article.published or today
     language = article.language or site_language
     draft = structure(article, date, made_from, slug, language)

@@ -25,7 +25,7 @@ from explainer.content.pictures import PictureStamp
 from explainer.content.validate import SlugAt
 from explainer.core.digest import CODE_DIGEST, digest
 from explainer.errors import BuildError, ContentError
-from explainer.output.record import Group, Manifest, group_pictures, group_summary, read_manifest, with_pictures
+from explainer.output.record import Group, Manifest, group_pictures, group_summary, read_manifest, record_error, with_pictures
 from explainer.plan.pages import Summary
 
 
@@ -143,10 +143,9 @@ def _last_record(out: Path, *, header_only: bool = False) -> Manifest | None:
     """read_manifest, with a folder or record that cannot be read reported as such."""
     try:
         return read_manifest(out, header_only=header_only)
-    except OSError as exc:
+    except OSError as exc:  # the folder itself (a record is judged where it is read)
         where = Path(exc.filename) if exc.filename else out
-        shown = where.relative_to(out.parent).as_posix() if where.is_relative_to(out.parent) else str(where)
-        raise BuildError([ContentError(out.name, 1, 1, "(output)", f"{shown}, left by the last build, {unreadable(where, exc, folder=where == out)}")]) from None
+        raise record_error(out, where, unreadable(where, exc, folder=where == out)) from None
 
 
 def not_ours(out: Path) -> BuildError:

@@ -17,18 +17,22 @@ Three kinds of file, none of them published text:
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from explainer.content.dates import from_iso
-from explainer.content.files import Seen, is_content_file
+from explainer.content.files import Seen, file_kind, is_content_file, unreadable
 from explainer.content.model import Author
 from explainer.content.pictures import Picture, PictureStamp
 from explainer.content.validate import SlugAt
 from explainer.core.digest import digest
+from explainer.errors import BuildError, ContentError
 from explainer.plan.pages import Summary
 
 MARKER = ".explainer-site"
@@ -38,6 +42,12 @@ GROUP_HEADER = "explainer-group 3"
 STAMPS = ".explainer-stamps"
 # Files of the tool's own in an output folder, not of the site.
 RECORDS = frozenset({MARKER, GROUP_MARKER, STAMPS})
+
+# The most bytes a record is read to: each is judged as content files are (only a regular file
+# is opened, never a pipe that would hang the build; its size comes from stat), and a record
+# larger than this, which no build writes (the record of a site of 10,000 explainers holds some
+# 30 MB), is refused, never read.
+RECORD_MAX_BYTES = 100_000_000
 
 # path -> (sha256 of its bytes, key of its inputs); paths are relative to the output folder and
 # never hold tabs or newlines (slugs and ids are plain names).
@@ -87,6 +97,42 @@ def _file_line(fields: list[str], files: Files) -> None:
         files[fields[0]] = (fields[1], fields[2])
 
 
+def record_error(out: Path, path: Path, what: str) -> BuildError:
+    """`<out>/<record>, left by the last build, <what>`, as the output folder's error."""
+    shown = path.relative_to(out.parent).as_posix() if path.is_relative_to(out.parent) else str(path)
+    return BuildError([ContentError(out.name, 1, 1, "(output)", f"{shown}, left by the last build, {what}")])
+
+
+def _open_record(out: Path, path: Path) -> BinaryIO | None:
+    """A record of the output folder out, opened once judged; None if there is none. BuildError
+    for anything but a regular file of at most RECORD_MAX_BYTES, and for one that cannot be read."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise record_error(out, path, f"is {file_kind(info.st_mode)}, not a file; remove it and build again")
+        if info.st_size > RECORD_MAX_BYTES:
+            raise record_error(out, path, f"is larger than {RECORD_MAX_BYTES:,} bytes, which no build writes; remove it and build again")
+        # O_NONBLOCK: were it swapped for a pipe since the stat, opening it does not wait.
+        stream = os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)), "rb")
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            stream.close()
+            raise record_error(out, path, "was replaced by something that is not a file while the build read it; build again")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise record_error(out, path, unreadable(path, exc)) from None
+    return stream
+
+
+def _read_record(out: Path, path: Path) -> str | None:
+    """A record's text, read to no more than RECORD_MAX_BYTES whatever it grows to; None if there is none."""
+    stream = _open_record(out, path)
+    if stream is None:
+        return None
+    with stream:
+        return stream.read(RECORD_MAX_BYTES).decode("utf-8", errors="replace")
+
+
 def read_manifest(out: Path, *, header_only: bool = False) -> Manifest | None:
     """The last build's record; empty for a missing or empty folder, None for a folder that is not ours.
 
@@ -96,11 +142,14 @@ def read_manifest(out: Path, *, header_only: bool = False) -> Manifest | None:
     if not out.exists():
         return Manifest()
     marker = out / MARKER
-    if not marker.is_file():
+    if not os.path.lexists(marker):
         # Empty, or holding only what a new file system mounted there starts with.
         return Manifest() if out.is_dir() and not any(p.name != "lost+found" for p in out.iterdir()) else None
-    with marker.open("r", encoding="utf-8", errors="replace", newline="\n") as stream:
-        header = stream.readline().split()
+    opened = _open_record(out, marker)
+    if opened is None:
+        return Manifest() if out.is_dir() and not any(p.name != "lost+found" for p in out.iterdir()) else None
+    with io.TextIOWrapper(opened, encoding="utf-8", errors="replace", newline="\n") as stream:
+        header = stream.readline(RECORD_MAX_BYTES).split()
         if len(header) != 4 or " ".join(header[:2]) != MARKER_HEADER or not header[3].isdigit():
             return Manifest()  # an older or damaged record: the folder is ours, nothing is reused
         files: Files = {}
@@ -127,10 +176,10 @@ UNFINISHED = manifest_bytes(Manifest())
 
 
 def read_group(folder: Path) -> tuple[str, Files]:
-    """The key and files an explainer's folder was last written with; ("", {}) if unknown."""
-    try:
-        text = (folder / GROUP_MARKER).read_text("utf-8", errors="replace")
-    except OSError:
+    """The key and files an explainer's folder (in the output folder) was last written with; ("",
+    {}) if unknown. BuildError for a record that is not a regular file, or is too large to be one."""
+    text = _read_record(folder.parent, folder / GROUP_MARKER)
+    if text is None:
         return "", {}
     header, _, body = text.partition("\n")
     if not header.startswith(GROUP_HEADER + " "):
@@ -147,11 +196,7 @@ def group_bytes(key: str, files: Files) -> bytes:
 
 def _read_stamps(out: Path) -> Seen:
     seen: Seen = {}
-    try:
-        lines = (out / STAMPS).read_text("utf-8", errors="replace").splitlines()
-    except OSError:
-        return seen
-    for line in lines:
+    for line in (_read_record(out, out / STAMPS) or "").splitlines():
         fields = line.split("\t")
         if len(fields) == 6 and all(f.removeprefix("-").isdigit() for f in fields[1:4]):
             seen[fields[0]] = ((int(fields[1]), int(fields[2]), int(fields[3])), fields[4], fields[5] == "1")

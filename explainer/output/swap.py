@@ -1,29 +1,42 @@
 """Putting a finished tree in the output folder's place, and mending a swap a killed build left.
 
-A build assembles its tree beside the output (`site.tmp/`) and swaps the two. Where Linux allows
-it the swap is one atomic exchange, so the output is never missing, whole old or whole new; then
-the old tree (now `site.tmp/`) is removed. Elsewhere it is two renames through `site.old/`. A build
-killed at any point is finished or undone by the next (`recover`), which also removes any tree a
-killed build left behind.
+A build assembles its tree beside the output, in a hidden folder of its own making
+(`.site.explainer-XXXXXXXX/`, a fresh name each time), and swaps the two. Where Linux allows it
+the swap is one atomic exchange, so the output is never missing, whole old or whole new; then the
+old tree (now under the hidden name) is removed. Elsewhere it is two renames, the old tree going
+to `.site.explainer-XXXXXXXX.old/` between them; for that moment the output is missing, and the
+build says so. A build killed at any point is finished or undone by the next (`recover`, and the
+lock's `put_back`).
+
+Beside the output the build touches only what it can tell is its own: a folder of that hidden
+name that holds the tool's record (`.explainer-site`, written first into every tree it makes and
+removed last from every tree it removes), or is empty. Anything else there, `site.old/` or
+`docs.tmp/` among them, is the user's and is never touched.
 
 An output folder that is a mount point cannot be renamed or exchanged (the system answers "Device
 or resource busy"), and a tree beside it would be on another file system. There the build
 assembles its tree inside the folder (`.explainer-new/`) and moves entries instead (`swap_inside`):
 the old site's entries into `.explainer-old/`, then the new tree's into the folder. That is not one
 atomic step: while it runs, a reader of the folder may find it part empty. A build killed during
-it is undone, or finished, by the next, as a marker says which half it had reached.
+it is undone, or finished, by the next, as a marker says which half it had reached; the marker is
+removed last, so a build killed while removing the old entries is finished too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import functools
 import os
 import shutil
 import stat
+import secrets
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+from explainer.output.record import MARKER, UNFINISHED
 
 
 class SwapIncomplete(Exception):
@@ -35,17 +48,64 @@ class SwapIncomplete(Exception):
         self.error = error
 
 
-def beside(out: Path, suffix: str) -> Path:
-    return out.with_name(out.name + suffix)
+def _prefix(out: Path) -> str:
+    return f".{out.name}.explainer-"
+
+
+OLD_SUFFIX = ".old"
 
 
 def new_tree(out: Path) -> Path:
-    """Where a build assembles the tree that will replace out."""
-    return beside(out, ".tmp")
+    """Make the folder, beside out, where a build assembles the tree that will replace out: a
+    fresh hidden name, holding the tool's record from the start, so that it is known as the tool's
+    own whatever happens to the build."""
+    while True:
+        tree = out.parent / f"{_prefix(out)}{secrets.token_hex(4)}"
+        try:
+            tree.mkdir()
+        except FileExistsError:
+            continue  # that name is taken (by a folder of anyone's): draw another
+        mark_own(tree)
+        return tree
 
 
-def remove_tree(path: Path) -> None:
-    """Remove a folder this tool made, even where its folders were made read-only since."""
+def mark_own(tree: Path) -> None:
+    """Write the record that says a tree is the tool's own and that nothing in it may be reused yet."""
+    (tree / MARKER).write_bytes(UNFINISHED)
+
+
+def owned(folder: Path) -> bool:
+    """Whether a folder (not a link to one) holds the tool's record: the folder is the tool's own."""
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode) and stat.S_ISREG(os.lstat(folder / MARKER).st_mode)
+    except OSError:
+        return False
+
+
+def _ours_beside(out: Path) -> Iterator[Path]:
+    """The trees beside out that a build of out made: its hidden name, and the tool's record inside
+    (or nothing at all, as when a build was killed between making it and marking it)."""
+    try:
+        names = sorted(name for name in os.listdir(out.parent) if name.startswith(_prefix(out)))
+    except OSError:
+        return
+    for name in names:
+        path = out.parent / name
+        if owned(path) or _empty_folder(path):
+            yield path
+
+
+def _empty_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode) and not os.listdir(path)
+    except OSError:
+        return False
+
+
+def remove_tree(path: Path, last: str = MARKER) -> None:
+    """Remove a folder this tool made, even where its folders were made read-only since. The file
+    `last` (the record that says the folder is the tool's) goes last, so a build killed while
+    removing it leaves a folder still known as the tool's own."""
 
     def writable_then_retry(function, name, _excinfo) -> None:  # type: ignore[no-untyped-def]
         parent = os.path.dirname(name)
@@ -54,29 +114,68 @@ def remove_tree(path: Path) -> None:
 
     if path.is_symlink():
         path.unlink()
-    elif path.exists():
-        shutil.rmtree(path, onerror=writable_then_retry)
+        return
+    if not path.is_dir():
+        return
+    for entry in sorted(os.listdir(path)):
+        if entry != last:
+            child = path / entry
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, onerror=writable_then_retry)
+            else:
+                try:
+                    child.unlink()
+                except PermissionError:
+                    writable_then_retry(os.unlink, str(child), None)
+    shutil.rmtree(path, onerror=writable_then_retry)
 
 
-def put_back(out: Path) -> bool:
-    """Undo a swap killed between its two renames, which left out missing: True if out is back."""
+@contextlib.contextmanager
+def _unlocked(tree: Path) -> Iterator[bool]:
+    """Whether no running build holds tree's lock, holding it meanwhile (a build in the middle of
+    a swap holds the lock of both its trees)."""
+    import fcntl
+
+    fd = os.open(tree, os.O_RDONLY)
     try:
-        beside(out, ".old").rename(out)
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return out.exists()  # another build put it back first
-    return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def put_back(out: Path) -> bool | None:
+    """Undo a swap without exchange killed between its two renames, which left out missing: True
+    if out is back, False if no build of the tool's left it so, None if a running build is in the
+    middle of such a swap now (out will be back in a moment)."""
+    for old in _ours_beside(out):
+        if not old.name.endswith(OLD_SUFFIX) or not owned(old):
+            continue
+        try:
+            with _unlocked(old) as free:
+                if not free:
+                    return None
+                old.rename(out)
+        except FileNotFoundError:
+            continue  # another build put it back first
+        except OSError:
+            return out.exists() or None
+        return True
+    return False
 
 
 def recover(out: Path) -> None:
     """Remove the trees a killed build left beside out: its unfinished new tree, or the old tree
-    a swap had not yet removed. (A swap killed with out missing is undone by the lock, put_back.)
+    a swap had not yet removed (a swap killed with out missing is undone by the lock, put_back).
     Inside a mount point, a swap a killed build left half done is undone or finished."""
     if is_mount(out):
         _recover_inside(out)
         return
-    for stray in (beside(out, ".old"), new_tree(out)):
+    for stray in _ours_beside(out):
         remove_tree(stray)
 
 
@@ -107,7 +206,7 @@ def swap_inside(out: Path) -> None:
     (old / MOVED).touch()  # from here on, a killed swap is finished, not undone
     _move_new_in(out)
     try:
-        remove_tree(old)
+        remove_tree(old, last=MOVED)  # the marker last: a build killed while removing finishes, never undoes
     except OSError as exc:
         raise SwapIncomplete(old, exc) from None
 
@@ -121,31 +220,35 @@ def _move_new_in(out: Path) -> None:
 
 def _recover_inside(out: Path) -> None:
     new, old = out / INSIDE_NEW, out / INSIDE_OLD
-    if old.is_dir() and (old / MOVED).exists() and new.is_dir():
+    moved = (old / MOVED).exists()
+    if old.is_dir() and moved and new.is_dir():
         _move_new_in(out)  # the old site had gone: finish putting the new one in
-    elif old.is_dir() and not (old / MOVED).exists():
+    elif old.is_dir() and not moved:
         for name in _entries(old):  # part of the old site had gone: put it back
             os.rename(old / name, out / name)
-    for stray in (old, new):
-        remove_tree(stray)
+    remove_tree(old, last=MOVED)
+    remove_tree(new)
 
 
-def swap(tmp: Path, out: Path) -> None:
-    """Put the finished tree tmp in out's place. Raises SwapIncomplete if the new tree is in place
+def swap(tmp: Path, out: Path) -> bool:
+    """Put the finished tree tmp in out's place; False if out was missing for a moment meanwhile
+    (where the system has no atomic exchange). Raises SwapIncomplete if the new tree is in place
     but the old one could not be removed, and OSError if the swap did not happen."""
     if not out.exists():
         tmp.rename(out)
-        return
-    if _exchange(tmp, out):
+        return True
+    whole = _exchange(tmp, out)
+    if whole:
         leftover = tmp  # the old tree, now under the temporary name
     else:
-        leftover = beside(out, ".old")
+        leftover = tmp.with_name(tmp.name + OLD_SUFFIX)
         out.rename(leftover)
         tmp.rename(out)
     try:
         remove_tree(leftover)
     except OSError as exc:
         raise SwapIncomplete(leftover, exc) from None
+    return whole
 
 
 def _exchange(a: Path, b: Path) -> bool:

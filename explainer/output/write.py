@@ -4,7 +4,7 @@ planned files, keeping each that is unchanged.
 
 Two ways, each a class:
 
-- NewTree, for `python build.py`: the new site is assembled beside the output (`site.tmp/`), each
+- NewTree, for `python build.py`: the new site is assembled beside the output (swap.new_tree), each
   file the last build made that is kept hard-linked from the old tree (so it keeps its bytes and
   timestamp), and the finished tree is swapped in (swap.py). A build that fails or is killed never
   leaves a half-written site.
@@ -27,7 +27,8 @@ from pathlib import Path
 from explainer.core.atomic import atomic_write, relative
 from explainer.core.parallel import parallel_map
 from explainer.output.record import GROUP_MARKER, MARKER, STAMPS, UNFINISHED, Files, Group, Manifest, group_bytes, manifest_bytes, read_group, stamps_bytes
-from explainer.output.swap import INSIDE_NEW, new_tree, remove_tree, swap, swap_inside
+from explainer.output.lock import BuildLock
+from explainer.output.swap import INSIDE_NEW, mark_own, new_tree, remove_tree, swap, swap_inside
 
 # One file to place: its path below the output, the key of its inputs, and how to make its bytes.
 Planned = tuple[str, str, Callable[[], bytes]]
@@ -55,7 +56,7 @@ class Output:
     def remove_folders(self, folders: Iterable[str]) -> None: ...
     def forget(self, record: str) -> None: ...
     def keep_groups(self, groups: list[Group]) -> list[Group]: ...
-    def finish(self, manifest: Manifest) -> None: ...
+    def finish(self, manifest: Manifest) -> bool: ...  # False: the output was missing for a moment
     def abort(self) -> None: ...
 
     def last_files(self, slug: str) -> Files:
@@ -73,12 +74,21 @@ class Output:
 class NewTree(Output):
     """A new tree beside the output, swapped in when the build has finished."""
 
-    def __init__(self, out: Path):
-        super().__init__(out, new_tree(out))
+    def __init__(self, out: Path, lock: BuildLock | None = None):
+        super().__init__(out, out)  # the new tree is made by begin
+        self.lock = lock
+        self.begun = False
 
     def begin(self) -> None:
-        self.dest.mkdir()
+        self.dest = self._make_tree()
+        self.begun = True
         self._folders.add(self.dest)
+
+    def _make_tree(self) -> Path:
+        tree = new_tree(self.out)
+        if self.lock is not None:
+            self.lock.hold(tree)  # so that once swapped in, no other build takes it until this one has ended
+        return tree
 
     def keep(self, path: str) -> bool:
         """Hard-link the last build's file into the new tree; False if it is gone."""
@@ -120,29 +130,33 @@ class NewTree(Output):
             return False
         return all(self.keep(path) for path in [*files, f"{group.slug}/{GROUP_MARKER}"])
 
-    def finish(self, manifest: Manifest) -> None:
+    def finish(self, manifest: Manifest) -> bool:
         """Record what was written and put the new tree in the output's place."""
         (self.dest / MARKER).write_bytes(manifest_bytes(manifest))
         (self.dest / STAMPS).write_bytes(stamps_bytes(manifest.seen))
-        self._put_in_place()
+        return self._put_in_place()
 
-    def _put_in_place(self) -> None:
-        swap(self.dest, self.out)
+    def _put_in_place(self) -> bool:
+        return swap(self.dest, self.out)
 
     def abort(self) -> None:
-        remove_tree(self.dest)
+        if self.begun:
+            remove_tree(self.dest)
 
 
 class MountedTree(NewTree):
     """For an output folder that is a mount point, which cannot be swapped: the new tree is
     assembled inside it and its entries moved into place (swap.swap_inside)."""
 
-    def __init__(self, out: Path):
-        super().__init__(out)
-        self.dest = out / INSIDE_NEW
+    def _make_tree(self) -> Path:
+        tree = self.out / INSIDE_NEW
+        tree.mkdir()
+        mark_own(tree)
+        return tree
 
-    def _put_in_place(self) -> None:
+    def _put_in_place(self) -> bool:
         swap_inside(self.out)
+        return True  # not whole at every moment either, as the README says of a mount point
 
 
 class InPlace(Output):
@@ -191,9 +205,10 @@ class InPlace(Output):
         part way left a record that keeps nothing)."""
         return []
 
-    def finish(self, manifest: Manifest) -> None:
+    def finish(self, manifest: Manifest) -> bool:
         atomic_write(self.out / STAMPS, stamps_bytes(manifest.seen), sync=False)
         atomic_write(self.out / MARKER, manifest_bytes(manifest), sync=False)
+        return True
 
     def abort(self) -> None:
         """Nothing to undo: the record says nothing may be reused, so the next build writes again."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import re
 import signal
 import socket
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,13 +31,15 @@ from typing import Any
 import jinja2
 import watchfiles
 from livereload import Server
-from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
-from tornado import ioloop, web
+from tornado import escape, ioloop, web, websocket
 
 from explainer.content.files import CONTENT_DIR, SITE_FILE
 from explainer.core.paths import TEMPLATES_DIR
-from explainer.errors import BuildError, ContentError, unprintable
+from explainer.errors import BuildError, ContentError, unforeseen, unprintable
+from explainer.output.record import RECORDS
 from explainer.output.swap import remove_tree
 from explainer.preview.session import Session
 
@@ -57,11 +61,21 @@ pre{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #b00020;paddin
 """)
 
 
+@dataclass(frozen=True)
+class Unforeseen:
+    """A rebuild that failed for a reason no check foresaw, shown as the page's one line."""
+
+    message: str
+
+    def lines(self) -> list[str]:
+        return [self.message]
+
+
 @dataclass
 class PreviewState:
     """What the last rebuild left: errors, or none when the preview's folder is current."""
 
-    errors: tuple[ContentError, ...] = ()
+    errors: tuple[ContentError | Unforeseen, ...] = ()
 
 
 class SiteHandler(StaticFileHandler):
@@ -76,6 +90,8 @@ class SiteHandler(StaticFileHandler):
             # No file of a site has a control character (NUL among them) or half a character in its
             # name, and the system would refuse some ("embedded null byte").
             raise web.HTTPError(400)
+        if RECORDS.intersection(path.split("/")):
+            raise web.HTTPError(404)  # the build's own records are not the site's: never served
         if self.state.errors and (path == "" or path.endswith("/") or path.endswith(".html")):
             self.set_status(500)
             self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -102,6 +118,22 @@ class SiteHandler(StaticFileHandler):
             super().write_error(status_code, **kwargs)
 
 
+class ReloadSocket(LiveReloadHandler):
+    """livereload's socket, answering only what the reload script of a page the preview served
+    sends: a connection from a page of another origin is refused (tornado's own check, which
+    livereload turns off), and a message that is not the script's JSON is passed over quietly."""
+
+    check_origin = websocket.WebSocketHandler.check_origin
+
+    def on_message(self, message: str | bytes) -> None:
+        try:
+            decoded = escape.json_decode(message)
+        except ValueError:
+            return
+        if isinstance(decoded, dict) and isinstance(decoded.get("command"), str):
+            super().on_message(message)
+
+
 class OutsideHandler(web.RequestHandler):
     """Below the base path there is nothing to serve: the root redirects to it, the rest is 404."""
 
@@ -114,6 +146,11 @@ class OutsideHandler(web.RequestHandler):
         else:
             raise web.HTTPError(404)
 
+
+# livereload's snippet that loads its reload script from the server that served the page.
+LIVE_SCRIPT = ('<script type="text/javascript">(function(){var s=document.createElement("script");'
+               'var port=(window.location.port || (window.location.protocol == "https:" ? 443: 80));'
+               's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;document.head.appendChild(s);})();</script>')
 
 # How long the operating system's reports of changes are gathered before a rebuild: an editor's
 # save is a write and a rename or two within a few milliseconds.
@@ -219,8 +256,18 @@ class PreviewServer(Server):
         logging.getLogger("livereload").setLevel(logging.WARNING)
         logging.getLogger("tornado.access").disabled = True
 
-    def application(self, *args: Any, **kwargs: Any) -> None:
-        super().application(*args, **kwargs)
+    def application(self, port: int, host: str, liveport: int | None = None, debug: bool | None = None, live_css: bool = True) -> None:
+        """livereload's application, with its socket answering only the pages served here
+        (ReloadSocket) and without its /forcereload, which lets any page reload every open page
+        and which the reload script never asks for."""
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+
+        class Inject(LiveScriptInjector):
+            script = escape.utf8(LIVE_SCRIPT)
+
+        live: list[Any] = [(r"/livereload", ReloadSocket), (r"/livereload.js", LiveReloadJSHandler)]
+        web.Application(handlers=live + self.get_web_handlers(Inject.script), transforms=[Inject]).listen(port, address=host)
         # Said only once the port is bound, so whoever reads it can connect at once.
         print(f"Serving {self.url} from {self.out} (Ctrl-C to stop)", flush=True)
 
@@ -233,18 +280,55 @@ class PreviewServer(Server):
 
 def free_port(host: str) -> int:
     """A port nothing listens on now, for --port 0."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+    with socket.socket(_family(host), socket.SOCK_STREAM) as probe:
         probe.bind((host, 0))
         return int(probe.getsockname()[1])
 
 
-def port_in_use(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why the preview cannot listen on host and port, in one line saying what to do; None if it can."""
+    try:
+        with socket.socket(_family(host), socket.SOCK_STREAM) as probe:
             probe.bind((host, port))
-        except OSError as exc:
-            return exc.errno == errno.EADDRINUSE
-    return False
+    except (socket.gaierror, UnicodeError):
+        return f"--host {host!r} is not a name or address this computer can find: pass 127.0.0.1, or 0.0.0.0 to expose the preview to your network"
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return f"port {port} on {host} is already in use: stop the other server, pass another --port, or --port 0 to pick a free one"
+        if exc.errno == errno.EADDRNOTAVAIL:
+            return f"--host {host} is not an address of this computer: pass 127.0.0.1, or 0.0.0.0 to expose the preview to your network"
+        if exc.errno == errno.EACCES:
+            return f"port {port} is reserved for the system: pass a port from 1024 up, or --port 0 to pick a free one"
+        return f"cannot listen on {host} port {port}: {exc.strerror or exc}"
+    return None
+
+
+def rebuild_into(session: Session, state: PreviewState) -> None:
+    """One rebuild of the preview, and what it says: in the terminal, and, for a failure of any
+    kind, on every page in place of the page (state), never the last good page."""
+    started = time.perf_counter()
+    try:
+        result = session.build()
+    except BuildError as exc:
+        state.errors = tuple(exc.errors)
+    except Exception as exc:  # the preview's one boundary: whatever no check foresaw is told, not left as a traceback
+        state.errors = (Unforeseen(f"the site could not be rebuilt: {unforeseen(exc)}"),)
+        if os.environ.get("EXPLAINER_TRACEBACK"):
+            traceback.print_exc()
+    else:
+        state.errors = ()
+        for warning in result.warnings:
+            print(warning, file=sys.stderr)
+        elapsed = time.perf_counter() - started
+        print(f"rebuilt: {result.rendered} of {result.pages} pages rendered, {result.written} written in {elapsed * 1000:.0f} ms", flush=True)
+        return
+    for error in state.errors:
+        print(*error.lines(), sep="\n", file=sys.stderr)
+    print(f"build failed: {len(state.errors)} error(s); the browser shows them until they are fixed", file=sys.stderr, flush=True)
 
 
 def _stop_on_sigterm() -> Callable[[], None]:
@@ -262,31 +346,19 @@ def _stop_on_sigterm() -> Callable[[], None]:
 
 def serve(root: Path, host: str, port: int, base_path: str, open_browser: bool) -> int:
     """Build, then serve and rebuild until Ctrl-C or SIGTERM. Returns the exit status."""
+    problem = cannot_listen(host, port)
+    if problem:
+        print(f"serve failed: {problem}", file=sys.stderr)
+        return 1
     if port == 0:
         port = free_port(host)
-    elif port_in_use(host, port):
-        print(f"port {port} on {host} is already in use: stop the other server, pass another --port, or --port 0 to pick a free one", file=sys.stderr)
-        return 1
     base_url = f"http://{host}:{port}{base_path}"
     folder = Path(tempfile.mkdtemp(prefix="explainer-preview-")) / "site"
     session = Session(root, folder, base_url)
     state = PreviewState()
 
     def rebuild() -> None:
-        started = time.perf_counter()
-        try:
-            result = session.build()
-        except BuildError as exc:
-            state.errors = tuple(exc.errors)
-            for error in exc.errors:
-                print(*error.lines(), sep="\n", file=sys.stderr)
-            print(f"build failed: {len(exc.errors)} error(s); the browser shows them until they are fixed", file=sys.stderr, flush=True)
-        else:
-            state.errors = ()
-            for warning in result.warnings:
-                print(warning, file=sys.stderr)
-            elapsed = time.perf_counter() - started
-            print(f"rebuilt: {result.rendered} of {result.pages} pages rendered, {result.written} written in {elapsed * 1000:.0f} ms", flush=True)
+        rebuild_into(session, state)
 
     watcher = PushWatcher(root, rebuild, session.pictures)
     restore = _stop_on_sigterm()

@@ -179,12 +179,14 @@ def _shown(folders: list[Path], filename: str | None, name: str) -> tuple[str, s
     return f"templates/{name}", "(template)"
 
 
-def _template_error(exc: jinja2.TemplateError, page: Page, folders: list[Path]) -> ContentError:
+def _template_error(exc: Exception, page: Page, folders: list[Path]) -> ContentError:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         file, field = _shown(folders, exc.filename, exc.name or "")
         return ContentError(file, exc.lineno, 1, field, exc.message or str(exc))
-    message = str(exc)
-    if isinstance(exc, jinja2.TemplateNotFound):
+    message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, RecursionError):
+        message = "includes, extends or calls itself, directly or through other templates, without end"
+    elif isinstance(exc, jinja2.TemplateNotFound):
         message = f"no template {exc.name!r}, in the project's templates/ or the default theme"
     # Jinja rewrites tracebacks so template frames carry the template's file and line.
     where = [f for f in traceback.extract_tb(exc.__traceback__) if any(Path(f.filename).resolve().is_relative_to(d.resolve()) for d in folders)]
@@ -248,7 +250,7 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
         lang = page.context.get("language")  # an explainer's pages: its own language
         spoken = words.page_globals(lang) if lang is not None else {}
         html = env.get_template(page.template).render(page=page, **page.context, **spoken)
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # templates are code: whatever one raises (a TypeError, a template that includes itself) is its mistake
         folders = [Path(p) for loader in env.loader.loaders for p in loader.searchpath]  # type: ignore[union-attr]
         raise BuildError([_template_error(exc, page, folders)]) from None
     return html.encode("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -10,8 +11,15 @@ from explainer.core.atomic import atomic_write
 SCHEMAS = ("explainer.schema.json", "site.schema.json", "words.schema.json")
 
 
+class SchemaRefused(Exception):
+    """The schemas cannot go where they go."""
+
+
 def write_schemas(root: Path) -> list[str]:
-    """Write this generator's schemas into the project's schema/ folder, for editors' completion."""
+    """Write this generator's schemas into the project's schema/ folder, for editors' completion.
+    SchemaRefused if something other than a folder is there."""
+    if os.path.lexists(root / "schema") and not (root / "schema").is_dir():
+        raise SchemaRefused("'schema' in the project is a file, not a folder: move it away, and run schema again to make the folder")
     written = []
     for schema in SCHEMAS:
         target = root / "schema" / schema
