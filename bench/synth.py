@@ -2,7 +2,8 @@
 
 Each has the seed's sections in its order and one more question: 6 questions of Markdown (one
 carrying a deck of 5 cards), a list of lessons, a timeline, people, a glossary and sources, with
-text varied per explainer so nothing can be shared between them by accident.
+text varied per explainer so nothing can be shared between them by accident; one in ten has
+an old slug (its old addresses redirect).
 
     python bench/synth.py 1000 /path/to/project
 """
@@ -28,6 +29,8 @@ def synthetic(seed: dict, i: int) -> dict:
     doc["published"] = f"20{10 + i % 15:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}"
     doc.pop("updated", None)
     doc.pop("made_from", None)
+    if i % 10 == 0:  # one in ten was renamed once: its old addresses redirect
+        doc["aliases"] = [f"earlier-explainer-{i:05d}"]
     # A sixth question (a copy of the first, after the fifth) keeps the size the benchmarks have
     # always measured: 6 questions, 5 cards, 12 embeds.
     extra = copy.deepcopy(doc["sections"][0])
