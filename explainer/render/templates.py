@@ -76,17 +76,18 @@ ONCE = "once"
 
 
 def _once() -> Callable[..., Markup]:
-    """`once(name)`: the partial `name` rendered once per page language and kept, for partials that
-    show only the site and the page's words (the style sheets and scripts every page inlines, the
-    same bytes on each), where an include would render them again on every page."""
-    kept: dict[tuple[str, str], Markup] = {}
+    """`once(name, key="")`: the partial `name` rendered once per page language and key and kept,
+    for partials that show only the site, the page's words and what the key names: the style
+    sheets and scripts every page inlines (no key), an embed's fragment, which its page for
+    partners shows again (keyed by explainer and item). An include would render them every time."""
+    kept: dict[tuple[str, str, str], Markup] = {}
 
     @jinja2.pass_context
-    def once(context: jinja2.runtime.Context, name: str) -> Markup:
-        key = (name, context["language"].tag)
-        if key not in kept:
-            kept[key] = Markup(context.environment.get_template(name).render(context.get_all()))
-        return kept[key]
+    def once(context: jinja2.runtime.Context, name: str, key: str = "") -> Markup:
+        at = (name, context["language"].tag, key)
+        if at not in kept:
+            kept[at] = Markup(context.environment.get_template(name).render(context.get_all()))
+        return kept[at]
 
     return once
 
