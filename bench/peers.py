@@ -12,6 +12,9 @@ and each page inlines the same CSS (taken from our theme's output).
     python bench/peers.py                        # N = 100, 1,000 and 10,000, one run each
     python bench/peers.py --sizes 100 --runs 3
     python bench/peers.py --keep out/peers       # keep the projects and outputs to look at
+    python bench/peers.py --sizes 1000 --dir /dev/shm   # in RAM, where making files costs little
+
+The timing table goes to standard output, each size's files-by-kind table to standard error.
 
 Needs Hugo (apt-get install -y hugo) and Eleventy (npm ci --prefix bench/peers/eleventy); a
 peer that is missing is skipped with a note saying how to install it.
@@ -389,8 +392,8 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def bench(n: int, runs: int, peers: list[tuple[Any, str]], keep: Path | None) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    with tempfile.TemporaryDirectory() as tmp:
+def bench(n: int, runs: int, peers: list[tuple[Any, str]], keep: Path | None, folder: str | None = None) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
         work = keep / f"n{n}" if keep else Path(tmp)
         project = make_project(n, work / "project")
         theme, constants = theme_and_constants(project, work / "theme")
@@ -432,6 +435,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[100, 1000, 10000])
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="make the projects under this folder and leave them there")
+    parser.add_argument("--dir", default=None, help="where to make the projects (default: the system's temporary folder; /dev/shm for RAM)")
     args = parser.parse_args()
 
     peers: list[tuple[Any, str]] = []
@@ -452,9 +456,8 @@ def main() -> None:
           f"{'median of ' + str(args.runs) + ' runs' if args.runs > 1 else 'one run'}; wall (CPU) seconds")
     print("| explainers | generator | clean build | vs ours, no images | peak memory | no-change rebuild | one-edit rebuild | files | page set | bytes/explainer |")
     print("|---:|:---|---:|---:|---:|---:|---:|---:|:---|---:|")
-    kinds_table = []
     for n in args.sizes:
-        rows, expected = bench(n, args.runs, peers, args.keep)
+        rows, expected = bench(n, args.runs, peers, args.keep, args.dir)
         base = rows[1]["clean"].wall
 
         def cell(t: Timing) -> str:
@@ -464,17 +467,14 @@ def main() -> None:
             page_set = "same" if not r["missing"] and not r["extra"] else f"{r['missing']} missing, {r['extra']} extra"
             print(f"| {n:,} | {r['name']} | {cell(r['clean'])} | {r['clean'].wall / base:.2f}× | {r['clean'].memory:.0f} MB | {cell(r['unchanged'])} "
                   f"| {cell(r['edited'])} | {sum(r['counts'].values()):,} | {page_set} | {r['bytes']:,.0f} |", flush=True)
-        kinds = sorted(set(expected.values()), key=list(dict.fromkeys(expected.values())).index)
+        kinds = list(dict.fromkeys(expected.values()))
         wanted = Counter(expected.values())
-        kinds_table.append((n, kinds, wanted, rows))
-    for n, kinds, wanted, rows in kinds_table:
-        print(f"\nFiles by kind at {n:,} explainers (expected: from the content; social images are ours alone)")
-        print("| generator | " + " | ".join(kinds) + " |")
-        print("|:---|" + "---:|" * len(kinds))
-        print("| expected | " + " | ".join(f"{wanted[k]:,}" for k in kinds) + " |")
+        print(f"\nFiles by kind at {n:,} explainers (expected: from the content; social images are ours alone)", file=sys.stderr)
+        print("| generator | " + " | ".join(kinds) + " |", file=sys.stderr)
+        print("|:---|" + "---:|" * len(kinds), file=sys.stderr)
+        print("| expected | " + " | ".join(f"{wanted[k]:,}" for k in kinds) + " |", file=sys.stderr)
         for r in rows:
-            print(f"| {r['name']} | " + " | ".join(f"{r['counts'][k]:,}" for k in kinds) + " |")
-
+            print(f"| {r['name']} | " + " | ".join(f"{r['counts'][k]:,}" for k in kinds) + " |", file=sys.stderr, flush=True)
 
 if __name__ == "__main__":
     main()
