@@ -35,15 +35,15 @@ PYTHON = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 
-def run(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of one command."""
+def run(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak resident MB and CPU seconds (user + system, all its processes) of one command."""
     started = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, env=ENV)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"{' '.join(args)} failed with status {status}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def folder_bytes(folder: Path) -> int:
@@ -69,12 +69,13 @@ def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None, 
         project = make_project(n, Path(tmp) / "project")
         site, floor_out = project / "site", Path(tmp) / "floor"
         build = [PYTHON, str(REPO / "build.py"), "--root", str(project)]
-        clean, memory, floor, floor_images = [], [], [], []
+        clean, clean_cpu, memory, floor, floor_images = [], [], [], [], []
         floor_cmd = [PYTHON, str(REPO / "bench" / "floor.py"), str(project), str(floor_out)]
         for _ in range(runs):
             shutil.rmtree(site, ignore_errors=True)
-            seconds, mb = run(build)
+            seconds, mb, cpu = run(build)
             clean.append(seconds)
+            clean_cpu.append(cpu)
             memory.append(mb)
             if floor_too:
                 shutil.rmtree(floor_out, ignore_errors=True)
@@ -88,7 +89,7 @@ def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None, 
         edits = subprocess.run([PYTHON, str(REPO / "bench" / "incremental.py"), str(project), str(max(runs, 5))],
                                capture_output=True, text=True, env=ENV, check=True).stdout.split()
         return {
-            "clean": statistics.median(clean),
+            "clean": statistics.median(clean), "clean_cpu": statistics.median(clean_cpu),
             "floor": statistics.median(floor) if floor else float("nan"), "floor_images": statistics.median(floor_images) if floor_images else float("nan"),
             "edit_ms": statistics.median(float(e) for e in edits), "edit_cli": edit_cli, "unchanged": statistics.median(unchanged),
             "memory": max(memory), "bytes": folder_bytes(site) / n,
@@ -104,11 +105,11 @@ def main() -> None:
     parser.add_argument("--dir", default=None, help="where to make the projects (default: the system's temporary folder)")
     args = parser.parse_args()
     print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}; median of {args.runs} runs")
-    print("| explainers | clean build | floor (HTML) | floor + images | build / floor | build / floor + images | rebuild after 1 edit | ... new process | no-change rebuild | peak memory | bytes/explainer |")
+    print("| explainers | clean build (CPU) | floor (HTML) | floor + images | build / floor | build / floor + images | rebuild after 1 edit | ... new process | no-change rebuild | peak memory | bytes/explainer |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         r = bench(n, args.runs, not args.no_floor, args.dir, not args.no_image_floor)
-        print(f"| {n:,} | {r['clean']:.2f} s | {r['floor']:.2f} s | {r['floor_images']:.2f} s | {r['clean'] / r['floor']:.2f} | {r['clean'] / r['floor_images']:.2f} "
+        print(f"| {n:,} | {r['clean']:.2f} s ({r['clean_cpu']:.2f} s) | {r['floor']:.2f} s | {r['floor_images']:.2f} s | {r['clean'] / r['floor']:.2f} | {r['clean'] / r['floor_images']:.2f} "
               f"| {r['edit_ms']:.0f} ms | {r['edit_cli']:.2f} s | {r['unchanged']:.2f} s | {r['memory']:.0f} MB | {r['bytes']:,.0f} |", flush=True)
 
 
