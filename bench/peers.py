@@ -5,8 +5,9 @@ build.py` writes: per explainer its page, a page per question and per card, its 
 partners, an embed page per question, card and timeline with its HTML fragment and oEmbed JSON,
 and the redirects from its old slugs; for the site the index, 404 page, Atom feed, sitemap,
 robots.txt and the constant files (embed.js, .nojekyll, the schemas, the editing page). Social
-images are ours alone, so ours is timed twice: as it is, and without them (the row the peers
-compare with). Every Markdown field is rendered once per build, with each generator's own engine,
+images: Hugo is timed twice, without them and drawing them with images.Text in the font ours
+uses ("Hugo, images"); Eleventy draws none; ours is timed as it is and without them ("ours, no
+images", the row the peers without images compare with). Every Markdown field is rendered once per build, with each generator's own engine,
 and each page inlines the same CSS (taken from our theme's output).
 
     python bench/peers.py                        # N = 100, 1,000 and 10,000, one run each
@@ -161,7 +162,7 @@ def files_of(folder: Path) -> set[str]:
 
 def kinds_made(folder: Path, expected: dict[str, str], images: bool) -> tuple[Counter[str], int, int]:
     """How many files of each kind a generator made, and how many expected files it missed and
-    unexpected files it made (social images are expected of ours alone)."""
+    unexpected files it made (social images are expected only of a generator that draws them)."""
     made = files_of(folder)
     wanted = {p for p, k in expected.items() if images or k != "social image"}
     return Counter(expected[p] for p in made & wanted), len(wanted - made), len(made - wanted)
@@ -288,8 +289,10 @@ def write_hugo_explainer(content: Path, source: Path) -> None:
         (folder / name).write_text(text, "utf-8")
 
 
-def prepare_hugo(project: Path, version: str, theme: Theme, constants: Path) -> Generator:
-    root = project / "hugo"
+def prepare_hugo(project: Path, version: str, theme: Theme, constants: Path, images: bool = False) -> Generator:
+    """Hugo's project beside the content; with `images`, one that also draws the social images
+    (images.Text over a plain base, in the font ours uses: layouts/partials/social.html)."""
+    root = project / ("hugo-images" if images else "hugo")
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(PEERS / "hugo" / "layouts", root / "layouts")
     shutil.copytree(constants, root / "static")
@@ -306,10 +309,15 @@ def prepare_hugo(project: Path, version: str, theme: Theme, constants: Path) -> 
         f"languageCode = {_toml(site['language'])}",
         "",
         (PEERS / "hugo" / "hugo.toml").read_text("utf-8"),
+        *(["[params]", "socialImages = true", ""] if images else []),
         "[params.publisher]",
         *(f"{k} = {_toml(v)}" for k, v in publisher.items()),
         "",
     ])
+    if images:
+        (root / "assets").mkdir()
+        draw_base(root / "assets" / "social-base.png")
+        shutil.copy(our_font(), root / "assets" / "font.ttf")
     (root / "hugo.toml").write_text(config, "utf-8")
     content = root / "content"
     content.mkdir()
@@ -317,14 +325,34 @@ def prepare_hugo(project: Path, version: str, theme: Theme, constants: Path) -> 
     for source in sorted((project / "content").glob("*.yaml")):
         write_hugo_explainer(content, source)
     return Generator(
-        name="Hugo",
+        name="Hugo, images" if images else "Hugo",
         version=version,
         command=["hugo", "--quiet"],
         cwd=root,
         out=root / "public",
         clean=[root / "public", root / "resources"],
+        images=images,
         after_edit=lambda source: write_hugo_explainer(content, source),
     )
+
+
+def prepare_hugo_images(project: Path, version: str, theme: Theme, constants: Path) -> Generator:
+    return prepare_hugo(project, version, theme, constants, images=True)
+
+
+def draw_base(path: Path) -> None:
+    """The plain 1,200 x 630 image Hugo writes each social image's text on."""
+    from PIL import Image
+
+    Image.new("RGB", (1200, 630), (27, 27, 27)).save(path)
+
+
+def our_font() -> Path:
+    """The font file our social images set Latin text in."""
+    sys.path.insert(0, str(REPO))
+    from explainer.render.social import FONTS, _font_file
+
+    return _font_file(FONTS[0])
 
 
 def _toml(value: str) -> str:
@@ -426,7 +454,7 @@ def bench(n: int, runs: int, peers: list[tuple[Any, str]], keep: Path | None, fo
         for g in generators:
             counts, missing, extra = made[g.name]
             rows.append({"name": g.name, "clean": median(clean[g.name]), "unchanged": median(unchanged[g.name]), "edited": median(edited[g.name]),
-                         "counts": counts, "missing": missing, "extra": extra, "bytes": folder_bytes(g.out) / n})
+                         "counts": counts, "missing": missing, "extra": extra, "bytes": folder_bytes(g.out) / n, "images": g.images})
         return rows, expected
 
 
@@ -435,6 +463,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[100, 1000, 10000])
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="make the projects under this folder and leave them there")
+    parser.add_argument("--no-hugo-images", action="store_true", help="leave out Hugo drawing the social images (the slowest build here)")
     parser.add_argument("--dir", default=None, help="where to make the projects (default: the system's temporary folder; /dev/shm for RAM)")
     args = parser.parse_args()
 
@@ -444,6 +473,8 @@ def main() -> None:
         print("Hugo skipped: not installed (apt-get install -y hugo)", file=sys.stderr)
     else:
         peers.append((prepare_hugo, hugo))
+        if not args.no_hugo_images:
+            peers.append((prepare_hugo_images, hugo))
     eleventy = eleventy_version()
     if eleventy is None:
         print("Eleventy skipped: needs Node and its packages (npm ci --prefix bench/peers/eleventy)", file=sys.stderr)
@@ -454,22 +485,22 @@ def main() -> None:
     versions = [f"Python {platform.python_version()}"] + [f"Hugo {hugo}"] * bool(hugo) + [f"Eleventy {eleventy} (Node {node})"] * bool(eleventy)
     print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores; {', '.join(versions)}; "
           f"{'median of ' + str(args.runs) + ' runs' if args.runs > 1 else 'one run'}; wall (CPU) seconds")
-    print("| explainers | generator | clean build | vs ours, no images | peak memory | no-change rebuild | one-edit rebuild | files | page set | bytes/explainer |")
+    print("| explainers | generator | clean build | vs ours (images or not, as this one) | peak memory | no-change rebuild | one-edit rebuild | files | page set | bytes/explainer |")
     print("|---:|:---|---:|---:|---:|---:|---:|---:|:---|---:|")
     for n in args.sizes:
         rows, expected = bench(n, args.runs, peers, args.keep, args.dir)
-        base = rows[1]["clean"].wall
+        base = {True: rows[0]["clean"].wall, False: rows[1]["clean"].wall}  # ours, with images and without
 
         def cell(t: Timing) -> str:
             return f"{t.wall:.2f} s ({t.cpu:.2f} s)"
 
         for r in rows:
             page_set = "same" if not r["missing"] and not r["extra"] else f"{r['missing']} missing, {r['extra']} extra"
-            print(f"| {n:,} | {r['name']} | {cell(r['clean'])} | {r['clean'].wall / base:.2f}× | {r['clean'].memory:.0f} MB | {cell(r['unchanged'])} "
+            print(f"| {n:,} | {r['name']} | {cell(r['clean'])} | {r['clean'].wall / base[r['images']]:.2f}× | {r['clean'].memory:.0f} MB | {cell(r['unchanged'])} "
                   f"| {cell(r['edited'])} | {sum(r['counts'].values()):,} | {page_set} | {r['bytes']:,.0f} |", flush=True)
         kinds = list(dict.fromkeys(expected.values()))
         wanted = Counter(expected.values())
-        print(f"\nFiles by kind at {n:,} explainers (expected: from the content; social images are ours alone)", file=sys.stderr)
+        print(f"\nFiles by kind at {n:,} explainers (expected: from the content; social images are expected of the generators that draw them)", file=sys.stderr)
         print("| generator | " + " | ".join(kinds) + " |", file=sys.stderr)
         print("|:---|" + "---:|" * len(kinds), file=sys.stderr)
         print("| expected | " + " | ".join(f"{wanted[k]:,}" for k in kinds) + " |", file=sys.stderr)
