@@ -2,9 +2,10 @@
 
 Each has the seed's sections in its order and one more question: 6 questions of Markdown (one
 carrying a deck of 5 cards), a list of lessons, a timeline, people, a glossary and sources, with
-text varied per explainer so nothing can be shared between them by accident. With --pictures,
-each also has a lead picture of its own: a 1,600 by 1,067 JPEG of a photograph's detail, drawn
-here with Pillow, different for every explainer (as a newsroom's are).
+text varied per explainer so nothing can be shared between them by accident; one in ten has
+an old slug (its old addresses redirect). With --pictures, each also has a lead picture of its
+own: a 1,600 by 1,067 JPEG of a photograph's detail, drawn here with Pillow, different for every
+explainer (as a newsroom's are).
 
     python bench/synth.py 1000 /path/to/project
     python bench/synth.py 1000 /path/to/project --pictures
@@ -32,6 +33,8 @@ def synthetic(seed: dict, i: int) -> dict:
     doc["published"] = f"20{10 + i % 15:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}"
     doc.pop("updated", None)
     doc.pop("made_from", None)
+    if i % 10 == 0:  # one in ten was renamed once: its old addresses redirect
+        doc["aliases"] = [f"earlier-explainer-{i:05d}"]
     # A sixth question (a copy of the first, after the fifth) keeps the size the benchmarks have
     # always measured: 6 questions, 5 cards, 12 embeds.
     extra = copy.deepcopy(doc["sections"][0])

@@ -166,7 +166,9 @@ def run_build(args: argparse.Namespace) -> int:
     if result.unchanged:
         print(f"built {result.pages} pages (nothing changed) in {elapsed:.2f}s")
     else:
-        print(f"built {result.pages} pages ({result.rendered} rendered, {result.written} written) in {elapsed:.2f}s")
+        # "reused": kept from the previous build's site/ as they were (what a cached site/ saves).
+        reused = result.pages - result.rendered
+        print(f"built {result.pages} pages ({result.rendered} rendered, {reused} reused, {result.written} written) in {elapsed:.2f}s")
     if result.warnings:
         print(f"{len(result.warnings)} warning(s): the site was built; see above", file=sys.stderr)
     return 0

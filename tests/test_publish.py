@@ -622,13 +622,13 @@ def test_the_workflow_installs_builds_with_the_readme_command_and_deploys_with_t
     workflow, build_steps, deploy_steps = workflow_steps()
     assert workflow["concurrency"]["group"] == "pages"
     uses = [step["uses"].split("@")[0] for step in build_steps + deploy_steps if "uses" in step]
-    assert uses == ["actions/checkout", "actions/setup-python", "actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"]
+    assert uses == ["actions/checkout", "actions/setup-python", "actions/configure-pages", "actions/cache", "actions/upload-pages-artifact", "actions/deploy-pages"]
     upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == "site"
-    runs = [step["run"] for step in build_steps if "run" in step]
+    runs = {step["name"]: step["run"] for step in build_steps if "run" in step}
     readme = (REPO / "README.md").read_text("utf-8")
-    assert runs[0] == "pip install -e ." and "pip install -e . && python build.py" in readme
-    assert runs[1].startswith("python build.py --base-url ")
+    assert runs["Install"] == "pip install -e ." and "pip install -e . && python build.py" in readme
+    assert runs["Build"].startswith("python build.py --base-url ")
     assert workflow["jobs"]["deploy"]["needs"] == "build"
     assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
 
@@ -649,6 +649,60 @@ def test_the_workflow_build_step_builds_for_the_address_configure_pages_gives(ma
     page = parse(root / "site" / "minimal" / "index.html")
     assert page.xpath("//link[@rel='canonical']/@href") == [expected + "minimal/"]
     assert page.xpath("//header[@class='masthead']/a/@href") == [urlsplit(expected).path]
+
+
+def _cache_step(workflow: dict) -> tuple[int, dict]:
+    steps = workflow["jobs"]["build"]["steps"]
+    return next((n, s) for n, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache@"))
+
+
+@pytest.mark.parametrize("which", ["repository", "new project"])
+def test_the_workflow_keeps_the_last_build_s_site_between_runs_until_the_generator_theme_or_site_file_changes(tmp_path, which):
+    workflow = yaml.safe_load((WORKFLOW if which == "repository" else new_project_workflow(tmp_path)).read_text("utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    n, cache = _cache_step(workflow)
+    build = next(i for i, s in enumerate(steps) if s.get("name") == "Build")
+    install = next(i for i, s in enumerate(steps) if s.get("name") == "Install")
+    assert install < n < build, "the site is restored after the generator is installed and before it builds"
+    assert cache["with"]["path"] == "site"
+    key, restore = cache["with"]["key"], cache["with"]["restore-keys"]
+    # Saved once per commit; restored from the newest save whose generator, theme and site file match.
+    assert key == restore + "${{ github.sha }}"
+    assert "templates/**" in restore and "site.yaml" in restore
+    if which == "repository":
+        assert "explainer/**" in restore and "pyproject.toml" in restore  # the generator is this repository's code
+    else:
+        assert "${{ steps.generator.outputs.version }}" in restore
+
+
+@pytest.mark.subprocess  # the workflow's own shell step
+def test_the_new_project_workflow_keys_the_kept_site_on_the_installed_generator_s_version(tmp_path):
+    workflow = yaml.safe_load(new_project_workflow(tmp_path).read_text("utf-8"))
+    step = next(s for s in workflow["jobs"]["build"]["steps"] if s.get("id") == "generator")
+    outputs = tmp_path / "outputs"
+    env = {**os.environ, "GITHUB_OUTPUT": str(outputs), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    from explainer.scaffold.new import version
+
+    assert outputs.read_text("utf-8") == f"version={version()}\n"
+
+
+@pytest.mark.subprocess
+def test_a_build_over_a_restored_site_says_how_many_pages_it_reused(make_site, tmp_path):
+    root = make_site({"a.yaml": minimal_explainer(), "b.yaml": minimal_explainer(slug="b", title="Bee")})
+    first = cli("--root", str(root))
+    total = int(re.search(r"built (\d+) pages", first.stdout).group(1))
+    assert f"({total} rendered, 0 reused, " in first.stdout
+    # A fresh checkout: every file newer than the restored site, one explainer edited.
+    for path in (root / "content").glob("*.yaml"):
+        path.touch()
+    b = root / "content" / "b.yaml"
+    b.write_text(b.read_text("utf-8").replace("Bee", "Bee, edited"), "utf-8")
+    again = cli("--root", str(root))
+    rendered = int(re.search(r"\((\d+) rendered", again.stdout).group(1))
+    assert 0 < rendered < total / 2
+    assert f"({rendered} rendered, {total - rendered} reused, " in again.stdout
 
 
 def test_ci_runs_the_readmes_test_command_verbatim():

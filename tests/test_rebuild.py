@@ -119,3 +119,21 @@ def test_the_preview_writes_nothing_while_an_explainer_is_wrong(make_site, tmp_p
     (root / "content" / "c.yaml").unlink()
     preview.build()
     assert "Changed." in (tmp_path / "preview" / "a" / "index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("sheet, pages", [
+    ("_partials/style.css", ["index.html", "minimal/index.html", "minimal/first/index.html"]),
+    ("_partials/fragment.css", ["minimal/embed/first/index.html", "minimal/embed/first/fragment.html"]),
+])
+def test_editing_a_style_sheet_every_page_inlines_rebuilds_every_page_that_inlines_it(make_site, sheet, pages):
+    # The theme's style sheets are rendered once per build and kept (the `once` global), not
+    # included on each page: an edit to one must still reach every page, in a build that reuses the last.
+    root = make_site({"a.yaml": minimal_explainer()})
+    build(root)
+    from helpers import override
+
+    path = override(root, sheet)
+    path.write_text(path.read_text("utf-8") + "\n.edited-rule{color:red}\n", "utf-8")
+    build(root)
+    for page in pages:
+        assert (root / "site" / page).read_text("utf-8").count(".edited-rule{color:red}") == 1, page

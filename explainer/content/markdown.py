@@ -46,9 +46,14 @@ _SAME = {"'": "['‘’]", "‘": "['‘’]", "’": "['‘’]", '"': '["“�
 _TERMINAL = ".!?…。！？؟।"
 
 
+_QUOTE = re.compile("|".join(map(re.escape, _SAME)))
+
+
 def _loose(text: str) -> str:
     """A pattern for text as a reader sees it: any run of white space for a space, either kind of quote."""
-    return "".join(r"\s+" if part.isspace() else "".join(_SAME.get(c, re.escape(c)) for c in part) for part in re.split(r"(\s+)", text.strip()) if part)
+    # re.escape works character by character and leaves quotes as they are, so escaping each word
+    # whole and then widening its quotes is the same pattern as widening and escaping each character.
+    return r"\s+".join(_QUOTE.sub(lambda m: _SAME[m.group()], re.escape(word)) for word in text.split())
 
 
 def lead_end(text: str, lead: str) -> int | None:
@@ -274,6 +279,9 @@ def link_problems(text: str) -> list[tuple[int, str]]:
     line within the text (0-based) and what to do. Markdown is parsed exactly as the site
     renders it."""
     problems: list[tuple[int, str]] = []
+    if "[" not in text and "<" not in text:
+        # No link can start without either (raw HTML, images and linkify are off), nor any pattern below match.
+        return problems
     defined = {m.group(1).strip().lower() for m in re.finditer(r"^\s{0,3}\[([^\]]+)\]:", text, re.M)}
     for token in parse_tokens(text):
         if token.type != "inline" or token.map is None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
+import jinja2.nodes
 from markupsafe import Markup, escape
 
 from explainer.content import language as words
@@ -78,11 +79,33 @@ def make_env(folders: list[Path]) -> jinja2.Environment:
     return env
 
 
+# The global that prints a partial rendered once: `{{ once("_partials/style.css") }}`.
+ONCE = "once"
+
+
+def _once() -> Callable[..., Markup]:
+    """`once(name, key="")`: the partial `name` rendered once per page language and key and kept,
+    for partials that show only the site, the page's words and what the key names: the style
+    sheets and scripts every page inlines (no key), an embed's fragment, which its page for
+    partners shows again (keyed by explainer and item). An include would render them every time."""
+    kept: dict[tuple[str, str, str], Markup] = {}
+
+    @jinja2.pass_context
+    def once(context: jinja2.runtime.Context, name: str, key: str = "") -> Markup:
+        at = (name, context["language"].tag, key)
+        if at not in kept:
+            kept[at] = Markup(context.environment.get_template(name).render(context.get_all()))
+        return kept[at]
+
+    return once
+
+
 def set_site(env: jinja2.Environment, site: Site) -> None:
     """Point a reused environment at this build's site (its name, base URL and filters)."""
     env.filters["url"] = lambda url: site.base_path + url
     env.filters["absolute"] = lambda url: site.base_url + url
     env.globals["site"] = site
+    env.globals[ONCE] = _once()  # what it keeps is this site's
     site_language = language_of(site)  # the site's own pages (index, 404) speak its language
     env.globals.update(language=site_language, **words.page_globals(site_language))
 
@@ -91,10 +114,13 @@ _REFERENCES: dict[str, list[str]] = {}
 
 
 def _references(env: jinja2.Environment, source: str) -> list[str]:
-    """The templates a source extends or includes; remembered, since templates rarely change."""
+    """The templates a source extends, includes or prints with `once`; remembered, since templates rarely change."""
     if source not in _REFERENCES:
         try:
-            _REFERENCES[source] = [r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r]
+            tree = env.parse(source)
+            once = [call.args[0].value for call in tree.find_all(jinja2.nodes.Call)
+                    if isinstance(call.node, jinja2.nodes.Name) and call.node.name == ONCE and call.args and isinstance(call.args[0], jinja2.nodes.Const)]
+            _REFERENCES[source] = [r for r in jinja2.meta.find_referenced_templates(tree) if r] + once
         except jinja2.TemplateSyntaxError:
             _REFERENCES[source] = []  # reported with its line when the page is rendered
     return _REFERENCES[source]

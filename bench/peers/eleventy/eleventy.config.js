@@ -1,7 +1,8 @@
 // Eleventy build of the synthetic explainers, for bench/peers.py.
-// EXPLAINER_PROJECT names the project (site.yaml, content/*.yaml, templates/_partials/style.css).
+// EXPLAINER_PROJECT names the project (site.yaml, content/*.yaml, peer-theme.json);
+// EXPLAINER_CONSTANTS the folder of files copied as they are (embed.js, .nojekyll, schema/, admin/).
 //
-//   EXPLAINER_PROJECT=/path/to/project npx @11ty/eleventy --quiet --output=/path/to/out
+//   EXPLAINER_PROJECT=/p EXPLAINER_CONSTANTS=/c npx @11ty/eleventy --quiet --output=/path/to/out
 import MarkdownIt from "markdown-it";
 
 // The same Markdown policy as the generator: CommonMark, raw HTML off, no images, and links
@@ -18,7 +19,8 @@ md.validateLink = (url) => {
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 // Each Markdown field is rendered once per build, however many pages show it (an answer is on its
-// explainer's page and on its own), as the generator does. Keyed by the object that holds the field.
+// explainer's page, its own, its embed and its fragment), as the generator does. Keyed by the
+// object that holds the field.
 const rendered = new WeakMap();
 function renderField(holder, field, inline) {
   if (holder == null || holder[field] == null) return "";
@@ -35,13 +37,15 @@ function renderField(holder, field, inline) {
 export default function (eleventyConfig) {
   eleventyConfig.addFilter("md", (holder, field) => renderField(holder, field, false));
   eleventyConfig.addFilter("mdInline", (holder, field) => renderField(holder, field, true));
+  eleventyConfig.addFilter("json", (value) => JSON.stringify(value, null, 2));
   eleventyConfig.addFilter("dateText", (text) => {
     const parts = String(text).split("-").map(Number);
     if (parts.length === 3) return `${MONTHS[parts[1] - 1]} ${parts[2]}, ${parts[0]}`;
     if (parts.length === 2) return `${MONTHS[parts[1] - 1]} ${parts[0]}`;
     return String(parts[0]);
   });
-  eleventyConfig.setNunjucksEnvironmentOptions({ trimBlocks: true, lstripBlocks: true, throwOnUndefined: true });
+  if (process.env.EXPLAINER_CONSTANTS) eleventyConfig.addPassthroughCopy({ [process.env.EXPLAINER_CONSTANTS]: "/" });
+  eleventyConfig.setNunjucksEnvironmentOptions({ trimBlocks: true, lstripBlocks: true, throwOnUndefined: false });
   return {
     dir: { input: "src", includes: "_includes", data: "_data" },
     templateFormats: ["njk"],

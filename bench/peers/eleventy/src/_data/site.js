@@ -1,4 +1,5 @@
-// site.yaml and the inline style sheet, from the project named by EXPLAINER_PROJECT.
+// site.yaml, and the CSS and scripts the pages inline (peer-theme.json, put beside the content by
+// bench/peers.py from our theme's output), from the project named by EXPLAINER_PROJECT.
 import fs from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
@@ -12,6 +13,6 @@ export default function () {
   return {
     ...site,
     base_path: slash < 0 ? "/" : rest.slice(slash),
-    css: fs.readFileSync(path.join(project, "templates", "_partials", "style.css"), "utf8"),
+    theme: JSON.parse(fs.readFileSync(path.join(project, "peer-theme.json"), "utf8")),
   };
 }
