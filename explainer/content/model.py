@@ -199,6 +199,12 @@ class Explainer:
     language: str | None  # its own language tag, when it is not the site's
     source_file: str  # the YAML file it came from, for messages
     digest: str  # of that file's bytes: pages built from it change only when it does
+    draft: bool = False  # held back from the built site unless the build asks for drafts
+    # The date and time given with `published`, when one is: aware if written with an offset,
+    # naive if in the site's timezone; None for a date alone. Only the build's schedule reads it.
+    published_at: dt.datetime | None = None
+    topics: tuple[str, ...] = ()  # the topics' names, as written
+    translation_of: str | None = None  # the slug of the explainer it translates
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -242,6 +248,9 @@ class Site:
     digest: str  # of the site file, its logo and the base URL: every page shows them
     brand: Brand = Brand(DEFAULT_ACCENT, DEFAULT_ACCENT_DARK, DEFAULT_FONT, None, None)
     words: Words = Words()  # the theme's words in each language, with the project's laid over them
+    timezone: str = "UTC"  # an IANA zone: where a publication date or time without an offset is
+    per_page: int = 20  # explainers on each page of the index and of each topic
+    search: bool = True  # a Pagefind index, and a search box on the index, topic and 404 pages
 
     @property
     def base_path(self) -> str:
@@ -332,7 +341,7 @@ def build_explainer(doc: RawDoc) -> Explainer:
         slug=d["slug"],
         title=d["title"].strip(),
         dek=d["dek"].strip(),
-        published=dt.date.fromisoformat(d["published"]),
+        published=dt.date.fromisoformat(d["published"][:10]),
         updated=dt.date.fromisoformat(d["updated"]) if "updated" in d else None,
         changes=tuple(Change(dt.date.fromisoformat(c["date"]), c["kind"], render_block(c["text"])) for c in d.get("changes", ())),
         attribution=_text(d.get("attribution")),
@@ -343,6 +352,10 @@ def build_explainer(doc: RawDoc) -> Explainer:
         language=d.get("language"),
         source_file=doc.path,
         digest=doc.digest,
+        draft=d.get("draft", False),
+        published_at=dt.datetime.fromisoformat(d["published"]) if len(d["published"]) > 10 else None,
+        topics=tuple(t.strip() for t in d.get("topics", ())),
+        translation_of=d.get("translation_of"),
     )
 
 
@@ -367,4 +380,7 @@ def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = N
         digest=hashlib.sha256(f"{site.digest} {logo_digest} {base} {words.digest}".encode()).hexdigest(),
         brand=Brand(accent, dark, brand.get("font", DEFAULT_FONT).strip(), _block(brand.get("footer")), make_logo(logo) if logo is not None else None),
         words=words,
+        timezone=d.get("timezone", "UTC"),
+        per_page=d.get("per_page", 20),
+        search=d.get("search", True),
     )

@@ -25,12 +25,14 @@ from explainer.content.kinds import ONCE, section_id, section_kind, term_anchors
 from explainer.content.language import Words, locale_of, placeholders
 from explainer.content.markdown import lead_end, repeats
 from explainer.content.parse import RawDoc
+from explainer.content.slugs import topic_slug
 
 # Anchors the page uses for its own parts, and the folder beside an explainer's question and card
 # pages that holds its embeds: no section, question or card may take one as its id.
 RESERVED_IDS = frozenset({"main", "contents", "credits", "top", "changes", "changes-heading", "embed"})
-# Folder names at the site root that are not explainers.
-RESERVED_SLUGS = frozenset({"assets", "embed", "feed", "static", "schema"})
+# Folder names at the site root that are not explainers: the site's own, and those of its lists
+# (topics/, the index's page/2/...) and of its search index (pagefind/).
+RESERVED_SLUGS = frozenset({"assets", "embed", "feed", "static", "schema", "topics", "page", "pagefind"})
 
 _TYPE_WORDS = {"string": "text", "object": "a mapping of fields", "array": "a list", "integer": "a whole number", "number": "a number", "boolean": "true or false"}
 
@@ -114,6 +116,24 @@ def date_problem(value: str) -> str | None:
             return "day 0 does not exist"
         if day > days:
             return f"{calendar.month_name[month]} {year} has {days} days"  # type: ignore[index]
+    return None
+
+
+def moment_problem(value: str) -> str | None:
+    """Why a date, or a date and time (`published`), names no moment: "month 13 does not exist",
+    "hour 25 does not exist". None when it names one."""
+    why = date_problem(value[:10])
+    if why or len(value) <= 10:
+        return why
+    hour, minute = int(value[11:13]), int(value[14:16])
+    second = int(value[17:19]) if len(value) > 16 and value[16] == ":" else 0
+    offset = value[-6:] if value[-6] in "+-" else None
+    if hour > 23:
+        return f"hour {hour} does not exist"
+    if minute > 59 or second > 59:
+        return f"minute or second {max(minute, second)} does not exist"
+    if offset and (int(offset[1:3]) > 23 or int(offset[4:6]) > 59):
+        return f"offset {offset} does not exist"
     return None
 
 
@@ -330,13 +350,23 @@ def _explainer_rules(doc: RawDoc) -> list[ContentError]:
         if alias == data["slug"]:
             node, _ = node_at(doc.node, ["aliases", alias_at])
             errors.append(_at(doc, node, ["aliases", alias_at], f"'{alias}' is the explainer's own slug; an alias names an old one"))
-    if "updated" in data and data["updated"] < data["published"]:
+    published = data["published"][:10]  # a date and time is compared by its date
+    why = moment_problem(data["published"])
+    if why:
+        node, _ = node_at(doc.node, ["published"])
+        described = load_schema("explainer")["$defs"]["moment"]["description"]
+        errors.append(_at(doc, node, ["published"], f"{why}; {described}, found {data['published']!r}"))
+    if "updated" in data and data["updated"] < published:
         node, _ = node_at(doc.node, ["updated"])
-        errors.append(_at(doc, node, ["updated"], f"is before published ({data['published']})"))
+        errors.append(_at(doc, node, ["updated"], f"is before published ({published})"))
     for i, change in enumerate(data.get("changes", [])):
-        if change["date"] < data["published"]:
+        if change["date"] < published:
             node, _ = node_at(doc.node, ["changes", i, "date"])
-            errors.append(_at(doc, node, ["changes", i, "date"], f"is before published ({data['published']})"))
+            errors.append(_at(doc, node, ["changes", i, "date"], f"is before published ({published})"))
+    errors += _topic_rules(doc)
+    if data.get("translation_of") == data["slug"]:
+        node, _ = node_at(doc.node, ["translation_of"])
+        errors.append(_at(doc, node, ["translation_of"], f"'{data['slug']}' is the explainer's own slug; name the explainer this one translates"))
     for s, section in enumerate(data["sections"]):
         timeline = section.get("timeline", [])
         for i, event in enumerate(timeline):
@@ -356,11 +386,40 @@ def _explainer_rules(doc: RawDoc) -> list[ContentError]:
     return errors
 
 
+def _topic_rules(doc: RawDoc) -> list[ContentError]:
+    """Each topic's address is made from its name (topic_slug), so a name must make one, and two
+    names of one explainer may not make the same ("Élections" and "elections" are one topic)."""
+    errors, seen = [], {}
+    for i, name in enumerate(doc.data.get("topics", ())):
+        node, _ = node_at(doc.node, ["topics", i])
+        slug = topic_slug(name)
+        if not slug:
+            errors.append(_at(doc, node, ["topics", i], f"{name!r} has no letter or digit to make its address from; name the topic in words"))
+        elif slug in seen:
+            errors.append(_at(doc, node, ["topics", i], f"{name!r} is the topic {seen[slug]!r} again (both are topics/{slug}/); list it once"))
+        else:
+            seen[slug] = name
+    return errors
+
+
+def timezone_problem(name: str) -> str | None:
+    """Why a time zone's name names none the IANA database (as this system has it) knows."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return f"{name!r} is not a time zone this system knows; write a name from the IANA database, like Europe/Paris, America/New_York or UTC"
+    return None
+
+
 def site_rules(doc: RawDoc, logo: bytes | ContentError | None) -> list[ContentError]:
     """The site file's rules beyond the schema: a known language, brand colours that links can be
     read in, and a logo that is an image. `logo` is the logo file's bytes, or why it could not be read."""
     brand = doc.data.get("brand", {})
     errors = language_rule(doc)
+    if "timezone" in doc.data and (why := timezone_problem(doc.data["timezone"])):
+        errors.append(_at(doc, node_at(doc.node, ["timezone"])[0], ["timezone"], why))
     for field, backgrounds in (("accent", LIGHT_BACKGROUNDS), ("accent_dark", DARK_BACKGROUNDS)):
         if field in brand:
             problem = contrast_failure(hex_colour(brand[field]), backgrounds)
@@ -390,6 +449,8 @@ class SlugAt:
     line: int
     column: int
     aliases: tuple[tuple[str, int, int], ...] = ()
+    translation_of: tuple[str, int, int] | None = None  # the slug it names, and where
+    language: str | None = None  # its own language, when not the site's
 
 
 def slug_at(doc: RawDoc) -> SlugAt:
@@ -397,7 +458,9 @@ def slug_at(doc: RawDoc) -> SlugAt:
         return line_column(node_at(doc.node, path)[0].start_mark)
 
     aliases = tuple((alias, *mark(["aliases", i])) for i, alias in enumerate(doc.data.get("aliases", ())))
-    return SlugAt(doc.path, doc.data["slug"], *mark(["slug"]), aliases)
+    original = doc.data.get("translation_of")
+    translation_of = (original, *mark(["translation_of"])) if original else None
+    return SlugAt(doc.path, doc.data["slug"], *mark(["slug"]), aliases, translation_of, doc.data.get("language"))
 
 
 def check_slugs(explainers: list[SlugAt]) -> list[ContentError]:
@@ -415,6 +478,33 @@ def check_slugs(explainers: list[SlugAt]) -> list[ContentError]:
                 errors.append(ContentError(at.path, line, column, f"aliases[{i}]", f"'{alias}' is also used by {owners[alias]}; an old address can lead to one explainer only"))
             else:
                 owners[alias] = at.path
+    return errors
+
+
+def check_translations(explainers: list[SlugAt], site_language: str) -> list[ContentError]:
+    """`translation_of` names another explainer (by its slug or an old one), which is the original:
+    not itself a translation, in another language, with one translation per language."""
+    errors: list[ContentError] = []
+    owners = {name: at for at in explainers for name in (at.slug, *(a for a, _, _ in at.aliases))}
+    taken: dict[tuple[str, str], SlugAt] = {}
+    for at in explainers:
+        if at.translation_of is None:
+            continue
+        name, line, column = at.translation_of
+        original = owners.get(name)
+        language = (at.language or site_language).lower()
+        if original is None:
+            errors.append(ContentError(at.path, line, column, "translation_of", f"'{name}' is no explainer's slug; name the slug of the explainer this one translates"))
+        elif original is at:
+            continue  # its own old slug: reported by the explainer's own rules as its slug
+        elif original.translation_of is not None:
+            errors.append(ContentError(at.path, line, column, "translation_of", f"'{name}' is itself a translation, of '{original.translation_of[0]}': name the original, '{original.translation_of[0]}'"))
+        elif (original.language or site_language).lower() == language:
+            errors.append(ContentError(at.path, line, column, "translation_of", f"'{name}' is in {language!r} too; a translation is in another language: set this explainer's language"))
+        elif (original.slug, language) in taken:
+            errors.append(ContentError(at.path, line, column, "translation_of", f"'{name}' already has a translation in {language!r}, {taken[original.slug, language].path}; one per language"))
+        else:
+            taken[original.slug, language] = at
     return errors
 
 
