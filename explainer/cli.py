@@ -9,10 +9,14 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from explainer.content.validate import date_problem, load_schema, matches
 from explainer.errors import BuildError, one_line
+
+if TYPE_CHECKING:
+    from explainer.pipeline import BuildResult
 
 # The formats `import --format` accepts: explainer.importer.article's FORMATS, written out so that a build
 # does not load the article reader (tests/test_import.py checks that the two agree).
@@ -52,6 +56,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     _add_root(parser)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site)")
     parser.add_argument("--base-url", type=_base_url, default=None, help="override site.yaml's base_url, e.g. https://newsroom.github.io/explainers/")
+    parser.add_argument("--drafts", action="store_true", help="build explainers marked draft: true too, each page with a banner (never publish this build)")
+    parser.add_argument("--future", action="store_true", help="build explainers whose published date or time is still to come too, each page with a banner")
 
 
 def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
@@ -121,7 +127,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     out = args.out or args.root / "site"
     try:
-        result = build(args.root, out, args.base_url)
+        result = build(args.root, out, args.base_url, drafts=args.drafts, future=args.future)
     except BuildError as exc:
         for error in exc.errors:
             print(*error.lines(), sep="\n", file=sys.stderr)
@@ -134,9 +140,26 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"built {result.pages} pages (nothing changed) in {elapsed:.2f}s")
     else:
         print(f"built {result.pages} pages ({result.rendered} rendered, {result.written} written) in {elapsed:.2f}s")
+    for line in held_lines(result):
+        print(line)
     if result.warnings:
         print(f"{len(result.warnings)} warning(s): the site was built; see above", file=sys.stderr)
     return 0
+
+
+def held_lines(result: BuildResult) -> list[str]:
+    """What a build held back, and until when: a line for the count and the next time one falls
+    due, then a line per explainer (a build that found nothing changed knows only the counts)."""
+    held = result.held
+    if not held.count:
+        return []
+    kinds = [f"{held.drafts} draft(s)"] * bool(held.drafts) + [f"{held.scheduled} scheduled"] * bool(held.scheduled)
+    due = f"; the next is due {held.next:%Y-%m-%d %H:%M} UTC, and the first build after that publishes it" if held.next else ""
+    lines = [f"held back {held.count} explainer(s) (--drafts and --future build them): {', '.join(kinds)}{due}"]
+    for source, status in result.holding:
+        when = f"scheduled for {status.scheduled:%Y-%m-%d %H:%M} UTC" if status.scheduled else ""
+        lines.append(f"  {source}: {' and '.join(part for part in ('draft' if status.draft else '', when) if part)}")
+    return lines
 
 
 def _command() -> str:

@@ -3,6 +3,7 @@ writes, keeping between builds what it may reuse, so an edit costs in proportion
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from explainer.output.record import Manifest
 from explainer.output.write import InPlace
 from explainer.pipeline import BuildResult, Checked, check_explainers, output_errors, site_pages, write_site
 from explainer.plan.pages import Page, Summary
+from explainer.plan.schedule import Schedule
 from explainer.render.templates import Templates, load_templates
 
 
@@ -40,7 +42,9 @@ class Session:
     def build(self) -> BuildResult:
         """Build what changed since the last build; BuildError for any mistake, the folder then as it was."""
         with output_errors(self.out), build_lock(self.out):
-            todo = ask(self.root, self.out, self.base_url, self.record, self.seen)
+            # The preview shows drafts and explainers dated in the future, each page with a banner saying so.
+            schedule = Schedule(dt.datetime.now(dt.timezone.utc), drafts=True, future=True)
+            todo = ask(self.root, self.out, self.base_url, self.record, self.seen, schedule)
             if todo.nothing:
                 return BuildResult(todo.pages, 0, 0, unchanged=True)
             site = load_site(self.root, todo.inputs, self.base_url)
@@ -50,7 +54,7 @@ class Session:
             if explainers.errors:
                 raise BuildError(explainers.errors)
             self.record = None  # until the folder holds what this build writes
-            result, self.record = write_site(self.root, InPlace(self.out), site, self.templates, todo, explainers.checked, self._site_pages)
+            result, self.record = write_site(self.root, InPlace(self.out), site, self.templates, todo, explainers.checked, self._site_pages, schedule=schedule)
             return result
 
     def _site_pages(self, site: Site, summaries: tuple[Summary, ...]) -> list[Page]:
