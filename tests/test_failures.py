@@ -120,10 +120,11 @@ def test_a_second_build_at_the_same_time_is_refused_with_a_clear_message(make_si
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 400 KB file system of its own (tmpfs), so filling it harms nothing else."""
+    """A 2 MB file system of its own (tmpfs), so filling it harms nothing else. (A site of one or two
+    explainers takes about half of it, with its search index and the folder Pagefind writes it in.)"""
     mount = tmp_path / "disk"
     mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], check=True)
     yield mount
     subprocess.run(["umount", str(mount)], check=True)
 
@@ -133,8 +134,8 @@ def test_a_full_disk_leaves_the_previous_site_and_no_temporary_folder(make_site,
     out = small_disk / "site"
     build(root, out)
     before = tree(out)
-    big = "\n\n".join(f"Paragraph {i}: " + "words " * 200 for i in range(60))
-    for slug in ("b", "c", "d"):
+    big = "\n\n".join(f"Paragraph {i}: " + "words " * 200 for i in range(80))
+    for slug in "bcdefghi":
         (root / "content" / f"{slug}.yaml").write_text(minimal_explainer(slug, answer=big.replace("\n", "\n      ")), "utf-8")
     with pytest.raises(BuildError) as raised:
         build(root, out)
@@ -241,7 +242,7 @@ def test_a_mount_point_as_the_output_folder_is_built_inside_it_and_keeps_its_los
     (root / "content" / "b.yaml").unlink()
     assert cli("--root", str(root), "--out", str(small_disk)).returncode == 0
     # The new site in place of the old, the file system's own folder where it was, nothing else.
-    assert sorted(p.name for p in small_disk.iterdir() if p.is_dir()) == ["a", "lost+found", "schema"]
+    assert sorted(p.name for p in small_disk.iterdir() if p.is_dir()) == ["a", "lost+found", "pagefind", "schema"]
     assert os.path.ismount(small_disk)
 
 

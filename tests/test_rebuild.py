@@ -79,7 +79,8 @@ def test_the_previews_session_makes_the_files_a_build_makes_for_its_address(make
         if edit:
             (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer=edit), "utf-8")
         shown = preview.build()
-        built = build(root, tmp_path / "built", "http://127.0.0.1:8000/")
+        # The preview builds drafts and explainers dated in the future, as these options do.
+        built = build(root, tmp_path / "built", "http://127.0.0.1:8000/", drafts=True, future=True)
         assert tree(tmp_path / "preview") == tree(tmp_path / "built")
         assert shown.warnings == built.warnings and len(shown.warnings) == 1
 

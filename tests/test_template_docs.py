@@ -31,8 +31,9 @@ from explainer.content.parse import parse_yaml
 from explainer.content.words import WORDS_DIR
 from explainer.content.load import parse_explainer
 from explainer.pipeline import site_pages
-from explainer.plan.pages import Page
+from explainer.plan.pages import Page, newest_first
 from explainer.plan.publish import plan_group, summarize
+from explainer.plan.related import connect
 from explainer.render.templates import RENDERERS, make_env, set_site
 
 DOC = REPO / "docs" / "templates.md"
@@ -117,18 +118,28 @@ def site() -> Site:
     return build_site(doc)
 
 
+# The French shape as a draft translation of the budget shape: its pages and the budget's carry a
+# language switch and hreflang alternates, and its own a banner.
+TRANSLATION = "translation_of: budget-vote\ndraft: true\n"
+
+
 @functools.cache
 def planned() -> tuple[Page, ...]:
-    """Every page the build plans for the bundled explainer and the budget shape, as pipeline.build
-    plans them: each explainer's group (plan_group), then the site's own pages (site_pages)."""
-    files = [*sorted((REPO / "content").glob("*.yaml")), SHAPES / "budget.yaml"]
+    """Every page the build plans for the bundled explainer, the budget shape and a draft French
+    translation of it, as pipeline.write_site plans them with drafts built: what each explainer's
+    pages show of the others (connect), each explainer's group (plan_group), then the site's own
+    pages (site_pages)."""
+    files = [*sorted((REPO / "content").glob("*.yaml")), SHAPES / "budget.yaml", SHAPES / "french.yaml"]
     explainers = []
     for path in files:
-        parsed = parse_explainer(f"content/{path.name}", path.read_bytes())
+        raw = path.read_bytes() if path.name != "french.yaml" else TRANSLATION.encode() + path.read_bytes()
+        parsed = parse_explainer(f"content/{path.name}", raw)
         assert parsed.explainer is not None, parsed.errors
         explainers.append(parsed.explainer)
-    pages = [page for e in explainers for page in plan_group(site(), e)]
-    pages += site_pages(site(), tuple(summarize(e) for e in explainers))
+    newest = newest_first(summarize(e) for e in explainers)
+    connections = connect(newest, newest, site().language, dt.datetime.now(dt.timezone.utc))
+    pages = [page for e in explainers for page in plan_group(site(), e, connections[e.slug])]
+    pages += site_pages(site(), newest)
     return tuple(pages)
 
 
