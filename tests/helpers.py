@@ -4,7 +4,9 @@ to look at a built site. Browser and checker tools are in webtools.py; fixtures 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -131,3 +133,20 @@ def html_documents(site: Path) -> list[Path]:
     """Every HTML document of a site, embed pages included. Fragments (fragment.html) are not
     documents but markup to paste into one."""
     return [p for p in sorted(site.rglob("*.html")) if p.name != "fragment.html"]
+
+
+def readable(path: Path) -> bytes:
+    """A file's bytes as a reader of the site could get at them: the search index's files, which
+    Pagefind compresses, uncompressed."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def indexed(site: Path) -> dict[str, str]:
+    """What the search index holds of each page, by its address below the site's root: the text
+    Pagefind read from it."""
+    pages = {}
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = json.loads(readable(fragment).removeprefix(b"pagefind_dcd"))
+        pages[data["url"]] = data["content"]
+    return pages

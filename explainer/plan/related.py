@@ -48,7 +48,6 @@ class Translation:
 
     tag: str  # its language, for hreflang and lang
     name: str  # the language's name in its own words: "Français"
-    title: str
     slug: str
     items: frozenset[str]  # the ids of its question and card pages
 
@@ -194,7 +193,7 @@ def connect(newest: Sequence[Summary], everyone: Iterable[Summary], site_languag
     for summary in newest:
         language = summary.language or site_language
         others = sorted((s for s in versions[groups[summary.slug]] if s is not summary), key=lambda s: ((s.language or site_language).lower(), s.slug))
-        translations = tuple(Translation(s.language or site_language, native_name(s.language or site_language), s.title, s.slug,
+        translations = tuple(Translation(s.language or site_language, native_name(s.language or site_language), s.slug,
                                          frozenset(url[len(s.slug) + 1:-1] for url in s.urls if url != explainer_url(s))) for s in others)
         out[summary.slug] = Connections(language, tuple(teaser(newest[i], site_language) for i in related[summary.slug]), translations,
                                         status_of(summary, now))
