@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import REPO, cli, minimal_explainer
+from helpers import REPO, cli, indexed, minimal_explainer
 from playwright.sync_api import Page
 
 
@@ -168,6 +168,19 @@ def test_an_edit_to_one_explainer_rewrites_only_its_pages_the_index_and_the_list
     # both show the title. Nothing else of b's changes.
     assert all(path.startswith("a/") or path in ("index.html", "404.html", "b/index.html") for path in changed)
     assert {"404.html", "b/index.html"} <= set(changed)
+
+
+@pytest.mark.subprocess
+def test_the_previews_search_index_is_made_when_the_browser_asks_for_it_and_follows_each_edit(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a", answer="Wombats dig.")})
+    with serving(root) as (url, preview):
+        assert not (preview.folder / "pagefind").exists()  # an edit reloads the page first
+        assert status(url + "pagefind/pagefind-entry.json") == 200
+        assert "Wombats dig." in indexed(preview.folder)["/a/first/"]
+        edit(root / "content" / "a.yaml", "Wombats", "Numbats")
+        preview.wait_for(r"^rebuilt: ")
+        assert status(url + "pagefind/pagefind-entry.json") == 200
+        assert "Numbats dig." in indexed(preview.folder)["/a/first/"]
 
 
 @pytest.mark.subprocess
