@@ -9,8 +9,8 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from explainer.content.validate import date_problem, load_schema, matches
 from explainer.errors import BuildError, one_line
@@ -18,9 +18,9 @@ from explainer.errors import BuildError, one_line
 if TYPE_CHECKING:
     from explainer.pipeline import BuildResult
 
-# The formats `import --format` accepts: explainer.importer.article's FORMATS, written out so that a build
-# does not load the article reader (tests/test_import.py checks that the two agree).
-IMPORT_FORMATS = ("text", "markdown", "html")
+# The formats `import --format` accepts: explainer.importer.sources' SOURCE_FORMATS, written out so that a
+# build does not load the importer (tests/test_import.py checks that the two agree).
+IMPORT_FORMATS = ("text", "markdown", "html", "docx", "archieml")
 
 
 def _base_url(value: str) -> str:
@@ -58,12 +58,14 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", type=_base_url, default=None, help="override site.yaml's base_url, e.g. https://newsroom.github.io/explainers/")
     parser.add_argument("--drafts", action="store_true", help="build explainers marked draft: true too, each page with a banner (never publish this build)")
     parser.add_argument("--future", action="store_true", help="build explainers whose published date or time is still to come too, each page with a banner")
+    parser.add_argument("--strict", action="store_true", help="treat every warning as an error: nothing is written while one is left")
 
 
 def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     # Named as it was typed: `explainer`, or `build.py` in the generator's own checkout.
     prog = prog or Path(sys.argv[0]).name or "explainer"
-    parser = argparse.ArgumentParser(prog=prog, description="Build Q&A explainer sites from YAML. With no command, builds content/ into site/.")
+    parser = argparse.ArgumentParser(prog=prog, description="Build Q&A explainer sites from YAML or ArchieML. With no command, builds content/ into site/.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build content/ into site/ (the default)")
     _add_build_options(build_cmd)
@@ -74,12 +76,15 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     serve_cmd.add_argument("--base-path", type=_base_path, default="/", help="serve under this path, as a GitHub Pages project site is: /repo/")
     serve_cmd.add_argument("--open", action="store_true", help="open the preview in a web browser")
     import_cmd = commands.add_parser(
-        "import", help="turn an article (text, Markdown or HTML) into content/<slug>.yaml for an editor to finish",
+        "import", help="turn an article (text, Markdown, HTML, a Word document, a web page or a Google Doc) into content/<slug>.yaml for an editor to finish",
         description="Read an article and write a content file that validates and builds. Every sentence of the article is kept; "
-        "what cannot be placed is listed under `unplaced:` and the build warns about it. An editor must check the result.",
+        "what cannot be placed is listed under `unplaced:` and the build warns about it. An editor must check the result. A Google "
+        "Doc written as an explainer in ArchieML is imported as it stands, into content/<slug>.aml.",
     )
-    import_cmd.add_argument("path", type=Path, help="the article: .txt, .md or .html (or say which with --format)")
-    import_cmd.add_argument("--format", choices=IMPORT_FORMATS, default=None, help="read the article as this format instead of going by its extension")
+    import_cmd.add_argument("path", metavar="SOURCE", help="the article: a .txt, .md, .html, .docx or .aml file (or say which with --format), "
+                            "or an http(s) address: a news page, or a Google Doc shared with anyone who has the link")
+    import_cmd.add_argument("--format", choices=IMPORT_FORMATS, default=None, help="read the source as this format instead of going by its extension or content type")
+    import_cmd.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="give up on a source that takes longer than this to read (default: 30)")
     import_cmd.add_argument("-o", "--output", default=None, metavar="FILE", help="write here instead of ROOT/content/<slug>.yaml; '-' prints the YAML")
     import_cmd.add_argument("--force", action="store_true", help="replace the output file if it exists")
     import_cmd.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD", help="the publication date to write (default: the date the page gives, else today)")
@@ -106,7 +111,23 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     _add_root(theme_cmd)
     schema_cmd = commands.add_parser("schema", help="write this version's JSON Schemas into ROOT/schema/, for editors' completion")
     _add_root(schema_cmd)
+    convert_cmd = commands.add_parser(
+        "convert", help="convert an explainer between YAML and ArchieML (the format to write it in a Google Doc), losing nothing",
+        description="Read an explainer (.yaml, .yml or .aml), check it as a build would, and write it in the other format: beside "
+        "it with the other extension, or where -o says. The result is read back and compared before it is written.",
+    )
+    convert_cmd.add_argument("path", type=Path, metavar="FILE", help="the explainer to convert")
+    convert_cmd.add_argument("--to", required=True, choices=("aml", "yaml"), help="aml: ArchieML, to paste into a Google Doc; yaml: YAML")
+    convert_cmd.add_argument("-o", "--output", default=None, metavar="OUT", help="write here instead of beside FILE; '-' prints it")
+    convert_cmd.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    _add_root(convert_cmd)
     return parser
+
+
+def _version() -> str:
+    from explainer.scaffold.new import version
+
+    return version()
 
 
 def _base_path(value: str) -> str:
@@ -127,11 +148,17 @@ def run_build(args: argparse.Namespace) -> int:
 
     out = args.out or args.root / "site"
     try:
-        result = build(args.root, out, args.base_url, drafts=args.drafts, future=args.future)
+        result = build(args.root, out, args.base_url, drafts=args.drafts, future=args.future, strict=args.strict)
     except BuildError as exc:
+        if _not_a_project(args.root):
+            print(one_line(f"no explainer project here ({_shown(args.root / 'site.yaml')} is missing): start one with `{_command()} new FOLDER`, "
+                           f"or build one elsewhere with `{_command()} --root FOLDER`"), file=sys.stderr)
+            return 1
         for error in exc.errors:
             print(*error.lines(), sep="\n", file=sys.stderr)
-        print(one_line(f"build failed: {len(exc.errors)} error(s); {out.name}/ was left as it was"), file=sys.stderr)
+        strict = " (warnings count as errors with --strict)" if args.strict else ""
+        kept = f"{out.name}/ was left as it was" if out.exists() else f"{out.name}/ was not written"
+        print(one_line(f"build failed: {len(exc.errors)} error(s){strict}; {kept}"), file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
     for warning in result.warnings:
@@ -162,6 +189,13 @@ def held_lines(result: BuildResult) -> list[str]:
     return lines
 
 
+def _not_a_project(root: Path) -> bool:
+    """A folder with neither a site file nor content: not a project, most likely an empty folder."""
+    from explainer.content.files import CONTENT_DIR, SITE_FILE
+
+    return not (root / SITE_FILE).exists() and not (root / CONTENT_DIR).exists()
+
+
 def _command() -> str:
     """The command as the user typed it: `explainer`, or `python build.py` in a checkout."""
     name = Path(sys.argv[0]).name
@@ -185,10 +219,10 @@ def _in_project(root: Path, path: Path) -> str | None:
 def _site_language(root: Path) -> str | None:
     """The language site.yaml names, if it can be read and names one (an import needs no site file)."""
     from explainer.content.files import SITE_FILE, read_site_file
-    from explainer.content.parse import RawDoc, parse_yaml
+    from explainer.content.parse import RawDoc, parse_site
 
     raw = read_site_file(root, [])
-    doc = parse_yaml(SITE_FILE, raw) if raw is not None else None
+    doc = parse_site(SITE_FILE, raw) if raw is not None else None
     language = doc.data.get("language") if isinstance(doc, RawDoc) and isinstance(doc.data, dict) else None
     return language if isinstance(language, str) else None
 
@@ -207,33 +241,66 @@ def run_import(args: argparse.Namespace) -> int:
     if not _importer_installed("import"):
         return 1
     # The importer, the article reader and the sentence splitter cost a build nothing.
-    from explainer.importer.structure import ImportFailed, import_article, read_source, write_scaffold
-    from explainer.scaffold.schema import schema_reference
+    from explainer.importer.sources import ReadFailed, read, to_article
+    from explainer.importer.structure import ImportFailed, import_article, write_scaffold
+    from explainer.content.files import schema_reference
 
+    address = re.match(r"https?://", args.path, re.I) is not None
     try:
-        article = read_source(args.path, args.format)
-        made_from = _in_project(args.root, args.path)
+        source = read(args.path, args.format, args.timeout)
+        if source.archieml:
+            return _import_archieml(args, source)
+        article = to_article(source)
+        made_from = args.path if address else _in_project(args.root, Path(args.path))
         # The clock is read here, at the edge; the importer itself is given the date.
-        scaffold = import_article(article, origin=made_from or args.path.name, today=dt.date.today(), published=args.published, made_from=made_from, slug=args.slug,
-                                  schema=schema_reference(args.root, "explainer"), site_language=_site_language(args.root))
-        if args.output == "-":
-            sys.stdout.write(scaffold.yaml)
-            out, where = sys.stderr, "standard output"
-        else:
-            if args.output:
-                target = Path(args.output)
-            else:
-                target = args.root / "content" / f"{scaffold.slug}.yaml"
-                target.parent.mkdir(exist_ok=True)
-            write_scaffold(target, scaffold.yaml, args.force)
-            out, where = sys.stdout, _shown(target)
-    except ImportFailed as exc:
+        scaffold = import_article(article, origin=made_from or Path(args.path).name, today=dt.date.today(), published=args.published, made_from=made_from,
+                                  slug=args.slug, schema=schema_reference(args.root, "explainer"), site_language=_site_language(args.root))
+        out, where = _write_import(args, scaffold.slug, ".yaml", scaffold.yaml, write_scaffold)
+    except (ImportFailed, ReadFailed) as exc:
         print(one_line(f"import failed: {exc}"), file=sys.stderr)
         return 1
-    print(f"imported {_shown(args.path)} ({article.format}) into {where}", file=out)
+    print(f"imported {args.path if address else _shown(Path(args.path))} ({article.format}) into {where}", file=out)
     for line in scaffold.report.lines():
         print(line, file=out)
-    print("an editor must check every field before publishing" + (f"; `{_command()} check` compares it with the article" if made_from else ""), file=out)
+    checkable = made_from and not address
+    print("an editor must check every field before publishing" + (f"; `{_command()} check` compares it with the article" if checkable else ""), file=out)
+    return 0
+
+
+def _write_import(args: argparse.Namespace, slug: str, suffix: str, text: str, write: Callable[[Path, str, bool], None]) -> tuple[Any, str]:
+    """Write an imported explainer where -o says (standard output for '-'), else content/<slug><suffix>;
+    the stream to report on, and where it went."""
+    if args.output == "-":
+        sys.stdout.write(text)
+        return sys.stderr, "standard output"
+    if args.output:
+        target = Path(args.output)
+    else:
+        target = args.root / "content" / f"{slug}{suffix}"
+        target.parent.mkdir(exist_ok=True)
+    write(target, text, args.force)
+    return sys.stdout, _shown(target)
+
+
+def _import_archieml(args: argparse.Namespace, source: Any) -> int:
+    """A Google Doc (or file) written as an explainer in ArchieML: checked as a build would, and
+    written as it stands to content/<slug>.aml."""
+    from explainer.importer.sources import archieml_explainer
+    from explainer.importer.structure import write_scaffold
+
+    doc = archieml_explainer(source)
+    if isinstance(doc, list):
+        for error in doc:
+            print(*error.lines(), sep="\n", file=sys.stderr)
+        print(one_line(f"import failed: {len(doc)} error(s) in {source.name}; fix them in the document and import it again (nothing was written)"),
+              file=sys.stderr)
+        return 1
+    out, where = _write_import(args, doc.data["slug"], ".aml", source.text, write_scaffold)
+    print(one_line(f"imported {source.name} (an explainer in ArchieML) into {where}"), file=out)
+    print(f"  sections: {len(doc.data['sections'])}", file=out)
+    for note in doc.notes:
+        print(f"  {note}", file=out)
+    print(f"it builds as written; to change it, edit the document and import it again (--force replaces {where})", file=out)
     return 0
 
 
@@ -287,9 +354,12 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"  {path}")
     line, reachable = requirement(installed_from(), version())
     if not reachable:
-        print(f"note: requirements.txt pins {line}, but this copy was installed from a folder on this computer, which GitHub "
-              "cannot reach: before publishing, write in requirements.txt where your newsroom installs the generator from "
-              f"(explainer @ git+https://github.com/<owner>/<repo>@v{version()})")
+        print("note: this copy of the generator was installed from a folder on this computer, which GitHub cannot reach, and the "
+              "package index has no generator of this name: before publishing, write in requirements.txt where your newsroom "
+              f"installs it from (explainer @ git+https://github.com/<owner>/<repo>@v{version()}); until then the publishing "
+              "workflow stops at its first step and says so")
+    print("its editing page is published at <address>/admin/ once site.yaml names your GitHub repository (editing: repo); "
+          "README.md says how to sign in")
     # The installed command: a new project has no build.py of its own.
     print(f"next: cd {_shown(args.folder)}, then `explainer serve` to preview it, or `explainer` to build it into site/")
     return 0
@@ -320,13 +390,39 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": run_build, "serve": run_serve, "import": run_import, "check": run_check, "new": run_new, "theme": run_theme, "schema": run_schema}
+def run_convert(args: argparse.Namespace) -> int:
+    from explainer.scaffold.convert import ConvertFailed, convert, read_explainer, target_for, write_converted
+    from explainer.content.files import schema_reference
+
+    try:
+        doc = read_explainer(args.path)
+        text = convert(doc, args.to, schema_reference(args.root, "explainer"))
+        if args.output == "-":
+            sys.stdout.write(text)
+            return 0
+        target = Path(args.output) if args.output else target_for(args.path, args.to)
+        write_converted(target, text, args.force)
+    except ConvertFailed as exc:
+        print(str(exc) if "\n" in str(exc) or ": (" in str(exc) else one_line(f"convert failed: {exc}"), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(one_line(f"convert failed: cannot write {exc.filename}: {exc.strerror or exc}"), file=sys.stderr)
+        return 1
+    print(f"converted {_shown(args.path)} into {_shown(target)}")
+    if target.parent.resolve() == args.path.parent.resolve():
+        print(f"both files name the slug {doc.data['slug']!r}, and two files with one slug do not build: keep one "
+              f"(delete {_shown(args.path)} once you have checked {_shown(target)})")
+    return 0
+
+
+COMMANDS = {"build": run_build, "serve": run_serve, "import": run_import, "check": run_check, "new": run_new, "theme": run_theme, "schema": run_schema,
+            "convert": run_convert}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # No command means build, so `python build.py --base-url ...` works as users expect.
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
     try:

@@ -68,9 +68,10 @@ class BuildResult:
 
 
 def build(root: Path, out: Path | None = None, base_url: str | None = None, *, drafts: bool = False, future: bool = False,
-          now: dt.datetime | None = None) -> BuildResult:
+          now: dt.datetime | None = None, strict: bool = False) -> BuildResult:
     """Build the project at root into out (root/site by default). Raises BuildError for any content
-    mistake and for an output folder that cannot be written, leaving the folder as it was.
+    mistake and for an output folder that cannot be written, leaving the folder as it was; with
+    `strict`, for any warning too.
 
     Drafts and explainers dated after `now` (the clock's time, read here once) are held back
     unless `drafts` or `future` say to build them anyway."""
@@ -84,8 +85,11 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, d
         site = load_site(root, todo.inputs, base_url)  # load, validate, model: the site file and the words
         templates = load_templates(template_folders(root))
         explainers = check_explainers(root, site, todo)  # load, validate, model each explainer to make again
-        if explainers.errors:  # every mistake, slug clashes among them, before anything is written
-            raise BuildError(explainers.errors)
+        errors = list(explainers.errors)
+        if strict:  # every warning an error
+            errors += [replace(w, warning=False) for w in [*site_warnings(todo, site), *(w for c in explainers.checked for w in c.warnings)]]
+        if errors:  # every mistake, slug clashes among them, before anything is written
+            raise BuildError(errors)
         output = MountedTree(out) if is_mount(out) else NewTree(out)
         result, _ = write_site(root, output, site, templates, todo, explainers.checked, schedule=schedule)  # plan, render, write; the record
         return result
@@ -216,6 +220,11 @@ class _Written:
     warnings: tuple[ContentError, ...]
 
 
+def site_warnings(todo: Rebuild, site: Site) -> tuple[ContentError, ...]:
+    """What the site file still asks an editor to do: a language the theme has no words for."""
+    return tuple(language_notice(todo.inputs.site_doc, site.words)) if isinstance(todo.inputs.site_doc, RawDoc) else ()
+
+
 def site_pages(site: Site, summaries: tuple[Summary, ...]) -> list[Page]:
     """The site's own pages: index, 404, topics, feeds, sitemap and the rest, and the embed loader;
     `summaries` are those of the explainers the build publishes, newest first."""
@@ -258,6 +267,7 @@ def write_site(root: Path, output: Output, site: Site, templates: Templates, tod
             files, rendered, wrote = files | found, rendered + made, wrote + placed
         elif search:  # no search index (any more): the last one goes
             output.remove(sorted(path for path in todo.last.files if path.startswith(SEARCH_DIR)))
+        todo.warned((c.source, bool(c.warnings)) for c in explainers if c.kept is None)  # so the next build warns again
         # Nothing of an explainer held back is recorded, not even its file's stamp: it is read again on every build.
         unpublished = {source for source, _ in holding}
         seen = {path: stamp for path, stamp in todo.seen.items() if path not in unpublished}
@@ -266,8 +276,7 @@ def write_site(root: Path, output: Output, site: Site, templates: Templates, tod
     except BaseException:
         output.abort()
         raise
-    warnings = tuple(language_notice(todo.inputs.site_doc, site.words)) if isinstance(todo.inputs.site_doc, RawDoc) else ()
-    warnings += tuple(sorted(w for each in written for w in each.warnings)) + leftover
+    warnings = site_warnings(todo, site) + tuple(sorted(w for each in written for w in each.warnings)) + leftover
     rendered += sum(w.rendered for w in written)
     wrote += sum(w.written for w in written)
     return BuildResult(manifest.pages, rendered, wrote, warnings, held=manifest.held, holding=holding), manifest

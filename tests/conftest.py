@@ -33,7 +33,7 @@ UNIT = Path(__file__).parent / "unit"
 # Fixtures that build a site, start a server or drive a browser: never in the fast layer.
 NOT_UNIT = frozenset({
     "make_site", "seed_site", "budget_site", "changed_site", "branded_site", "languages_site", "served_site", "desk_site", "many_site",
-    "host", "third_party", "browser", "page", "newcomer",
+    "host", "third_party", "browser", "page", "newcomer", "decap",
 })
 
 # Fixtures that say what a test needs by its using them.
@@ -41,6 +41,7 @@ MARKED_BY_FIXTURE = {
     "browser": ("browser",),
     "newcomer": ("subprocess", "slow"),  # a fresh virtual environment, installed as the README says
     "small_disk": ("subprocess",),  # a file system mounted for the test
+    "decap": ("subprocess", "slow"),  # Decap CMS in the browser, with decap-server as its back end (tests/test_cms.py)
 }
 
 

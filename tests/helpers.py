@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from explainer.content.load import parse_explainer
 from explainer.content.model import Explainer, Site, build_site
-from explainer.content.parse import RawDoc, parse_yaml
+from explainer.content.parse import RawDoc, parse_site
 from explainer.output.record import STAMPS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,7 +52,7 @@ def explainer_model(text: str, path: str = "content/a.yaml") -> Explainer:
 
 def site_model(base_url: str | None = None, text: str | None = None) -> Site:
     """The repository's site file (or `text`) as the build models it, for base_url when given."""
-    doc = parse_yaml("site.yaml", (text if text is not None else (REPO / "site.yaml").read_text("utf-8")).encode("utf-8"))
+    doc = parse_site("site.yaml", (text if text is not None else (REPO / "site.yaml").read_text("utf-8")).encode("utf-8"))
     assert isinstance(doc, RawDoc), doc
     return build_site(doc, base_url)
 
@@ -131,8 +131,9 @@ def page_text(path: Path) -> str:
 
 def html_documents(site: Path) -> list[Path]:
     """Every HTML document of a site, embed pages included. Fragments (fragment.html) are not
-    documents but markup to paste into one."""
-    return [p for p in sorted(site.rglob("*.html")) if p.name != "fragment.html"]
+    documents but markup to paste into one; the editing page (admin/) is not a reader's page but
+    the CMS's, for editors, which loads its app from its host (tests/test_cms.py checks it)."""
+    return [p for p in sorted(site.rglob("*.html")) if p.name != "fragment.html" and p.relative_to(site).parts[0] != "admin"]
 
 
 def readable(path: Path) -> bytes:

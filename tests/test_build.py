@@ -122,9 +122,9 @@ def test_the_canonical_url_is_absolute_under_the_base_url(seed_site):
 
 
 def reading_pages(site: Path) -> list[Path]:
-    """The pages a reader visits: every HTML file but the embeds under <slug>/embed/ and the page
-    for partners, <slug>/embed/index.html."""
-    return [p for p in sorted(site.rglob("*.html")) if "embed" not in p.relative_to(site).parts]
+    """The pages a reader visits: every HTML file but the embeds under <slug>/embed/, the page for
+    partners (<slug>/embed/index.html) and the editing page."""
+    return [p for p in sorted(site.rglob("*.html")) if "embed" not in p.relative_to(site).parts and p.relative_to(site).parts[0] != "admin"]
 
 
 def theme_script(partial: str = "_partials/script.html", language: str = "en", **context: object) -> str:

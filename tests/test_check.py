@@ -40,9 +40,9 @@ def test_what_the_seed_explainer_adds_to_its_article_is_structure_only():
     listed = [line.strip() for line in run_check(REPO).stdout.splitlines() if line.startswith(f"    {SEED_FILE}:")]
     # Questions the editor phrased, and the note on the source: nothing the article would have to support.
     assert listed == [
-        f"{SEED_FILE}:43:15: sections[3].question: Does the venue matter? [not in the source: matter]",
-        f"{SEED_FILE}:89:15: sections[5].question: Will the gamble pay off? [not in the source: pay]",
-        f"{SEED_FILE}:133:15: sections[9].sources[0].note: The article this explainer is built from. [not in the source: article, explainer, built]",
+        f"{SEED_FILE}:47:15: sections[3].question: Does the venue matter? [not in the source: matter]",
+        f"{SEED_FILE}:95:15: sections[5].question: Will the gamble pay off? [not in the source: pay]",
+        f"{SEED_FILE}:143:15: sections[9].sources[0].note: The article this explainer is built from. [not in the source: article, explainer, built]",
     ]
 
 
@@ -126,7 +126,7 @@ def test_content_errors_stop_the_check_like_the_build(make_site):
     root = make_site({"a.yaml": minimal_explainer().replace("title:", "titel:") + "made_from:\n  - seeds/a.txt\n"})
     result = run_check(root)
     assert result.returncode == 1
-    assert "content/a.yaml:2:1: titel: unknown field; did you mean 'title'?" in result.stderr
+    assert "content/a.yaml:2:1: titel: unknown field 'titel': did you mean 'title'?" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["qa_pairs.txt", "numbered_with_list.txt", "markdown_headings.md", "html_export.html"])

@@ -181,5 +181,5 @@ def test_an_output_folder_whose_name_holds_a_line_break_is_named_on_one_line(tmp
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "--out", str(tmp_path / "out\nbuild failed: forged")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[-1] == "build failed: 1 error(s); out\\x0abuild failed: forged/ was left as it was"
+    assert result.stderr.splitlines()[-1] == "build failed: 1 error(s); out\\x0abuild failed: forged/ was not written"
     assert [line for line in result.stderr.splitlines() if line.startswith("build failed")] == [result.stderr.splitlines()[-1]]

@@ -16,7 +16,8 @@ import pytest
 from helpers import REPO, make_project
 
 INVALID = Path(__file__).parent / "invalid"
-ERROR_LINE = re.compile(r"^content/[^:]+\.yaml:\d+:\d+: \S+: .+$")
+# The field is a path, or, inside a question or card, the path of the entry named by its text and the field: `sections[3] (question 'Why?'): answer`.
+ERROR_LINE = re.compile(r"^content/[^:]+\.yaml:\d+:\d+: (\S+|\S+ \(\w+ '.*'\): \S+): .+$")
 MEMORY = 1 << 30  # 1 GB
 TIMEOUT = 20
 

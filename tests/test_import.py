@@ -399,16 +399,18 @@ def test_import_offers_every_format_the_article_reader_reads():
     # The command line names them itself, so that a build need not load the article reader.
     from explainer.cli import IMPORT_FORMATS
     from explainer.importer.article import FORMATS
+    from explainer.importer.sources import SOURCE_FORMATS
 
-    assert IMPORT_FORMATS == FORMATS
+    assert IMPORT_FORMATS == SOURCE_FORMATS
+    assert set(FORMATS) <= set(SOURCE_FORMATS)
 
 
 def test_an_article_of_unknown_format_is_refused_with_a_hint(make_site):
     root = project(make_site)
-    (root / "article.docx").write_bytes(b"PK\x03\x04")
-    result = run("import", "article.docx", cwd=root)
+    (root / "article.pdf").write_bytes(b"%PDF-1.4")
+    result = run("import", "article.pdf", cwd=root)
     assert result.returncode == 1
-    assert result.stderr.strip() == "import failed: cannot tell the format of article.docx from its extension; pass --format text, markdown or html"
+    assert result.stderr.strip() == "import failed: cannot tell the format of article.pdf from its extension; pass --format text, markdown, html, docx or archieml"
 
 
 def test_an_article_outside_the_project_is_imported_without_made_from(make_site, tmp_path):

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import cli, minimal_explainer, override, tree
 
-CASES = sorted(p.stem for p in (Path(__file__).parent / "invalid").glob("*.yaml"))
+# Each bad content file (YAML or ArchieML) beside the lines its build must print, in <case>.txt.
+CASES = sorted(p.name for p in (Path(__file__).parent / "invalid").iterdir() if p.suffix in (".yaml", ".yml", ".aml"))
 
 
 def run_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -21,11 +22,11 @@ def test_bad_content_prints_its_error_and_leaves_the_site_alone(make_site, case)
     root = make_site({"good.yaml": minimal_explainer("good")})
     assert run_build(root).returncode == 0
     before = tree(root / "site")
-    (root / "content" / f"{case}.yaml").write_bytes((here / f"{case}.yaml").read_bytes())
+    (root / "content" / case).write_bytes((here / case).read_bytes())
 
     result = run_build(root)
 
-    expected = (here / f"{case}.txt").read_text("utf-8").splitlines()
+    expected = (here / f"{Path(case).stem}.txt").read_text("utf-8").splitlines()
     printed = [line for line in result.stderr.splitlines() if not line.startswith("build failed")]
     assert printed == expected
     assert result.returncode == 1
@@ -88,13 +89,13 @@ def test_a_bad_base_url_on_the_command_line_is_refused(make_site):
 
 
 def test_every_error_in_a_file_is_printed_in_order(make_site):
-    text = minimal_explainer().replace("dek: A short dek.", "dek: 7").replace("title:", "titel:")
+    text = minimal_explainer().replace("dek: A short dek.", "dek: [7]").replace("title:", "titel:").replace("published: 2025-01-02", "published: 2025")
     root = make_site({"a.yaml": text})
     lines = run_build(root).stderr.splitlines()
     assert lines[:3] == [
-        "content/a.yaml:1:1: title: required field missing",
-        "content/a.yaml:2:1: titel: unknown field; did you mean 'title'?",
-        "content/a.yaml:3:6: dek: expected text, found 7 (put quotes around text that YAML reads as a number, date or yes/no)",
+        "content/a.yaml:2:1: titel: unknown field 'titel': did you mean 'title'?",
+        "content/a.yaml:3:6: dek: expected text, found ['7'] (if the brackets are part of the text, put the whole value in quotes)",
+        "content/a.yaml:4:12: published: expected a date as YYYY-MM-DD, or a date and time as YYYY-MM-DDTHH:MM, found '2025'",
     ]
 
 

@@ -234,7 +234,7 @@ def test_a_translation_is_text_and_values_filled_into_it_are_escaped(tmp_path):
 @pytest.mark.parametrize("text, expected", [
     ('"Published %(published)s.": "Publié le %(date)s."\n',
      "templates/words/fr.yaml:1:29: ['Published\\u0020%(published)s.']: the translation must fill in the same values as the phrase (%(published)s); keep each %(name)s as it is"),
-    ("Contents: [1, 2]\n", "templates/words/fr.yaml:1:11: Contents: expected text, found [1, 2] (put quotes around text that YAML reads as a number, date or yes/no)"),
+    ("Contents: [1, 2]\n", "templates/words/fr.yaml:1:11: Contents: expected text, found ['1', '2'] (if the brackets are part of the text, put the whole value in quotes)"),
     ("Contents: Au menu\n  Skip: x\n", None),
 ])
 def test_a_mistake_in_a_words_file_is_one_line_at_its_place(tmp_path, text, expected):

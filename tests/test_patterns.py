@@ -36,6 +36,8 @@ GOOD = {
     "site/properties/name": "The Daily Example",
     "site/properties/base_url": "https://example.org/explainers/",
     "site/properties/cname": "explainers.example.org",
+    "site/properties/editing/properties/repo": "newsroom/explainers",
+    "site/properties/editing/properties/branch": "main",
     "site/properties/language": "en-GB",
     "site/properties/publisher/properties/name": "Example Media",
     "site/properties/publisher/properties/url": "https://example.org/",

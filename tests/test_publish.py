@@ -176,8 +176,10 @@ def test_a_crawl_from_the_root_finds_no_broken_link_and_none_outside_the_base_pa
     published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and not p.name.startswith(".")}
     embeds = {p for p in published if "embed" in p.split("/")[1:-1] or p == "embed.js"}
     search = {p for p in published if p.startswith("pagefind/")}  # fetched by the search box's script as a reader types
-    # The schemas are for editors' YAML tools, which content files name; no page links them.
-    assert search and published - embeds - search - reached == {"404.html", "schema/explainer.schema.json", "schema/site.schema.json", "schema/words.schema.json"}
+    # The schemas are for editors' YAML tools, which content files name, and the editing page is for
+    # editors, who are given its address; no page links them.
+    assert search and published - embeds - search - reached == {"404.html", "schema/explainer.schema.json", "schema/site.schema.json", "schema/words.schema.json",
+                                            "admin/index.html", "admin/config.yml"}
     assert any("/embed/" in path for path in reached)  # oEmbed discovery links were followed too
 
 
@@ -556,10 +558,11 @@ def test_the_site_has_a_nojekyll_file_and_no_cname_unless_the_site_file_names_a_
 
 def test_a_cname_with_a_scheme_or_path_is_refused_with_its_line(make_site):
     root = make_site({"a.yaml": minimal_explainer()})
-    (root / "site.yaml").write_text((root / "site.yaml").read_text("utf-8") + "cname: https://explainers.example.org/\n", "utf-8")
+    site = (root / "site.yaml").read_text("utf-8")
+    (root / "site.yaml").write_text(site + "cname: https://explainers.example.org/\n", "utf-8")
     result = cli("--root", str(root))
     assert result.returncode == 1
-    assert "site.yaml:9:8: cname: expected a bare host name, like explainers.example.org (no https:// and no path), found 'https://explainers.example.org/'" in result.stderr
+    assert f"site.yaml:{len(site.splitlines()) + 1}:8: cname: expected a bare host name, like explainers.example.org (no https:// and no path), found 'https://explainers.example.org/'" in result.stderr
 
 
 def new_project_workflow(tmp_path: Path) -> Path:

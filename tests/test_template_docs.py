@@ -27,7 +27,7 @@ from helpers import REPO, SHAPES
 
 from explainer.content.files import SITE_FILE
 from explainer.content.model import Site, build_site
-from explainer.content.parse import parse_yaml
+from explainer.content.parse import parse_site
 from explainer.content.words import WORDS_DIR
 from explainer.content.load import parse_explainer
 from explainer.pipeline import site_pages
@@ -113,7 +113,7 @@ def named_in_group(group: str) -> set[str]:
 
 @functools.cache
 def site() -> Site:
-    doc = parse_yaml(SITE_FILE, (REPO / SITE_FILE).read_bytes())
+    doc = parse_site(SITE_FILE, (REPO / SITE_FILE).read_bytes())
     assert not isinstance(doc, list), doc
     return build_site(doc)
 

@@ -42,6 +42,17 @@ MISTAKES = {
     "starts_with_a_closing_bracket": ("slug: a\ntitle: ] x\n", (2, 8), "put the whole value in quotes: title: '] x'"),
     "a_backslash_in_double_quotes": ('slug: a\ntitle: "C:\\path"\n', (2, 11), "write \\\\ for a backslash, or use single quotes"),
     "text_after_the_end_of_the_document": ("slug: a\n...\ntitle: b\n", (3, 1), "nothing may follow a line of '...'"),
+    # A quote never closed on its line: YAML reads on to the next quote of its kind, lines below, and
+    # stops there, on a correct line; the message names the line where the quote opened.
+    "quote_never_closed_on_its_line": ('slug: a\ntitle: "Hello\ndek: B\nsections:\n  - id: x\n    question: "What?"\n', (2, 8),
+                                       'add the closing " at the end of the value: title: "Hello"'),
+    "quote_closed_with_the_other_quote": ('slug: a\ntitle: "Hello\'\ndek: B\nsections:\n  - id: x\n    question: "What?"\n', (2, 8),
+                                          'end it with the quote it opens with: title: "Hello"'),
+    "single_quote_closed_with_a_double": ("slug: a\ntitle: 'Hello\"\ndek: B\nnote: 'x'\n", (2, 8), "end it with the quote it opens with: title: 'Hello'"),
+    "apostrophe_inside_single_quotes": ("slug: a\ntitle: 'Trump's plan'\ndek: B\n", (2, 15), 'put the value in double quotes instead: title: "Trump\'s plan"'),
+    "apostrophe_inside_single_quotes_in_a_list": ("slug: a\nsections:\n  - question: 'What's next?'\n    answer: b\n", (3, 21),
+                                                  'put the value in double quotes instead: - question: "What\'s next?"'),
+    "double_quotes_inside_double_quotes": ('slug: a\ntitle: "He said "yes" today"\n', (2, 18), "put the value in single quotes instead: title: 'He said \"yes\" today'"),
 }
 
 # What PyYAML says, which an editor must never be left with.
@@ -105,10 +116,10 @@ def test_a_mistake_on_a_very_long_line_shows_the_part_around_it(make_site):
 
 
 def test_the_build_prints_the_line_under_each_error_and_nothing_for_errors_without_one(make_site):
-    root = make_site({"a.yaml": minimal_explainer().replace("dek: A short dek.", "dek: 7")})
+    root = make_site({"a.yaml": minimal_explainer().replace("dek: A short dek.", "dek: [7]")})
     lines = [line for line in cli("--root", str(root)).stderr.splitlines() if not line.startswith("build failed")]
     # A schema error names its field; the line is not repeated under it.
-    assert lines == ["content/a.yaml:3:6: dek: expected text, found 7 (put quotes around text that YAML reads as a number, date or yes/no)"]
+    assert lines == ["content/a.yaml:3:6: dek: expected text, found ['7'] (if the brackets are part of the text, put the whole value in quotes)"]
 
 
 def test_the_fixes_the_messages_give_are_valid_yaml():
@@ -125,3 +136,36 @@ def test_the_fixes_the_messages_give_are_valid_yaml():
             assert yaml.safe_load(fix.group(1)) == {key: written.strip()}, name
             fixed += 1
     assert fixed >= 10
+
+
+# The quote mistakes above, each with the value the editor meant.
+MEANT = {
+    "quote_never_closed_on_its_line": ("title", "Hello"),
+    "quote_closed_with_the_other_quote": ("title", "Hello"),
+    "single_quote_closed_with_a_double": ("title", "Hello"),
+    "apostrophe_inside_single_quotes": ("title", "Trump's plan"),
+    "apostrophe_inside_single_quotes_in_a_list": ("question", "What's next?"),
+    "double_quotes_inside_double_quotes": ("title", 'He said "yes" today'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MEANT))
+def test_a_quote_fix_followed_changes_only_the_line_at_fault_and_publishes_no_stray_quote(name):
+    """Pasting the fix over the line the message names gives a file that reads, holding exactly
+    the text the editor meant: no second error with the quotes doubled, no apostrophes kept as
+    part of the text, and no correct line touched."""
+    text, (line, _), _ = MISTAKES[name]
+    with pytest.raises(yaml.MarkedYAMLError) as caught:
+        yaml.safe_load(text)
+    message, mark = explain(caught.value, text)
+    assert mark.line + 1 == line
+    fix = message.rsplit(": ", 2)[-2:]
+    fixed_line = ": ".join(fix)
+    lines = text.splitlines()
+    indent = lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]
+    lines[line - 1] = indent + fixed_line
+    data = yaml.safe_load("\n".join(lines))
+    key, meant = MEANT[name]
+    found = data[key] if key in data else data["sections"][0][key]
+    assert found == meant
+    assert sum(a != b for a, b in zip(lines, text.splitlines())) == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from explainer.content.brand import LOGO_MAX_BYTES
-from explainer.content.parse import _SURROGATE, MAX_FILE_BYTES, RawDoc, parse_yaml
+from explainer.content.parse import _SURROGATE, ARCHIEML_SUFFIX, MAX_FILE_BYTES, RawDoc, parse_site
 from explainer.core.paths import template_folders
 from explainer.errors import ContentError, line_column, text_position, unprintable
 
@@ -130,6 +131,16 @@ def outside_links(root: Path, folders: tuple[str, ...] = (CONTENT_DIR, "template
     return errors
 
 
+def schema_reference(root: Path, name: str) -> str:
+    """What a content file's yaml-language-server line names: the project's own copy of the
+    schema (schema/, as `new` and `schema` write it), or, in the generator's own checkout, the
+    package's. Relative to content/."""
+    for folder in ("schema", "explainer/schema"):
+        if (root / folder / f"{name}.schema.json").is_file():
+            return f"../{folder}/{name}.schema.json"
+    return f"../schema/{name}.schema.json"
+
+
 def read_logo(root: Path, doc: RawDoc) -> bytes | ContentError | None:
     """The bytes of the logo the site file names, if it names one; an error at its line when
     the file is missing, is not a file, or lies outside the project."""
@@ -163,9 +174,37 @@ def read_site_file(root: Path, errors: list[ContentError]) -> bytes | None:
     return raw
 
 
-def _explainer_entries(root: Path, errors: list[ContentError]) -> list[os.DirEntry[str]]:
-    """content/*.yaml, sorted by name so every build reads files in the same order and output is
-    byte-identical; none is an error, and so is a name no file of content may have."""
+# What a content file may be: YAML (either extension) or ArchieML, a Google Doc's text.
+CONTENT_SUFFIXES = (".yaml", ".yml", ARCHIEML_SUFFIX)
+
+
+def _is_content(name: str) -> bool:
+    """A content file's name: hidden files and editors' backups (`.a.yaml.swp`, `a.yaml~`) are not."""
+    return name.endswith(CONTENT_SUFFIXES) and not name.startswith(".")
+
+
+def _walk_content(found: list[os.DirEntry[str]], prefix: str, errors: list[ContentError]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every content file among a folder's entries, as (path below content/, entry), sub-folders
+    included: a newsroom may keep each desk's or year's explainers in a folder of their own.
+    Hidden folders are passed over, and so are links to folders (which could lead back into themselves)."""
+    for entry in sorted(found, key=lambda e: e.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False) and not _is_content(entry.name):  # a folder named x.yaml is refused as one
+            try:
+                inside = list(os.scandir(entry.path))
+            except OSError as exc:
+                errors.append(ContentError(f"{CONTENT_DIR}/{prefix}{entry.name}", 1, 1, "(folder)", unreadable(Path(entry.path), exc, folder=True)))
+                continue
+            yield from _walk_content(inside, f"{prefix}{entry.name}/", errors)
+        elif _is_content(entry.name):
+            yield f"{prefix}{entry.name}", entry
+
+
+def _explainer_entries(root: Path, errors: list[ContentError]) -> list[tuple[str, os.DirEntry[str]]]:
+    """content/**/*.yaml, *.yml and *.aml, as (display path, entry), sorted by path so every build
+    reads files in the same order and output is byte-identical; none is an error, and so is a
+    name no file of content may have."""
     content = root / CONTENT_DIR
     try:
         found = list(os.scandir(content))
@@ -178,28 +217,16 @@ def _explainer_entries(root: Path, errors: list[ContentError]) -> list[os.DirEnt
         errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", unreadable(content, exc, folder=True)))
         return []
     entries = []
-    for entry in sorted(found, key=lambda e: e.name):
-        if not entry.name.endswith(".yaml") or entry.name.startswith("."):
-            continue
-        problem = name_problem(entry.name)
+    for relative, entry in sorted(_walk_content(found, "", errors), key=lambda pair: pair[0]):
+        shown = f"{CONTENT_DIR}/{relative}"
+        problem = name_problem(relative)
         if problem:
-            errors.append(ContentError(f"{CONTENT_DIR}/{entry.name}", 1, 1, "(file)", problem))
+            errors.append(ContentError(shown, 1, 1, "(file)", problem))
         else:
-            entries.append(entry)
+            entries.append((shown, entry))
     if not entries and not errors:
-        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml"))
+        errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml (or .aml, written in ArchieML)"))
     return entries
-
-
-def _explainer_files(root: Path, errors: list[ContentError]) -> Iterator[tuple[str, bytes]]:
-    """Each content/*.yaml file's display path and bytes, one at a time, sorted by name."""
-    for entry in _explainer_entries(root, errors):
-        name = entry.name
-        raw = read_file(root, f"{CONTENT_DIR}/{name}")
-        if isinstance(raw, ContentError):
-            errors.append(raw)
-        else:
-            yield f"{CONTENT_DIR}/{name}", raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,14 +239,33 @@ class Inputs:
     templates: str  # digest of every file in templates/, names and bytes
     explainers: dict[str, str]  # display path -> sha256 of its bytes, sorted by path
     logo: str  # digest of the logo file the site file names ("" for none): every page shows it
-    unplaced: frozenset[str]  # files holding text the importer could not place, which every build warns about
+    # Files that gave warnings when a build last read them (or, not read yet, may give some:
+    # may_warn), which every build reads again to warn again.
+    unplaced: frozenset[str]
     errors: tuple[ContentError, ...]
     site_doc: RawDoc | list[ContentError] | None = None  # the site file parsed (or why it cannot be), once per build
     logo_bytes: bytes | ContentError | None = None  # the logo file it names, read once
 
 
+# What may be a broken Markdown link or image, on the bytes of a file (markdown.link_problems
+# decides): a `](` whose address has no http(s)/mailto scheme, a broken `http:/`, or no `)` on its
+# line; `] (`, `][` and `![`. A file whose links are all well formed matches none of these, so it
+# is not read again on a build that changes nothing.
+_LINK_LIKE = re.compile(rb"\]\((?!\s*(https?://[^/\s]|mailto:|[/#?.]))|\]\([^)\n]*(\n|$)|\][ \t]+\(|\]\[|!\[")
+
+
+def may_warn(path: str, raw: bytes) -> bool:
+    """Whether a content file no build has read yet (or whose record was lost) may give warnings,
+    which every build prints: such a file is read again until a build finds it gives none (the
+    record keeps nothing an explainer does not publish, warnings included). Text the importer
+    could not place, what may be a broken Markdown link and, in ArchieML, text that belongs to no
+    field; a repetition is found only by reading the file (Rebuild.warned)."""
+    return path.endswith(ARCHIEML_SUFFIX) or b"unplaced:" in raw or _LINK_LIKE.search(raw) is not None
+
+
 # What a file's bytes were last read as: (inode, size, modification time in ns) -> (digest, whether
-# it holds unplaced text). A file whose inode, size and time are unchanged is not read again.
+# it warns: as a build that read it found (Rebuild.warned), else as its bytes suggest (may_warn)).
+# A file whose inode, size and time are unchanged is not read again.
 Seen = dict[str, tuple[tuple[int, int, int], str, bool]]
 
 # A file changed this recently may change again within its file system's time resolution without
@@ -288,8 +334,7 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
     entries = _explainer_entries(root, errors)
     digests: dict[str, str] = {}
     unplaced = set()
-    for entry in entries:
-        path = f"{CONTENT_DIR}/{entry.name}"
+    for path, entry in entries:
         try:
             info = entry.stat()
         except OSError as exc:
@@ -302,7 +347,11 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
                 errors.append(raw)
                 continue
             trusted = stamp if info.st_mtime_ns < now - RACY_NS else (0, -1, 0)  # never matches
-            seen[path] = (trusted, hashlib.sha256(raw).hexdigest(), b"unplaced:" in raw)
+            file_digest = hashlib.sha256(raw).hexdigest()
+            # The same bytes read again (a file touched, or too new to trust its time) keep what the
+            # last build found of them: whether they warn.
+            last = seen.get(path)
+            seen[path] = (trusted, file_digest, last[2] if last is not None and last[1] == file_digest else may_warn(path, raw))
         digests[path] = seen[path][1]
         if seen[path][2]:
             unplaced.add(path)
@@ -310,7 +359,7 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
         del seen[gone]
     templates = templates_digest(root, errors)
     # The site file is parsed here, once: its logo is an input (a new logo is a change to build).
-    site_doc = parse_yaml(SITE_FILE, site) if site is not None else None
+    site_doc = parse_site(SITE_FILE, site) if site is not None else None
     logo = read_logo(root, site_doc) if isinstance(site_doc, RawDoc) else None
     logo_digest = hashlib.sha256(logo).hexdigest() if isinstance(logo, bytes) else ""
     return Inputs(site, templates, digests, logo_digest, frozenset(unplaced), tuple(errors), site_doc, logo)

@@ -8,7 +8,9 @@ from typing import Any
 from explainer.content.slugs import slugify
 
 # Each section kind, named by the field that tells it apart (the schema's `section` branches carry
-# the same names as titles; tests/test_schema.py checks the two agree).
+# the same names as titles; tests/unit/test_section_kinds.py checks the two agree). Each branch also takes
+# `"type": {"const": "<kind>"}`, the name ArchieML's blocks and the editing page give a section
+# (tests/unit/test_cms_form.py checks every kind has it).
 SECTION_KINDS = ("question", "items", "text", "timeline", "people", "glossary", "sources", "key_points", "known")
 
 # The anchor a kind takes when the editor gives no id (its heading, when it has none, comes from

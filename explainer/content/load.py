@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from explainer.content.files import Inputs, read_file, scan_inputs
+from explainer.content.files import Inputs, read_file, scan_inputs, schema_reference
 from explainer.content.language import Words
 from explainer.content.model import Explainer, Site, build_explainer, build_site
-from explainer.content.parse import RawDoc, parse_yaml
+from explainer.content.parse import RawDoc, parse_content
 from explainer.content.validate import SlugAt, check_slugs, check_translations, language_notice, site_rules, slug_at, validate_doc, validate_explainer, warn_explainer
 from explainer.content.words import load_words
 from explainer.core.parallel import MIN_GROUPS, parallel_map
@@ -28,14 +28,14 @@ class Parsed:
     explainer: Explainer | None = None
     slug: SlugAt | None = None
     warnings: tuple[ContentError, ...] = ()
-    doc: RawDoc | None = None  # the file as YAML, with its marks, for `check`; never sent between processes
+    doc: RawDoc | None = None  # the file as read (YAML or ArchieML), with its marks, for `check`; never sent between processes
 
 
 def parse_explainer(path: str, raw: bytes, words: Words | None = None) -> Parsed:
     """Load, validate and model one explainer file, given its path and bytes; `words`, the
     theme's, to warn of a language it has no words for."""
     key = hashlib.sha256(raw).hexdigest()
-    doc = parse_yaml(path, raw)
+    doc = parse_content(path, raw)
     if isinstance(doc, list):
         return Parsed(key, tuple(doc))
     errors = validate_explainer(doc)
@@ -74,7 +74,7 @@ def load_site(root: Path, inputs: Inputs, base_url: str | None) -> Site:
     words = load_words(root, template_folders(root), errors)
     if errors:
         raise BuildError(errors)
-    return build_site(site_doc, base_url, logo, words)
+    return build_site(site_doc, base_url, logo, words, schema_reference(root, "explainer"))
 
 
 def explainer_errors(explainers: list[tuple[tuple[ContentError, ...], SlugAt | None]], site_language: str) -> list[ContentError]:

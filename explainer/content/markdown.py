@@ -7,6 +7,7 @@ first use of each glossary term in the answers, which links to its definition (`
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 
@@ -157,3 +158,106 @@ def plain_blocks(text: str) -> list[str]:
         elif token.type in ("fence", "code_block"):
             blocks.append(" ".join(token.content.split()))
     return [block for block in blocks if block]
+
+
+# --- links an editor meant but will not get ----------------------------------------------------
+#
+# A Markdown link that does not parse is published as its brackets and address; one whose address
+# lacks its scheme is published as a link to a page of this site that does not exist. Neither stops
+# a build, but each is a warning naming its line: these are the patterns of those mistakes.
+
+# [text](address with no closing ), or with a scheme links may not use: markdown-it left it as text.
+_UNPARSED = re.compile(r"\[([^\[\]]*)\]\(\s*([^\s)]*)(\s*\))?")
+# [text] (address): the space keeps it from being a link.
+_SPACED = re.compile(r"\[[^\[\]]*\]\s+\((?:https?://|mailto:|www\.)\S*\)")
+# [text][label] with no `[label]: address` anywhere: a reference that leads nowhere.
+_REFERENCE = re.compile(r"\[[^\[\]]+\]\[([^\[\]]*)\]")
+# An address that is a host name written without its scheme: www.example.org, example.org/page.
+_BARE_HOST = re.compile(r"(www\.[^/\s]+|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,24}))(?=[/?#:]|$)")
+# Extensions that make `name.ext` a file of this site, not a host.
+_FILE_EXTENSIONS = frozenset("html htm php pdf png jpg jpeg gif svg webp avif xml json txt csv md zip doc docx xls xlsx ppt pptx mp3 mp4 mov".split())
+# http: or https: with one slash or none after it, or a colon left out: http:/x, https:x, http//x.
+_BROKEN_SCHEME = re.compile(r"^(https?):(?!//)|^(https?)//", re.I)
+_SCHEME_TYPO = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
+
+
+def _scheme_advice(scheme: str) -> str:
+    """What to write for an address whose scheme a link may not use."""
+    scheme = scheme.lower()
+    close = [s for s in ("https", "http", "mailto") if _near(scheme, s)]
+    if close:
+        return f"'{scheme}:' is not a scheme a link may use: did you mean '{close[0]}:'? It is published as plain text"
+    return f"links may only go to http, https and mailto addresses, so this one ('{scheme}:') is published as plain text"
+
+
+def _near(a: str, b: str) -> bool:
+    """Whether a is b with a letter left out, added, swapped or changed."""
+    return a != b and difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
+def _address_problem(href: str) -> str | None:
+    broken = _BROKEN_SCHEME.match(href)
+    if broken:
+        scheme = (broken.group(1) or broken.group(2)).lower()
+        rest = href[broken.end():].lstrip("/")
+        return f"the address {href!r} is missing part of '{scheme}://': write {scheme}://{rest}"
+    if _SCHEME.match(href) or href.startswith(("/", "#", ".", "?")):
+        return None
+    host = _BARE_HOST.match(href)
+    if host and (host.group(1).startswith("www.") or host.group(3).lower() not in _FILE_EXTENSIONS):
+        return f"the address {href!r} has no https:// in front, so it leads to a page of this site that does not exist: write https://{href}"
+    return None
+
+
+def link_problems(text: str) -> list[tuple[int, str]]:
+    """Each link or image in Markdown text that will not be published as its writer meant: its
+    line within the text (0-based) and what to do. Markdown is parsed exactly as the site
+    renders it."""
+    problems: list[tuple[int, str]] = []
+    defined = {m.group(1).strip().lower() for m in re.finditer(r"^\s{0,3}\[([^\]]+)\]:", text, re.M)}
+    for token in parse_tokens(text):
+        if token.type != "inline" or token.map is None:
+            continue
+        line, run, run_line = token.map[0], "", token.map[0]
+        children = token.children or []
+        for i, child in enumerate(children):
+            if child.type == "text":
+                if not run:
+                    run_line = line
+                run += child.content
+            if child.type != "text" or i == len(children) - 1 or children[i + 1].type != "text":
+                problems += [(run_line + n, message) for n, message in _text_problems(run, defined)]
+                run = ""
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                before = children[i - 1].content if i and children[i - 1].type == "text" else ""
+                if before.endswith("!"):
+                    problems.append((line, f"images are not shown on the pages: ![...]({href}) is published as '!' and a link to the "
+                                           "image; remove the '!' to link to it, or leave the image out"))
+                problem = _address_problem(href)
+                if problem:
+                    problems.append((line, problem))
+    return problems
+
+
+def _text_problems(run: str, defined: set[str]) -> list[tuple[int, str]]:
+    """Links left as text in a run of text: never closed, with a scheme links may not use, a space
+    before the address, or a reference to a label defined nowhere."""
+    found = []
+    for match in _UNPARSED.finditer(run):
+        at = run.count("\n", 0, match.start())
+        shown = match.group(0) if len(match.group(0)) <= 60 else match.group(0)[:57] + "..."
+        if not match.group(3):
+            found.append((at, f"this link is never closed: add ')' after its address: {shown}"))
+        elif _SCHEME_TYPO.match(match.group(2)):
+            found.append((at, _scheme_advice(_SCHEME_TYPO.match(match.group(2)).group(1))))  # type: ignore[union-attr]
+    for match in _SPACED.finditer(run):
+        found.append((run.count("\n", 0, match.start()), "a space between ']' and '(' keeps this from being a link: take the space out"))
+    for match in _REFERENCE.finditer(run):
+        label = (match.group(1) or "").strip().lower()
+        if label not in defined:
+            found.append((run.count("\n", 0, match.start()), f"this link's label [{match.group(1)}] is defined nowhere, so it is "
+                                                              "published as brackets: write its address in ( ) instead"))
+    return found

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from explainer.content.brand import DEFAULT_ACCENT, DEFAULT_ACCENT_DARK, DEFAULT_FONT, Logo, for_dark, hex_colour, make_logo
+from explainer.content.cms import Editing
 from explainer.content.kinds import section_id, section_kind, term_anchors
 from explainer.content.language import Words
 from explainer.content.markdown import Terms, lead_end, render_block, render_inline
@@ -251,6 +252,7 @@ class Site:
     timezone: str = "UTC"  # an IANA zone: where a publication date or time without an offset is
     per_page: int = 20  # explainers on each page of the index and of each topic
     search: bool = True  # a Pagefind index, and a search box on the index, topic and 404 pages
+    editing: Editing | None = None  # the editing page's settings, when the site publishes one at admin/
 
     @property
     def base_path(self) -> str:
@@ -359,10 +361,11 @@ def build_explainer(doc: RawDoc) -> Explainer:
     )
 
 
-def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = None, words: Words | None = None) -> Site:
+def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = None, words: Words | None = None, schema: str = "") -> Site:
     """The validated site file as a Site; base_url, when given, overrides the file's. `logo` is
     the bytes of the logo file the site file names, checked already (validate.site_rules);
-    `words` the theme's and the project's words (words.load_words)."""
+    `words` the theme's and the project's words (words.load_words); `schema` what a content
+    file's first line names, for the editing page to keep."""
     words = words or Words()
     d = site.data
     publisher = d["publisher"]
@@ -383,4 +386,5 @@ def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = N
         timezone=d.get("timezone", "UTC"),
         per_page=d.get("per_page", 20),
         search=d.get("search", True),
+        editing=Editing(d["editing"]["repo"], d["editing"].get("branch", "main"), d["editing"].get("app", "sveltia"), schema) if "editing" in d else None,
     )

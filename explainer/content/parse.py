@@ -12,6 +12,8 @@ from yaml.composer import Composer, ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from explainer.content.archieml import explainer_document
+from explainer.content.schema import read_typed
 from explainer.content.yaml_errors import HALF_CHARACTER, context_lines, explain
 from explainer.errors import ContentError, field_path, line_column, text_position
 
@@ -29,6 +31,9 @@ MAX_NODES = 20_000
 MAX_VALUES = 100_000
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# What YAML refuses in a file, refused in ArchieML too: control characters other than tab and line
+# breaks (a Google Doc never holds them; a file that does was not saved from one).
+_UNPRINTABLE_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 try:
@@ -84,9 +89,14 @@ else:
         """Safe: plain text, numbers, lists and mappings only; nesting and size bounded."""
 
 
-# Dates stay text: the schema checks their format, and the model reads them.
+# Every value written without quotes is text, as in StrictYAML: YAML's guesses would only ever turn
+# an editor's text into something else (`date: 1994` into a number, `title: No` into false,
+# `time: 1:30` into 90). The few fields that are yes or no, or a number (a site's `per_page`), are
+# read as such where the schema says so (schema.read_typed). Dates stay text
+# too: the schema checks their format, and the model reads them. An empty value stays null.
+_NOT_TEXT = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"})
 _ContentLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _NOT_TEXT]
     for first, resolvers in Resolver.yaml_implicit_resolvers.items()
 }
 
@@ -99,6 +109,7 @@ class RawDoc:
     node: yaml.Node
     data: Any
     digest: str  # of the file's bytes: unchanged bytes mean unchanged pages
+    notes: tuple[ContentError, ...] = ()  # warnings found in reading it (ArchieML's ignored text)
 
 
 def _error(path: str, mark: Any, field: str, message: str) -> ContentError:
@@ -158,19 +169,77 @@ def _tag_at(text: str, mark: Any) -> str:
     return line[mark.column:].split(" ", 1)[0] or "(unknown)"
 
 
-def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
-    """Parse one file's bytes; returns the document or the errors that stop it."""
+def _text(path: str, raw: bytes) -> str | list[ContentError]:
+    """A content file's bytes as text, or why they are not."""
     if len(raw) > MAX_FILE_BYTES:
         return [ContentError(path, 1, 1, "(file)", f"larger than {MAX_FILE_BYTES:,} bytes")]
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return [ContentError(path, *text_position(raw, exc.start), "(file)", "not UTF-8 text; save the file as UTF-8")]
+
+
+# ArchieML's extension: a Google Doc's text, saved as it is.
+ARCHIEML_SUFFIX = ".aml"
+
+
+def parse_content(path: str, raw: bytes) -> RawDoc | list[ContentError]:
+    """Parse one explainer file, YAML or ArchieML by its extension; the document or the errors that stop it."""
+    if path.endswith(ARCHIEML_SUFFIX):
+        return parse_archieml(path, raw)
+    doc = parse_yaml(path, raw)
+    if isinstance(doc, RawDoc):
+        read_typed(doc.data)
+    return doc
+
+
+def parse_site(path: str, raw: bytes) -> RawDoc | list[ContentError]:
+    """Parse the site file: YAML, its few numbers and yes-or-no settings read as the site schema says."""
+    doc = parse_yaml(path, raw)
+    if isinstance(doc, RawDoc):
+        read_typed(doc.data, "site")
+    return doc
+
+
+def _plain(node: yaml.Node) -> Any:
+    """The plain data of a node tree that holds only text, lists and mappings."""
+    if isinstance(node, yaml.MappingNode):
+        return {k.value: _plain(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(v) for v in node.value]
+    return node.value
+
+
+def parse_archieml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
+    """Parse an explainer written in ArchieML (a Google Doc's text) into the same document a YAML
+    file gives, every node marked with its line in the ArchieML."""
+    text = _text(path, raw)
+    if isinstance(text, list):
+        return text
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # as Google Docs saves text
+    bad = _UNPRINTABLE_IN_FILE.search(text)
+    if bad:
+        return [ContentError(path, *text_position(text, bad.start()), "(archieml)", f"character U+{ord(bad.group()):04X} is not allowed in a "
+                             "content file; delete it")]
+    node, errors, notes = explainer_document(path, text)
+    if node is None:
+        return errors
+    data = _plain(node)
+    read_typed(data)
+    return RawDoc(path, node, data, hashlib.sha256(raw).hexdigest(), tuple(notes))
+
+
+def parse_yaml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
+    """Parse one file's bytes; returns the document or the errors that stop it."""
+    text = _text(path, raw)
+    if isinstance(text, list):
+        return text
     loader = _ContentLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return [ContentError(path, 1, 1, "(document)", "the file is empty")]
+            return [ContentError(path, 1, 1, "(document)", "the file is empty: write an explainer in it (its slug, title, dek, published "
+                                 "and sections, as the README's example shows), or delete it")]
         errors = _check_nodes(path, node)
         if errors:
             return errors

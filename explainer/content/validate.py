@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import calendar
 import difflib
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
@@ -23,24 +21,19 @@ if TYPE_CHECKING:
 from explainer.content.brand import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, contrast_failure, hex_colour, logo_problem
 from explainer.content.kinds import ONCE, section_id, section_kind, term_anchors
 from explainer.content.language import Words, locale_of, placeholders
-from explainer.content.markdown import lead_end, repeats
+from explainer.content.markdown import lead_end, link_problems, repeats
 from explainer.content.parse import RawDoc
+from explainer.content.schema import load_schema, walk
 from explainer.content.slugs import topic_slug
 
 # Anchors the page uses for its own parts, and the folder beside an explainer's question and card
 # pages that holds its embeds: no section, question or card may take one as its id.
 RESERVED_IDS = frozenset({"main", "contents", "credits", "top", "changes", "changes-heading", "embed"})
-# Folder names at the site root that are not explainers: the site's own, and those of its lists
+# Folder names at the site root that are not explainers: the site's own (admin/ is the editing page), and those of its lists
 # (topics/, the index's page/2/...) and of its search index (pagefind/).
-RESERVED_SLUGS = frozenset({"assets", "embed", "feed", "static", "schema", "topics", "page", "pagefind"})
+RESERVED_SLUGS = frozenset({"admin", "assets", "embed", "feed", "static", "schema", "topics", "page", "pagefind"})
 
 _TYPE_WORDS = {"string": "text", "object": "a mapping of fields", "array": "a list", "integer": "a whole number", "number": "a number", "boolean": "true or false"}
-
-
-@cache
-def load_schema(name: str) -> dict[str, Any]:
-    """The schema file shipped in explainer/schema/, parsed once."""
-    return json.loads(resources.files("explainer").joinpath("schema", f"{name}.schema.json").read_text("utf-8"))
 
 
 # A schema pattern is an ECMA-262 regular expression, where `$` matches only at the very end of
@@ -151,54 +144,164 @@ def _moved(schema: Any) -> bool:
     return isinstance(schema, dict) and "deprecationMessage" in schema
 
 
-def _branch(error: jsonschema.ValidationError) -> list[ContentError] | str:
+def _known(schema: Any) -> list[str]:
+    """The fields an object of this schema may hold (those of the first version aside)."""
+    return sorted(k for k, v in schema.get("properties", {}).items() if not _moved(v)) if isinstance(schema, dict) else []
+
+
+def _meant(errors: list[jsonschema.ValidationError]) -> frozenset[tuple[str | int, ...]]:
+    """The paths of the fields that unknown fields' names are close to (`short_anwser` for
+    `short_answer`), in every error and the errors inside them."""
+    meant = set()
+    stack = list(errors)
+    while stack:
+        error = stack.pop()
+        stack.extend(error.context or ())
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = _known(error.schema)
+            for key in set(error.instance) - set(known):
+                meant.update(tuple([*error.absolute_path, hint]) for hint in difflib.get_close_matches(str(key), known, n=1))
+        elif error.validator == "oneOf" and isinstance(error.instance, dict):
+            branch = _branch(error)
+            if isinstance(branch, tuple) and branch[0] is not None and "did you mean" in branch[1]:
+                meant.add(tuple([*error.absolute_path, branch[1].rsplit("'", 2)[-2]]))
+    return frozenset(meant)
+
+
+def _branch(error: jsonschema.ValidationError) -> int | tuple[str | None, str]:
     """For a section that matches none of the kinds: the index of the one kind it names (by
-    carrying its field), or a message when it names none or several."""
-    branches = error.schema["oneOf"]
-    kinds = [load_schema("explainer")["$defs"][b["$ref"].rsplit("/", 1)[-1]]["title"] for b in branches]
-    named = [k for k in kinds if isinstance(error.instance, dict) and k in error.instance]
+    carrying its field, or by its `type`), or, when it names none or several, the key to point at
+    (None for the section itself) and a message."""
+    branches = [load_schema("explainer")["$defs"][b["$ref"].rsplit("/", 1)[-1]] for b in error.schema["oneOf"]]
+    kinds = [b["title"] for b in branches]
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    named = [k for k in kinds if k in instance]
+    if not named and instance.get("type") in kinds:
+        named = [instance["type"]]
     if not named:
-        found = ", ".join(sorted(map(str, error.instance))) or "nothing"
-        return f"says no kind: a section carries one of {', '.join(kinds[:-1])} or {kinds[-1]} (found {found})"
+        # A field of some kind is not a misspelt kind, however close its name (`unknown`, `known`).
+        fields = {name for b in branches for name in b.get("properties", {})}
+        for key in sorted(k for k in map(str, instance) if k not in fields):
+            close = difflib.get_close_matches(key, kinds, n=1, cutoff=0.75)
+            if close:
+                return key, f"unknown field {key!r}: did you mean {close[0]!r}?"
+        found = ", ".join(sorted(map(str, instance))) or "nothing"
+        return None, f"says no kind: a section carries one of {', '.join(kinds[:-1])} or {kinds[-1]} (found {found})"
     if len(named) > 1:
-        return f"holds both {named[0]!r} and {named[1]!r}: a section is one kind; make them two sections"
+        return None, f"holds both {named[0]!r} and {named[1]!r}: a section is one kind; make them two sections"
     return kinds.index(named[0])
 
 
-def _schema_errors(doc: RawDoc, error: jsonschema.ValidationError) -> list[ContentError]:
+# What to write in a required field, by its name, for the message that says it is missing.
+# A field not listed here is described by its schema.
+WHAT_TO_WRITE = {
+    "slug": "the explainer's address, in lowercase letters, digits and hyphens, like 'budget-vote'",
+    "title": "the title a reader sees first",
+    "dek": "one or two sentences under the headline",
+    "published": "the date it was first published, as YYYY-MM-DD",
+    "sections": "the explainer's sections, in reading order (a question with its short_answer and answer, to start)",
+    "id": "the anchor and address of this part, in lowercase letters, digits and hyphens, like 'what-happens-next'",
+    "question": "the question a reader asks, as a heading",
+    "short_answer": "the one-sentence answer a reader sees first",
+    "answer": "the answer, in Markdown (a question with a deck of cards may leave it out)",
+    "heading": "the heading over this section",
+    "text": "the text, in Markdown",
+    "items": "the titled items, each a title and its text",
+    "timeline": "the events, oldest first, each a date and an event",
+    "date": "the date, as YYYY-MM-DD (in a timeline, a year or month will do: 2019, 2025-08)",
+    "event": "what happened, in a sentence",
+    "people": "the people, each with a name",
+    "name": "the name",
+    "glossary": "the terms, each a term and its definition",
+    "term": "the term a reader may not know",
+    "definition": "what the term means, in Markdown",
+    "sources": "the sources, each with a title",
+    "key_points": "the key points, one short line each",
+    "summary": "the one line a reader sees on the card in the deck",
+    "detail": "the card's detail, in Markdown",
+    "label": "the fact's label, like 'Risks' or 'Cost'",
+    "kind": "update or correction",
+}
+
+# The field that names each kind of entry in a message: a question by its question, a card by its title.
+_NAMED_BY = ("question", "heading", "title", "term", "name", "label", "date")
+
+
+def _what_to_write(key: str, schema: Any) -> str:
+    """How a required field's message says what to write in it."""
+    if key in WHAT_TO_WRITE:
+        return WHAT_TO_WRITE[key]
+    prop = schema.get("properties", {}).get(key, {}) if isinstance(schema, dict) else {}
+    described = prop.get("description") or load_schema("explainer")["$defs"].get(prop.get("$ref", "").rsplit("/", 1)[-1], {}).get("description", "")
+    described = described.removeprefix("expected ").rstrip(".")
+    return described[:1].lower() + described[1:] if described else "a value"
+
+
+def _named(doc: RawDoc, path: list[str | int], key: str) -> str:
+    """A field inside an entry as a message names it: `sections[3] (question 'What did Putin say?'): short_answer`,
+    so the editor finds the entry by what it says; the plain path when the entry says nothing yet."""
+    entry: Any = doc.data
+    for part in path:
+        entry = entry[part] if isinstance(entry, (dict, list)) else None
+    name = next((f for f in _NAMED_BY if isinstance(entry, dict) and isinstance(entry.get(f), str) and f != key), None)
+    if not path or name is None:
+        return field_path([*path, key])
+    shown = " ".join(entry[name].split())
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    what = "card" if "cards" in path[-2:-1] else name
+    return f"{field_path(path)} ({what} {shown!r}): {key}"
+
+
+def _required(doc: RawDoc, node: yaml.Node, path: list[str | int], key: str, message: str) -> ContentError:
+    return ContentError(doc.path, *line_column(node.start_mark), _named(doc, path, key), message)
+
+
+def _schema_errors(doc: RawDoc, error: jsonschema.ValidationError, meant: frozenset[tuple[str | int, ...]] = frozenset()) -> list[ContentError]:
+    """The messages for one jsonschema error. `meant` holds the paths of fields an unknown
+    field's name is close to: such a field is not also reported missing, as the one message
+    about the misspelling explains both."""
     path = list(error.absolute_path)
     node, _ = node_at(doc.node, path)
     kind = error.validator
     if kind == "oneOf" and isinstance(error.schema, dict) and isinstance(error.instance, dict):
         branch = _branch(error)
-        if isinstance(branch, str):
-            return [_at(doc, node, path, branch)]
+        if isinstance(branch, tuple):
+            key, message = branch
+            if key is not None:
+                _, key_node = node_at(doc.node, path + [key])
+                return [_at(doc, key_node or node, path + [key], message)]
+            return [_at(doc, node, path, message)]
         # Only the errors of the kind the section names: those of the other kinds are noise.
-        return [e for sub in error.context if sub.relative_schema_path[0] == branch for e in _schema_errors(doc, sub)]
+        return [e for sub in error.context if sub.relative_schema_path[0] == branch for e in _schema_errors(doc, sub, meant)]
     if kind == "not" and _moved(error.schema):
         _, key_node = node_at(doc.node, path)
         return [_at(doc, key_node or node, path, error.schema["deprecationMessage"])]
     if kind == "required" and list(error.relative_schema_path)[-2:-1] == ["then"] and "description" in error.schema:
         # A field that needs another (the schema's if/then) says why in the `then` it fails.
-        return [_at(doc, node, path + [k], error.schema["description"]) for k in error.validator_value if k not in error.instance]
+        return [_required(doc, node, path, k, error.schema["description"]) for k in error.validator_value
+                if k not in error.instance and tuple(path + [k]) not in meant]
     if kind == "additionalProperties" and isinstance(error.instance, dict):
-        known = sorted(k for k, v in error.schema.get("properties", {}).items() if not _moved(v))
+        known = _known(error.schema)
         out = []
         for key in sorted(set(error.instance) - set(known), key=str):
             value_node, key_node = node_at(doc.node, path + [key])
             hint = difflib.get_close_matches(str(key), known, n=1)
-            fix = f"; did you mean '{hint[0]}'?" if hint else f"; expected one of: {', '.join(known)}"
+            fix = f": did you mean '{hint[0]}'?" if hint else f"; expected one of: {', '.join(known)}"
             # Point at the key itself, not its value.
-            out.append(_at(doc, key_node or value_node, path + [key], f"unknown field{fix}"))
+            out.append(_at(doc, key_node or value_node, path + [key], f"unknown field {str(key)!r}{fix}"))
         return out
     if kind == "required" and isinstance(error.instance, dict):
-        missing = [k for k in error.validator_value if k not in error.instance]
-        return [_at(doc, node, path + [k], "required field missing") for k in missing]
+        missing = [k for k in error.validator_value if k not in error.instance and tuple(path + [k]) not in meant]
+        return [_required(doc, node, path, k, f"required: write {_what_to_write(k, error.schema)}") for k in missing]
     described = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
     found = f"found {_show(error.instance)}"
     if kind == "type":
         wanted = error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
-        hint = " (put quotes around text that YAML reads as a number, date or yes/no)" if wanted == "string" else ""
+        hint = ""
+        if wanted == "string" and isinstance(error.instance, (list, dict)):
+            hint = " (if the brackets are part of the text, put the whole value in quotes)"
+        elif wanted == "string" and error.instance is not None:
+            hint = " (a tag such as !!int makes it so: remove the tag)"
         message = f"expected {_TYPE_WORDS.get(wanted, wanted)}, {found}{hint}"
     elif kind in ("pattern", "format"):
         why = date_problem(error.instance) if isinstance(error.instance, str) and "YYYY" in described else None
@@ -235,14 +338,15 @@ def validate_doc(doc: RawDoc, schema: str) -> list[ContentError]:
     except fastjsonschema.JsonSchemaException:
         pass  # jsonschema then finds every error, with the path that places it
     found = list(_validator(schema).iter_errors(doc.data))
-    errors = [e for error in found for e in _schema_errors(doc, error)]
+    meant = _meant(found)
+    errors = [e for error in found for e in _schema_errors(doc, error, meant)]
     if not errors:
         # The two validators disagree: a defect of ours, but the content is still refused.
         errors = [_quick_error(doc, schema)]
     if any(error.validator == "not" and _moved(error.schema) and len(error.absolute_path) == 1 for error in found):
         # A file in the first version's shape: each old field says where its content goes now,
         # so `sections` is not also reported missing.
-        errors = [e for e in errors if not (e.field == "sections" and e.message == "required field missing")]
+        errors = [e for e in errors if not (e.field == "sections" and e.message.startswith("required: "))]
     # jsonschema reports each missing required field as its own error, and each lists them all:
     # keep one of each.
     return list(dict.fromkeys(errors))
@@ -551,10 +655,30 @@ def _repetitions(doc: RawDoc) -> list[ContentError]:
     return warnings
 
 
+def markdown_fields(data: Any) -> Iterator[tuple[Path_, str]]:
+    """Every Markdown field of a valid explainer, with its path: the fields whose schema is the
+    Markdown definition (so a field added to the schema is found too)."""
+    return ((path, value) for path, value, name, _ in walk(data) if name == "markdown" and isinstance(value, str))
+
+
+def link_warnings(doc: RawDoc) -> list[ContentError]:
+    """A warning for each Markdown link or image that will not be published as meant, at its line."""
+    warnings = []
+    for path, text in markdown_fields(doc.data):
+        node, _ = node_at(doc.node, path)
+        for offset, message in link_problems(text):
+            # A block (| or >) starts on the line after its field; other values where they stand.
+            line = node.start_mark.line + offset + (1 if getattr(node, "style", None) in ("|", ">") else 0)
+            column = node.start_mark.column + 1 if line == node.start_mark.line else 1
+            warnings.append(ContentError(doc.path, line + 1, column, field_path(path), message, warning=True))
+    return warnings
+
+
 def warn_explainer(doc: RawDoc) -> list[ContentError]:
-    """What a valid explainer still asks an editor to do: text that repeats the line above it, and
-    each `unplaced` entry left by the importer."""
-    warnings = _repetitions(doc)
+    """What a valid explainer still asks an editor to do: what reading it found (ArchieML's text
+    that belongs to no field), text that repeats the line above it, each link that will not work,
+    and each `unplaced` entry left by the importer."""
+    warnings = list(doc.notes) + _repetitions(doc) + link_warnings(doc)
     for i, text in enumerate(doc.data.get("unplaced", ())):
         node, _ = node_at(doc.node, ["unplaced", i])
         shown = " ".join(text.split())

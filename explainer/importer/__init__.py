@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib.util import find_spec
 
 # The modules of the `import` extra's libraries (pyproject.toml).
-LIBRARIES = ("trafilatura", "lxml_html_clean", "pysbd")
+LIBRARIES = ("trafilatura", "lxml_html_clean", "pysbd", "mammoth")
 EXTRA = "pip install 'explainer[import]'"
 
 

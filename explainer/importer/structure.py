@@ -18,16 +18,13 @@ from typing import Any
 
 import yaml
 
-from explainer.content.files import ARTICLE_MAX_BYTES
 from explainer.content.parse import MAX_FILE_BYTES, parse_yaml
 from explainer.content.model import after_lead
 from explainer.content.slugs import slugify
 from explainer.content.validate import RESERVED_IDS, RESERVED_SLUGS, load_schema
 from explainer.core.atomic import atomic_write
-from explainer.errors import text_position
-from explainer.importer.article import Article, Block, Format, Item, format_for, label_only, read_article
+from explainer.importer.article import Article, Block, Format, Item, label_only
 from explainer.importer.sentences import Sentence, article_sentences, normalise, present_sentences, sentence_rules, split_sentences, text_fields
-from explainer.importer.webpage import PageTooDeep
 
 # Where a content file finds the schema, for editors' completion: the project's copy, as
 # `explainer new` and `explainer schema` write it.
@@ -824,29 +821,14 @@ def import_article(article: Article, *, origin: str, today: dt.date, published: 
 # --- the edges: reading the article, writing the scaffold -------------------------------------
 
 def read_source(path: Path, fmt: Format | None) -> Article:
-    """Read an article file as fmt, or as its extension says. Raises ImportFailed with a message for the user."""
-    fmt = fmt or format_for(path.name)
-    if fmt is None:
-        raise ImportFailed(f"cannot tell the format of {path} from its extension; pass --format text, markdown or html")
+    """Read an article file as fmt, or as its extension says. Raises ImportFailed with a message for the user.
+    (Reading sources, files and addresses alike, is explainer.importer.sources.)"""
+    from explainer.importer.sources import ReadFailed, read_path, to_article
+
     try:
-        with open(path, "rb") as stream:  # a pipe is allowed here (`import <(curl ...)`), but read with a bound
-            raw = stream.read(ARTICLE_MAX_BYTES + 1)
-    except OSError as exc:
-        raise ImportFailed(f"cannot read {path}: {exc.strerror}") from None
-    if len(raw) > ARTICLE_MAX_BYTES:
-        raise ImportFailed(f"{path} is larger than {ARTICLE_MAX_BYTES:,} bytes; save only the article's page, or paste its text")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, _ = text_position(raw, exc.start)
-        raise ImportFailed(f"{path}:{line}: not UTF-8 text; save the article as UTF-8") from None
-    try:
-        article = read_article(text, fmt)
-    except PageTooDeep as exc:
-        raise ImportFailed(f"{path}: {exc}; save the article's own part of the page, or paste its text") from None
-    if not article.blocks:
-        raise ImportFailed(f"found no text in {path}")
-    return article
+        return to_article(read_path(path, fmt))
+    except ReadFailed as exc:
+        raise ImportFailed(str(exc)) from None
 
 
 def write_scaffold(path: Path, text: str, force: bool) -> None:

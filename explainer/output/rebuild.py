@@ -40,8 +40,9 @@ class Job:
     digest: str  # of its bytes
     key: str  # of everything its files are made from
     last: Group | None  # its line in the last build's record
-    # It holds text the importer could not place, which is warned about on every build: it is
-    # always read again, as the record keeps nothing an explainer does not publish.
+    # It gave warnings when last read (or, not read yet, may give some: text the importer could not
+    # place, a link that looks broken), which are given on every build: it is always read again, as
+    # the record keeps nothing an explainer does not publish.
     unplaced: bool = False
 
     @property
@@ -97,13 +98,23 @@ class Rebuild:
         assert job.last is not None
         return group_summary(job.source, job.last)
 
+    def warned(self, read: Iterable[tuple[str, bool]]) -> None:
+        """Note in the stamps the record keeps whether each file this build read gave warnings:
+        one that did is read again by every build, which warns again; one that did not is kept
+        unread while its key is unchanged (its warnings cannot change without it)."""
+        for source, warns in read:
+            if source in self.seen:
+                stamp, file_digest, _ = self.seen[source]
+                self.seen[source] = (stamp, file_digest, warns)
+
     def remove(self, slugs: Iterable[str]) -> list[str]:
         """The last build's explainer folders that no explainer of this build, whose slugs are given, has."""
         return sorted({group.slug for group in self.last.groups.values()} - set(slugs))
 
 
 def _nothing_changed(inputs: Inputs, inputs_key: str, last: Manifest, schedule: Schedule | None) -> bool:
-    # Text the importer could not place is warned about on every build, so such a project never takes the shortcut.
+    # Warnings are given on every build, so a project with a file that may give one never takes the shortcut;
+    # and an explainer whose time has come is published by the first build after it.
     due = last.held.next is not None and schedule is not None and schedule.now >= last.held.next
     return not inputs.errors and last.inputs == inputs_key and bool(last.pages) and not inputs.unplaced and not due
 

@@ -149,14 +149,16 @@ def _read_stamps(out: Path) -> Seen:
         return seen
     for line in lines:
         fields = line.split("\t")
-        if len(fields) == 6 and all(f.isdigit() for f in fields[1:4]):
+        if len(fields) == 6 and all(f.removeprefix("-").isdigit() for f in fields[1:4]):
             seen[fields[0]] = ((int(fields[1]), int(fields[2]), int(fields[3])), fields[4], fields[5] == "1")
     return seen
 
 
 def stamps_bytes(seen: Seen) -> bytes:
-    # A stamp that cannot be trusted (a file changed too recently) has a negative size: left out.
-    return "".join(f"{path}\t{ino}\t{size}\t{mtime}\t{d}\t{int(unplaced)}\n" for path, ((ino, size, mtime), d, unplaced) in sorted(seen.items()) if size >= 0).encode()
+    # A stamp that cannot be trusted (a file changed too recently) has a negative size: left out,
+    # unless the file warns, which the next build, reading it again, must know (files.scan_inputs).
+    return "".join(f"{path}\t{ino}\t{size}\t{mtime}\t{d}\t{int(warns)}\n" for path, ((ino, size, mtime), d, warns) in sorted(seen.items())
+                   if size >= 0 or warns).encode()
 
 
 # --- what the record keeps of an explainer ----------------------------------------------------

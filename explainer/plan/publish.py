@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from explainer.content.cms import admin_page, cms_config
 from explainer.content.model import Change, Explainer, Site
 from explainer.core.digest import digest
 from explainer.plan.embeds import alias_redirects, embed_ids, plan_explainer_embeds
@@ -51,6 +52,9 @@ SCHEMA = "schema"
 SCHEMAS = ("explainer", "site", "words")
 NOJEKYLL = ".nojekyll"
 CNAME = "CNAME"
+# The editing page (content/cms.py), when the site file turns it on.
+ADMIN_PAGE = "admin/index.html"
+CMS_CONFIG = "admin/config.yml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +326,10 @@ def plan_site(site: Site, summaries: Iterable[Summary]) -> list[Page]:
     for name in SCHEMAS:
         path = schema_path(name)
         pages.append(Page(path, path, SCHEMA, path, {"schema": name}))  # its bytes change only with the code
+    if site.editing is not None:  # the editing page, its form made from the schema
+        pages.append(Page(ADMIN_PAGE, ADMIN_PAGE, ADMIN_PAGE, digest(site.digest, repr(site.editing)), {"html": admin_page(site.editing, site.name)}))
+        config = cms_config(site.editing, site.name, site.base_url)
+        pages.append(Page(CMS_CONFIG, CMS_CONFIG, CMS_CONFIG, digest(site.digest, repr(config)), {"config": config}))
     # An explainer's old slugs: the site's own pages, as they are made from its summary alone.
     for summary in sorted(summaries, key=lambda e: e.slug):
         lang = language_of(site, summary)

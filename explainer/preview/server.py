@@ -13,7 +13,9 @@ script is never written to disk); the operating system tells the preview of each
 from __future__ import annotations
 
 import errno
+import logging
 import re
+import signal
 import socket
 import sys
 import tempfile
@@ -193,6 +195,20 @@ class PreviewServer(Server):
         super().__init__(watcher=watcher)
         self.out, self.base_path, self.state, self.url, self.search = out, base_path, state, url, search
 
+    def _setup_logging(self) -> None:
+        """Only what an editor needs: the preview's own lines (the address, each rebuild, the
+        mistakes). livereload's notes ("Start watching changes", "Browser Connected") and the
+        server's line per request (an error page answered while content is broken is logged as
+        "[E ...] 500", which reads like a crash) are left out; a real fault is still logged."""
+        quiet = logging.StreamHandler(sys.stderr)
+        quiet.setFormatter(logging.Formatter("%(message)s"))
+        for name in ("livereload", "tornado"):
+            log = logging.getLogger(name)
+            log.handlers[:] = [quiet]  # a handler of its own, so tornado sets up none
+            log.propagate = False
+        logging.getLogger("livereload").setLevel(logging.WARNING)
+        logging.getLogger("tornado.access").disabled = True
+
     def application(self, *args: Any, **kwargs: Any) -> None:
         super().application(*args, **kwargs)
         # Said only once the port is bound, so whoever reads it can connect at once.
@@ -222,8 +238,21 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
+def _stop_on_sigterm() -> Callable[[], None]:
+    """Make SIGTERM (what `kill`, a process manager or a container's stop sends) stop the preview
+    as Ctrl-C does, so its temporary folder is removed; returns what puts the old handler back."""
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # livereload's server stops on it, and serve's `finally` cleans up
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: nothing to install
+        return lambda: None
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
 def serve(root: Path, host: str, port: int, base_path: str, open_browser: bool) -> int:
-    """Build, then serve and rebuild until Ctrl-C. Returns the exit status."""
+    """Build, then serve and rebuild until Ctrl-C or SIGTERM. Returns the exit status."""
     if port == 0:
         port = free_port(host)
     elif port_in_use(host, port):
@@ -262,6 +291,7 @@ def serve(root: Path, host: str, port: int, base_path: str, open_browser: bool) 
             print(f"search index made again in {elapsed * 1000:.0f} ms", flush=True)
 
     watcher = PushWatcher(root, rebuild)
+    restore = _stop_on_sigterm()
     try:
         watcher.begin()  # before the first build, so no edit is missed after it
         rebuild()
@@ -271,7 +301,10 @@ def serve(root: Path, host: str, port: int, base_path: str, open_browser: bool) 
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
         # restart_delay="forever": livereload otherwise reloads every open page once at start-up.
         server.serve(port=port, host=host, root=str(folder), restart_delay="forever", open_url_delay=0.5 if open_browser else None)
+    except KeyboardInterrupt:
+        pass  # stopped before the server was serving
     finally:
         watcher.stopped.set()
         remove_tree(folder.parent)
+        restore()
     return 0

@@ -9,6 +9,13 @@ language, split into small files a reader's browser fetches only as a search nee
 It writes into a folder of its own made inside the output, never anywhere else: the build then
 places each file it wrote, by its path below that folder, through the output like every other
 file, and removes the folder.
+
+Pagefind numbers pages in the order it finds them, which is the order the file system lists a
+folder's entries: by name on some, by when each was made on others (tmpfs, btrfs), where a
+rebuild that kept some explainers' folders and wrote others would list them in another order
+than a clean build. So it reads not the output itself but a copy of its pages made of hard links
+(a copy where links cannot be made), each made in the order of its path: the same pages, in the
+same order, give the same index on every file system.
 """
 
 from __future__ import annotations
@@ -62,8 +69,11 @@ def index_folder(folder: Path) -> Iterator[list[tuple[str, Callable[[], bytes]]]
     folder = folder.resolve()  # Pagefind runs in a folder of its own
     scratch = Path(tempfile.mkdtemp(prefix=".explainer-search-", dir=folder))
     try:
+        pages = scratch / "pages"
+        for path in _pages(folder, scratch):
+            _link(folder / path, pages / path)
         env = {name: value for name, value in os.environ.items() if not name.startswith(_OWN_SETTINGS)}
-        command = [str(binary), "--site", str(folder), "--glob", GLOB, "--output-path", str(scratch / "index")]
+        command = [str(binary), "--site", str(pages), "--glob", GLOB, "--output-path", str(scratch / "index")]
         try:
             # Run from the empty folder, so no pagefind.yml of the project or elsewhere is read.
             done = subprocess.run(command, cwd=scratch, env=env, capture_output=True, text=True, errors="replace")
@@ -76,6 +86,35 @@ def index_folder(folder: Path) -> Iterator[list[tuple[str, Callable[[], bytes]]]
         yield list(_files(scratch / "index"))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _pages(folder: Path, scratch: Path) -> list[str]:
+    """The paths (below `folder`) of the pages Pagefind may read, sorted: every index.html one or
+    two folders down, but for the build's own folders (a leading dot) and the scratch folder."""
+    found = []
+    for first in os.scandir(folder):
+        if first.name.startswith(".") or not first.is_dir(follow_symlinks=False) or first.path == str(scratch):
+            continue
+        with os.scandir(first.path) as entries:
+            for entry in entries:
+                if entry.name == "index.html" and entry.is_file(follow_symlinks=False):
+                    found.append(f"{first.name}/index.html")
+                elif entry.is_dir(follow_symlinks=False) and _regular(os.path.join(entry.path, "index.html")):
+                    found.append(f"{first.name}/{entry.name}/index.html")
+    return sorted(found)
+
+
+def _regular(path: str) -> bool:
+    return os.path.isfile(path) and not os.path.islink(path)
+
+
+def _link(source: Path, target: Path) -> None:
+    """`target` made as a hard link to `source`, or a copy where the file system has no links."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _files(top: Path) -> Iterator[tuple[str, Callable[[], bytes]]]:

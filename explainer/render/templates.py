@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.meta
@@ -200,6 +201,14 @@ def _feeds():  # type: ignore[no-untyped-def]
     return feeds
 
 
+def _cms_config(config: dict[str, Any]) -> bytes:
+    """The editing page's config.yml: YAML written by the YAML library, as every value is data."""
+    import yaml
+
+    head = "# Made by the build from the explainer schema: edit the schema or site.yaml's `editing`, not this file.\n"
+    return (head + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=1_000_000)).encode("utf-8")
+
+
 RENDERERS: dict[str, Callable[[Page], bytes]] = {
     publish.SOCIAL_IMAGE: _social,
     publish.FEED: lambda page: _feeds().render_feed(page),
@@ -210,6 +219,8 @@ RENDERERS: dict[str, Callable[[Page], bytes]] = {
     publish.CNAME: lambda page: _feeds().render_cname(page),
     publish.LOGO: lambda page: page.context["logo"].png,
     publish.SCHEMA: lambda page: resources.files("explainer").joinpath(page.path).read_bytes(),
+    publish.ADMIN_PAGE: lambda page: page.context["html"].encode("utf-8"),
+    publish.CMS_CONFIG: lambda page: _cms_config(page.context["config"]),
 }
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
+import urllib.parse
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -26,11 +28,35 @@ def version() -> str:
         return "0.0.0"
 
 
+def _git(folder: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def git_pin(folder: Path) -> str | None:
+    """The Git address that installs the generator as it is in folder, a checkout on this
+    computer: its `origin` (an https address, which a publishing workflow can fetch) at the commit
+    checked out, when that commit is on a branch of origin and nothing in the checkout differs
+    from it. None otherwise."""
+    if not folder.is_dir():
+        return None
+    commit, remote = _git(folder, "rev-parse", "HEAD"), _git(folder, "remote", "get-url", "origin")
+    if not commit or not remote or not remote.startswith("https://"):
+        return None
+    if _git(folder, "status", "--porcelain", "--untracked-files=no") != "" or not _git(folder, "branch", "-r", "--contains", commit):
+        return None
+    return f"explainer @ git+{remote}@{commit}"
+
+
 def requirement(installed_from: dict | None, version: str) -> tuple[str, bool]:
     """The line of requirements.txt that installs this very generator again, and whether a
     publishing workflow can reach it. `installed_from` is the install's direct_url.json (PEP 610),
-    None when it came from a package index. A Git install is pinned to its commit; a folder on
-    this computer cannot be reached from GitHub, so the version is pinned and the editor is told."""
+    None when it came from a package index. A Git install is pinned to its commit, and so is one
+    from a Git checkout on this computer whose commit is on its `origin`; any other folder on this
+    computer cannot be reached from GitHub: the version is given, and False says so."""
     if installed_from is None:
         return f"explainer=={version}", True
     url, vcs = installed_from.get("url", ""), installed_from.get("vcs_info")
@@ -39,7 +65,17 @@ def requirement(installed_from: dict | None, version: str) -> tuple[str, bool]:
         return f"explainer @ {vcs['vcs']}+{url}@{vcs['commit_id']}", True
     if "archive_info" in installed_from and reachable:
         return f"explainer @ {url}", True
+    if url.startswith("file://"):
+        pinned = git_pin(Path(urllib.parse.unquote(urllib.parse.urlparse(url).path)))
+        if pinned:
+            return pinned, True
     return f"explainer=={version}", False
+
+
+# What requirements.txt holds instead of a line GitHub could not install: nothing that installs, so
+# the publishing workflow's first step stops and says what to write (the package index has no
+# package of this name to fall back on).
+UNREACHABLE = "# explainer @ <where your newsroom installs the generator from: write it here, and remove the # at the start>"
 
 
 def installed_from() -> dict | None:
@@ -57,7 +93,7 @@ def _site_name(folder: Path) -> str:
 
 
 # The starter project's files, as they are written (package data, beside this module). `{name}`,
-# `{today}`, `{line}` and `{version}` are filled in; nothing else in them is touched, so the
+# `{today}`, `{line}`, `{version}` and `{repo}` are filled in; nothing else in them is touched, so the
 # workflow's own `${{ ... }}` expressions pass through as written.
 STARTER = "starter"
 
@@ -87,7 +123,10 @@ def _fill(text: str, **values: str) -> str:
 def project_files(folder: Path, today: dt.date) -> dict[str, str]:
     """The files of a new project at folder, by path below it."""
     name = _site_name(folder)
-    values = {"name": name, "today": today.isoformat(), "line": requirement(installed_from(), version())[0], "version": version()}
+    line, reachable = requirement(installed_from(), version())
+    # The editing page's repository, until the newsroom writes its own: the folder's name under a placeholder owner.
+    repo = f"your-org/{re.sub(r'[^A-Za-z0-9_.-]+', '-', folder.resolve().name).strip('-') or 'explainers'}"
+    values = {"name": name, "today": today.isoformat(), "line": line if reachable else UNREACHABLE, "version": version(), "repo": repo}
     files = {path: _fill(text, **values) for path, text in _starter_files().items()}
     for schema in SCHEMAS:
         files[f"schema/{schema}"] = resources.files("explainer").joinpath("schema", schema).read_text("utf-8")

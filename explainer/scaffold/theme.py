@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from explainer.core.paths import TEMPLATES_DIR, default_theme, theme_templates
-from explainer.scaffold.schema import schema_reference
+from explainer.content.files import schema_reference
 
 
 class NoSuchTemplate(Exception):
