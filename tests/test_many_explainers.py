@@ -80,6 +80,14 @@ def test_each_topic_lists_exactly_its_explainers_and_each_explainer_links_its_to
     assert links == [f"/repo/topics/{topic_slug(name)}/" for name in topics_of(5, COUNT)]
 
 
+def test_the_404_page_offers_search_and_the_newest_explainers(many_site):
+    missing = parse(many_site / "404.html")
+    assert missing.xpath("//section[@class='search']//input[@type='search']")
+    newest = [href.removeprefix("/repo/").strip("/") for href in missing.xpath("//section[@class='newest']//a/@href")]
+    front = next(listed(many_site, "/repo/"))[1]
+    assert newest and newest == front[:len(newest)]  # the front page's first, in its order
+
+
 def test_every_explainer_ends_with_related_explainers_those_sharing_its_topics_first(many_site):
     for i in range(COUNT):
         slug = f"explainer-{i:05d}"

@@ -48,6 +48,7 @@ def test_a_draft_and_an_explainer_dated_later_reach_no_file_of_the_site_and_the_
     assert (site / "a" / "index.html").is_file() and (site / "pagefind" / "pagefind.js").is_file()
     for secret in SECRETS:
         assert found_in(site, secret) == [], secret
+        assert [p for p in site.rglob("*") if secret in p.relative_to(site).as_posix()] == [], secret  # no folder or file either
     # A build with nothing changed knows the counts and the time, and says them.
     again = cli("--root", str(root))
     assert "nothing changed" in again.stdout and "held back 2 explainer(s)" in again.stdout

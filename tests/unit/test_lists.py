@@ -59,6 +59,17 @@ def test_names_that_make_one_address_are_one_topic_named_as_most_write_it():
     assert topics["taxes"][0].count == 1  # named by one explainer only, it has its page all the same
 
 
+def test_a_topics_address_is_made_from_its_name_in_any_script_and_the_same_however_the_name_is_encoded():
+    import unicodedata
+
+    from explainer.content.slugs import topic_slug
+
+    names = {"Élections 2025": "elections-2025", "Выборы": "vybory", "选举": "xuan-ju", "Ελληνικά": "ellenika", "City  Budget!": "city-budget"}
+    assert {name: topic_slug(name) for name in names} == names
+    assert topic_slug(unicodedata.normalize("NFD", "Élections 2025")) == "elections-2025"  # as a Mac may save it
+    assert topic_slug("الانتخابات") and topic_slug("🎉") == ""  # no letter: refused at the topic's line (validate)
+
+
 def test_related_explainers_share_the_most_topics_first_then_the_newest_never_itself_or_a_translation():
     newest = newest_first([
         summary("a", 1, ("X", "Y")), summary("b", 2, ("X",)), summary("c", 3, ("X", "Y")), summary("d", 4, ()),
