@@ -4,9 +4,12 @@ most of a clean build's work), for synthetic sites of N explainers.
 
     python bench/build_bench.py                      # N = 100, 1,000 and 10,000; 3 runs each
     python bench/build_bench.py --sizes 100 1000 --runs 5 --dir /dev/shm
+    python bench/build_bench.py --sizes 1000 --pictures     # each explainer with a lead picture of its own
 
 Every figure is the median of the runs. Peak memory is the largest resident set of any one
-process of the build (os.wait4). "Rebuild after 1 edit" is the preview's rebuild in a long-lived
+process of the build (os.wait4). "CPU" is the processor time of the clean build and every worker
+it started (os.wait4 again): on a machine that other work keeps busy, it moves far less than the
+wall time, so it is the fairer figure for comparing two builds there. "Rebuild after 1 edit" is the preview's rebuild in a long-lived
 process (bench/incremental.py); "... new process" is `python build.py` after the same edit, which
 assembles a new tree beside site/ and swaps it in, so it creates every folder of the site again.
 --dir puts the projects and their output somewhere else than the system's temporary folder: on
@@ -45,6 +48,8 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 CPU: list[float] = []  # the CPU seconds of each command run, in order
 
 
+
+
 def run(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak resident MB of one command (and of what it started: Pagefind, the
     workers). Its CPU seconds are added to CPU."""
@@ -77,9 +82,9 @@ def edit_once(project: Path, build: list[str], runs: int) -> float:
 
 
 def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None, image_floor: bool = True, topics: bool = False, search: bool = True,
-          code: Path = REPO, clean_only: bool = False) -> dict[str, float]:
+          code: Path = REPO, clean_only: bool = False, pictures: bool = False) -> dict[str, float]:
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        project = make_project(n, Path(tmp) / "project", topics=topics)
+        project = make_project(n, Path(tmp) / "project", pictures, topics=topics)
         if not search:
             with (project / "site.yaml").open("a", encoding="utf-8") as site_file:
                 site_file.write("search: false\n")
@@ -130,14 +135,15 @@ def main() -> None:
     parser.add_argument("--no-search", action="store_true", help="build with search: false")
     parser.add_argument("--code", type=Path, default=REPO, help="build with the generator in this folder (default: this checkout)")
     parser.add_argument("--clean-only", action="store_true", help="measure the clean build alone")
+    parser.add_argument("--pictures", action="store_true", help="give each explainer a lead picture of its own (bench/synth.py)")
     args = parser.parse_args()
     print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}; median of {args.runs} runs; "
-          f"load {os.getloadavg()[0]:.1f}; {'topics' if args.topics else 'no topics'}, {'no search' if args.no_search else 'search'}, code in {args.code}")
+          f"load {os.getloadavg()[0]:.1f}; {'topics' if args.topics else 'no topics'}, {'no search' if args.no_search else 'search'}{', pictures' if args.pictures else ''}, code in {args.code}")
     print("| explainers | clean build | CPU | floor (HTML) | floor + images | build / floor | build / floor + images | rebuild after 1 edit | ... new process | ... CPU "
           "| no-change rebuild | peak memory | bytes/explainer | search index |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
-        r = bench(n, args.runs, not args.no_floor, args.dir, not args.no_image_floor, args.topics, not args.no_search, args.code.resolve(), args.clean_only)
+        r = bench(n, args.runs, not args.no_floor, args.dir, not args.no_image_floor, args.topics, not args.no_search, args.code.resolve(), args.clean_only, args.pictures)
         print(f"| {n:,} | {r['clean']:.2f} s | {r['cpu']:.1f} s | {r['floor']:.2f} s | {r['floor_images']:.2f} s | {r['clean'] / r['floor']:.2f} | {r['clean'] / r['floor_images']:.2f} "
               f"| {r['edit_ms']:.0f} ms | {r['edit_cli']:.2f} s | {r['edit_cli_cpu']:.1f} s | {r['unchanged']:.2f} s | {r['memory']:.0f} MB | {r['bytes']:,.0f} "
               f"| {r['search_bytes'] / 1e6:,.1f} MB in {r['search_files']:,} files |", flush=True)

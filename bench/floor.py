@@ -2,8 +2,9 @@
 
 Loads each YAML file (C loader), renders its Markdown and every page of it with the same
 templates (explainer, question, card and embed pages), and writes them. No validation, no
-index, feed or sitemap, no hashing, no manifest, no parallelism, and no social images unless
---images is given, when it draws the same images with the same code as the build.
+index, feed or sitemap, no hashing, no manifest, no parallelism, and no social images or
+pictures' files unless --images is given, when it makes the same images with the same code as
+the build.
 
     python bench/floor.py PROJECT OUT [--images]
 """
@@ -18,8 +19,7 @@ import yaml
 from explainer.content.model import build_explainer, build_site
 from explainer.content.parse import RawDoc, _ContentLoader
 from explainer.core.paths import template_folders
-from explainer.plan.pages import SOCIAL_IMAGE
-from explainer.plan.publish import plan_group
+from explainer.plan.publish import PICTURE, SOCIAL_IMAGE, SOCIAL_PHOTO, plan_group
 from explainer.render.templates import make_env, render_page, set_site
 
 
@@ -30,10 +30,10 @@ def main(project: Path, out: Path, images: bool) -> None:
     set_site(env, site)
     for path in sorted((project / "content").glob("*.yaml")):
         data = yaml.load(path.read_bytes(), Loader=_ContentLoader)
-        explainer = build_explainer(RawDoc(path.name, None, data, ""))  # type: ignore[arg-type]
-        pages = plan_group(site, explainer)
+        explainer = build_explainer(RawDoc(path.name, None, data, ""), site, project)  # type: ignore[arg-type]
+        pages = plan_group(site, explainer, project)
         for page in pages:
-            if page.template == SOCIAL_IMAGE and not images:
+            if page.template in (SOCIAL_IMAGE, SOCIAL_PHOTO, PICTURE) and not images:
                 continue
             target = out / page.path
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,9 +8,11 @@ holds a word of its own (`card_word`), found in no other card or explainer.
 With --topics each names one to three topics from a pool that grows with N (one topic for every
 25 explainers, 8 at least; names in Latin, accented and Cyrillic letters), as a desk's archive
 would. --slim keeps only the first question and the deck's question with two of its cards, for a
-site of hundreds that builds in seconds (the tests' large site).
+site of hundreds that builds in seconds (the tests' large site). With --pictures, each also has a
+lead picture of its own: a 1,600 by 1,067 JPEG of a photograph's detail, drawn here with Pillow,
+different for every explainer (as a newsroom's are).
 
-    python bench/synth.py 1000 /path/to/project [--topics] [--slim]
+    python bench/synth.py 1000 /path/to/project [--topics] [--slim] [--pictures]
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from PIL import Image, ImageDraw, ImageFilter
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "content" / "why-trump-wants-to-meet-putin-again.yaml"
@@ -70,18 +73,41 @@ def synthetic(seed: dict, i: int, n: int = 0, topics: bool = False, slim: bool =
     return doc
 
 
-def make_project(n: int, root: Path, *, topics: bool = False, slim: bool = False) -> Path:
-    """Write site.yaml and n explainers under root (its pages use the default theme); returns root."""
+PICTURE_SIZE = (1600, 1067)
+
+
+def picture(i: int) -> Image.Image:
+    """A picture with about the detail and size of a newsroom's lead photograph, different for each i."""
+    width, height = PICTURE_SIZE
+    image = Image.linear_gradient("L").resize(PICTURE_SIZE).convert("RGB")
+    pen = ImageDraw.Draw(image)
+    for k in range(40):
+        x, y, r = (i * 131 + k * 397) % width, (i * 71 + k * 211) % height, 30 + (i + k * 17) % 160
+        pen.ellipse((x - r, y - r, x + r, y + r), fill=((i * 7 + k * 40) % 256, (k * 90 + i) % 256, (k * 20 + 80) % 256))
+    noise = Image.effect_noise(PICTURE_SIZE, 24).convert("RGB")
+    return Image.blend(image, noise, 0.2).filter(ImageFilter.GaussianBlur(1.2))
+
+
+def make_project(n: int, root: Path, pictures: bool = False, *, topics: bool = False, slim: bool = False) -> Path:
+    """Write site.yaml and n explainers under root (its pages use the default theme), each with a
+    lead picture of its own if `pictures`; returns root."""
     if root.exists():
         shutil.rmtree(root)
     (root / "content").mkdir(parents=True)
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    if pictures:
+        (root / "images").mkdir()
     seed = yaml.safe_load(SEED.read_text("utf-8"))
     for i in range(n):
-        text = yaml.safe_dump(synthetic(seed, i, n, topics, slim), allow_unicode=True, sort_keys=False, width=1000)
+        doc = synthetic(seed, i, n, topics, slim)
+        if pictures:
+            src = f"images/explainer-{i:05d}.jpg"
+            picture(i).save(root / src, quality=88)
+            doc = {**{k: v for k, v in doc.items() if k != "sections"}, "image": {"src": src, "alt": f"Picture number {i}", "credit": "Synthetic"}, "sections": doc["sections"]}
+        text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=1000)
         (root / "content" / f"explainer-{i:05d}.yaml").write_text(text, "utf-8")
     return root
 
 
 if __name__ == "__main__":
-    make_project(int(sys.argv[1]), Path(sys.argv[2]), topics="--topics" in sys.argv[3:], slim="--slim" in sys.argv[3:])
+    make_project(int(sys.argv[1]), Path(sys.argv[2]), "--pictures" in sys.argv[3:], topics="--topics" in sys.argv[3:], slim="--slim" in sys.argv[3:])

@@ -32,11 +32,11 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from explainer.content.language import Words
 from explainer.content.load import explainer_errors, load_site, read_explainer
 from explainer.content.model import Explainer, Site
 from explainer.content.parse import RawDoc
 from explainer.content.validate import SlugAt, compile_schemas, language_notice
+from explainer.content.pictures import PictureStamp
 from explainer.core.digest import CODE_DIGEST, digest
 from explainer.core.parallel import MIN_GROUPS, parallel_map
 from explainer.core.paths import template_folders
@@ -144,6 +144,12 @@ class Checked:
     warnings: tuple[ContentError, ...] = ()
     model: bytes = b""  # the Explainer, pickled and compressed: unpacked in a tenth of a millisecond, parsed in several
     kept: Group | None = None  # its line in the last build's record, when its files are kept as they are
+    pictures: tuple[PictureStamp, ...] = ()  # each picture it shows, as read: its key holds their digests
+
+    def current(self, pictures: Mapping[str, str]) -> bool:
+        """Whether its pictures are as they are now (`pictures`, the scan's digests): then what was
+        made of it may be used again. One it could not show (digest "") never is: it is looked for again."""
+        return all(pictures.get(p.src) == p.digest for p in self.pictures)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,32 +166,33 @@ def check_explainers(root: Path, site: Site, todo: Rebuild, known: Mapping[str, 
     them. `known` holds explainers checked by an earlier build in this process (the preview's),
     taken again where their file is unchanged."""
     known = known or {}
+    pictures = todo.inputs.pictures
     checked: dict[str, Checked] = {}
     for job in todo.keep:
         same = known.get(job.source)
-        if same is not None and same.digest == job.digest and not same.errors:
+        if same is not None and same.digest == job.digest and not same.errors and same.current(pictures):
             checked[job.source] = replace(same, kept=job.last)
         elif (kept := todo.summary_of(job)) is not None:
             checked[job.source] = Checked(job.source, job.digest, slug=kept[0], summary=kept[1], kept=job.last)
     for job in todo.jobs:
         same = known.get(job.source)
-        if job.source not in checked and same is not None and same.digest == job.digest:
+        if job.source not in checked and same is not None and same.digest == job.digest and same.current(pictures):
             checked[job.source] = replace(same, kept=None)
     unread = [job.source for job in todo.jobs if job.source not in checked]
     if unread:
         compile_schemas()  # once, here, so forked workers inherit the schemas compiled
-    checked.update(zip(unread, parallel_map(partial(_check, root, site.words, site.timezone), unread, MIN_GROUPS)))
+    checked.update(zip(unread, parallel_map(partial(_check, root, site), unread, MIN_GROUPS)))
     ordered = tuple(checked[job.source] for job in todo.jobs)
     return Explainers(ordered, tuple(explainer_errors([(c.errors, c.slug) for c in ordered], site.language)))
 
 
-def _check(root: Path, words: Words, timezone: str, source: str) -> Checked:
+def _check(root: Path, site: Site, source: str) -> Checked:
     """One explainer file loaded, validated and modelled, in a worker: what it sends back is small."""
-    parsed = read_explainer(root, source, words)
+    parsed = read_explainer(root, source, site.words, site)
     if parsed.errors or parsed.explainer is None:
-        return Checked(source, parsed.digest, parsed.errors)
+        return Checked(source, parsed.digest, parsed.errors, pictures=parsed.pictures)
     model = zlib.compress(pickle.dumps(parsed.explainer, pickle.HIGHEST_PROTOCOL), 1)
-    return Checked(source, parsed.digest, (), parsed.slug, summarize(parsed.explainer, timezone), parsed.warnings, model)
+    return Checked(source, parsed.digest, (), parsed.slug, summarize(parsed.explainer, site.time_zone), parsed.warnings, model, pictures=parsed.pictures)
 
 
 # --- second pass: plan, render and write each explainer, then the site's own pages --------------
@@ -218,6 +225,7 @@ class _Written:
     rendered: int
     written: int
     warnings: tuple[ContentError, ...]
+    pictures: tuple[PictureStamp, ...]  # as its turn read them, for the next build's scan
 
 
 def site_warnings(todo: Rebuild, site: Site) -> tuple[ContentError, ...]:
@@ -268,6 +276,7 @@ def write_site(root: Path, output: Output, site: Site, templates: Templates, tod
         elif search:  # no search index (any more): the last one goes
             output.remove(sorted(path for path in todo.last.files if path.startswith(SEARCH_DIR)))
         todo.warned((c.source, bool(c.warnings)) for c in explainers if c.kept is None)  # so the next build warns again
+        todo.note_pictures(p for each in written for p in each.pictures)  # so the next build sees whether they changed
         # Nothing of an explainer held back is recorded, not even its file's stamp: it is read again on every build.
         unpublished = {source for source, _ in holding}
         seen = {path: stamp for path, stamp in todo.seen.items() if path not in unpublished}
@@ -317,20 +326,20 @@ def _gone() -> bytes:
 def _write_explainer(run: _Run, checked: Checked) -> _Written:
     """One explainer's files planned, rendered (where their key changed) and written, and its folder's record."""
     if not checked.model:  # kept, but its files are not all there: read now, for the first time in this build
-        read = _check(run.root, run.site.words, run.site.timezone, checked.source)
+        read = _check(run.root, run.site, checked.source)
         if read.errors or read.slug != checked.slug:
             raise BuildError(list(read.errors) or [ContentError(checked.source, 1, 1, "(file)", "changed while the build read it; build again")])
         checked = read
     explainer: Explainer = pickle.loads(zlib.decompress(checked.model))
     assert checked.slug is not None and checked.summary is not None
-    key = run.todo.key_for(checked.digest)
+    key = run.todo.key_for(checked.digest, checked.pictures)  # its file and pictures as its check read them
     connections = run.connections[explainer.slug]
-    pages = plan_group(run.site, explainer, connections)
+    pages = plan_group(run.site, explainer, connections, run.root)
     files, rendered, written = place(run.output, run.planned(pages), run.output.last_files(explainer.slug))
     run.output.write_group(explainer.slug, key, files)
     indexed = digest(*(files[page.path][0] for page in pages if page.template in READING))
-    data = group_data(checked.slug, checked.summary, connections.key, indexed)
-    return _Written(checked.source, Group(key, explainer.slug, len(files), data), rendered, written, checked.warnings)
+    group = Group(key, explainer.slug, len(files), group_data(checked.slug, checked.summary, connections.key, indexed, checked.pictures))
+    return _Written(checked.source, group, rendered, written, checked.warnings, checked.pictures)
 
 
 def _finish(output: Output, manifest: Manifest) -> tuple[ContentError, ...]:

@@ -239,6 +239,15 @@ def desk_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
+@pytest.fixture(scope="session")
+def pictured_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Explainers with pictures (a lead, a question's own, one in an answer), authors, times and a
+    table, made by tests/test_pictures.py."""
+    from test_pictures import build_pictured_site
+
+    return build_pictured_site(tmp_path_factory)
+
+
 # --- embeds: the built site served on one origin, the newsroom's pages on others ------------------
 
 

@@ -74,12 +74,15 @@ PAGE_KINDS: list[tuple[str, str, str, Callable[[Page], None]]] = [
     ("explainer with topics, related explainers and a translation", "desk", "city-budget/", nothing),
     ("question of a translation in French", "desk", "budget-de-la-ville/first/", nothing),
     ("draft with its banner", "desk", "library-plan/", nothing),
+    ("explainer with a lead picture and authors", "pictured", "river/", nothing),
+    ("question with its own picture, a picture and a table in its answer", "pictured", "river/whats-planned/", nothing),
 ]
 
 
 @pytest.fixture(scope="module")
-def sites(seed_site: Path, budget_site: Path, changed_site: Path, branded_site: Path, languages_site: Path, desk_site: Path) -> dict[str, Path]:
-    return {"seed": seed_site, "budget": budget_site, "changed": changed_site, "branded": branded_site, "languages": languages_site, "desk": desk_site}
+def sites(seed_site: Path, budget_site: Path, changed_site: Path, branded_site: Path, languages_site: Path, desk_site: Path, pictured_site: Path) -> dict[str, Path]:
+    return {"seed": seed_site, "budget": budget_site, "changed": changed_site, "branded": branded_site, "languages": languages_site,
+            "desk": desk_site, "pictured": pictured_site}
 
 
 def file_of(site: Path, url: str) -> Path:

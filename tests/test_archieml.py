@@ -164,6 +164,49 @@ def test_repetition_warnings_the_known_section_and_omitted_text_work_in_archieml
     assert cli.main(["--root", str(root), "--strict"]) == 1  # the warning is given again, and is an error
 
 
+PEOPLE_AND_PICTURES = """slug: flood-plan
+title: The Flood Plan
+dek: What the council decided.
+published: 2026-02-20 09:30 Europe/Paris
+
+{image}
+src: images/river.png
+decorative: true
+caption: The river in March.
+credit: Ana Ruiz
+{}
+
+[authors]
+* jane-doe
+[]
+
+[sections]
+type: question
+id: what-changes
+question: What changes?
+short_answer: The river gets a wider bed.
+answer: Work starts in May.
+[]
+"""
+
+
+def test_a_picture_authors_and_a_time_work_in_archieml(make_site):
+    """ArchieML writes only text: `decorative: true` is read as true, an author by id, a time with its zone."""
+    from PIL import Image
+
+    from explainer.pipeline import build
+
+    root = make_site({"flood-plan.aml": PEOPLE_AND_PICTURES})
+    (root / "site.yaml").write_text((root / "site.yaml").read_text("utf-8") + "authors:\n  jane-doe: {name: Jane Doe, url: 'https://example.org/jane'}\n", "utf-8")
+    (root / "images").mkdir()
+    Image.new("RGB", (800, 400), (30, 90, 160)).save(root / "images" / "river.png")
+    build(root)
+    page = (root / "site" / "flood-plan" / "index.html").read_text("utf-8")
+    assert '<a href="https://example.org/jane" rel="author">Jane Doe</a>' in page
+    assert 'alt=""' in page and "Credit: Ana Ruiz" in page
+    assert '<time datetime="2026-02-20T09:30:00+01:00">' in page
+
+
 def test_an_archieml_explainer_may_be_a_draft_scheduled_in_topics_and_a_translation(tmp_path, capsys):
     """ArchieML has only text: `draft: true` is read as yes where the schema says, a date and time
     as the schedule, `[topics]` as the list of names; held back until --drafts and --future."""
@@ -173,7 +216,7 @@ def test_an_archieml_explainer_may_be_a_draft_scheduled_in_topics_and_a_translat
 title: Le vote du budget
 dek: Ce que le conseil vote.
 language: fr
-published: 2999-01-01T09:00
+published: 2999-01-01 09:00 Europe/Paris
 draft: true
 translation_of: budget-vote
 [topics]

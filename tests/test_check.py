@@ -32,17 +32,18 @@ def test_the_seed_explainer_has_every_sentence_of_its_article():
     result = run_check(REPO)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[:2] == [SEED_FILE, f"  {SEED_SOURCE}: 78 of 78 source sentences present (100%)"]
-    assert lines[-1] == "checked 1 explainer(s): every source sentence is present"
+    # The article's photo credit (twice in the saved text) is in `omitted`: the explainer shows no photo.
+    assert lines[:2] == [SEED_FILE, f"  {SEED_SOURCE}: 76 of 78 source sentences present, 2 left out on purpose (in `omitted`) (100%)"]
+    assert lines[-1] == "checked 1 explainer(s): every source sentence is present or left out on purpose (2 in `omitted`)"
 
 
 def test_what_the_seed_explainer_adds_to_its_article_is_structure_only():
     listed = [line.strip() for line in run_check(REPO).stdout.splitlines() if line.startswith(f"    {SEED_FILE}:")]
     # Questions the editor phrased, and the note on the source: nothing the article would have to support.
     assert listed == [
-        f"{SEED_FILE}:47:15: sections[3].question: Does the venue matter? [not in the source: matter]",
-        f"{SEED_FILE}:95:15: sections[5].question: Will the gamble pay off? [not in the source: pay]",
-        f"{SEED_FILE}:143:15: sections[9].sources[0].note: The article this explainer is built from. [not in the source: article, explainer, built]",
+        f"{SEED_FILE}:46:15: sections[3].question: Does the venue matter? [not in the source: matter]",
+        f"{SEED_FILE}:94:15: sections[5].question: Will the gamble pay off? [not in the source: pay]",
+        f"{SEED_FILE}:142:15: sections[9].sources[0].note: The article this explainer is built from. [not in the source: article, explainer, built]",
     ]
 
 
@@ -51,7 +52,7 @@ def test_a_sentence_removed_from_the_explainer_is_named_and_the_check_fails(make
     root = seed_project(make_site, lambda text: text.replace(" " + removed, ""))
     result = run_check(root)
     assert result.returncode == 1
-    assert f"  {SEED_SOURCE}: 77 of 78 source sentences present (98.7%)" in result.stdout
+    assert f"  {SEED_SOURCE}: 75 of 78 source sentences present, 2 left out on purpose (in `omitted`) (98.7%)" in result.stdout
     assert f"    {SEED_SOURCE}:12: {removed}" in result.stdout.splitlines()
     assert result.stdout.splitlines()[-1] == "1 source sentence(s) missing from their explainer"
 
@@ -140,9 +141,9 @@ def test_an_imported_article_checks_complete_with_its_furniture_left_out_on_purp
     assert result.returncode == 0, result.stdout
     assert "every sentence is supported by the source" in result.stdout
     if name == "html_export.html":
-        # The photo's caption is not published: the importer listed it under `omitted`, so it is
+        # The photo's caption and credit are not published: the importer listed them under `omitted`, so they are
         # left out on purpose, not missing, and the check can gate publishing.
-        assert "22 of 23 source sentences present, 1 left out on purpose (in `omitted`) (100%)" in result.stdout
+        assert "21 of 23 source sentences present, 2 left out on purpose (in `omitted`) (100%)" in result.stdout
         # Deleting it from `omitted` says it is missing after all.
         target = next((root / "content").glob("*.yaml"))
         text = target.read_text("utf-8")

@@ -87,7 +87,7 @@ HOSTILE = [
 ]
 
 PLAIN_FIELDS = [
-    "title", "dek", "attribution", "image_credit", "key_points.heading", "key_point", "label", "question", "short_answer",
+    "title", "dek", "attribution", "key_points.heading", "key_point", "label", "question", "short_answer",
     "card.title", "card.summary", "fact.label", "items.heading", "item.title", "text.heading", "timeline.heading",
     "people.heading", "person.name", "person.role", "glossary.heading", "glossary.term", "sources.heading",
     "source.title", "source.publisher", "source.note",
@@ -106,7 +106,7 @@ PUBLISHER_URL = "https://example.org/?\"><script>alert(1)</script>"
 ON_QUESTION = ["title", "label", "question", "short_answer", "answer", "card.title", "card.summary", "after_cards"]
 # A question's own page shows its deck whole; its embed, its question and short answer, and with
 # ?answer=full also its answer and its cards' titles and summaries.
-ON_QUESTION_PAGE = ON_QUESTION + ["card.detail", "fact.label", "fact.text"]
+ON_QUESTION_PAGE = ON_QUESTION + ["card.detail", "fact.label", "fact.text", "image.caption", "image.credit"]
 ON_QUESTION_EMBED = ["title", "question", "short_answer"]
 ON_WHOLE_QUESTION_EMBED = ON_QUESTION_EMBED + ["answer", "card.title", "card.summary", "after_cards"]
 ON_CARD = ["title", "question", "card.title", "card.summary", "card.detail", "fact.label", "fact.text"]
@@ -125,7 +125,7 @@ def explainer_data(i: int, text: str) -> dict:
     f = lambda field: marked(text, field)  # noqa: E731
     return {
         "slug": f"hostile-{i}", "title": f("title"), "dek": f("dek"), "published": "2025-01-02", "updated": "2025-02-03",
-        "attribution": f("attribution"), "image_credit": f("image_credit"), "intro": f("intro"),
+        "attribution": f("attribution"), "intro": f("intro"),
         "changes": [{"date": "2025-01-20", "kind": "correction", "text": f("correction.text")},
                     {"date": "2025-01-25", "kind": "update", "text": f("update.text")}],
         "sections": [
@@ -133,7 +133,8 @@ def explainer_data(i: int, text: str) -> dict:
             {"id": "q", "label": f("label"), "question": f("question"), "short_answer": f("short_answer"), "answer": f("answer"),
              "cards": [{"id": "c", "title": f("card.title"), "summary": f("card.summary"), "detail": f("card.detail"),
                         "facts": [{"label": f("fact.label"), "text": f("fact.text")}]}],
-             "after_cards": f("after_cards")},
+             "after_cards": f("after_cards"),
+             "image": {"src": PICTURE, "alt": f("image.alt"), "caption": f("image.caption"), "credit": f("image.credit")}},
             {"id": "items", "heading": f("items.heading"), "intro": f("items.intro"), "items": [{"title": f("item.title"), "text": f("item.text")}]},
             {"id": "text", "heading": f("text.heading"), "text": f("text.text")},
             {"heading": f("timeline.heading"), "timeline": [{"date": "2025-01", "event": f("timeline.event")}]},
@@ -150,9 +151,15 @@ def dump(data: dict) -> str:
     return text
 
 
+PICTURE = "pictures/q.png"  # the question's picture: its alt text, caption and credit are hostile too
+
+
 def make_project(root: Path, texts: list[str], site_name: str = SITE_NAME, publisher: str = PUBLISHER_NAME) -> Path:
     site = {"name": site_name, "base_url": BASE_URL, "language": "en", "publisher": {"name": publisher, "url": PUBLISHER_URL}}
-    return project(root, {f"hostile-{i}.yaml": dump(explainer_data(i, text)) for i, text in enumerate(texts)}, site=dump(site))
+    root = project(root, {f"hostile-{i}.yaml": dump(explainer_data(i, text)) for i, text in enumerate(texts)}, site=dump(site))
+    (root / PICTURE).parent.mkdir()
+    Image.new("RGB", (640, 360), "#557799").save(root / PICTURE)
+    return root
 
 
 def readable(text: str) -> str:
@@ -479,18 +486,20 @@ def test_json_ld_reads_as_typed_and_cannot_end_its_script_element(hostile_site):
                 assert not re.search(r"</|<!--|<script", block, re.I), f"{path}: {block[:200]!r}"
                 assert "\u2028" not in block and "\u2029" not in block, path
                 blocks.append((path.relative_to(hostile_site).as_posix(), json.loads(block)))
-        articles = [(path, data) for path, data in blocks if data.get("@type") == "NewsArticle"]
-        assert [path for path, _ in articles] == [f"hostile-{i}/index.html"], hostile.name
-        article = articles[0][1]
+        articles = dict((path, data) for path, data in blocks if data.get("@type") == "NewsArticle")
+        assert sorted(articles) == sorted(f"hostile-{i}/{page}index.html" for page in ("", "c/", "q/")), hostile.name
+        article, question = articles[f"hostile-{i}/index.html"], articles[f"hostile-{i}/q/index.html"]
         typed = {
             "headline": marked(hostile.text, "title"), "description": marked(hostile.text, "dek"),
             "author": marked(hostile.text, "attribution"), "publisher": PUBLISHER_NAME, "publisher url": PUBLISHER_URL,
             "url": explainer_address(i), "image": explainer_address(i) + "social.png",
+            "question": marked(hostile.text, "question"), "caption": marked(hostile.text, "image.caption"), "credit": marked(hostile.text, "image.credit"),
         }
         found = {
             "headline": article["headline"], "description": article["description"], "author": article["author"]["name"],
             "publisher": article["publisher"]["name"], "publisher url": article["publisher"]["url"],
-            "url": article["url"], "image": article["image"],
+            "url": article["url"], "image": article["image"][0]["url"],
+            "question": question["headline"], "caption": question["image"][0]["caption"], "credit": question["image"][0]["creditText"],
         }
         mismatched += [f"{hostile.name}: {key} reads {found[key]!r}" for key in typed if found[key] != typed[key]]
     assert not mismatched, "\n".join(mismatched)
@@ -537,8 +546,9 @@ def test_social_images_are_plain_pngs_drawn_from_the_text_as_typed(hostile_site)
         title, card = marked(hostile.text, "title"), marked(hostile.text, "card.title")
         for text in (title, card, SITE_NAME):
             assert drawable_text(text) == drawn(text), (hostile.name, text)
+        summary = marked(hostile.text, "card.summary")
         for path, typed in ((f"hostile-{i}/social.png", SocialImage(title, None, SITE_NAME, ADDRESS)),
-                            (f"hostile-{i}/c/social.png", SocialImage(card, title, SITE_NAME, ADDRESS))):
+                            (f"hostile-{i}/c/social.png", SocialImage(card, title, SITE_NAME, ADDRESS, summary))):
             if pixels(png(hostile_site / path)) != pixels(draw_social_image(typed)):
                 mismatched.append(f"{path} ({hostile.name}): not drawn from the text as typed")
     assert not mismatched, "\n".join(mismatched)

@@ -7,6 +7,7 @@ without the capabilities that let it ignore them), and the large file under a me
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import resource
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO, minimal_explainer, override, tree
+from PIL import Image
 
 from explainer.pipeline import build
 
@@ -102,6 +104,39 @@ def _logo(make: Callable[[Path], object]) -> Callable[[Path], Callable[[], None]
     return state
 
 
+def _picture(make: Callable[[Path], object], src: str = "images/lead.jpg") -> Callable[[Path], Callable[[], None]]:
+    """A state made by giving the explainer a lead picture, at src, made by make."""
+    def state(root: Path) -> Callable[[], None]:
+        content = root / "content" / "a.yaml"
+        text = content.read_text("utf-8")
+        content.write_text(text.replace("published:", f"image: {{src: {src}, alt: The river at dusk}}\npublished:", 1), "utf-8")
+        undo_picture = _replace(src, make)(root)
+        return lambda: (undo_picture(), shutil.rmtree(root / Path(src).parts[0]), content.write_text(text, "utf-8"))
+    return state
+
+
+def _huge_png(path: Path) -> None:
+    # 400 million pixels of one bit each: 48 KB on disk, gigabytes once decoded.
+    Image.new("1", (20_000, 20_000)).save(path)
+
+
+def _truncated_jpeg(path: Path) -> None:
+    out = io.BytesIO()
+    Image.effect_noise((800, 600), 64).convert("RGB").save(out, format="JPEG", quality=90)
+    path.write_bytes(out.getvalue()[: len(out.getvalue()) // 2])
+
+
+def _linked_outside(path: Path) -> None:
+    # A real picture, but outside the project: the link that names it leads out.
+    outside = path.parents[2] / "elsewhere.png"
+    Image.new("RGB", (64, 64), "#336699").save(outside)
+    path.symlink_to(outside)
+
+
+SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>\n'
+HTML_PAGE = b"<!doctype html>\n<html><head><title>Not found</title></head><body>Sorry</body></html>\n"
+PICTURE_LINE = r"content/a\.yaml:4:14: image\.src: '{src}' "
+
 CANNOT_READ = r"cannot be read: permission denied; let the user who builds read it \(chmod a\+r\), or run the build as its owner$"
 NOT_A_FILE = r"not a file; put a regular file here, or remove it$"
 
@@ -132,6 +167,16 @@ STATES = {
     "non-utf8-template": State(_replace("templates/_partials/footer.html", _bytes(b"<footer>caf\xe9</footer>\n")), r"templates/_partials/footer\.html:1:12: \(file\): not UTF-8 text; save the file as UTF-8$"),
     "newline-in-template-name": State(_replace("templates/a\nb.html", _bytes(b"x")), r"templates/a\\x0ab\.html:1:1: \(file\): its name holds a line break or another control character; rename the file$"),
     "fifo-logo": State(_logo(FIFO), r"site\.yaml:\d+:\d+: brand\.logo: 'logo\.png' is a named pipe \(FIFO\), " + NOT_A_FILE),
+    "picture-of-400-million-pixels": State(_picture(_huge_png, "images/huge.png"), PICTURE_LINE.format(src=r"images/huge\.png") +
+                                           r"is 20,000 by 20,000 pixels \(400 million\); a picture may have at most 60 million: make it smaller \(pages show it at most 1,440 pixels wide\)$", memory_limit=True),
+    "truncated-jpeg": State(_picture(_truncated_jpeg), PICTURE_LINE.format(src=r"images/lead\.jpg") + r"cannot be read as a picture: it ends before the picture does; export or download it again$"),
+    "svg-named-png": State(_picture(_bytes(SVG), "images/chart.png"), PICTURE_LINE.format(src=r"images/chart\.png") +
+                           r"is an SVG drawing, which can hold script: export it as a PNG \(or, for a photograph, a JPEG\) and name that file$"),
+    "html-named-jpg": State(_picture(_bytes(HTML_PAGE)), PICTURE_LINE.format(src=r"images/lead\.jpg") +
+                            r"is not a picture a page can show \(it holds an HTML page\): its bytes are not a JPEG, PNG, WebP, GIF or AVIF image, whatever its name says; save it as one$"),
+    "picture-linked-out-of-the-project": State(_picture(_linked_outside, "images/lead.png"), PICTURE_LINE.format(src=r"images/lead\.png") +
+                                               r"is outside the project \(a link leads out of it\); copy the picture into the project$"),
+    "fifo-picture": State(_picture(FIFO), PICTURE_LINE.format(src=r"images/lead\.jpg") + r"is a named pipe \(FIFO\), " + NOT_A_FILE),
     "unreadable-build-record": State(_chmod("site/.explainer-site"), r"site:1:1: \(output\): site/\.explainer-site, left by the last build, " + CANNOT_READ, as_user=True),
     "unreadable-output-folder": State(_chmod("site"), r"site:1:1: \(output\): cannot write /\S+/project/site: Permission denied; let the user who builds write there, or build elsewhere with --out; the previous site is unchanged$", as_user=True),
 }

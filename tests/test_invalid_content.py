@@ -95,7 +95,7 @@ def test_every_error_in_a_file_is_printed_in_order(make_site):
     assert lines[:3] == [
         "content/a.yaml:2:1: titel: unknown field 'titel': did you mean 'title'?",
         "content/a.yaml:3:6: dek: expected text, found ['7'] (if the brackets are part of the text, put the whole value in quotes)",
-        "content/a.yaml:4:12: published: expected a date as YYYY-MM-DD, or a date and time as YYYY-MM-DDTHH:MM, found '2025'",
+        "content/a.yaml:4:12: published: expected a date as YYYY-MM-DD, or a date and time with its time zone as YYYY-MM-DD HH:MM +02:00, found '2025'",
     ]
 
 

@@ -46,7 +46,9 @@ def test_a_french_sites_pages_are_in_french_words_and_dates(languages_site):
     assert [root.xpath(f"string(//section[@id='{i}']/h2)") for i in ("timeline", "key-points", "sources")] == ["Chronologie", "Points clés", "Sources"]
     assert "Chronologie" in [a.text_content() for a in root.xpath("//nav[@id='contents']//a")]
     assert "Mises à jour et corrections" in text and "Mise à jour" in text
-    assert "Photo : Archives de la ville" in text and "Photo\u00a0: Archives" in page.read_text("utf-8")  # French's space before a colon
+    # Its authors listed as French lists them, each with a link to their page where they have one.
+    assert "Par Équipe des décryptages et Marie Dupont." in text
+    assert root.xpath("//p[@class='meta']//a[@rel='author']/@href") == ["https://example.org/marie-dupont"]
     assert root.xpath("string(//div[@class='share']/a[@class='share-embed'])").startswith("Intégrer")
     assert root.xpath("string(//p[@class='kicker']/span[@class='count'])") == "Question 1 sur 1"
     assert root.xpath("string(//span[@class='short-label'])") == "En bref"
@@ -217,16 +219,16 @@ def test_a_projects_words_change_the_themes_phrase_by_phrase(tmp_path):
 
 
 def test_a_translation_is_text_and_values_filled_into_it_are_escaped(tmp_path):
-    credit = "<script>alert(1)</script> & Co"
-    content = minimal_explainer().replace("published:", f"image_credit: \"{credit}\"\npublished:", 1)
+    name = "<script>alert(1)</script> & Co"
+    content = minimal_explainer().replace("published:", f"authors: [{{name: \"{name}\"}}]\npublished:", 1)
     root = make_project(tmp_path / "p", {"a.yaml": content}, site=site_in("fr"))
     words = root / "templates" / WORDS_DIR / "fr.yaml"
     words.parent.mkdir(parents=True)
-    words.write_text('"Photo: %(credit)s": "<b>Photo</b> %(credit)s"\nContents: "<script>x()</script>"\n', "utf-8")
+    words.write_text('"By %(authors)s.": "<b>Par</b> %(authors)s."\nContents: "<script>x()</script>"\n', "utf-8")
     assert cli("--root", str(root)).returncode == 0
     page = root / "site" / "minimal" / "index.html"
-    credit_line = html_of(page).xpath("//p[@id='credits']")[0]
-    assert credit_line.text_content() == f"<b>Photo</b> {credit}" and len(credit_line) == 0
+    byline = html_of(page).xpath("//p[@class='meta']")[0]
+    assert byline.text_content().split("\n")[1] == f"<b>Par</b> {name}." and len(byline) == 1  # one element: the date's <time>
     assert html_of(page).xpath("string(//nav[@id='contents']/h2)") == "<script>x()</script>"
     assert "<script>x()" not in page.read_text("utf-8")
 

@@ -53,10 +53,18 @@ GOOD = {
     "explainer/$defs/slug": "budget-vote",
     "explainer/$defs/line": "What happened?",
     "explainer/$defs/markdown": "It *happened*.",
-    "explainer/$defs/date": "2026-02-28",
-    "explainer/$defs/moment": "2026-02-28T09:30+01:00",
+    "explainer/$defs/moment": "2026-02-28 09:30 Europe/Paris",
+    "explainer/$defs/author_id": "jane-doe",
+    "explainer/$defs/author/properties/url": "https://example.org/staff/jane",
+    "explainer/$defs/picture_file": "images/lead.jpg",
+    "explainer/$defs/picture/properties/alt": "The river at dusk",
+    "explainer/$defs/picture/allOf/1/then/properties/alt": "The river at dusk",
+    "site/properties/time_zone": "Europe/Paris",
+    "site/properties/authors/propertyNames": "jane-doe",
+    "site/properties/authors/additionalProperties/properties/name": "Jane Doe",
+    "site/properties/authors/additionalProperties/properties/url": "https://example.org/staff/jane",
+    "site/properties/authors/additionalProperties/properties/role": "Reporter",
     "explainer/properties/topics/items": "City budget",
-    "site/properties/timezone": "America/New_York",
     "explainer/$defs/timeline_section/properties/timeline/items/properties/date": "2026-02",
     "explainer/$defs/sources_section/properties/sources/items/properties/url": "https://example.org/a",
     "words/additionalProperties": "Publié le %(published)s.",
@@ -65,7 +73,8 @@ GOOD = {
 # Patterns for prose, where spaces and line breaks are part of the text (an answer written with
 # `|` ends in a newline); every other pattern names something exact: an address, a name in a URL,
 # a date, a colour, a file.
-PROSE = {path for path, pattern in ALL.items() if pattern.startswith("^(?=[\\s\\S]*\\S)")} | {"explainer/properties/unplaced/items", "explainer/properties/omitted/items", "words/additionalProperties"}
+PROSE = {path for path, pattern in ALL.items() if pattern.startswith("^(?=[\\s\\S]*\\S)")} | {
+    "explainer/properties/unplaced/items", "explainer/properties/omitted/items", "words/additionalProperties", "explainer/$defs/picture/allOf/1/then/properties/alt"}
 
 FULL_WIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
 
@@ -116,7 +125,8 @@ def test_an_exact_value_with_a_line_break_or_space_around_it_is_refused(path):
 
 
 @pytest.mark.parametrize("path", ["explainer/$defs/slug", "site/properties/cname", "site/properties/language", "site/properties/brand/properties/accent",
-                                  "site/properties/brand/properties/logo", "explainer/$defs/date"])
+                                  "site/properties/brand/properties/logo", "explainer/$defs/moment", "explainer/$defs/author_id",
+                                  "explainer/$defs/picture_file", "site/properties/time_zone"])
 def test_a_name_with_a_look_alike_letter_is_refused(path):
     for name in ("full-width letter", "cyrillic a", "lone surrogate"):
         assert not matches(ALL[path], edges(GOOD[path])[name]), (path, name)

@@ -81,7 +81,7 @@ section = st.one_of(
 )
 explainer = shaped(
     {"slug": ident, "title": text, "dek": text, "published": date, "sections": st.lists(section, min_size=1, max_size=4)},
-    {"updated": date, "attribution": text, "image_credit": text, "intro": text, "aliases": some(ident)},
+    {"updated": date, "attribution": text, "intro": text, "aliases": some(ident)},
 )
 site = shaped({"name": text, "base_url": st.sampled_from(["https://example.org/repo/", "https://example.org/"]), "language": st.just("en"),
                "publisher": shaped({"name": text}, {"url": st.just("https://example.org/")})}, {})

@@ -89,9 +89,12 @@ def links_in(content_type: str, body: bytes) -> list[str]:
     if content_type == "text/html":
         doc = lxml_html.fromstring(body)
         found = doc.xpath("//a/@href | //link/@href | //*[@src]/@src")
+        found += [entry.split()[0] for srcset in doc.xpath("//@srcset") for entry in srcset.split(",")]  # every file of a picture
         found += doc.xpath("//meta[@property='og:image' or @property='og:url' or @name='twitter:image']/@content")
         for data in json_ld(doc):
-            found += [data["image"], data["url"], data["mainEntityOfPage"]["@id"]]
+            images = data["image"] if isinstance(data["image"], list) else [data["image"]]
+            found += [image["url"] if isinstance(image, dict) else image for image in images]
+            found += [data["url"], data["mainEntityOfPage"]["@id"], *([data["isPartOf"]["@id"]] if "isPartOf" in data else [])]
         return found
     if content_type == "text/plain":  # robots.txt
         return [line.split(":", 1)[1].strip() for line in body.decode().splitlines() if line.lower().startswith("sitemap:")]
@@ -312,9 +315,11 @@ def test_explainer_question_and_card_pages_carry_open_graph_and_twitter_card_tag
     assert meta(card, "og:title") == "Sanctions Rollback"
     assert meta(card, "og:image") == base + "sanctions-rollback/social.png"
 
+    # A question has a social image of its own, showing its short answer.
     question = parse(seed_site / SEED_SLUG / "high-stakes" / "index.html")
     assert meta(question, "og:url") == base + "high-stakes/"
-    assert meta(question, "og:image") == base + "social.png"
+    assert meta(question, "og:image") == base + "high-stakes/social.png"
+    assert meta(question, "og:image:type") == "image/png"
 
     index = parse(seed_site / "index.html")
     assert meta(index, "og:type") == "website"
@@ -324,8 +329,10 @@ def test_explainer_question_and_card_pages_carry_open_graph_and_twitter_card_tag
 def test_every_json_ld_block_parses_and_the_explainer_is_a_news_article(seed_site):
     blocks = {path: json_ld(parse(path)) for path in html_files(seed_site)}
     article_pages = [path for path, found in blocks.items() if found]
-    assert article_pages == [seed_site / SEED_SLUG / "index.html"]
-    article = blocks[article_pages[0]][0]
+    # The explainer's page, and each question's and card's: every page a reader may be sent to.
+    items = [p for p in (seed_site / SEED_SLUG).iterdir() if (p / "index.html").is_file() and p.name != "embed"]
+    assert sorted(article_pages) == sorted([seed_site / SEED_SLUG / "index.html", *(p / "index.html" for p in items)])
+    article = blocks[seed_site / SEED_SLUG / "index.html"][0]
     url = f"https://example.org/repo/{SEED_SLUG}/"
     assert article["@context"] == "https://schema.org"
     assert article["@type"] == "NewsArticle"
@@ -334,8 +341,10 @@ def test_every_json_ld_block_parses_and_the_explainer_is_a_news_article(seed_sit
     assert article["datePublished"] == article["dateModified"] == "2025-10-16"
     # The seed explainer has no byline: the publisher is the author.
     assert article["author"] == article["publisher"] == {"@type": "Organization", "name": "Explainers"}
-    assert article["image"] == url + "social.png"
+    assert article["image"] == [{"@type": "ImageObject", "url": url + "social.png", "width": 1200, "height": 630}]
     assert article["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
+    card = blocks[seed_site / SEED_SLUG / "sanctions-rollback" / "index.html"][0]
+    assert (card["headline"], card["isPartOf"]["@id"]) == ("Sanctions Rollback", url)
 
 
 def test_json_ld_names_the_byline_as_author(changed_site):
@@ -418,9 +427,9 @@ def test_an_updated_date_later_than_every_change_is_the_modified_date(make_site)
 # --- social images -----------------------------------------------------------------------------
 
 
-def test_each_explainer_and_card_has_a_1200_by_630_png_with_no_metadata(seed_site):
+def test_each_explainer_question_and_card_has_a_1200_by_630_png_with_no_metadata(seed_site):
     images = sorted(p.relative_to(seed_site).as_posix() for p in seed_site.rglob("*.png"))
-    assert len(images) == 6  # the explainer and its 5 cards
+    assert len(images) == 11  # the explainer, its 5 questions and its 5 cards
     for name in images:
         data = (seed_site / name).read_bytes()
         # No tIME or text chunks: the same inputs give the same bytes.

@@ -14,8 +14,10 @@ import datetime as dt
 import functools
 import html
 import re
+import tempfile
 import typing
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -123,17 +125,42 @@ def site() -> Site:
 TRANSLATION = "translation_of: budget-vote\ndraft: true\n"
 
 
+# An explainer with a lead picture, a question's own picture and authors, so the values only
+# pictures and people bring are planned too.
+WITH_PICTURES = """\
+slug: pictured
+title: A pictured explainer
+dek: It has pictures.
+published: 2025-01-02 09:30 +01:00
+authors: [{name: Jane Doe, url: "https://example.org/jane"}]
+image: {src: lead.png, alt: A square, credit: Example Agency}
+sections:
+  - id: first
+    question: What happened?
+    short_answer: Something happened.
+    answer: It happened.
+    image: {src: lead.png, alt: The same square}
+"""
+
+
+def _pictured() -> Any:
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        Image.new("RGB", (600, 400), "#336699").save(Path(folder) / "lead.png")
+        return parse_explainer("content/pictured.yaml", WITH_PICTURES.encode(), root=Path(folder))
+
+
 @functools.cache
 def planned() -> tuple[Page, ...]:
-    """Every page the build plans for the bundled explainer, the budget shape and a draft French
-    translation of it, as pipeline.write_site plans them with drafts built: what each explainer's
-    pages show of the others (connect), each explainer's group (plan_group), then the site's own
-    pages (site_pages)."""
+    """Every page the build plans for the bundled explainer, the budget shape, a draft French
+    translation of it and an explainer with pictures, as pipeline.write_site plans them with
+    drafts built: what each explainer's pages show of the others (connect), each explainer's group
+    (plan_group), then the site's own pages (site_pages)."""
     files = [*sorted((REPO / "content").glob("*.yaml")), SHAPES / "budget.yaml", SHAPES / "french.yaml"]
     explainers = []
-    for path in files:
-        raw = path.read_bytes() if path.name != "french.yaml" else TRANSLATION.encode() + path.read_bytes()
-        parsed = parse_explainer(f"content/{path.name}", raw)
+    read = [parse_explainer(f"content/{path.name}", path.read_bytes() if path.name != "french.yaml" else TRANSLATION.encode() + path.read_bytes()) for path in files]
+    for parsed in [*read, _pictured()]:
         assert parsed.explainer is not None, parsed.errors
         explainers.append(parsed.explainer)
     newest = newest_first(summarize(e) for e in explainers)

@@ -4,7 +4,8 @@ content model.
 
 `cms_config` walks the schema: every field becomes a form field with its label, its help text
 (the schema's description) and its kind: text on one line, text on several, Markdown, a date, a
-date and time, a choice from a list, a yes or no, a list of text, a list of entries, or, for the sections, a list of typed
+picture (uploaded into the project), a choice from a list, a yes or no, a list of text, a list of
+entries, or, for the sections, a list of typed
 entries (Decap's "variable types": each section is one kind, named by its `type`, which the
 schema lets every section carry). Nothing here names a field: a field added to the schema is on
 the page at the next build, and a shape this walk does not know fails the build's tests
@@ -77,6 +78,17 @@ def _summary(schema: dict[str, Any]) -> dict[str, str]:
     return {"summary": f"{{{{fields.{found}}}}}"} if found else {}
 
 
+def _fullest(schema: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A value that may be written two ways (text or an entry: an author's id, or the author written
+    out) as the form offers it: the entry, which says the most. The other way is still valid in the
+    file, and the field's help says so."""
+    definition, resolved = resolve(schema)
+    if isinstance(resolved.get("type"), list) and "if" in resolved:
+        branches = [resolve(resolved[b]) for b in ("then", "else") if b in resolved]
+        return next(((d, r) for d, r in branches if r.get("type") == "object"), branches[0])
+    return definition, resolved
+
+
 def field(name: str, prop: dict[str, Any], required: bool) -> dict[str, Any]:
     """One form field for one schema property."""
     definition, resolved = resolve(prop)
@@ -91,12 +103,9 @@ def field(name: str, prop: dict[str, Any], required: bool) -> dict[str, Any]:
         out |= {"widget": "select", "options": list(resolved["enum"])}
     elif definition == "markdown":
         out |= {"widget": "markdown"}
-    elif definition == "moment":
-        # A date, or a date and time: the picker's date and time are written as picked, without an
-        # offset, which the build reads in the site's timezone (a date alone, in a file written
-        # by hand, is that date's first moment there, which the picker shows as 00:00). The
-        # picker's "now" is the editor's own clock, most often in the site's timezone.
-        out |= {"widget": "datetime", "format": "YYYY-MM-DDTHH:mm", "date_format": "YYYY-MM-DD", "time_format": "HH:mm", "picker_utc": False}
+    elif definition == "picture_file":
+        # Uploaded into MEDIA_FOLDER, and written as its path in the project, which `src` names.
+        out |= {"widget": "image", "choose_url": False}
     elif resolved.get("format") == "date":
         out |= {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False, "picker_utc": True}
     elif kind == "boolean":
@@ -107,7 +116,7 @@ def field(name: str, prop: dict[str, Any], required: bool) -> dict[str, Any]:
         if "pattern" in resolved:
             out["pattern"] = [resolved["pattern"], resolved.get("description", "does not fit the pattern")]
     elif kind == "array":
-        _, items = resolve(resolved["items"])
+        _, items = _fullest(resolved["items"])
         out["widget"] = "list"
         if "oneOf" in items:
             out["typeKey"] = "type"
@@ -147,6 +156,7 @@ def cms_config(editing: Editing, site_name: str, base_url: str) -> dict[str, Any
         "site_url": base_url,
         "display_url": base_url,
         "media_folder": MEDIA_FOLDER,
+        "public_folder": MEDIA_FOLDER,  # a picture's `src` is its path in the project, as the build reads it
         "collections": [{
             "name": "explainers",
             "label": "Explainers",

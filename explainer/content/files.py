@@ -11,7 +11,7 @@ import re
 import stat
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from explainer.content.brand import LOGO_MAX_BYTES
@@ -21,6 +21,8 @@ from explainer.errors import ContentError, line_column, text_position, unprintab
 
 # An article an explainer is made from, or is imported from: a saved news page may be large.
 ARTICLE_MAX_BYTES = 50_000_000
+# A picture an explainer shows (content/pictures.py judges it): a camera's largest JPEG is smaller.
+PICTURE_MAX_BYTES = 30_000_000
 
 SITE_FILE = "site.yaml"
 CONTENT_DIR = "content"
@@ -245,6 +247,9 @@ class Inputs:
     errors: tuple[ContentError, ...]
     site_doc: RawDoc | list[ContentError] | None = None  # the site file parsed (or why it cannot be), once per build
     logo_bytes: bytes | ContentError | None = None  # the logo file it names, read once
+    # The pictures the last build's explainers showed, each path's sha256 as it is now (a picture
+    # gone or unreadable is left out): an explainer's key holds its pictures' digests.
+    pictures: dict[str, str] = field(default_factory=dict)
 
 
 # What may be a broken Markdown link or image, on the bytes of a file (markdown.link_problems
@@ -265,8 +270,49 @@ def may_warn(path: str, raw: bytes) -> bool:
 
 # What a file's bytes were last read as: (inode, size, modification time in ns) -> (digest, whether
 # it warns: as a build that read it found (Rebuild.warned), else as its bytes suggest (may_warn)).
-# A file whose inode, size and time are unchanged is not read again.
+# A file whose inode, size and time are unchanged is not read again. Content files are there by
+# their path (content/<name>.yaml), and so are the pictures the last build's explainers showed
+# (whose names end in an image's extension, never a content file's).
 Seen = dict[str, tuple[tuple[int, int, int], str, bool]]
+
+
+def is_content_file(path: str) -> bool:
+    """Whether a path of Seen is an explainer's file (else it is a picture's)."""
+    return path.startswith(CONTENT_DIR + "/") and path.endswith(CONTENT_SUFFIXES)
+
+
+# A picture's stamp when it changed too recently to be trusted: unlike a content file's, which the
+# scan finds by listing content/, it must stay in the record (or the picture would be forgotten),
+# and no file has inode 0, so the next scan reads it again.
+UNTRUSTED_PICTURE = (0, 0, 0)
+
+
+def _scan_pictures(root: Path, seen: Seen, now: int) -> dict[str, str]:
+    """Each picture of Seen's current digest, read again only when its stamp moved; a picture that
+    is gone or cannot be read is forgotten (the explainer that shows it is then built again, and
+    says what is wrong)."""
+    pictures: dict[str, str] = {}
+    for path in sorted(p for p in seen if not is_content_file(p)):
+        try:
+            info = (root / path).stat()
+        except OSError:
+            del seen[path]
+            continue
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+        if seen[path][0] != stamp:
+            raw = read_file(root, path, PICTURE_MAX_BYTES)
+            if isinstance(raw, ContentError):
+                del seen[path]
+                continue
+            seen[path] = (stamp if info.st_mtime_ns < now - RACY_NS else UNTRUSTED_PICTURE, hashlib.sha256(raw).hexdigest(), False)
+        pictures[path] = seen[path][1]
+    return pictures
+
+
+def note_picture(seen: Seen, path: str, stamp: tuple[int, int, int], digest: str, now: int | None = None) -> None:
+    """Keep a picture's digest by the stamp it had when an explainer's turn read it, for the next scan."""
+    now = time.time_ns() if now is None else now
+    seen[path] = (stamp if stamp[0] and stamp[2] < now - RACY_NS else UNTRUSTED_PICTURE, digest, False)
 
 # A file changed this recently may change again within its file system's time resolution without
 # its time moving: it is read again on every scan until it is older than this.
@@ -355,11 +401,12 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
         digests[path] = seen[path][1]
         if seen[path][2]:
             unplaced.add(path)
-    for gone in seen.keys() - digests.keys():
+    for gone in {p for p in seen if is_content_file(p)} - digests.keys():
         del seen[gone]
+    pictures = _scan_pictures(root, seen, now)
     templates = templates_digest(root, errors)
     # The site file is parsed here, once: its logo is an input (a new logo is a change to build).
     site_doc = parse_site(SITE_FILE, site) if site is not None else None
     logo = read_logo(root, site_doc) if isinstance(site_doc, RawDoc) else None
     logo_digest = hashlib.sha256(logo).hexdigest() if isinstance(logo, bytes) else ""
-    return Inputs(site, templates, digests, logo_digest, frozenset(unplaced), tuple(errors), site_doc, logo)
+    return Inputs(site, templates, digests, logo_digest, frozenset(unplaced), tuple(errors), site_doc, logo, pictures)

@@ -108,9 +108,17 @@ def native_name(tag: str) -> str:
 
 def date_text(value: dt.date | str, locale: babel.Locale) -> str:
     """A date as the language writes it in full: a day ("October 16, 2025", "16 octobre 2025"),
-    a month ("August 2025", "août 2025") or a year, from '2025-10-16', '2025-08' or '2025'."""
+    a month ("August 2025", "août 2025") or a year, from '2025-10-16', '2025-08' or '2025'; a
+    moment (an aware datetime) as its day, time and zone ("October 16, 2025, 9:30 AM +0200",
+    "16. Oktober 2025, 09:30 MESZ"), in the zone the editor gave."""
     import babel.dates
 
+    if isinstance(value, dt.datetime):
+        day = babel.dates.format_date(value, "long", locale=locale)
+        time = babel.dates.format_time(value, "short", tzinfo=value.tzinfo, locale=locale)
+        zone = babel.dates.format_time(value, "z", tzinfo=value.tzinfo, locale=locale)
+        # The language's own way of joining a day and a time, as Babel's format_datetime does it.
+        return str(babel.dates.get_datetime_format("long", locale=locale)).replace("'", "").replace("{0}", f"{time} {zone}").replace("{1}", day)
     text = value.isoformat() if isinstance(value, dt.date) else value
     parts = [int(p) for p in text.split("-")]
     if len(parts) == 3:
@@ -141,7 +149,7 @@ def heading_of(section: Any, gettext: Callable[[str], str]) -> str:
 def page_globals(lang: Language) -> dict[str, Any]:
     """The functions a template translates with, in its page's language: `_`/`gettext` and
     `ngettext`, as Jinja's i18n extension calls them ("newstyle": values are filled in after
-    translation, and escaped)."""
+    translation, and escaped), and `list_separators`, for a list in the language's own words."""
     from jinja2 import pass_context
     from markupsafe import Markup
 
@@ -156,7 +164,15 @@ def page_globals(lang: Language) -> dict[str, Any]:
     def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int, **values: Any) -> str:
         return gettext(context, singular if n == 1 else plural, num=n, **values)
 
-    return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
+    def list_separators(count: int) -> list[str]:
+        """What goes before, between and after `count` items listed as the language lists them:
+        ["", " and ", ""] for two in English, so a template writes each item as markup of its own."""
+        import babel.lists
+
+        # NUL stands for an item: content can hold none (the schemas refuse control characters).
+        return [Markup.escape(part) for part in babel.lists.format_list(["\0"] * count, locale=lang.locale).split("\0")] if count else [""]
+
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "list_separators": list_separators}
 
 
 def placeholders(text: str) -> set[str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from explainer.content.files import Inputs, read_file, scan_inputs, schema_reference
 from explainer.content.language import Words
 from explainer.content.model import Explainer, Site, build_explainer, build_site
+from explainer.content.pictures import PictureStamp
 from explainer.content.parse import RawDoc, parse_content
 from explainer.content.validate import SlugAt, check_slugs, check_translations, language_notice, site_rules, slug_at, validate_doc, validate_explainer, warn_explainer
 from explainer.content.words import load_words
@@ -29,30 +30,38 @@ class Parsed:
     slug: SlugAt | None = None
     warnings: tuple[ContentError, ...] = ()
     doc: RawDoc | None = None  # the file as read (YAML or ArchieML), with its marks, for `check`; never sent between processes
+    pictures: tuple[PictureStamp, ...] = ()  # each picture it shows, as read: its key holds their digests
 
 
-def parse_explainer(path: str, raw: bytes, words: Words | None = None) -> Parsed:
+def parse_explainer(path: str, raw: bytes, words: Words | None = None, *, site: Site | None = None, root: Path | None = None) -> Parsed:
     """Load, validate and model one explainer file, given its path and bytes; `words`, the
-    theme's, to warn of a language it has no words for."""
+    theme's, to warn of a language it has no words for; `site`, the site it is built in (its
+    authors and time zone); `root`, the project its pictures are read from."""
     key = hashlib.sha256(raw).hexdigest()
     doc = parse_content(path, raw)
     if isinstance(doc, list):
         return Parsed(key, tuple(doc))
-    errors = validate_explainer(doc)
+    errors = validate_explainer(doc, site)
     if errors:
         return Parsed(key, tuple(errors))
     notices = language_notice(doc, words) if words is not None else []
-    return Parsed(key, (), build_explainer(doc), slug_at(doc), tuple(warn_explainer(doc) + notices), doc)
+    stamps: list[PictureStamp] = []
+    try:
+        explainer = build_explainer(doc, site, root, stamps=stamps)
+    except BuildError as exc:  # a picture that cannot be shown
+        return Parsed(key, tuple(exc.errors), pictures=tuple(stamps))
+    return Parsed(key, (), explainer, slug_at(doc), tuple(warn_explainer(doc) + notices), doc, tuple(stamps))
 
 
-def read_explainer(root: Path, source: str, words: Words | None = None) -> Parsed:
-    """parse_explainer on the file at `source` below root, judged and read as every content file is."""
+def read_explainer(root: Path, source: str, words: Words | None = None, site: Site | None = None) -> Parsed:
+    """parse_explainer on the file at `source` below root, judged and read as every content file
+    is; its pictures are read from root."""
     raw = read_file(root, source)
-    return Parsed("", (raw,)) if isinstance(raw, ContentError) else parse_explainer(source, raw, words)
+    return Parsed("", (raw,)) if isinstance(raw, ContentError) else parse_explainer(source, raw, words, site=site, root=root)
 
 
 def _errors_of(root: Path, source: str) -> tuple[ContentError, ...]:
-    return read_explainer(root, source).errors
+    return read_explainer(root, source).errors  # without its site: an author's id is not checked, a picture is
 
 
 def load_site(root: Path, inputs: Inputs, base_url: str | None) -> Site:
@@ -90,7 +99,7 @@ def load_project(root: Path) -> tuple[Site, list[Parsed]]:
     same stages and messages as a build; BuildError for any mistake."""
     inputs = scan_inputs(root)
     site = load_site(root, inputs, None)
-    parsed = [read_explainer(root, source, site.words) for source in inputs.explainers]
+    parsed = [read_explainer(root, source, site.words, site) for source in inputs.explainers]
     errors = explainer_errors([(p.errors, p.slug) for p in parsed], site.language)
     if errors:
         raise BuildError(errors)

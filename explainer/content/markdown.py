@@ -3,17 +3,29 @@
 Two things a reader would otherwise meet twice or not at all are settled here, where the text is
 read: the first sentence of a text that repeats the line shown above it (`lead_end`), and the
 first use of each glossary term in the answers, which links to its definition (`Terms`).
+
+Tables (GitHub's pipe tables) are rendered in a wrapper a reader can scroll sideways on a phone,
+a labelled region that the keyboard reaches. Images are rendered only as their caller says: an
+explainer's fields pass `pictures`, which turns a file of the project into a picture (and refuses
+anything else, at its line); elsewhere an image is its alt text, so nothing is ever loaded from
+another host.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+# What renders an image of an explainer's Markdown: given the image's address as written, its alt
+# text and the line of the field's text it is on (0 for the first), its trusted HTML.
+Pictures = Callable[[str, str, int], str]
 
 # Links may go to the web, to mail, or stay relative; anything else (javascript:, data:, vbscript:,
 # file:) renders as plain text. markdown-it has already decoded entities and percent-encoded control
@@ -105,12 +117,54 @@ class Terms:
         return out
 
 
+def _picture_lines(state: StateCore) -> None:
+    """Note on each image the line of the text it is on, for a message about it."""
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "image":
+                child.meta["line"] = token.map[0] if token.map else 0
+
+
+def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    pictures: Pictures | None = env.get("pictures")
+    if pictures is None:
+        return escapeHtml(alt)  # no picture here: what it shows, in words
+    return pictures(str(token.attrGet("src") or ""), alt, token.meta.get("line", 0))
+
+
+def _table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    # A table wider than a phone scrolls inside this region, which the keyboard can reach; it is
+    # named by its column headings, as a table written in Markdown has no caption.
+    headings = []
+    for token in tokens[idx:]:
+        if token.type == "thead_close":
+            break
+        if token.type == "inline":
+            headings.append(self.renderInlineAsText(token.children or [], options, env).strip())
+    label = escapeHtml(", ".join(h for h in headings if h))
+    return f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">\n<table>\n'
+
+
+def _table_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    return "</table>\n</div>\n"
+
+
+def _th_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    tokens[idx].attrSet("scope", "col")  # a Markdown table's headings are its first row's
+    return self.renderToken(tokens, idx, options, env)
+
+
 def _make() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False})
-    # Images would make readers' browsers fetch from any host the author names.
-    md.disable("image")
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
     md.validateLink = is_safe_link
     md.core.ruler.push("glossary_terms", _link_terms)
+    md.core.ruler.push("picture_lines", _picture_lines)
+    md.add_render_rule("image", _image)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
+    md.add_render_rule("th_open", _th_open)
     return md
 
 
@@ -123,14 +177,19 @@ def _link_terms(state: StateCore) -> None:
 _MD = _make()
 
 
-def render_block(text: str, terms: Terms | None = None) -> str:
-    """Markdown paragraphs, lists and links to trusted HTML; with `terms`, the first use of each
-    glossary term not yet linked becomes a link to its definition."""
-    return _MD.render(text, {"terms": terms} if terms is not None else None)
+def render_block(text: str, terms: Terms | None = None, pictures: Pictures | None = None) -> str:
+    """Markdown paragraphs, lists, tables and links to trusted HTML; with `terms`, the first use of
+    each glossary term not yet linked becomes a link to its definition; images through `pictures`."""
+    env: dict[str, Any] = {}
+    if terms is not None:
+        env["terms"] = terms
+    if pictures is not None:
+        env["pictures"] = pictures
+    return _MD.render(text, env)
 
 
 def render_inline(text: str) -> str:
-    """One line of Markdown (emphasis, links) to trusted HTML with no wrapping paragraph."""
+    """One line of Markdown (emphasis, links) to trusted HTML with no wrapping paragraph; an image is its alt text."""
     return _MD.renderInline(text.strip())
 
 
@@ -150,7 +209,7 @@ def plain_blocks(text: str) -> list[str]:
         if token.type == "inline":
             parts = []
             for child in token.children or ():
-                if child.type in ("text", "code_inline", "html_inline"):
+                if child.type in ("text", "code_inline", "html_inline", "image"):  # an image's content is its alt text
                     parts.append(child.content)
                 elif child.type in ("softbreak", "hardbreak"):
                     parts.append(" ")
@@ -210,7 +269,8 @@ def _address_problem(href: str) -> str | None:
 
 
 def link_problems(text: str) -> list[tuple[int, str]]:
-    """Each link or image in Markdown text that will not be published as its writer meant: its
+    """Each link in Markdown text that will not be published as its writer meant (an image is shown,
+    or refused, where the explainer is modelled: content/pictures.py): its
     line within the text (0-based) and what to do. Markdown is parsed exactly as the site
     renders it."""
     problems: list[tuple[int, str]] = []
@@ -232,10 +292,6 @@ def link_problems(text: str) -> list[tuple[int, str]]:
                 line += 1
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
-                before = children[i - 1].content if i and children[i - 1].type == "text" else ""
-                if before.endswith("!"):
-                    problems.append((line, f"images are not shown on the pages: ![...]({href}) is published as '!' and a link to the "
-                                           "image; remove the '!' to link to it, or leave the image out"))
                 problem = _address_problem(href)
                 if problem:
                     problems.append((line, problem))

@@ -16,14 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from explainer.content.brand import DEFAULT_ACCENT, DEFAULT_ACCENT_DARK, DEFAULT_FONT, Logo, for_dark, hex_colour, make_logo
 from explainer.content.cms import Editing
+from explainer.content.dates import parse_moment
 from explainer.content.kinds import section_id, section_kind, term_anchors
 from explainer.content.language import Words
 from explainer.content.markdown import Terms, lead_end, render_block, render_inline
+from explainer.content.pictures import Judged, Picture, PictureReader, PictureStamp, picture_folder
+from explainer.core.digest import digest
+from explainer.errors import BuildError
 
 if TYPE_CHECKING:  # the model takes the loader's documents, but needs nothing of YAML itself
     from explainer.content.parse import RawDoc
@@ -45,6 +51,7 @@ class Card:
     detail_html: str | None  # what follows the summary; None when the summary says it all
     facts: tuple[Fact, ...]
     aliases: tuple[str, ...]  # ids it had before, each served as a redirect
+    image: Picture | None = None  # its own picture, shown with it and on its social image
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,7 @@ class Question:
     cards: tuple[Card, ...]
     after_cards_html: str | None  # text after the deck
     aliases: tuple[str, ...]
+    image: Picture | None = None  # its own picture, shown with it and on its social image
 
     @property
     def heading(self) -> str:
@@ -176,10 +184,19 @@ Section = Question | Items | Text | Timeline | People | Glossary | Sources | Key
 
 
 @dataclass(frozen=True, slots=True)
+class Author:
+    """Someone who wrote an explainer, as its byline and its structured data name them."""
+
+    name: str
+    url: str | None  # their page: the byline links it, and search engines read it
+    role: str | None  # what they did, when the byline says it ("Graphics")
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """A dated update or correction, shown on the page: newsrooms say what changed and when."""
 
-    date: dt.date
+    date: dt.date  # a datetime, with its zone, when the editor gave a time (content/dates.py)
     kind: str  # "update" or "correction"
     text_html: str
 
@@ -189,21 +206,20 @@ class Explainer:
     slug: str
     title: str
     dek: str
-    published: dt.date
+    published: dt.date  # a datetime, with its zone, when the editor gave a time (content/dates.py)
     updated: dt.date | None
     changes: tuple[Change, ...]  # as the file lists them; plan/ orders them for display
-    attribution: str | None
-    image_credit: str | None
+    attribution: str | None  # a byline as one line of text; None when authors name them
+    authors: tuple[Author, ...]  # in the byline's order
+    image: Picture | None  # the lead picture
     intro_html: str | None
     sections: tuple[Section, ...]  # in the order written: the page, its contents and its pager follow it
     aliases: tuple[str, ...]  # slugs it was published under before, each served as redirects
     language: str | None  # its own language tag, when it is not the site's
     source_file: str  # the YAML file it came from, for messages
-    digest: str  # of that file's bytes: pages built from it change only when it does
+    digest: str  # of that file's bytes and of every picture it shows: pages built from it change only when one does
+    pictures: tuple[Picture, ...] = ()  # every picture it shows (lead, questions', cards', in Markdown), each once, in file order
     draft: bool = False  # held back from the built site unless the build asks for drafts
-    # The date and time given with `published`, when one is: aware if written with an offset,
-    # naive if in the site's timezone; None for a date alone. Only the build's schedule reads it.
-    published_at: dt.datetime | None = None
     topics: tuple[str, ...] = ()  # the topics' names, as written
     translation_of: str | None = None  # the slug of the explainer it translates
 
@@ -249,10 +265,11 @@ class Site:
     digest: str  # of the site file, its logo and the base URL: every page shows them
     brand: Brand = Brand(DEFAULT_ACCENT, DEFAULT_ACCENT_DARK, DEFAULT_FONT, None, None)
     words: Words = Words()  # the theme's words in each language, with the project's laid over them
-    timezone: str = "UTC"  # an IANA zone: where a publication date or time without an offset is
     per_page: int = 20  # explainers on each page of the index and of each topic
     search: bool = True  # a Pagefind index, and a search box on the index, topic and 404 pages
     editing: Editing | None = None  # the editing page's settings, when the site publishes one at admin/
+    authors: Mapping[str, Author] = field(default_factory=dict)  # the newsroom's authors, by the id explainers name them with
+    time_zone: str | None = None  # the zone of a time content writes without one, and of a date's release (UTC when None)
 
     @property
     def base_path(self) -> str:
@@ -279,54 +296,77 @@ def after_lead(text: str | None, lead: str) -> str | None:
     return rest or None
 
 
-def _rendered(text: str | None, lead: str, terms: Terms) -> str | None:
-    return _block(after_lead(text, lead), terms)
-
-
-def _card(d: dict[str, Any], terms: Terms) -> Card:
-    summary = d["summary"].strip()
-    detail = _rendered(d.get("detail"), summary, terms)
-    facts = tuple(Fact(f["label"].strip(), render_block(f["text"], terms)) for f in d.get("facts", ()))
-    return Card(d["id"], d["title"].strip(), summary, detail, facts, tuple(d.get("aliases", ())))
-
-
 def _heading(d: dict[str, Any]) -> str | None:
     return d["heading"].strip() if "heading" in d else None
 
 
-def _item(d: dict[str, Any], terms: Terms) -> Item:
-    title = d["title"].strip()
-    # An item whose text only repeats its title keeps it: the text is what a reader reads.
-    return Item(title, _rendered(d["text"], title, terms) or render_block(d["text"], terms))
+class _Builder:
+    """Turns one validated explainer document into model values: its Markdown rendered once, in
+    reading order (so each glossary term links from its first use), each text at its path in the
+    file so a picture in it can be shown or refused at its line."""
 
+    def __init__(self, pictures: PictureReader, terms: Terms):
+        self.pictures = pictures
+        self.terms = terms
 
-def _section(d: dict[str, Any], index: int, terms: Terms) -> Section:
-    # Markdown is rendered in reading order, so each glossary term links from its first use.
-    kind = section_kind(d)
-    ident = section_id(d, index)
-    if kind == "question":
-        short = d["short_answer"].strip()
-        answer = _rendered(d.get("answer"), short, terms)
-        cards = tuple(_card(c, terms) for c in d.get("cards", ()))
-        return Question(ident, _text(d.get("label")), d["question"].strip(), short, answer, cards, _block(d.get("after_cards"), terms), tuple(d.get("aliases", ())))
-    if kind == "items":
-        intro = _block(d.get("intro"), terms)
-        return Items(ident, d["heading"].strip(), intro, tuple(_item(i, terms) for i in d["items"]))
-    if kind == "text":
-        return Text(ident, d["heading"].strip(), render_block(d["text"], terms))
-    if kind == "timeline":
-        return Timeline(ident, _heading(d), tuple(Event(e["date"], render_inline(e["event"])) for e in d["timeline"]))
-    if kind == "people":
-        return People(ident, _heading(d), tuple(Person(p["name"].strip(), _text(p.get("role")), _block(p.get("note"))) for p in d["people"]))
-    if kind == "glossary":
-        return Glossary(ident, _heading(d), tuple(Term(a, t["term"].strip(), render_block(t["definition"])) for a, t in zip(term_anchors(d, index), d["glossary"])))
-    if kind == "sources":
-        return Sources(ident, _heading(d), tuple(Source(s["title"].strip(), s.get("url"), _text(s.get("publisher")), _text(s.get("note"))) for s in d["sources"]))
-    if kind == "key_points":
-        return KeyPoints(ident, _heading(d), tuple(p.strip() for p in d["key_points"]), d.get("under_dek", False))
-    if kind == "known":
-        return Known(ident, _heading(d), tuple(render_inline(k) for k in d["known"]), tuple(render_inline(u) for u in d["unknown"]), d.get("under_dek", False))
-    raise ValueError(f"not a section of a validated explainer: {sorted(d)}")
+    def md(self, text: str, *path: str | int) -> str:
+        return render_block(text, self.terms, self.pictures.markdown(list(path)))
+
+    def md_or_none(self, d: dict[str, Any], key: str, *path: str | int) -> str | None:
+        return self.md(d[key], *path, key) if key in d else None
+
+    def plain(self, text: str, *path: str | int) -> str:
+        """Markdown that links no glossary term: a definition, a person's note, a change."""
+        return render_block(text, None, self.pictures.markdown(list(path)))
+
+    def after(self, d: dict[str, Any], key: str, lead: str, *path: str | int) -> str | None:
+        """A text without its first sentence when that sentence is `lead`, shown just above it."""
+        text = after_lead(d.get(key), lead)
+        return self.md(text, *path, key) if text is not None else None
+
+    def card(self, d: dict[str, Any], *at: str | int) -> Card:
+        summary = d["summary"].strip()
+        facts = tuple(Fact(f["label"].strip(), self.md(f["text"], *at, "facts", n, "text")) for n, f in enumerate(d.get("facts", ())))
+        return Card(d["id"], d["title"].strip(), summary, self.after(d, "detail", summary, *at), facts, tuple(d.get("aliases", ())),
+                    self.pictures.field(d.get("image"), [*at, "image"]))
+
+    def item(self, d: dict[str, Any], *at: str | int) -> Item:
+        title = d["title"].strip()
+        # An item whose text only repeats its title keeps it: the text is what a reader reads.
+        return Item(title, self.after(d, "text", title, *at) or self.md(d["text"], *at, "text"))
+
+    def section(self, d: dict[str, Any], index: int) -> Section:
+        kind = section_kind(d)
+        ident = section_id(d, index)
+        at = ("sections", index)
+        if kind == "question":
+            short = d["short_answer"].strip()
+            answer = self.after(d, "answer", short, *at)
+            cards = tuple(self.card(c, *at, "cards", n) for n, c in enumerate(d.get("cards", ())))
+            return Question(ident, _text(d.get("label")), d["question"].strip(), short, answer,
+                            cards, self.md_or_none(d, "after_cards", *at), tuple(d.get("aliases", ())), self.pictures.field(d.get("image"), [*at, "image"]))
+        if kind == "items":
+            intro = self.md_or_none(d, "intro", *at)
+            return Items(ident, d["heading"].strip(), intro, tuple(self.item(i, *at, "items", n) for n, i in enumerate(d["items"])))
+        if kind == "text":
+            return Text(ident, d["heading"].strip(), self.md(d["text"], *at, "text"))
+        if kind == "timeline":
+            return Timeline(ident, _heading(d), tuple(Event(e["date"], render_inline(e["event"])) for e in d["timeline"]))
+        if kind == "people":
+            people = tuple(Person(p["name"].strip(), _text(p.get("role")), self.plain(p["note"], *at, "people", n, "note") if "note" in p else None)
+                           for n, p in enumerate(d["people"]))
+            return People(ident, _heading(d), people)
+        if kind == "glossary":
+            terms = tuple(Term(a, t["term"].strip(), self.plain(t["definition"], *at, "glossary", n, "definition"))
+                          for n, (a, t) in enumerate(zip(term_anchors(d, index), d["glossary"])))
+            return Glossary(ident, _heading(d), terms)
+        if kind == "sources":
+            return Sources(ident, _heading(d), tuple(Source(s["title"].strip(), s.get("url"), _text(s.get("publisher")), _text(s.get("note"))) for s in d["sources"]))
+        if kind == "key_points":
+            return KeyPoints(ident, _heading(d), tuple(p.strip() for p in d["key_points"]), d.get("under_dek", False))
+        if kind == "known":
+            return Known(ident, _heading(d), tuple(render_inline(k) for k in d["known"]), tuple(render_inline(u) for u in d["unknown"]), d.get("under_dek", False))
+        raise ValueError(f"not a section of a validated explainer: {sorted(d)}")
 
 
 def _terms(sections: list[dict[str, Any]]) -> Terms:
@@ -334,31 +374,59 @@ def _terms(sections: list[dict[str, Any]]) -> Terms:
     return Terms((t["term"], anchor) for i, s in enumerate(sections) if section_kind(s) == "glossary" for t, anchor in zip(s["glossary"], term_anchors(s, i)))
 
 
-def build_explainer(doc: RawDoc) -> Explainer:
-    """A validated explainer document as an Explainer."""
+def _author(d: str | dict[str, Any], site: Site | None) -> Author:
+    if isinstance(d, str):
+        # Checked against the site's authors (validate.py); with no site (its file has mistakes of
+        # its own, and nothing is published), the id stands for the name.
+        return site.authors[d] if site is not None else Author(d, None, None)
+    return Author(d["name"].strip(), d.get("url"), _text(d.get("role")))
+
+
+def build_explainer(doc: RawDoc, site: Site | None = None, root: Path | None = None, *, stamps: list[PictureStamp] | None = None) -> Explainer:
+    """A validated explainer document as an Explainer, in the site it is built for (whose authors
+    it may name by id, and whose time zone and base path its dates and pictures take).
+
+    Its pictures are read from the project at root: raises BuildError with one line per picture
+    that cannot be shown (and with none when there is no root, so no picture can be read). Each
+    picture's path, stamp (as it was before it was read) and digest are added to `stamps`, for the
+    next build to tell whether it changed.
+    """
     d = doc.data
-    terms = _terms(d["sections"])
-    intro = _rendered(d.get("intro"), d["dek"].strip(), terms)  # the intro comes first in reading order
-    return Explainer(
+    zone = site.time_zone if site is not None else None
+    base_path = site.base_path if site is not None else "/"
+    pictures = PictureReader(root, doc, base_path + picture_folder(d["slug"]))
+    build = _Builder(pictures, _terms(d["sections"]))
+    intro = build.after(d, "intro", d["dek"].strip())  # the intro comes first in reading order
+    changes = tuple(Change(parse_moment(c["date"], zone), c["kind"], build.plain(c["text"], "changes", n, "text")) for n, c in enumerate(d.get("changes", ())))
+    explainer = Explainer(
         slug=d["slug"],
         title=d["title"].strip(),
         dek=d["dek"].strip(),
-        published=dt.date.fromisoformat(d["published"][:10]),
-        updated=dt.date.fromisoformat(d["updated"]) if "updated" in d else None,
-        changes=tuple(Change(dt.date.fromisoformat(c["date"]), c["kind"], render_block(c["text"])) for c in d.get("changes", ())),
+        published=parse_moment(d["published"], zone),
+        updated=parse_moment(d["updated"], zone) if "updated" in d else None,
+        changes=changes,
         attribution=_text(d.get("attribution")),
-        image_credit=_text(d.get("image_credit")),
+        authors=tuple(_author(a, site) for a in d.get("authors", ())),
+        image=pictures.field(d.get("image"), ["image"]),
         intro_html=intro,
-        sections=tuple(_section(section, i, terms) for i, section in enumerate(d["sections"])),
+        sections=tuple(build.section(section, i) for i, section in enumerate(d["sections"])),
         aliases=tuple(d.get("aliases", ())),
         language=d.get("language"),
         source_file=doc.path,
         digest=doc.digest,
         draft=d.get("draft", False),
-        published_at=dt.datetime.fromisoformat(d["published"]) if len(d["published"]) > 10 else None,
         topics=tuple(t.strip() for t in d.get("topics", ())),
         translation_of=d.get("translation_of"),
     )
+    if pictures.errors:
+        if stamps is not None:  # each picture it names, as never read: the next build looks at them again
+            stamps.extend(PictureStamp(src, (0, 0, 0), "") for src in pictures.judged)
+        raise BuildError(pictures.errors)
+    used = tuple(pictures.used.values())
+    if stamps is not None:
+        stamps.extend(PictureStamp(p.src, judged.stamp, judged.digest) for p in used if isinstance(judged := pictures.judged[p.src], Judged))
+    # Pages show the pictures' sizes and their files' names: they change when a picture's bytes do.
+    return replace(explainer, pictures=used, digest=digest(doc.digest, *(f"{p.src}\0{p.digest}" for p in used))) if used else explainer
 
 
 def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = None, words: Words | None = None, schema: str = "") -> Site:
@@ -383,8 +451,9 @@ def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = N
         digest=hashlib.sha256(f"{site.digest} {logo_digest} {base} {words.digest}".encode()).hexdigest(),
         brand=Brand(accent, dark, brand.get("font", DEFAULT_FONT).strip(), _block(brand.get("footer")), make_logo(logo) if logo is not None else None),
         words=words,
-        timezone=d.get("timezone", "UTC"),
         per_page=d.get("per_page", 20),
         search=d.get("search", True),
         editing=Editing(d["editing"]["repo"], d["editing"].get("branch", "main"), d["editing"].get("app", "sveltia"), schema) if "editing" in d else None,
+        authors={ident: Author(a["name"].strip(), a.get("url"), _text(a.get("role"))) for ident, a in d.get("authors", {}).items()},
+        time_zone=d.get("time_zone"),
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
+import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import fastjsonschema
 import yaml
@@ -18,6 +18,7 @@ from explainer.errors import ContentError, field_path, line_column
 
 if TYPE_CHECKING:
     import jsonschema
+from explainer.content.dates import before, date_problem, moment_problem, parse_moment, zone_of
 from explainer.content.brand import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, contrast_failure, hex_colour, logo_problem
 from explainer.content.kinds import ONCE, section_id, section_kind, term_anchors
 from explainer.content.language import Words, locale_of, placeholders
@@ -28,7 +29,8 @@ from explainer.content.slugs import topic_slug
 
 # Anchors the page uses for its own parts, and the folder beside an explainer's question and card
 # pages that holds its embeds: no section, question or card may take one as its id.
-RESERVED_IDS = frozenset({"main", "contents", "credits", "top", "changes", "changes-heading", "embed"})
+# The folder of an explainer's pictures (`images`) is beside its question and card pages too.
+RESERVED_IDS = frozenset({"main", "contents", "credits", "top", "changes", "changes-heading", "embed", "images"})
 # Folder names at the site root that are not explainers: the site's own (admin/ is the editing page), and those of its lists
 # (topics/, the index's page/2/...) and of its search index (pagefind/).
 RESERVED_SLUGS = frozenset({"admin", "assets", "embed", "feed", "static", "schema", "topics", "page", "pagefind"})
@@ -87,47 +89,6 @@ def node_at(root: yaml.Node, path: list[str | int]) -> tuple[yaml.Node, yaml.Nod
         else:
             return node, key_node
     return node, key_node
-
-
-_DATE_FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-
-
-def date_problem(value: str) -> str | None:
-    """Why text written as a year, month or day names none: "month 13 does not exist", "February
-    2026 has 28 days". None when it names one, or is not written as a date at all."""
-    form = _DATE_FORM.fullmatch(value)
-    if not form:
-        return None
-    year, month, day = (int(part) if part else None for part in form.groups())
-    if not year:
-        return "year 0 does not exist"
-    if month is not None and not 1 <= month <= 12:
-        return f"month {month} does not exist"
-    if day is not None:
-        days = calendar.monthrange(year, month)[1]  # type: ignore[arg-type]
-        if day == 0:
-            return "day 0 does not exist"
-        if day > days:
-            return f"{calendar.month_name[month]} {year} has {days} days"  # type: ignore[index]
-    return None
-
-
-def moment_problem(value: str) -> str | None:
-    """Why a date, or a date and time (`published`), names no moment: "month 13 does not exist",
-    "hour 25 does not exist". None when it names one."""
-    why = date_problem(value[:10])
-    if why or len(value) <= 10:
-        return why
-    hour, minute = int(value[11:13]), int(value[14:16])
-    second = int(value[17:19]) if len(value) > 16 and value[16] == ":" else 0
-    offset = value[-6:] if value[-6] in "+-" else None
-    if hour > 23:
-        return f"hour {hour} does not exist"
-    if minute > 59 or second > 59:
-        return f"minute or second {max(minute, second)} does not exist"
-    if offset and (int(offset[1:3]) > 23 or int(offset[4:6]) > 59):
-        return f"offset {offset} does not exist"
-    return None
 
 
 def _show(value: Any) -> str:
@@ -308,6 +269,8 @@ def _schema_errors(doc: RawDoc, error: jsonschema.ValidationError, meant: frozen
         message = f"{why + '; ' if why else ''}{described or 'wrong format'}, {found}"
     elif kind == "minLength":
         message = "must not be empty"
+    elif kind == "maxLength" and error.validator_value == 0 and described:
+        message = f"{described}, {found}"  # a field that must be empty here says why
     elif kind == "maxLength":
         message = f"is {len(error.instance):,} characters long; the most is {error.validator_value:,}"
     elif kind == "minItems":
@@ -417,8 +380,62 @@ def words_rules(doc: RawDoc) -> list[ContentError]:
     return errors
 
 
-def _explainer_rules(doc: RawDoc) -> list[ContentError]:
-    """Cross-field rules: a known language, kinds that come once, unique ids and aliases, no reserved anchors, dates in order."""
+class Site(Protocol):
+    """What an explainer's rules need of its site (content.model.Site has it): the authors it
+    names by id, and the zone of a time written without one."""
+
+    @property
+    def authors(self) -> Mapping[str, Any]: ...
+
+    @property
+    def time_zone(self) -> str | None: ...
+
+
+def _moment_rules(doc: RawDoc, site: Site | None) -> list[ContentError]:
+    """Dates and times that exist, in zones that exist, and updates and changes not before the
+    publication. `site` gives the zone of a time written without one (None: not known here)."""
+    data, errors = doc.data, []
+    zone = site.time_zone if site is not None else None
+    paths: list[Path_] = [["published"]] + ([["updated"]] if "updated" in data else []) + [["changes", i, "date"] for i in range(len(data.get("changes", ())))]
+    moments: dict[int, dt.date] = {}
+    for n, path in enumerate(paths):
+        value = data[path[0]] if len(path) == 1 else data["changes"][path[1]]["date"]
+        # A time without a zone is left alone when the site's zone is not known here (a build
+        # whose site file is wrong reports only what is wrong with each explainer on its own).
+        why = moment_problem(value, zone if site is not None else "UTC")
+        if why:
+            # A day that does not exist is said as the schema says a date's shape, in the form written.
+            described = load_schema("explainer")["$defs"]["moment"]["description"] if len(value) > 10 else "expected a date as YYYY-MM-DD"
+            message = f"{why}; {described}, found {value!r}" if date_problem(value[:10]) else f"{why}, found {value!r}"
+            errors.append(_at(doc, node_at(doc.node, path)[0], path, message))
+        else:
+            moments[n] = parse_moment(value, zone or "UTC")
+    if 0 in moments:
+        for n, path in enumerate(paths[1:], 1):
+            if n in moments and before(moments[n], moments[0]):
+                errors.append(_at(doc, node_at(doc.node, path)[0], path, f"is before published ({data['published']})"))
+    return errors
+
+
+def _author_rules(doc: RawDoc, site: Site | None) -> list[ContentError]:
+    """Authors named by id are the site file's; a byline is written once, as authors or as attribution."""
+    data, errors = doc.data, []
+    if "authors" in data and "attribution" in data:
+        node, key = node_at(doc.node, ["attribution"])
+        errors.append(_at(doc, key or node, ["attribution"], "the byline is made from authors: remove attribution, or write the byline here and remove authors"))
+    if site is None:
+        return errors
+    for i, author in enumerate(data.get("authors", ())):
+        if isinstance(author, str) and author not in site.authors:
+            known = f" (site.yaml names {', '.join(sorted(site.authors))})" if site.authors else ""
+            message = f"{author!r} is not an author site.yaml names{known}: add it under authors there ({author}: {{name: ...}}), or write the author out here as {{name: ..., url: ...}}"
+            errors.append(_at(doc, node_at(doc.node, ["authors", i])[0], ["authors", i], message))
+    return errors
+
+
+def _explainer_rules(doc: RawDoc, site: Site | None = None) -> list[ContentError]:
+    """Cross-field rules: a known language, kinds that come once, unique ids and aliases, no
+    reserved anchors, dates in order, authors the site file names."""
     data = doc.data
     errors: list[ContentError] = language_rule(doc)
     first: dict[str, int] = {}
@@ -454,19 +471,8 @@ def _explainer_rules(doc: RawDoc) -> list[ContentError]:
         if alias == data["slug"]:
             node, _ = node_at(doc.node, ["aliases", alias_at])
             errors.append(_at(doc, node, ["aliases", alias_at], f"'{alias}' is the explainer's own slug; an alias names an old one"))
-    published = data["published"][:10]  # a date and time is compared by its date
-    why = moment_problem(data["published"])
-    if why:
-        node, _ = node_at(doc.node, ["published"])
-        described = load_schema("explainer")["$defs"]["moment"]["description"]
-        errors.append(_at(doc, node, ["published"], f"{why}; {described}, found {data['published']!r}"))
-    if "updated" in data and data["updated"] < published:
-        node, _ = node_at(doc.node, ["updated"])
-        errors.append(_at(doc, node, ["updated"], f"is before published ({published})"))
-    for i, change in enumerate(data.get("changes", [])):
-        if change["date"] < published:
-            node, _ = node_at(doc.node, ["changes", i, "date"])
-            errors.append(_at(doc, node, ["changes", i, "date"], f"is before published ({published})"))
+    errors += _moment_rules(doc, site)
+    errors += _author_rules(doc, site)
     errors += _topic_rules(doc)
     if data.get("translation_of") == data["slug"]:
         node, _ = node_at(doc.node, ["translation_of"])
@@ -506,24 +512,11 @@ def _topic_rules(doc: RawDoc) -> list[ContentError]:
     return errors
 
 
-def timezone_problem(name: str) -> str | None:
-    """Why a time zone's name names none the IANA database (as this system has it) knows."""
-    import zoneinfo
-
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return f"{name!r} is not a time zone this system knows; write a name from the IANA database, like Europe/Paris, America/New_York or UTC"
-    return None
-
-
 def site_rules(doc: RawDoc, logo: bytes | ContentError | None) -> list[ContentError]:
     """The site file's rules beyond the schema: a known language, brand colours that links can be
     read in, and a logo that is an image. `logo` is the logo file's bytes, or why it could not be read."""
     brand = doc.data.get("brand", {})
     errors = language_rule(doc)
-    if "timezone" in doc.data and (why := timezone_problem(doc.data["timezone"])):
-        errors.append(_at(doc, node_at(doc.node, ["timezone"])[0], ["timezone"], why))
     for field, backgrounds in (("accent", LIGHT_BACKGROUNDS), ("accent_dark", DARK_BACKGROUNDS)):
         if field in brand:
             problem = contrast_failure(hex_colour(brand[field]), backgrounds)
@@ -535,12 +528,18 @@ def site_rules(doc: RawDoc, logo: bytes | ContentError | None) -> list[ContentEr
         problem = logo_problem(logo)
         if problem:
             errors.append(_at(doc, node_at(doc.node, ["brand", "logo"])[0], ["brand", "logo"], f"{brand['logo']!r} {problem}"))
+    zone = doc.data.get("time_zone")
+    if isinstance(zone, str) and zone_of(zone) is None:
+        message = f"{zone!r} is not a time zone the zone database names; write one like Europe/Paris, America/New_York or UTC"
+        errors.append(_at(doc, node_at(doc.node, ["time_zone"])[0], ["time_zone"], message))
     return errors
 
 
-def validate_explainer(doc: RawDoc) -> list[ContentError]:
-    """Every error in one explainer file: the schema first, then the rules that assume its shape."""
-    return validate_doc(doc, "explainer") or _explainer_rules(doc)
+def validate_explainer(doc: RawDoc, site: Site | None = None) -> list[ContentError]:
+    """Every error in one explainer file: the schema first, then the rules that assume its shape.
+    `site` is the site it is built in, whose authors and time zone it may name; without it those
+    are not checked."""
+    return validate_doc(doc, "explainer") or _explainer_rules(doc, site)
 
 
 @dataclass(frozen=True, slots=True)

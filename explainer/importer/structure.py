@@ -181,8 +181,10 @@ def _set_aside(block: Block, kind: str, draft: _Draft) -> None:
 def _title_dek_credit(blocks: list[Block], draft: _Draft) -> list[Block]:
     """Take the title, kicker, dek, photo credit and furniture out of blocks; returns the rest, in order.
 
-    The first photo credit is the image credit; other credits, captions, bylines, date lines,
-    promotions and kickers are furniture; prose a web page's extractor left out waits in `unplaced`.
+    Credits, captions, bylines, date lines, promotions and kickers are furniture; prose a web
+    page's extractor left out waits in `unplaced`. The first photo credit also becomes a note for
+    the editor: the article's picture is not imported, and a credit is shown only with its picture
+    (`image: {src, alt, credit}`).
     """
     rest = list(blocks)
     title = next((b for b in rest if b.kind == "heading" and b.level == 1), None)
@@ -204,19 +206,20 @@ def _title_dek_credit(blocks: list[Block], draft: _Draft) -> list[Block]:
         draft.data["title"] = title.text
     credit = next((b for b in rest if b.kind == "credit"), None)
     if credit is not None:
-        draft.data["image_credit"] = credit.text
+        draft.notes.append(("title", f"The article's picture is credited to {credit.text}. To show a picture, save it in the project and add "
+                                     f"image: {{src: <its file>, alt: <what it shows>, credit: {credit.text}}}."))
     body = [b for b in rest if b.kind not in _ASIDE]
     dek = next((b for b in body if b.kind == "dek"), None) or _implied_dek(body, title, draft.language)
     if dek is not None:
         draft.data["dek"] = dek.text
     for block in rest:
-        if block is credit or block is dek:
+        if block is dek:
             continue
         if block.kind == "leftover":
             draft.unplaced.append(block.text)
         elif block.kind in ("credit", "caption"):
-            # A caption repeating the title, or a credit repeating the first, is already in the YAML.
-            if block.text not in (draft.data.get("title"), draft.data.get("image_credit")):
+            # A caption repeating the title, or a credit repeating the first, is set aside once.
+            if block.text != draft.data.get("title") and (block is credit or credit is None or block.text != credit.text):
                 _set_aside(block, "credits" if block.kind == "credit" else "captions", draft)
         elif block.kind == "furniture":
             _set_aside(block, _FURNITURE_KINDS.get(block.furniture, block.furniture), draft)
@@ -656,7 +659,6 @@ def structure(article: Article, published: dt.date, made_from: str | None = None
         "dek": draft.data["dek"],
         "published": published.isoformat(),
         "attribution": article.byline,
-        "image_credit": draft.data.get("image_credit"),
         "intro": _block_text(after_lead(_join(intro.body), draft.data["dek"])) if intro.body else None,  # the dek leads the intro
         "sections": entries,
         "made_from": [made_from] if made_from else None,

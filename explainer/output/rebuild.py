@@ -23,11 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from explainer.content.files import Inputs, Seen, scan_inputs, unreadable
+from explainer.content.files import Inputs, Seen, note_picture, scan_inputs, unreadable
+from explainer.content.pictures import PictureStamp
 from explainer.content.validate import SlugAt
 from explainer.core.digest import CODE_DIGEST, digest
 from explainer.errors import BuildError, ContentError
-from explainer.output.record import Group, Manifest, group_summary, read_manifest
+from explainer.output.record import Group, Manifest, group_pictures, group_summary, read_manifest, with_pictures
 from explainer.plan.pages import Summary
 from explainer.plan.schedule import Schedule
 
@@ -51,8 +52,9 @@ class Job:
 
 
 def inputs_digest(inputs: Inputs, base_url: str | None, options: str = "") -> str:
-    """A digest of everything a build reads: the code, the base URL, the site file, the templates and
-    every explainer; and its options (which explainers not yet published it builds anyway)."""
+    """A digest of everything a build reads but pictures: the code, the base URL, the site file,
+    the templates and every explainer (with_pictures adds the pictures the explainers show); and
+    its options (which explainers not yet published it builds anyway)."""
     return digest(CODE_DIGEST, base_url or "", hashlib.sha256(inputs.site or b"").hexdigest(), inputs.logo, inputs.templates, options,
                   *(f"{path}={d}" for path, d in inputs.explainers.items()))
 
@@ -89,9 +91,14 @@ class Rebuild:
         """The explainers to keep as the last build left them, without reading them."""
         return tuple(job for job in self.jobs if job.unchanged)
 
-    def key_for(self, file_digest: str) -> str:
-        """The key of an explainer whose file has these bytes."""
-        return digest(file_digest, self.stamp)
+    def key_for(self, file_digest: str, pictures: Iterable[PictureStamp] = ()) -> str:
+        """The key of an explainer whose file has these bytes, and which shows these pictures."""
+        return digest(file_digest, self.stamp, *_picture_parts((p.src, p.digest) for p in pictures))
+
+    def note_pictures(self, pictures: Iterable[PictureStamp]) -> None:
+        """Keep each picture read in this build by its stamp, so the next build's scan sees whether it changed."""
+        for picture in pictures:
+            note_picture(self.seen, picture.src, picture.stamp, picture.digest)
 
     def summary_of(self, job: Job) -> tuple[SlugAt, Summary] | None:
         """What the last build kept of an unchanged explainer: where its slug is, and its summary."""
@@ -116,7 +123,7 @@ def _nothing_changed(inputs: Inputs, inputs_key: str, last: Manifest, schedule: 
     # Warnings are given on every build, so a project with a file that may give one never takes the shortcut;
     # and an explainer whose time has come is published by the first build after it.
     due = last.held.next is not None and schedule is not None and schedule.now >= last.held.next
-    return not inputs.errors and last.inputs == inputs_key and bool(last.pages) and not inputs.unplaced and not due
+    return not inputs.errors and last.inputs == with_pictures(inputs_key, inputs.pictures) and bool(last.pages) and not inputs.unplaced and not due
 
 
 def decide(inputs: Inputs, base_url: str | None, last: Manifest, seen: Seen, schedule: Schedule | None = None) -> Rebuild:
@@ -126,9 +133,18 @@ def decide(inputs: Inputs, base_url: str | None, last: Manifest, seen: Seen, sch
     stamp = explainer_stamp(inputs, base_url)
     if _nothing_changed(inputs, inputs_key, last, schedule):
         return Rebuild(True, inputs, inputs_key, stamp, last, (), seen)
-    jobs = tuple(Job(source, file_digest, digest(file_digest, stamp), last.groups.get(source), source in inputs.unplaced)
-                 for source, file_digest in inputs.explainers.items())
-    return Rebuild(False, inputs, inputs_key, stamp, last, jobs, seen)
+    jobs = []
+    for source, file_digest in inputs.explainers.items():
+        group = last.groups.get(source)
+        # Its pictures are those it showed last time (its file, if unchanged, names the same), as they are now.
+        shown = [(src, inputs.pictures.get(src, "")) for src in group_pictures(group)] if group is not None else []
+        jobs.append(Job(source, file_digest, digest(file_digest, stamp, *_picture_parts(shown)), group, source in inputs.unplaced))
+    return Rebuild(False, inputs, inputs_key, stamp, last, tuple(jobs), seen)
+
+
+def _picture_parts(pictures: Iterable[tuple[str, str]]) -> list[str]:
+    """An explainer's pictures, as its key holds them: each path and the digest of its bytes."""
+    return [f"{src}\0{d}" for src, d in pictures]
 
 
 def _last_record(out: Path, *, header_only: bool = False) -> Manifest | None:

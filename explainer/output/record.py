@@ -15,18 +15,25 @@ Three kinds of file, none of them published text:
 - `<slug>/.explainer-group` in each explainer's folder lists that explainer's files, each with the
   digest of its bytes and the key of its inputs. It is read only when the explainer changed.
 - `.explainer-stamps` caches each content file's digest by its inode, size and modification time,
-  so a build in a new process need not read files that did not change.
+  so a build in a new process need not read files that did not change; and so each picture's
+  that an explainer shows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
-from explainer.content.files import Seen
+from explainer.content.dates import from_iso
+from explainer.content.files import Seen, is_content_file
+from explainer.content.model import Author
+from explainer.content.pictures import Picture, PictureStamp
 from explainer.content.validate import SlugAt
+from explainer.core.digest import digest
 from explainer.plan.pages import Summary
 from explainer.plan.schedule import Held
 
@@ -65,11 +72,21 @@ class Manifest:
     held: Held = Held()  # how many explainers were held back, and when the next falls due
 
 
+def with_pictures(key: str, pictures: dict[str, str]) -> str:
+    """An inputs digest with the pictures' digests added: those the explainers showed, as they are now."""
+    return digest(key, *(f"{path}={d}" for path, d in sorted(pictures.items()))) if pictures else key
+
+
 def record(inputs_key: str, seen: Seen, files: Files, groups: dict[str, Group], held: Held = Held()) -> Manifest:
-    """What a build wrote, for the next build to read: the digest of its inputs, the stamps of the
-    content files it read, the site's own files, each published explainer's line, and how many it
-    held back."""
-    return Manifest(inputs_key, len(files) + sum(g.pages for g in groups.values()), files, groups, dict(seen), held)
+    """What a build wrote, for the next build to read: the digest of its inputs (and of the
+    pictures its explainers show), the stamps of the content files and pictures it read, the
+    site's own files, each published explainer's line, and how many it held back."""
+    # Pictures no explainer shows any more are forgotten: the next build need not look at them.
+    shown = {src for g in groups.values() for src in group_pictures(g)}
+    kept = {path: entry for path, entry in seen.items() if is_content_file(path) or path in shown}
+    # The pictures as this build read them: the next build's scan finds the same, and stops at once.
+    inputs = with_pictures(inputs_key, {path: kept[path][1] for path in shown if path in kept})
+    return Manifest(inputs, len(files) + sum(g.pages for g in groups.values()), files, groups, kept, held)
 
 
 def _file_line(fields: list[str], files: Files) -> None:
@@ -163,21 +180,36 @@ def stamps_bytes(seen: Seen) -> bytes:
 
 # --- what the record keeps of an explainer ----------------------------------------------------
 
-def group_data(slug: SlugAt, summary: Summary, links: str = "", indexed: str = "") -> str:
+def group_data(slug: SlugAt, summary: Summary, links: str = "", indexed: str = "", pictures: Iterable[PictureStamp] = ()) -> str:
     """What the record keeps of an explainer, as one line of JSON: enough to list it, place it
-    among the others and check its slug without reading its file again. Only what its pages
-    publish. `links` digests what its pages show of other explainers (plan.related), `indexed` the
-    bytes of its pages that the search index reads."""
-    return json.dumps({
+    among the others and check its slug without reading its file again, and the pictures it
+    shows. Only what its pages publish. `links` digests what its pages show of other explainers
+    (plan.related), `indexed` the bytes of its pages that the search index reads."""
+    data: dict[str, Any] = {
         "slug": [slug.slug, slug.line, slug.column, [list(a) for a in slug.aliases], list(slug.translation_of) if slug.translation_of else None, slug.language],
         "summary": [summary.slug, summary.title, summary.dek, summary.published.isoformat(),
                     summary.updated.isoformat() if summary.updated else None, summary.attribution,
                     summary.modified.isoformat(), list(summary.urls), list(summary.embeds), list(summary.aliases),
-                    [list(r) for r in summary.renamed], summary.language, summary.release.isoformat() if summary.release else None,
-                    summary.draft, list(summary.topics), summary.translation_of],
+                    [list(r) for r in summary.renamed], summary.language, [[a.name, a.url, a.role] for a in summary.authors],
+                    [getattr(summary.image, f.name) for f in fields(Picture)] if summary.image else None,
+                    summary.release.isoformat() if summary.release else None, summary.draft, list(summary.topics), summary.translation_of],
         "links": links,
         "indexed": indexed,
-    }, separators=(",", ":"))
+    }
+    shown = sorted({p.src for p in pictures})
+    if shown:
+        data["pictures"] = shown
+    return json.dumps(data, separators=(",", ":"))
+
+
+def group_pictures(group: Group) -> list[str]:
+    """The paths of the pictures an explainer showed when its files were made."""
+    if '"pictures"' not in group.data:  # most explainers: no JSON to read
+        return []
+    try:
+        return [src for src in json.loads(group.data)["pictures"] if isinstance(src, str)]
+    except (ValueError, TypeError, KeyError):
+        return []
 
 
 def group_summary(source: str, group: Group) -> tuple[SlugAt, Summary] | None:
@@ -185,11 +217,12 @@ def group_summary(source: str, group: Group) -> tuple[SlugAt, Summary] | None:
     try:
         data = json.loads(group.data)
         slug, line, column, aliases, translation_of, own_language = data["slug"]
-        (name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names, renamed, language,
+        (name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names, renamed, language, authors, image,
          release, draft, topics, original) = data["summary"]
-        summary = Summary(name, title, dek, dt.date.fromisoformat(published), dt.date.fromisoformat(updated) if updated else None,
-                          attribution, dt.date.fromisoformat(modified), tuple(urls), tuple(embeds), tuple(alias_names),
-                          tuple((old, new) for old, new in renamed), language, dt.datetime.fromisoformat(release) if release else None,
+        summary = Summary(name, title, dek, from_iso(published), from_iso(updated) if updated else None,
+                          attribution, from_iso(modified), tuple(urls), tuple(embeds), tuple(alias_names),
+                          tuple((old, new) for old, new in renamed), language, tuple(Author(*a) for a in authors),
+                          Picture(*image) if image else None, dt.datetime.fromisoformat(release) if release else None,
                           bool(draft), tuple(topics), original)
         at = SlugAt(source, slug, line, column, tuple((a, al, ac) for a, al, ac in aliases), tuple(translation_of) if translation_of else None, own_language)
         return at, summary

@@ -80,7 +80,8 @@ def paging(first: str, number: int, total: int) -> Paging:
 
 def shown(summary: Summary) -> str:
     """What a listing shows of an explainer: its key there, so editing an answer leaves lists alone."""
-    return "\0".join(map(str, (summary.slug, summary.title, summary.dek, summary.published, summary.updated, summary.attribution, summary.language)))
+    return "\0".join(map(str, (summary.slug, summary.title, summary.dek, summary.published, summary.updated, summary.attribution, summary.language,
+                                summary.authors, summary.image)))
 
 
 def paged(first: str, template: str, key: str, newest: Sequence[Summary], per_page: int, **context: object) -> list[Page]:

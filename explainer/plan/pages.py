@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from explainer.content.dates import instant, latest
 from explainer.content.kinds import UNDER_DEK
 from explainer.content.language import Language, heading_of, language
-from explainer.content.model import Card, Event, Explainer, Question, Section, Site, Timeline
+from explainer.content.model import Author, Card, Event, Explainer, Question, Section, Site, Timeline
+from explainer.content.pictures import Picture
 from explainer.core.digest import digest
 
 
@@ -39,17 +41,19 @@ class Summary:
     slug: str
     title: str
     dek: str
-    published: dt.date
+    published: dt.date  # a datetime, with its zone, when the editor gave a time
     updated: dt.date | None
     attribution: str | None
-    modified: dt.date  # the latest of published, updated and every change's date
+    modified: dt.date  # the latest of published, updated and every change's date (or moment)
     urls: tuple[str, ...]  # its pages a search engine should list, below the base path: its own first
     embeds: tuple[str, ...] = ()  # the ids of its embeds, so an old slug can lead to each
     aliases: tuple[str, ...] = ()  # slugs it had before, each served as redirects
     renamed: tuple[tuple[str, str], ...] = ()  # (old id, id) of its questions and cards, for the same
     language: str | None = None  # its own language tag, when it is not the site's
-    # When it may be published, in UTC: `published` (a date's first moment, or the time given) in
-    # the site's timezone. Newest first means latest release first.
+    authors: tuple[Author, ...] = ()  # its byline's authors
+    image: Picture | None = None  # its lead picture
+    # When it may be published, in UTC: `published` (a date's first moment in the site's time
+    # zone, or the moment given). Newest first means latest release first.
     release: dt.datetime | None = None
     draft: bool = False
     topics: tuple[str, ...] = ()  # the topics' names, as written
@@ -57,8 +61,8 @@ class Summary:
 
     @property
     def released(self) -> dt.datetime:
-        """When it may be published: its release, or the first moment of its date in UTC."""
-        return self.release or dt.datetime.combine(self.published, dt.time(), dt.timezone.utc)
+        """When it may be published: its release, or the moment (a date's first, in UTC) it was published."""
+        return self.release or instant(self.published)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +124,8 @@ def language_of(site: Site, explainer: Explainer | Summary | None = None) -> Lan
 
 
 def last_modified(explainer: Explainer) -> dt.date:
-    """The explainer's latest date: published, updated or any change, whichever is latest."""
-    return max((explainer.published, explainer.updated or explainer.published, *(c.date for c in explainer.changes)))
+    """The explainer's latest date or moment: published, updated or any change, whichever is latest."""
+    return latest((explainer.published, explainer.updated or explainer.published, *(c.date for c in explainer.changes)))
 
 
 def under_dek(section: Section) -> bool:
@@ -196,13 +200,21 @@ def redirect_page(redirect: Redirect, key: str) -> Page:
 
 
 SOCIAL_IMAGE = "social.png"
+SOCIAL_PHOTO = "social.jpg"  # a social image showing a picture: a JPEG, as a PNG of a photograph would be large
 # The size Open Graph and Twitter's large summary card both show without cropping.
 SOCIAL_IMAGE_SIZE = (1200, 630)
 
 
-def social_image_url(explainer: Explainer, card: Card | None = None) -> str:
-    """The URL (below the base path) of the explainer's social image, or of one card's."""
-    return (item_url(explainer, card.id) if card else explainer_url(explainer)) + SOCIAL_IMAGE
+def social_picture(explainer: Explainer, item: Question | Card | None = None) -> Picture | None:
+    """The picture an item's social image shows: its own, else the explainer's lead picture; None for none."""
+    return item.image if item is not None and item.image is not None else explainer.image
+
+
+def social_image_url(explainer: Explainer, item: Question | Card | None = None) -> str:
+    """The URL (below the base path) of the explainer's social image, or of one question's or card's:
+    a PNG, or a JPEG when it shows a picture."""
+    name = SOCIAL_PHOTO if social_picture(explainer, item) is not None else SOCIAL_IMAGE
+    return (item_url(explainer, item.id) if item else explainer_url(explainer)) + name
 
 
 def item_urls(explainer: Explainer) -> dict[str, str]:
@@ -250,6 +262,6 @@ def plan_explainer(site: Site, explainer: Explainer) -> list[Page]:
 
 
 def newest_first(summaries: Iterable[Summary]) -> tuple[Summary, ...]:
-    """Explainers by publication date and time, newest first; ties by title, then slug, so the
-    order never wobbles."""
-    return tuple(sorted(summaries, key=lambda e: (-e.published.toordinal(), -e.released.timestamp(), e.title, e.slug)))
+    """Explainers by when they are published, newest first (a date counts from its first moment in
+    the site's time zone); ties by title, then slug, so the order never wobbles."""
+    return tuple(sorted(summaries, key=lambda e: (-e.released.timestamp(), e.title, e.slug)))

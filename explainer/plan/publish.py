@@ -1,20 +1,27 @@
 """Stage 4, continued: what publishing adds to the planned pages.
 
 Each page gets what it tells search engines and social sites about itself (Open Graph, Twitter
-card, schema.org JSON-LD); each explainer and each card gets a social image; the site gets an
-Atom feed, a sitemap, robots.txt, and the files GitHub Pages reads (.nojekyll, CNAME).
-Everything here is a plain value; render/templates.py turns each into bytes.
+card, schema.org JSON-LD with its authors as people), and its pictures as its templates show them
+(`figures`); the explainer, each question and each card get a social image; each picture shown
+gets its files, in each width and format; the site gets an Atom feed, a sitemap, robots.txt, and
+the files GitHub Pages reads (.nojekyll, CNAME). Everything here is a plain value;
+render/templates.py turns each into bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
+from explainer.content.brand import Logo
 from explainer.content.cms import admin_page, cms_config
-from explainer.content.model import Change, Explainer, Site
+from explainer.content.dates import instant, latest
+from explainer.content.model import Author, Card, Change, Explainer, Question, Site
+from explainer.content.pictures import RECIPE, Picture, PictureFiles, picture_files, picture_folder
 from explainer.core.digest import digest
 from explainer.plan.embeds import alias_redirects, embed_ids, plan_explainer_embeds
 from explainer.plan.listing import NEWEST_ON_404, TOPICS, Topic, plan_index, plan_topics, search_box, topic_links, topics_of
@@ -22,6 +29,8 @@ from explainer.plan.related import Connections, teaser
 from explainer.plan.schedule import release_of
 from explainer.plan.pages import (
     SOCIAL_IMAGE,
+    SOCIAL_IMAGE_SIZE,
+    SOCIAL_PHOTO,
     Page,
     Summary,
     aliases_of,
@@ -33,6 +42,7 @@ from explainer.plan.pages import (
     plan_explainer,
     redirect_page,
     social_image_url,
+    social_picture,
 )
 
 FEED = "feed.xml"
@@ -55,6 +65,7 @@ CNAME = "CNAME"
 # The editing page (content/cms.py), when the site file turns it on.
 ADMIN_PAGE = "admin/index.html"
 CMS_CONFIG = "admin/config.yml"
+PICTURE = "picture"  # the renderer of a picture's file: one width, one format
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +78,12 @@ class Sharing:
     url: str
     image_url: str | None
     image_alt: str | None
-    published: dt.date | None
+    published: dt.date | None  # a datetime, with its zone, when the editor gave a time
     modified: dt.date | None
-    # schema.org NewsArticle for the explainer page, else None; the template serializes it with
-    # Jinja's tojson, which escapes <, >, & and ' so no text can end the <script> element.
+    # schema.org NewsArticle for the explainer, question and card pages, else None; the template
+    # serializes it with Jinja's tojson, which escapes <, >, & and ' so no text can end the <script> element.
     json_ld: dict[str, Any] | None = field(default=None, hash=False)
+    image_type: str = "image/png"  # the social image's MIME type: image/jpeg when it shows a picture
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +91,21 @@ class SocialImage:
     """What a social image shows; render/templates.py draws it with render/social.py."""
 
     title: str
-    kicker: str | None  # the explainer's title above a card's, else None
+    kicker: str | None  # the explainer's title above a question's or card's, else None
     site_name: str
     address: str  # where the site lives, host and path, shown at the foot
+    summary: str | None = None  # a question's short answer, a card's summary, under the title
+    picture: Picture | None = None  # the picture it shows beside the text
+    logo: Logo | None = None  # the site's logo, beside its name
+    accent: str = "#0b5cad"  # the site's accent (#rrggbb): the bar and its name
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A picture as a page shows it (the `figures` of explainer, question and card pages)."""
+
+    picture: Picture  # its alt text, caption and credit
+    files: PictureFiles  # its files' addresses and its size
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +114,11 @@ class FeedEntry:
     title: str
     url: str
     summary: str
-    author: str
+    author: str  # the byline as one name: the attribution, or the publisher, when no authors are named
     published: dt.date
     updated: dt.date
     language: str | None = None  # the entry's own language, when it is not the feed's
+    authors: tuple[Author, ...] = ()  # each an Atom author (with their page as its uri), in place of `author`
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +143,8 @@ class SitemapEntry:
 
 
 def changes_newest_first(explainer: Explainer) -> tuple[Change, ...]:
-    """Updates and corrections as the page lists them; same-day changes keep the file's order."""
-    return tuple(sorted(explainer.changes, key=lambda c: -c.date.toordinal()))
+    """Updates and corrections as the page lists them; changes of the same moment keep the file's order."""
+    return tuple(sorted(explainer.changes, key=lambda c: instant(c.date), reverse=True))
 
 
 def latest_of_each_kind(changes: tuple[Change, ...]) -> tuple[Change, ...]:
@@ -135,63 +160,127 @@ def _address(site: Site) -> str:
     return site.base_url.split("://", 1)[1].rstrip("/")
 
 
-def _social_image(site: Site, url: str, title: str, kicker: str | None) -> Page:
-    image = SocialImage(title, kicker, site.name, _address(site))
+def _social_image(site: Site, explainer: Explainer, item: Question | Card | None, root: Path | None) -> Page:
+    """The social image of the explainer (item None), or of one question or card: its title, the
+    explainer's above an item's, an item's short answer or summary under it, and its picture."""
+    url = social_image_url(explainer, item)
+    picture = social_picture(explainer, item)
+    if isinstance(item, Question):
+        title, kicker, summary = item.question, explainer.title, item.short_answer
+    elif isinstance(item, Card):
+        title, kicker, summary = item.title, explainer.title, item.summary
+    else:
+        title, kicker, summary = explainer.title, None, None
+    image = SocialImage(title, kicker, site.name, _address(site), summary, picture, site.brand.logo, site.brand.accent)
     # Keyed on exactly what the image shows: editing an answer does not redraw it.
-    key = digest(SOCIAL_IMAGE, image.title, image.kicker or "", image.site_name, image.address)
-    return Page(url, url, SOCIAL_IMAGE, key, {"image": image})
+    logo = hashlib.sha256(site.brand.logo.png).hexdigest() if site.brand.logo else ""
+    key = digest(SOCIAL_IMAGE, image.title, image.kicker or "", image.summary or "", image.site_name, image.address, logo, image.accent,
+                 picture.digest if picture else "")
+    return Page(url, url, SOCIAL_PHOTO if picture else SOCIAL_IMAGE, key, {"image": image, "root": root})
 
 
-def _news_article(site: Site, explainer: Explainer, url: str, image_url: str) -> dict[str, Any]:
+def _people(explainer: Explainer | Summary, publisher: dict[str, Any]) -> list[dict[str, Any]] | dict[str, Any]:
+    """Who wrote it, as schema.org says it: each author a Person with their page; a one-line
+    attribution, one Person; else the publisher."""
+    if explainer.authors:
+        return [{"@type": "Person", "name": a.name, **({"url": a.url} if a.url else {})} for a in explainer.authors]
+    if explainer.attribution:
+        return {"@type": "Person", "name": explainer.attribution}
+    return publisher
+
+
+def _image_objects(site: Site, explainer: Explainer, picture: Picture | None, social_url: str) -> list[dict[str, Any]]:
+    """The article's images for structured data: its picture, largest file first, then its social image."""
+    images = []
+    if picture is not None:
+        found = picture_files(picture, site.base_url + picture_folder(explainer.slug))
+        image: dict[str, Any] = {"@type": "ImageObject", "url": found.src, "width": found.width, "height": found.height}
+        if picture.caption:
+            image["caption"] = picture.caption
+        if picture.credit:
+            image["creditText"] = picture.credit
+        images.append(image)
+    width, height = SOCIAL_IMAGE_SIZE
+    images.append({"@type": "ImageObject", "url": social_url, "width": width, "height": height})
+    return images
+
+
+def _news_article(site: Site, explainer: Explainer, url: str, image_url: str, item: Question | Card | None = None) -> dict[str, Any]:
+    """schema.org NewsArticle for the explainer's page, or a question's or card's (which is part of it)."""
     publisher: dict[str, Any] = {"@type": "Organization", "name": site.publisher.name}
     if site.publisher.url:
         publisher["url"] = site.publisher.url
-    return {
+    headline, description = (explainer.title, explainer.dek) if item is None else \
+        (item.question, item.short_answer) if isinstance(item, Question) else (item.title, item.summary)
+    article = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": explainer.title,
-        "description": explainer.dek,
+        "headline": headline,
+        "description": description,
         "datePublished": explainer.published.isoformat(),
         "dateModified": last_modified(explainer).isoformat(),
-        "author": {"@type": "Person", "name": explainer.attribution} if explainer.attribution else publisher,
+        "author": _people(explainer, publisher),
         "publisher": publisher,
-        "image": image_url,
+        "image": _image_objects(site, explainer, social_picture(explainer, item), image_url),
         "inLanguage": language_of(site, explainer).tag,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
     }
+    if item is not None:
+        article["isPartOf"] = {"@type": "NewsArticle", "@id": site.base_url + explainer_url(explainer), "headline": explainer.title}
+    return article
 
 
-def _share(site: Site, explainer: Explainer, page: Page) -> Page:
-    """An explainer, question or card page with `sharing` and `changes` added to its context.
+def figure(site: Site, explainer: Explainer | Summary, picture: Picture) -> Figure:
+    """A picture of the explainer as its pages show it."""
+    return Figure(picture, picture_files(picture, site.base_path + picture_folder(explainer.slug)))
+
+
+def _figures(site: Site, explainer: Explainer) -> dict[str, Figure]:
+    """The pictures the explainer's pages show, by where: "lead" for its lead picture, a question's
+    or card's id for its own."""
+    figures = {"lead": figure(site, explainer, explainer.image)} if explainer.image else {}
+    for item in (*explainer.questions, *(card for _, card in explainer.cards)):
+        if item.image is not None:
+            figures[item.id] = figure(site, explainer, item.image)
+    return figures
+
+
+def _share(site: Site, explainer: Explainer, page: Page, figures: dict[str, Figure]) -> Page:
+    """An explainer, question or card page with `sharing`, `changes` and `figures` added to its context.
 
     Pages of other kinds (embeds, say) are returned as they are.
     """
-    url = site.base_url + page.url
-    card = page.context.get("card")
-    image_url = site.base_url + social_image_url(explainer, card)
-    dates = (explainer.published, last_modified(explainer))
-    if page.template == "explainer.html":
-        sharing = Sharing("article", explainer.title, explainer.dek, url, image_url, explainer.title, *dates,
-                          _news_article(site, explainer, url, image_url))
-    elif page.template == "question.html":
-        question = page.context["question"]
-        sharing = Sharing("article", question.question, question.short_answer, url, image_url, explainer.title, *dates)
-    elif page.template == "card.html":
-        sharing = Sharing("article", card.title, card.summary, url, image_url, f"{card.title}: {explainer.title}", *dates)
-    else:
+    if page.template not in ("explainer.html", "question.html", "card.html"):
         return page
+    url = site.base_url + page.url
+    item = page.context.get("card") or page.context.get("question")
+    image_url = site.base_url + social_image_url(explainer, item)
+    image_type = "image/jpeg" if social_picture(explainer, item) else "image/png"
+    dates = (explainer.published, last_modified(explainer))
+    json_ld = _news_article(site, explainer, url, image_url, item)
+    if isinstance(item, Question):
+        sharing = Sharing("article", item.question, item.short_answer, url, image_url, f"{item.question}: {explainer.title}", *dates, json_ld, image_type)
+    elif isinstance(item, Card):
+        sharing = Sharing("article", item.title, item.summary, url, image_url, f"{item.title}: {explainer.title}", *dates, json_ld, image_type)
+    else:
+        sharing = Sharing("article", explainer.title, explainer.dek, url, image_url, explainer.title, *dates, json_ld, image_type)
     changes = changes_newest_first(explainer)
-    return replace(page, context={**page.context, "changes": changes, "notices": latest_of_each_kind(changes), "sharing": sharing})
+    return replace(page, context={**page.context, "changes": changes, "notices": latest_of_each_kind(changes), "sharing": sharing, "figures": figures})
 
 
-def share_explainer(site: Site, explainer: Explainer, pages: list[Page]) -> list[Page]:
-    """The explainer's planned pages with their sharing metadata, then its and each card's social image."""
-    shared = [_share(site, explainer, page) for page in pages]
-    shared.append(_social_image(site, social_image_url(explainer), explainer.title, None))
-    for _, card in explainer.cards:
-        shared.append(_social_image(site, social_image_url(explainer, card), card.title, explainer.title))
-    return shared
+def _picture_files(explainer: Explainer, root: Path | None) -> list[Page]:
+    """Every file made of the explainer's pictures, each width in each format, in its folder. Each
+    is keyed on its name, which holds the digest of the picture's bytes: an unchanged picture is
+    not made again, whatever else in the explainer changed."""
+    pages, made = [], set()
+    folder = picture_folder(explainer.slug)
+    for picture in explainer.pictures:
+        for name, width, fmt in picture.files():
+            if name not in made:
+                made.add(name)
+                pages.append(Page(folder + name, folder + name, PICTURE, digest(PICTURE, RECIPE, name), {"picture": picture, "width": width, "format": fmt, "root": root}))
+    return pages
 
 
 # The pages a reader reads: they show the explainer's place among the others (connect) and are
@@ -213,28 +302,42 @@ def _connect(explainer: Explainer, page: Page, connections: Connections) -> Page
     return replace(page, key=digest(page.key, connections.item_key(item)), context={**page.context, **context})
 
 
-def plan_group(site: Site, explainer: Explainer, connections: Connections | None = None) -> list[Page]:
+def share_explainer(site: Site, explainer: Explainer, pages: list[Page], root: Path | None = None) -> list[Page]:
+    """The explainer's planned pages with their sharing metadata and figures, then its, each
+    question's and each card's social image, then its pictures' files."""
+    figures = _figures(site, explainer)
+    shared = [_share(site, explainer, page, figures) for page in pages]
+    shared.append(_social_image(site, explainer, None, root))
+    for question in explainer.questions:
+        shared.append(_social_image(site, explainer, question, root))
+        shared.extend(_social_image(site, explainer, card, root) for card in question.cards)
+    return shared + _picture_files(explainer, root)
+
+
+def plan_group(site: Site, explainer: Explainer, connections: Connections | None = None, root: Path | None = None) -> list[Page]:
     """Every file of one explainer, all under its folder: its pages with their embeds and sharing
     metadata and what they show of other explainers (`connections`, from plan.related), its embed
-    pages, and its social images."""
+    pages, its social images and its pictures' files. `root` is the project the pictures are read
+    from when their files are made."""
     connections = connections or Connections(explainer.language or site.language)
     pages = [_connect(explainer, page, connections) for page in plan_explainer(site, explainer)]
-    pages = share_explainer(site, explainer, plan_explainer_embeds(site, explainer, pages))
+    pages = share_explainer(site, explainer, plan_explainer_embeds(site, explainer, pages), root)
     lang = language_of(site, explainer)
     for page in pages:
         page.context["language"] = lang  # every page of the explainer speaks its language
     return pages
 
 
-def summarize(explainer: Explainer, timezone: str = "UTC") -> Summary:
+def summarize(explainer: Explainer, time_zone: str | None = None) -> Summary:
     """What the index, feed and sitemap show of an explainer, and what the build needs to place it
-    among the others (its release, topics and the explainer it translates); `timezone` is the
+    among the others (its release, topics and the explainer it translates); `time_zone` is the
     site's."""
     urls = (explainer_url(explainer), *item_urls(explainer).values())
     renamed = tuple((alias, item.id) for alias, item in aliases_of(explainer))
     return Summary(explainer.slug, explainer.title, explainer.dek, explainer.published, explainer.updated,
                    explainer.attribution, last_modified(explainer), urls, embed_ids(explainer), explainer.aliases, renamed, explainer.language,
-                   release_of(explainer, timezone), explainer.draft, explainer.topics, explainer.translation_of)
+                   explainer.authors, explainer.image, release_of(explainer, time_zone), explainer.draft, explainer.topics,
+                   explainer.translation_of)
 
 
 def _feed(site: Site, summaries: Iterable[Summary], topic: Topic | None = None) -> Feed:
@@ -243,8 +346,8 @@ def _feed(site: Site, summaries: Iterable[Summary], topic: Topic | None = None) 
     for explainer in newest_first(summaries)[:FEED_ENTRIES]:
         url = site.base_url + explainer_url(explainer)
         author = explainer.attribution or site.publisher.name
-        entries.append(FeedEntry(url, explainer.title, url, explainer.dek, author, explainer.published, explainer.modified, explainer.language))
-    updated = max((e.updated for e in entries), default=dt.date(1970, 1, 1))
+        entries.append(FeedEntry(url, explainer.title, url, explainer.dek, author, explainer.published, explainer.modified, explainer.language, explainer.authors))
+    updated = latest((e.updated for e in entries)) if entries else dt.date(1970, 1, 1)
     home = site.base_url + (topic.url if topic else "")
     # The title's punctuation is the site language's: "Élections : Explainers" in French.
     title = language_of(site).gettext("%(topic)s: %(site)s") % {"topic": topic.name, "site": site.name} if topic else site.name
@@ -260,7 +363,7 @@ def _sitemap(site: Site, summaries: Iterable[Summary], topics: dict[str, tuple[T
     page, each topic's first page, every explainer, question and card page. (The later pages of
     the index and of each topic move as explainers are added: a crawler finds them by their links.)"""
     explainers = sorted(summaries, key=lambda e: e.slug)
-    newest = max((e.modified for e in explainers), default=None)
+    newest = latest(e.modified for e in explainers) if explainers else None
     entries = [SitemapEntry(site.base_url, newest)] if newest else []
     if topics and newest:
         entries.append(SitemapEntry(site.base_url + TOPICS, newest))
@@ -279,16 +382,20 @@ def _sitemap_pages(site: Site, entries: tuple[SitemapEntry, ...]) -> list[Page]:
         chunk = entries[start:start + SITEMAP_URLS]
         path = f"sitemap-{n}.xml"
         parts.append(Page(path, path, SITEMAP, digest(SITEMAP, repr(chunk)), {"entries": chunk}))
-        listed.append(SitemapEntry(site.base_url + path, max(e.modified for e in chunk)))
+        listed.append(SitemapEntry(site.base_url + path, latest(e.modified for e in chunk)))
     index = tuple(listed)
     return [Page(SITEMAP, SITEMAP, SITEMAP_INDEX, digest(SITEMAP_INDEX, repr(index)), {"sitemaps": index}), *parts]
 
 
 def _site_sharing(site: Site, page: Page) -> Page:
-    """A listing page with what it tells social sites: the site's name, or a topic's."""
+    """A listing page with what it tells social sites (the site's name, or a topic's), and on the
+    index's pages each listed explainer's lead picture (`figures`, by slug)."""
     title = page.context["topic"].name if "topic" in page.context else site.name
     sharing = Sharing("website", title, site.name, site.base_url + page.url, None, None, None, None)
-    return replace(page, context={**page.context, "sharing": sharing})
+    if page.template != "index.html":
+        return replace(page, context={**page.context, "sharing": sharing})
+    figures = {e.slug: figure(site, e, e.image) for e, _ in page.context.get("explainers", ()) if e.image is not None}
+    return replace(page, context={**page.context, "sharing": sharing, "figures": figures})
 
 
 def schema_path(name: str) -> str:

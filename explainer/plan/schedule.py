@@ -59,13 +59,14 @@ class Held:
         return self.drafts + self.scheduled
 
 
-def release_of(explainer: Explainer, timezone: str) -> dt.datetime:
-    """When an explainer may be published, in UTC: the time given with `published` (in the site's
-    timezone when written without an offset), or the first moment of its date there."""
-    moment = explainer.published_at or dt.datetime.combine(explainer.published, dt.time())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(timezone))
-    return moment.astimezone(dt.timezone.utc)
+def release_of(explainer: Explainer, time_zone: str | None) -> dt.datetime:
+    """When an explainer may be published, in UTC: the moment given as `published`, or the first
+    moment of its date in the site's time zone (UTC when the site names none)."""
+    published = explainer.published
+    if isinstance(published, dt.datetime):  # aware: content/dates.py gives every time its zone
+        return published.astimezone(dt.timezone.utc)
+    zone = zoneinfo.ZoneInfo(time_zone) if time_zone else dt.timezone.utc
+    return dt.datetime.combine(published, dt.time(), zone).astimezone(dt.timezone.utc)
 
 
 def status_of(summary: Summary, now: dt.datetime) -> Status | None:

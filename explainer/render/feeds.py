@@ -33,7 +33,9 @@ def xml_text(text: str) -> str:
 
 
 def _atom_time(date: dt.date) -> str:
-    # Atom wants a full RFC 3339 timestamp; content has dates only, so midnight UTC.
+    """An RFC 3339 timestamp, as Atom wants: a moment with its zone, or a day's midnight UTC."""
+    if isinstance(date, dt.datetime):
+        return date.isoformat().replace("+00:00", "Z")
     return f"{date.isoformat()}T00:00:00Z"
 
 
@@ -72,7 +74,11 @@ def render_feed(page: Page) -> bytes:
         _add(entry, "link", rel="alternate", type="text/html", href=item.url)
         _add(entry, "published", _atom_time(item.published))
         _add(entry, "updated", _atom_time(item.updated))
-        _add(_add(entry, "author"), "name", item.author)
+        for name, uri in [(a.name, a.url) for a in item.authors] or [(item.author, None)]:
+            author = _add(entry, "author")
+            _add(author, "name", name)
+            if uri:
+                _add(author, "uri", uri)
         _add(entry, "summary", item.summary)
     return _serialize(root)
 

@@ -195,6 +195,12 @@ def _social(page: Page) -> bytes:
     return render_social_image(page)
 
 
+def _picture(page: Page) -> bytes:
+    from explainer.render.pictures import render_picture_file
+
+    return render_picture_file(page)
+
+
 def _feeds():  # type: ignore[no-untyped-def]
     from explainer.render import feeds
 
@@ -211,6 +217,8 @@ def _cms_config(config: dict[str, Any]) -> bytes:
 
 RENDERERS: dict[str, Callable[[Page], bytes]] = {
     publish.SOCIAL_IMAGE: _social,
+    publish.SOCIAL_PHOTO: _social,
+    publish.PICTURE: _picture,
     publish.FEED: lambda page: _feeds().render_feed(page),
     publish.SITEMAP: lambda page: _feeds().render_sitemap(page),
     publish.SITEMAP_INDEX: lambda page: _feeds().render_sitemap_index(page),

@@ -32,6 +32,8 @@ def schema_fields(schema: dict[str, Any], defs: dict[str, Any], where: str = "")
         if resolved.get("type") == "array":
             items = resolved["items"]
             items = defs[items["$ref"].rsplit("/", 1)[-1]] if "$ref" in items else items
+            if "else" in items:  # text or an entry (an author's id, or the author written out): the entry
+                items = defs[items["else"]["$ref"].rsplit("/", 1)[-1]]
             for branch in items.get("oneOf", ()):
                 kind = defs[branch["$ref"].rsplit("/", 1)[-1]]
                 found |= schema_fields(kind, defs, f"{path}[{kind['title']}]")
@@ -64,6 +66,23 @@ def test_the_form_has_every_field_of_the_schema_and_no_other():
     expected = schema_fields(schema, schema["$defs"])
     assert form_fields(form_of(schema)) == expected
     assert {"sections[question].cards[].facts[].label", "sections[timeline].timeline[].date", "changes[].kind"} <= expected
+    assert {"image.src", "image.alt", "sections[question].image.credit", "sections[question].cards[].image.decorative", "authors[].name", "authors[].url"} <= expected
+
+
+def test_pictures_authors_and_times_have_fields_an_editor_can_fill():
+    form = {f["name"]: f for f in form_of(load_schema("explainer"))}
+    # A picture is uploaded into the project and written as its path there, which the build reads.
+    image = {f["name"]: f for f in form["image"]["fields"]}
+    assert image["src"]["widget"] == "image" and image["decorative"]["widget"] == "boolean"
+    config = cms.cms_config(EDITING, "Explainers", "https://example.org/")
+    assert config["public_folder"] == config["media_folder"] == "content/media"
+    # Authors are written out on the form; the help says an id from site.yaml will do in the file.
+    authors = form["authors"]
+    assert authors["widget"] == "list" and [f["name"] for f in authors["fields"]] == ["name", "url", "role"]
+    assert "site.yaml" in authors["hint"]
+    # A date, or a date and a time with its zone: text the schema's pattern checks, as a picker
+    # would write only one of the two.
+    assert form["published"]["widget"] == "string" and "HH:MM" in form["published"]["hint"]
 
 
 def test_a_field_added_to_the_schema_is_on_the_form_with_its_kind(monkeypatch):
@@ -92,9 +111,7 @@ def test_each_field_has_its_label_help_and_kind():
     assert form["dek"] == {"name": "dek", "label": "Dek", "hint": "One or two sentences under the headline.", "widget": "string",
                            "pattern": [load_schema("explainer")["$defs"]["line"]["pattern"], "expected text (not only spaces, no control characters)"]}
     assert form["intro"]["widget"] == "markdown" and form["intro"]["required"] is False
-    # published is a date or a date and time, written without an offset (the site's timezone).
-    assert form["published"]["widget"] == "datetime" and form["published"]["format"] == "YYYY-MM-DDTHH:mm"
-    assert form["updated"]["widget"] == "datetime" and form["updated"]["format"] == "YYYY-MM-DD"
+    assert form["published"]["widget"] == "string" and form["published"]["pattern"][0] == load_schema("explainer")["$defs"]["moment"]["pattern"]
     assert form["draft"] == {"name": "draft", "label": "Draft", "required": False, "hint": form["draft"]["hint"], "widget": "boolean"}
     assert form["topics"]["widget"] == "list" and form["topics"]["field"]["widget"] == "string"
     assert form["translation_of"]["widget"] == "string" and form["translation_of"]["required"] is False

@@ -120,14 +120,13 @@ def test_a_draft_and_an_explainer_dated_later_are_held_back_unless_the_build_ask
     assert Schedule(now).key == Schedule(now + dt.timedelta(days=9)).key != both.key
 
 
-def test_a_date_without_an_offset_falls_due_in_the_sites_timezone():
+def test_a_date_falls_due_at_its_first_moment_in_the_sites_time_zone_and_a_time_at_that_moment():
     dated = explainer_model(minimal_explainer(published="2025-11-05"))
-    timed = explainer_model(minimal_explainer(published="2025-11-05T09:00"))
+    zoned = explainer_model(minimal_explainer(published="2025-11-05 09:00 Europe/Paris"))
     offset = explainer_model(minimal_explainer(published="2025-11-05T09:00+01:00"))
     assert release_of(dated, "America/New_York") == dt.datetime(2025, 11, 5, 5, tzinfo=UTC)
-    assert release_of(timed, "Europe/Paris") == dt.datetime(2025, 11, 5, 8, tzinfo=UTC)
-    assert release_of(offset, "America/New_York") == dt.datetime(2025, 11, 5, 8, tzinfo=UTC)
-    assert dated.published == timed.published == dt.date(2025, 11, 5)  # the page shows the date
+    assert release_of(dated, None) == dt.datetime(2025, 11, 5, tzinfo=UTC)
+    assert release_of(zoned, "America/New_York") == release_of(offset, None) == dt.datetime(2025, 11, 5, 8, tzinfo=UTC)
 
 
 def test_a_build_after_a_held_back_explainer_falls_due_does_something_though_no_file_changed():

@@ -34,7 +34,7 @@ def test_an_explainers_files_are_its_page_a_page_per_question_and_card_their_emb
         "a/index.html", "a/first/index.html", "a/second/index.html", "a/deal/index.html",
         "a/embed/index.html",  # the page for partners: every item's embed codes
         *(f"a/embed/{item}/{name}" for item in ("first", "second", "deal") for name in ("index.html", "fragment.html", "oembed.json")),
-        "a/social.png", "a/deal/social.png",
+        "a/social.png", "a/first/social.png", "a/second/social.png", "a/deal/social.png",  # one per question and card
     ])
 
 

@@ -22,12 +22,14 @@ from explainer.output.record import (
     record,
     stamps_bytes,
 )
+from explainer.content.model import Author
 from explainer.plan.pages import Summary
 from explainer.plan.schedule import Held
 
 SUMMARY = Summary("budget-vote", "What the Vote Means", "The council votes.", dt.date(2026, 2, 20), dt.date(2026, 3, 1), "A. Reporter",
                   dt.date(2026, 3, 2), ("budget-vote/", "budget-vote/gap/"), ("gap", "timeline"), ("old-vote",), (("old-gap", "gap"),), "fr",
-                  dt.datetime(2026, 2, 20, 8, 30, tzinfo=dt.timezone.utc), False, ("City budget", "Taxes"), "vote-du-budget")
+                  authors=(Author("A. Reporter", "https://example.org/a", "Reporter"),),
+                  release=dt.datetime(2026, 2, 20, 8, 30, tzinfo=dt.timezone.utc), draft=False, topics=("City budget", "Taxes"), translation_of="vote-du-budget")
 SLUG = SlugAt("content/budget.yaml", "budget-vote", 2, 7, (("old-vote", 4, 5),), ("vote-du-budget", 6, 17), "fr")
 
 
