@@ -76,6 +76,7 @@ PAGE_KINDS: list[tuple[str, str, str, Callable[[Page], None]]] = [
     ("draft with its banner", "desk", "library-plan/", nothing),
     ("explainer with a lead picture and authors", "pictured", "river/", nothing),
     ("question with its own picture, a picture and a table in its answer", "pictured", "river/whats-planned/", nothing),
+    ("author's page", "pictured", "authors/jane-doe/", nothing),
 ]
 
 

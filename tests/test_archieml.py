@@ -202,7 +202,7 @@ def test_a_picture_authors_and_a_time_work_in_archieml(make_site):
     Image.new("RGB", (800, 400), (30, 90, 160)).save(root / "images" / "river.png")
     build(root)
     page = (root / "site" / "flood-plan" / "index.html").read_text("utf-8")
-    assert '<a href="https://example.org/jane" rel="author">Jane Doe</a>' in page
+    assert '<a href="/authors/jane-doe/" rel="author">Jane Doe</a>' in page
     assert 'alt=""' in page and "Credit: Ana Ruiz" in page
     assert '<time datetime="2026-02-20T09:30:00+01:00">' in page
 

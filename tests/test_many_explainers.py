@@ -88,6 +88,24 @@ def test_the_404_page_offers_search_and_the_newest_explainers(many_site):
     assert newest and newest == front[:len(newest)]  # the front page's first, in its order
 
 
+def test_each_author_has_a_paged_page_of_their_published_explainers_that_their_bylines_link(tmp_path):
+    site_file = (REPO / "site.yaml").read_text("utf-8") + "per_page: 5\nauthors:\n  ana: {name: Ana Ruiz, url: 'https://example.org/ana', role: Reporter}\n"
+    by_ana = {f"e{i}.yaml": minimal_explainer(f"e{i}", f"Explainer {i}", f"2025-01-{i + 1:02d}").replace("sections:", "authors: [ana]\nsections:", 1)
+              for i in range(7)}
+    # Written out in full, not by id: the same author, the same page. A draft of hers is left out.
+    by_ana["e7.yaml"] = minimal_explainer("e7", "Explainer 7", "2025-01-08").replace("sections:", "authors: [{name: Ana Ruiz}]\nsections:", 1)
+    by_ana["draft.yaml"] = minimal_explainer("unseen", "Unseen", "2025-01-09").replace("sections:", "draft: true\nauthors: [ana]\nsections:", 1)
+    root = make_project(tmp_path / "project", {**by_ana, "other.yaml": minimal_explainer("other")}, site=site_file, base_url="https://example.org/repo/")
+    build(root)
+    site = root / "site"
+    pages = list(listed(site, "/repo/authors/ana-ruiz/"))
+    assert [slugs for _, slugs in pages] == [["e7", "e6", "e5", "e4", "e3"], ["e2", "e1", "e0"]]  # newest first, five to a page
+    assert parse(site / "e3" / "index.html").xpath("//main//p[@class='meta']/a[@rel='author']/@href") == ["/repo/authors/ana-ruiz/"]
+    first = parse(site / "authors" / "ana-ruiz" / "index.html")
+    assert first.xpath("//main//a[@rel='me']/@href") == ["https://example.org/ana"] and "Reporter" in first.xpath("string(//main//p[@class='meta'])")
+    assert sorted(p.name for p in (site / "authors").iterdir()) == ["ana-ruiz"]  # no page for the byline-less explainer
+
+
 def test_every_explainer_ends_with_related_explainers_those_sharing_its_topics_first(many_site):
     for i in range(COUNT):
         slug = f"explainer-{i:05d}"

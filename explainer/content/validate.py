@@ -32,8 +32,8 @@ from explainer.content.slugs import topic_slug
 # The folder of an explainer's pictures (`images`) is beside its question and card pages too.
 RESERVED_IDS = frozenset({"main", "contents", "credits", "top", "changes", "changes-heading", "embed", "images"})
 # Folder names at the site root that are not explainers: the site's own (admin/ is the editing page), and those of its lists
-# (topics/, the index's page/2/...) and of its search index (pagefind/).
-RESERVED_SLUGS = frozenset({"admin", "assets", "embed", "feed", "static", "schema", "topics", "page", "pagefind"})
+# (topics/, authors/, the index's page/2/...) and of its search index (pagefind/).
+RESERVED_SLUGS = frozenset({"admin", "assets", "embed", "feed", "static", "schema", "topics", "authors", "page", "pagefind"})
 
 _TYPE_WORDS = {"string": "text", "object": "a mapping of fields", "array": "a list", "integer": "a whole number", "number": "a number", "boolean": "true or false"}
 

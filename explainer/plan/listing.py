@@ -1,7 +1,9 @@
 """Stage 4, continued: the pages that list explainers. The index is paged, a fixed number of
 explainers to a page, newest first, so each page stays small however large the site grows; the
 first page is the front page. Each topic has its own paged page and feed, at an address made from
-its name (topics/<slug>/), and topics/ lists every topic.
+its name (topics/<slug>/), and topics/ lists every topic. Each author a byline names has a paged
+page of their explainers, at an address made from their name (authors/<slug>/), which the
+bylines link.
 
 Each page is keyed on exactly what it shows, so an edit to an explainer's answer re-renders
 none of them, and a new explainer re-renders only the pages whose list it shifts.
@@ -13,12 +15,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from explainer.content.model import Site
+from explainer.content.model import Author, Site
 from explainer.content.slugs import topic_slug
 from explainer.core.digest import digest
 from explainer.plan.pages import Link, Page, Summary, explainer_url
 
 TOPICS = "topics/"
+AUTHORS = "authors/"
 # The numbered links each page shows besides the first and the last: the page's own and this many
 # on either side, so a page of a site of any size links a handful of pages, not hundreds.
 AROUND = 2
@@ -114,6 +117,57 @@ def topics_of(newest: Sequence[Summary]) -> dict[str, tuple[Topic, tuple[Summary
         name = min(spellings[slug].items(), key=lambda item: (-item[1], item[0]))[0]
         topics[slug] = (Topic(slug, name, f"{TOPICS}{slug}/", len(members[slug])), tuple(members[slug]))
     return topics
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorPage:
+    """Someone bylines name, as their page on the site shows them: their name, role and own page
+    (`link`) as the newest of their bylines give them, and how many published explainers name
+    them."""
+
+    slug: str
+    name: str
+    url: str  # authors/<slug>/
+    link: str | None  # their own page elsewhere, when a byline gives one
+    role: str | None
+    count: int
+
+
+def author_url(author: Author) -> str | None:
+    """An author's page on the site, below the base path: made from their name with the slug
+    library, as a topic's is, so it is the same whether site.yaml or the explainer writes them
+    out; None for a name with no letter or digit to make it from (no page)."""
+    slug = topic_slug(author.name)
+    return f"{AUTHORS}{slug}/" if slug else None
+
+
+def authors_of(newest: Sequence[Summary]) -> dict[str, tuple[AuthorPage, tuple[Summary, ...]]]:
+    """Every author a published explainer's byline names, by slug, with their explainers newest
+    first. Names that make one slug are one author, shown by the newest byline's name, and the
+    newest link and role any of their bylines gives (one may write them out by name alone)."""
+    named: dict[str, list[Author]] = {}
+    members: dict[str, list[Summary]] = {}
+    for summary in newest:
+        for author in summary.authors:
+            slug = topic_slug(author.name)
+            if not slug:
+                continue
+            named.setdefault(slug, []).append(author)
+            if summary not in members.setdefault(slug, []):
+                members[slug].append(summary)
+    pages = {}
+    for slug in sorted(members):
+        link = next((a.url for a in named[slug] if a.url), None)
+        role = next((a.role for a in named[slug] if a.role), None)
+        pages[slug] = (AuthorPage(slug, named[slug][0].name, f"{AUTHORS}{slug}/", link, role, len(members[slug])), tuple(members[slug]))
+    return pages
+
+
+def plan_authors(site: Site, authors: dict[str, tuple[AuthorPage, tuple[Summary, ...]]], box: SearchBox | None, browse: str | None) -> list[Page]:
+    """Each author's paged page, listing their explainers newest first."""
+    key = digest(site.digest, repr(box), browse or "")
+    return [page for author, newest in authors.values()
+            for page in paged(author.url, "author.html", digest(key, repr(author)), newest, site.per_page, author=author, search=box, browse=browse)]
 
 
 def topic_links(names: Iterable[str]) -> tuple[Link, ...]:

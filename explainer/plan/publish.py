@@ -24,7 +24,7 @@ from explainer.content.model import Author, Card, Change, Explainer, Question, S
 from explainer.content.pictures import RECIPE, Picture, PictureFiles, picture_files, picture_folder
 from explainer.core.digest import digest
 from explainer.plan.embeds import alias_redirects, embed_ids, plan_explainer_embeds
-from explainer.plan.listing import NEWEST_ON_404, TOPICS, Topic, plan_index, plan_topics, search_box, topic_links, topics_of
+from explainer.plan.listing import NEWEST_ON_404, TOPICS, Topic, authors_of, plan_authors, plan_index, plan_topics, search_box, topic_links, topics_of
 from explainer.plan.related import Connections, teaser
 from explainer.plan.schedule import release_of
 from explainer.plan.pages import (
@@ -390,7 +390,7 @@ def _sitemap_pages(site: Site, entries: tuple[SitemapEntry, ...]) -> list[Page]:
 def _site_sharing(site: Site, page: Page) -> Page:
     """A listing page with what it tells social sites (the site's name, or a topic's), and on the
     index's pages each listed explainer's lead picture (`figures`, by slug)."""
-    title = page.context["topic"].name if "topic" in page.context else site.name
+    title = page.context["topic"].name if "topic" in page.context else page.context["author"].name if "author" in page.context else site.name
     sharing = Sharing("website", title, site.name, site.base_url + page.url, None, None, None, None)
     if page.template != "index.html":
         return replace(page, context={**page.context, "sharing": sharing})
@@ -404,12 +404,12 @@ def schema_path(name: str) -> str:
 
 
 # The listing pages, which tell social sites about the site (or a topic) rather than an explainer.
-LISTINGS = ("index.html", "topics.html", "topic.html")
+LISTINGS = ("index.html", "topics.html", "topic.html", "author.html")
 
 
 def plan_site(site: Site, summaries: Iterable[Summary]) -> list[Page]:
     """The site's own files, in a fixed order: the pages of the index and the 404 page, the topics
-    with their pages and feeds, the feed, the sitemap, robots.txt, what GitHub Pages reads, the
+    with their pages and feeds, the authors' pages, the feed, the sitemap, robots.txt, what GitHub Pages reads, the
     schemas, and the redirects from explainers' old slugs. `summaries` are the explainers this
     build publishes. Each file is keyed on exactly what it shows, so editing an explainer's text
     re-renders none of them."""
@@ -417,7 +417,8 @@ def plan_site(site: Site, summaries: Iterable[Summary]) -> list[Page]:
     box = search_box(site, newest)
     topics = topics_of(newest)
     teasers = tuple(teaser(s, site.language) for s in newest[:NEWEST_ON_404])
-    pages = plan_index(site, newest, box, TOPICS if topics else None, teasers) + plan_topics(site, topics, box)
+    browse = TOPICS if topics else None
+    pages = plan_index(site, newest, box, browse, teasers) + plan_topics(site, topics, box) + plan_authors(site, authors_of(newest), box, browse)
     pages = [_site_sharing(site, page) if page.template in LISTINGS else page for page in pages]
     pages += [_feed_page(_feed(site, members, topic), topic.feed_url) for topic, members in topics.values()]
     pages.append(_feed_page(_feed(site, newest), FEED))
