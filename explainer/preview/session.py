@@ -21,9 +21,8 @@ from explainer.core.paths import template_folders
 from explainer.errors import BuildError
 from explainer.output.lock import build_lock
 from explainer.output.rebuild import ask
-from explainer.output.record import Manifest
+from explainer.output.record import Files, Manifest
 from explainer.output.write import InPlace
-from explainer.output.record import Files
 from explainer.pipeline import BuildResult, Checked, check_explainers, output_errors, search_key, site_pages, write_search, write_site
 from explainer.plan.pages import Page, Summary
 from explainer.plan.schedule import Schedule
