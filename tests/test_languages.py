@@ -228,7 +228,8 @@ def test_a_translation_is_text_and_values_filled_into_it_are_escaped(tmp_path):
     assert cli("--root", str(root)).returncode == 0
     page = root / "site" / "minimal" / "index.html"
     byline = html_of(page).xpath("//p[@class='meta']")[0]
-    assert byline.text_content().split("\n")[1] == f"<b>Par</b> {name}." and len(byline) == 1  # one element: the date's <time>
+    assert byline.text_content().split("\n")[1] == f"<b>Par</b> {name}."
+    assert [e.tag for e in byline] == ["a", "time"] and byline[0].text_content() == name  # two elements: the author's page link, the date
     assert html_of(page).xpath("string(//nav[@id='contents']/h2)") == "<script>x()</script>"
     assert "<script>x()" not in page.read_text("utf-8")
 
