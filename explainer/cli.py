@@ -11,10 +11,13 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from explainer.content.validate import date_problem, load_schema, matches
 from explainer.errors import BuildError, one_line, unforeseen
+
+if TYPE_CHECKING:
+    from explainer.pipeline import BuildResult
 
 # The formats `import --format` accepts: explainer.importer.sources' SOURCE_FORMATS, written out so that a
 # build does not load the importer (tests/test_import.py checks that the two agree).
@@ -54,6 +57,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     _add_root(parser)
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/site)")
     parser.add_argument("--base-url", type=_base_url, default=None, help="override site.yaml's base_url, e.g. https://newsroom.github.io/explainers/")
+    parser.add_argument("--drafts", action="store_true", help="build explainers marked draft: true too, each page with a banner (never publish this build)")
+    parser.add_argument("--future", action="store_true", help="build explainers whose published date or time is still to come too, each page with a banner")
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error: nothing is written while one is left")
 
 
@@ -147,7 +152,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     out = args.out if args.out is not None else args.root / "site"
     try:
-        result = build(args.root, out, args.base_url, strict=args.strict)
+        result = build(args.root, out, args.base_url, drafts=args.drafts, future=args.future, strict=args.strict)
     except BuildError as exc:
         if _not_a_project(args.root):
             print(one_line(f"no explainer project here ({_shown(args.root / 'site.yaml')} is missing): start one with `{_command()} new FOLDER`, "
@@ -169,9 +174,26 @@ def run_build(args: argparse.Namespace) -> int:
         # "reused": kept from the previous build's site/ as they were (what a cached site/ saves).
         reused = result.pages - result.rendered
         print(f"built {result.pages} pages ({result.rendered} rendered, {reused} reused, {result.written} written) in {elapsed:.2f}s")
+    for line in held_lines(result):
+        print(line)
     if result.warnings:
         print(f"{len(result.warnings)} warning(s): the site was built; see above", file=sys.stderr)
     return 0
+
+
+def held_lines(result: BuildResult) -> list[str]:
+    """What a build held back, and until when: a line for the count and the next time one falls
+    due, then a line per explainer (a build that found nothing changed knows only the counts)."""
+    held = result.held
+    if not held.count:
+        return []
+    kinds = [f"{held.drafts} draft(s)"] * bool(held.drafts) + [f"{held.scheduled} scheduled"] * bool(held.scheduled)
+    due = f"; the next is due {held.next:%Y-%m-%d %H:%M} UTC, and the first build after that publishes it" if held.next else ""
+    lines = [f"held back {held.count} explainer(s) (--drafts and --future build them): {', '.join(kinds)}{due}"]
+    for source, status in result.holding:
+        when = f"scheduled for {status.scheduled:%Y-%m-%d %H:%M} UTC" if status.scheduled else ""
+        lines.append(f"  {source}: {' and '.join(part for part in ('draft' if status.draft else '', when) if part)}")
+    return lines
 
 
 def _not_a_project(root: Path) -> bool:
@@ -204,10 +226,10 @@ def _in_project(root: Path, path: Path) -> str | None:
 def _site_language(root: Path) -> str | None:
     """The language site.yaml names, if it can be read and names one (an import needs no site file)."""
     from explainer.content.files import SITE_FILE, read_site_file
-    from explainer.content.parse import RawDoc, parse_yaml
+    from explainer.content.parse import RawDoc, parse_site
 
     raw = read_site_file(root, [])
-    doc = parse_yaml(SITE_FILE, raw) if raw is not None else None
+    doc = parse_site(SITE_FILE, raw) if raw is not None else None
     language = doc.data.get("language") if isinstance(doc, RawDoc) and isinstance(doc.data, dict) else None
     return language if isinstance(language, str) else None
 

@@ -10,12 +10,20 @@ of it only its errors, where its slug is, a short summary for the site's own pag
 pickled and compressed: every mistake, slugs two explainers share among them, is found before
 anything is written. The second (write_site) plans, renders and writes each explainer's folder
 from its model, in forked workers that inherit the first pass's results, then the site's own
-pages (index, feed, sitemap) from the summaries. Nothing is parsed or rendered twice.
+pages (index, topics, feeds, sitemap) from the summaries, then the search index. Nothing is parsed
+or rendered twice.
+
+Between the passes, in the parent, the build decides which explainers it publishes (drafts and
+explainers dated in the future are held back: plan.schedule) and what each published one shows
+of the others: its related explainers, its translations (plan.related). Each explainer's pages
+are keyed on that too, so an edit to one explainer re-renders another only where what it shows
+of it changed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import os
 import pickle
@@ -36,12 +44,16 @@ from explainer.core.paths import template_folders
 from explainer.errors import BuildError, ContentError
 from explainer.output.lock import build_lock
 from explainer.output.rebuild import Rebuild, ask
-from explainer.output.record import Group, Manifest, group_data, record
+from explainer.output.record import Files, Group, Manifest, group_data, group_digests, record
 from explainer.output.swap import SwapIncomplete, is_mount, recover
 from explainer.output.write import MountedTree, NewTree, Output, place
 from explainer.plan.embeds import loader_page
-from explainer.plan.pages import Page, Summary
-from explainer.plan.publish import plan_group, plan_site, summarize
+from explainer.plan.listing import SEARCH_DIR
+from explainer.plan.pages import Page, Summary, newest_first
+from explainer.plan.publish import READING, plan_group, plan_site, summarize
+from explainer.plan.related import Connections, connect
+from explainer.plan.schedule import Held, Schedule, Status, held_back, publishes, status_of
+from explainer.render.search import SearchError, index_folder
 from explainer.render.templates import Templates, load_templates, render_page, set_site
 
 
@@ -52,18 +64,25 @@ class BuildResult:
     written: int
     warnings: tuple[ContentError, ...] = ()  # accepted content an editor should still look at
     unchanged: bool = False  # nothing the build reads had changed, so it stopped at once
+    held: Held = Held()  # how many explainers it held back, and when the next falls due
+    holding: tuple[tuple[str, Status], ...] = ()  # each explainer held back (its file) and why; empty when unchanged
 
 
-def build(root: Path, out: Path | None = None, base_url: str | None = None, *, strict: bool = False) -> BuildResult:
+def build(root: Path, out: Path | None = None, base_url: str | None = None, *, drafts: bool = False, future: bool = False,
+          now: dt.datetime | None = None, strict: bool = False) -> BuildResult:
     """Build the project at root into out (root/site by default). Raises BuildError for any content
     mistake and for an output folder that cannot be written, leaving the folder as it was; with
-    `strict`, for any warning too."""
+    `strict`, for any warning too.
+
+    Drafts and explainers dated after `now` (the clock's time, read here once) are held back
+    unless `drafts` or `future` say to build them anyway."""
     out = output_folder(root, out)
+    schedule = Schedule(now or dt.datetime.now(dt.timezone.utc), drafts, future)
     with output_errors(out, "; the previous site is unchanged"), build_lock(out) as lock:
         recover(out)  # a build killed mid-swap is finished or undone first
-        todo = ask(root, out, base_url)  # what must be rebuilt? (reads digests only)
+        todo = ask(root, out, base_url, schedule=schedule)  # what must be rebuilt? (reads digests only)
         if todo.nothing:
-            return BuildResult(todo.pages, 0, 0, unchanged=True)
+            return BuildResult(todo.pages, 0, 0, unchanged=True, held=todo.last.held)
         site = load_site(root, todo.inputs, base_url)  # load, validate, model: the site file and the words
         templates = load_templates(template_folders(root))
         explainers = check_explainers(root, site, todo)  # load, validate, model each explainer to make again
@@ -73,7 +92,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, s
         if errors:  # every mistake, slug clashes among them, before anything is written
             raise BuildError(errors)
         output = MountedTree(out) if is_mount(out) else NewTree(out, lock)
-        result, _ = write_site(root, output, site, templates, todo, explainers.checked)  # plan, render, write; the record
+        result, _ = write_site(root, output, site, templates, todo, explainers.checked, schedule=schedule)  # plan, render, write; the record
         return result
 
 
@@ -194,7 +213,7 @@ def check_explainers(root: Path, site: Site, todo: Rebuild, known: Mapping[str, 
         compile_schemas()  # once, here, so forked workers inherit the schemas compiled
     checked.update(zip(unread, parallel_map(partial(_check, root, site), unread, MIN_GROUPS)))
     ordered = tuple(checked[job.source] for job in todo.jobs)
-    return Explainers(ordered, tuple(explainer_errors([(c.errors, c.slug) for c in ordered])))
+    return Explainers(ordered, tuple(explainer_errors([(c.errors, c.slug) for c in ordered], site.language)))
 
 
 def _check(root: Path, site: Site, source: str) -> Checked:
@@ -203,7 +222,7 @@ def _check(root: Path, site: Site, source: str) -> Checked:
     if parsed.errors or parsed.explainer is None:
         return Checked(source, parsed.digest, parsed.errors, pictures=parsed.pictures)
     model = zlib.compress(pickle.dumps(parsed.explainer, pickle.HIGHEST_PROTOCOL), 1)
-    return Checked(source, parsed.digest, (), parsed.slug, summarize(parsed.explainer), parsed.warnings, model, pictures=parsed.pictures)
+    return Checked(source, parsed.digest, (), parsed.slug, summarize(parsed.explainer, site.time_zone), parsed.warnings, model, pictures=parsed.pictures)
 
 
 # --- second pass: plan, render and write each explainer, then the site's own pages --------------
@@ -217,6 +236,7 @@ class _Run:
     templates: Templates
     output: Output
     todo: Rebuild
+    connections: dict[str, Connections]  # what each published explainer's pages show of the others, by slug
 
     def page_key(self, page: Page) -> str:
         return digest(page.key, self.templates.digest_of(page.template), CODE_DIGEST)
@@ -244,29 +264,53 @@ def site_warnings(todo: Rebuild, site: Site) -> tuple[ContentError, ...]:
 
 
 def site_pages(site: Site, summaries: tuple[Summary, ...]) -> list[Page]:
-    """The site's own pages: index, 404, feed, sitemap and the rest, and the embed loader."""
+    """The site's own pages: index, 404, topics, feeds, sitemap and the rest, and the embed loader;
+    `summaries` are those of the explainers the build publishes, newest first."""
     return plan_site(site, summaries) + [loader_page(site)]
 
 
 def write_site(root: Path, output: Output, site: Site, templates: Templates, todo: Rebuild, explainers: tuple[Checked, ...],
-               plan_site_pages: Callable[[Site, tuple[Summary, ...]], list[Page]] = site_pages) -> tuple[BuildResult, Manifest]:
-    """Plan, render and write every explainer (keeping those the record says are unchanged), then
-    the site's own pages; record what was written and finish the output. On any failure the
-    output is given up, and the error raised."""
+               plan_site_pages: Callable[[Site, tuple[Summary, ...]], list[Page]] = site_pages, *, schedule: Schedule,
+               search: bool = True) -> tuple[BuildResult, Manifest]:
+    """Plan, render and write every explainer this build publishes (keeping those the record says
+    are unchanged), then the site's own pages and (with `search`, when the site has it) the search
+    index; record what was written and finish the output. On any failure the output is given up,
+    and the error raised."""
     set_site(templates.env, site)
-    run = _Run(root, site, templates, output, todo)
+    statuses = {c.source: status_of(c.summary, schedule.now) for c in explainers if c.summary is not None}
+    published = [c for c in explainers if c.summary is not None and publishes(statuses[c.source], schedule)]
+    shown = {c.source for c in published}
+    holding = tuple((c.source, status) for c in explainers if c.source in statuses and c.source not in shown and (status := statuses[c.source]))
+    newest = newest_first(c.summary for c in published if c.summary is not None)
+    connections = connect(newest, [c.summary for c in explainers if c.summary is not None], site.language, schedule.now)
+    # An explainer kept as it was is written again when what it shows of the others changed.
+    published = [replace(c, kept=None) if c.kept is not None and group_digests(c.kept)[0] != connections[c.kept.slug].key else c for c in published]
+    run = _Run(root, site, templates, output, todo, connections)
     output.begin()
     try:
-        again = {group.slug for group in output.keep_groups([c.kept for c in explainers if c.kept is not None])}
-        work = [c for c in explainers if c.kept is None or c.kept.slug in again]
+        again = {group.slug for group in output.keep_groups([c.kept for c in published if c.kept is not None])}
+        work = [c for c in published if c.kept is None or c.kept.slug in again]
         written = list(parallel_map(partial(_write_explainer, run), work, MIN_GROUPS))
-        groups = {c.source: c.kept for c in explainers if c.kept is not None and c.kept.slug not in again} | {w.source: w.group for w in written}
+        groups = {c.source: c.kept for c in published if c.kept is not None and c.kept.slug not in again} | {w.source: w.group for w in written}
         output.remove_folders(todo.remove(g.slug for g in groups.values()))
-        pages = plan_site_pages(site, tuple(c.summary for c in explainers if c.summary is not None))  # plan
-        files, rendered, wrote = place(output, run.planned(pages), todo.last.files)  # render, write
+        pages = plan_site_pages(site, newest)  # plan
+        # The last build's own files, but for its search index (placed below) and any in a folder
+        # an explainer now has (an old slug's redirects, when the explainer takes its old slug
+        # back): those are the explainer's files now, and removing them would remove its pages.
+        folders = {group.slug for group in groups.values()}
+        own = {path: made for path, made in todo.last.files.items() if not path.startswith(SEARCH_DIR) and path.split("/", 1)[0] not in folders}
+        files, rendered, wrote = place(output, run.planned(pages), own)  # render, write
+        if site.search and search and groups:
+            found, made, placed = write_search(output, groups, todo.last.files)
+            files, rendered, wrote = files | found, rendered + made, wrote + placed
+        elif search:  # no search index (any more): the last one goes
+            output.remove(sorted(path for path in todo.last.files if path.startswith(SEARCH_DIR)))
         todo.warned((c.source, bool(c.warnings)) for c in explainers if c.kept is None)  # so the next build warns again
         todo.note_pictures(p for each in written for p in each.pictures)  # so the next build sees whether they changed
-        manifest = record(todo.inputs_key, todo.seen, files, groups)
+        # Nothing of an explainer held back is recorded, not even its file's stamp: it is read again on every build.
+        unpublished = {source for source, _ in holding}
+        seen = {path: stamp for path, stamp in todo.seen.items() if path not in unpublished}
+        manifest = record(todo.inputs_key, seen, files, groups, held_back((c.summary for c in explainers if c.summary is not None), schedule))
         leftover = _finish(output, manifest)  # write: the record, and the new tree in out's place
     except BaseException:
         output.abort()
@@ -274,7 +318,39 @@ def write_site(root: Path, output: Output, site: Site, templates: Templates, tod
     warnings = site_warnings(todo, site) + tuple(sorted(w for each in written for w in each.warnings)) + leftover
     rendered += sum(w.rendered for w in written)
     wrote += sum(w.written for w in written)
-    return BuildResult(manifest.pages, rendered, wrote, warnings), manifest
+    return BuildResult(manifest.pages, rendered, wrote, warnings, held=manifest.held, holding=holding), manifest
+
+
+def search_key(groups: dict[str, Group]) -> str:
+    """What the search index is made from: the bytes of every published explainer's reading pages
+    (each explainer's line in the record keeps their digest) and the code that indexes them."""
+    return digest(CODE_DIGEST, *sorted(f"{g.slug}\0{group_digests(g)[1]}" for g in groups.values()))
+
+
+def write_search(output: Output, groups: dict[str, Group], last: Files) -> tuple[Files, int, int]:
+    """The search index, under pagefind/: kept as the last build left it when no page it is made
+    from changed, else made again by Pagefind over the whole new site and placed file by file (a
+    file whose bytes are unchanged keeps its timestamp). Pagefind writes into a folder of its own
+    inside the output; only what it wrote there is placed, through the output like every other file.
+    Returns the files, and how many were made and written, as `place` does."""
+    key = search_key(groups)
+    old = {path: made for path, made in last.items() if path.startswith(SEARCH_DIR)}
+    if old and all(made[1] == key for made in old.values()):
+        with contextlib.suppress(_Gone):
+            return place(output, [(path, key, _gone) for path in sorted(old)], old)
+    try:
+        with index_folder(output.dest) as found:
+            return place(output, [(SEARCH_DIR + path, key, read) for path, read in found], old)
+    except SearchError as exc:
+        raise BuildError([ContentError("pagefind", 1, 1, "(search)", str(exc))]) from None
+
+
+class _Gone(Exception):
+    """A file of the last search index is missing: the index is made again."""
+
+
+def _gone() -> bytes:
+    raise _Gone
 
 
 def _write_explainer(run: _Run, checked: Checked) -> _Written:
@@ -287,9 +363,12 @@ def _write_explainer(run: _Run, checked: Checked) -> _Written:
     explainer: Explainer = pickle.loads(zlib.decompress(checked.model))
     assert checked.slug is not None and checked.summary is not None
     key = run.todo.key_for(checked.digest, checked.pictures)  # its file and pictures as its check read them
-    files, rendered, written = place(run.output, run.planned(plan_group(run.site, explainer, run.root)), run.output.last_files(explainer.slug))
+    connections = run.connections[explainer.slug]
+    pages = plan_group(run.site, explainer, connections, run.root)
+    files, rendered, written = place(run.output, run.planned(pages), run.output.last_files(explainer.slug))
     run.output.write_group(explainer.slug, key, files)
-    group = Group(key, explainer.slug, len(files), group_data(checked.slug, checked.summary, checked.pictures))
+    indexed = digest(*(files[page.path][0] for page in pages if page.template in READING))
+    group = Group(key, explainer.slug, len(files), group_data(checked.slug, checked.summary, connections.key, indexed, checked.pictures))
     return _Written(checked.source, group, rendered, written, checked.warnings, checked.pictures)
 
 

@@ -32,7 +32,7 @@ from webtools import PYM_JS, browser, page, require_tool, static_server  # noqa:
 UNIT = Path(__file__).parent / "unit"
 # Fixtures that build a site, start a server or drive a browser: never in the fast layer.
 NOT_UNIT = frozenset({
-    "make_site", "seed_site", "budget_site", "changed_site", "branded_site", "languages_site", "served_site",
+    "make_site", "seed_site", "budget_site", "changed_site", "branded_site", "languages_site", "served_site", "desk_site", "many_site",
     "host", "third_party", "browser", "page", "newcomer", "decap",
 })
 
@@ -67,6 +67,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             raise pytest.UsageError(f"{item.nodeid} is marked unit but the fast layer is tests/unit/: move it there")
 
 
+# A build's own helper: Pagefind, which makes the search index of every site that has one. It is
+# part of a build as the build's worker processes are, not a process the test starts.
+BUILDS_OWN = ("pagefind_bin",)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """Fail a test that starts a process without the `subprocess` mark."""
@@ -74,7 +79,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     init = subprocess.Popen.__init__
 
     def noting(self: subprocess.Popen[bytes], args: object, *rest: object, **options: object) -> None:
-        started.append(str(args))
+        if not any(own in str(args) for own in BUILDS_OWN):
+            started.append(str(args))
         init(self, args, *rest, **options)  # type: ignore[arg-type]
 
     subprocess.Popen.__init__ = noting  # type: ignore[method-assign]
@@ -196,6 +202,40 @@ def languages_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     content = {name: (SHAPES / name).read_text("utf-8") for name in ("french.yaml", "arabic.yaml")}
     root = make_project(tmp_path_factory.mktemp("languages") / "project", content, site=site)
     build(root, base_url="https://example.org/repo/")
+    return root / "site"
+
+
+# --- a site of many explainers ------------------------------------------------------------------
+
+# Explainers of a desk: topics (one named by one explainer only, one written in two ways), a
+# French translation of the first, with its first question under the same id, and a draft.
+def desk_explainer(slug: str, title: str, published: str, topics: list[str], extra: str = "", answer: str = "It happened.") -> str:
+    return minimal_explainer(slug, title, published, answer).replace("sections:", f"topics: {topics}\n{extra}sections:", 1)
+
+
+DESK = {
+    "budget.yaml": desk_explainer("city-budget", "What the City Budget Means", "2025-03-01", ["City budget", "Taxes"]),
+    "buses.yaml": desk_explainer("bus-routes", "Why the Bus Routes Change", "2025-03-04", ["Transport"]),
+    "bridge.yaml": desk_explainer("bridge-repairs", "When the Bridge Reopens", "2025-03-02", ["Transport", "City budget"]),
+    "schools.yaml": desk_explainer("school-year", "How the School Year Ends", "2025-02-20", ["Schools"]),
+    "vote.yaml": desk_explainer("council-vote", "How the Council Votes", "2025-03-06", ["Élections"]),
+    "parks.yaml": desk_explainer("park-hours", "Why Parks Close Early", "2025-03-03", ["City Budget"]),
+    "budget-fr.yaml": desk_explainer("budget-de-la-ville", "Ce que change le budget de la ville", "2025-03-05", ["Budget municipal"],
+                                     "language: fr\ntranslation_of: city-budget\n", "Le conseil a voté.").replace(
+        "question: What happened?\n    short_answer: Something happened.", "question: Que s’est-il passé ?\n    short_answer: Le conseil a voté."),
+    "draft.yaml": desk_explainer("library-plan", "What the Library Plan Holds", "2025-03-07", ["Libraries"], "draft: true\n"),
+}
+
+
+@pytest.fixture(scope="session")
+def desk_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A desk's site of eight explainers, five to a page, built with its draft (as a staging build
+    or the preview does): two pages of index, topics, a translation, related explainers, a banner."""
+    from explainer.pipeline import build
+
+    site = (REPO / "site.yaml").read_text("utf-8") + "per_page: 5\n"
+    root = make_project(tmp_path_factory.mktemp("desk") / "project", DESK, site=site, base_url="https://example.org/repo/")
+    build(root, drafts=True)
     return root / "site"
 
 

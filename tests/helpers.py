@@ -4,7 +4,9 @@ to look at a built site. Browser and checker tools are in webtools.py; fixtures 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -14,7 +16,7 @@ from lxml import html as lxml_html
 
 from explainer.content.load import parse_explainer
 from explainer.content.model import Explainer, Site, build_site
-from explainer.content.parse import RawDoc, parse_yaml
+from explainer.content.parse import RawDoc, parse_site
 from explainer.output.record import STAMPS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,7 +52,7 @@ def explainer_model(text: str, path: str = "content/a.yaml") -> Explainer:
 
 def site_model(base_url: str | None = None, text: str | None = None) -> Site:
     """The repository's site file (or `text`) as the build models it, for base_url when given."""
-    doc = parse_yaml("site.yaml", (text if text is not None else (REPO / "site.yaml").read_text("utf-8")).encode("utf-8"))
+    doc = parse_site("site.yaml", (text if text is not None else (REPO / "site.yaml").read_text("utf-8")).encode("utf-8"))
     assert isinstance(doc, RawDoc), doc
     return build_site(doc, base_url)
 
@@ -132,3 +134,20 @@ def html_documents(site: Path) -> list[Path]:
     documents but markup to paste into one; the editing page (admin/) is not a reader's page but
     the CMS's, for editors, which loads its app from its host (tests/test_cms.py checks it)."""
     return [p for p in sorted(site.rglob("*.html")) if p.name != "fragment.html" and p.relative_to(site).parts[0] != "admin"]
+
+
+def readable(path: Path) -> bytes:
+    """A file's bytes as a reader of the site could get at them: the search index's files, which
+    Pagefind compresses, uncompressed."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def indexed(site: Path) -> dict[str, str]:
+    """What the search index holds of each page, by its address below the site's root: the text
+    Pagefind read from it."""
+    pages = {}
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = json.loads(readable(fragment).removeprefix(b"pagefind_dcd"))
+        pages[data["url"]] = data["content"]
+    return pages

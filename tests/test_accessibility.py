@@ -29,6 +29,12 @@ def nothing(page: Page) -> None:
     pass
 
 
+def search_results(page: Page) -> None:
+    """Search the front page's box, as a reader does, until its results show."""
+    page.get_by_role("searchbox").fill("happened")
+    page.locator(".search-results a").first.wait_for()
+
+
 # (kind of page, the site that has one, its address below the base path, what to do before checking)
 PAGE_KINDS: list[tuple[str, str, str, Callable[[Page], None]]] = [
     ("index", "seed", "", nothing),
@@ -61,18 +67,26 @@ PAGE_KINDS: list[tuple[str, str, str, Callable[[Page], None]]] = [
     ("card written right to left", "languages", "khuttat-al-miyah/al-anabib/", nothing),
     ("embed of a card written right to left", "languages", "khuttat-al-miyah/embed/al-anabib/", nothing),
     ("redirect written right to left", "languages", "water-plan/", nothing),
+    ("index with search results", "desk", "", search_results),
+    ("index, a later page", "desk", "page/2/", nothing),
+    ("topics", "desk", "topics/", nothing),
+    ("topic", "desk", "topics/transport/", nothing),
+    ("explainer with topics, related explainers and a translation", "desk", "city-budget/", nothing),
+    ("question of a translation in French", "desk", "budget-de-la-ville/first/", nothing),
+    ("draft with its banner", "desk", "library-plan/", nothing),
     ("explainer with a lead picture and authors", "pictured", "river/", nothing),
     ("question with its own picture, a picture and a table in its answer", "pictured", "river/whats-planned/", nothing),
     ("card with its own picture and one in its detail", "pictured", "river/barriers/", nothing),
     ("index with thumbnails of lead pictures", "pictured", "", nothing),
     ("embed of a card with a picture in its detail, and its dates", "pictured", "river/embed/barriers/", nothing),
+    ("author's page", "pictured", "authors/jane-doe/", nothing),
 ]
 
 
 @pytest.fixture(scope="module")
-def sites(seed_site: Path, budget_site: Path, changed_site: Path, branded_site: Path, languages_site: Path, pictured_site: Path) -> dict[str, Path]:
+def sites(seed_site: Path, budget_site: Path, changed_site: Path, branded_site: Path, languages_site: Path, desk_site: Path, pictured_site: Path) -> dict[str, Path]:
     return {"seed": seed_site, "budget": budget_site, "changed": changed_site, "branded": branded_site, "languages": languages_site,
-            "pictured": pictured_site}
+            "desk": desk_site, "pictured": pictured_site}
 
 
 def file_of(site: Path, url: str) -> Path:

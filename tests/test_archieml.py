@@ -202,6 +202,39 @@ def test_a_picture_authors_and_a_time_work_in_archieml(make_site):
     Image.new("RGB", (800, 400), (30, 90, 160)).save(root / "images" / "river.png")
     build(root)
     page = (root / "site" / "flood-plan" / "index.html").read_text("utf-8")
-    assert '<a href="https://example.org/jane" rel="author">Jane Doe</a>' in page
+    assert '<a href="/authors/jane-doe/" rel="author">Jane Doe</a>' in page
     assert 'alt=""' in page and "Credit: Ana Ruiz" in page
     assert '<time datetime="2026-02-20T09:30:00+01:00">' in page
+
+
+def test_an_archieml_explainer_may_be_a_draft_scheduled_in_topics_and_a_translation(tmp_path, capsys):
+    """ArchieML has only text: `draft: true` is read as yes where the schema says, a date and time
+    as the schedule, `[topics]` as the list of names; held back until --drafts and --future."""
+    from explainer.pipeline import build
+
+    aml = """slug: le-vote
+title: Le vote du budget
+dek: Ce que le conseil vote.
+language: fr
+published: 2999-01-01 09:00 Europe/Paris
+draft: true
+translation_of: budget-vote
+[topics]
+* Budget de la ville
+[]
+[+sections]
+{.question}
+id: qui
+question: Qui vote ?
+short_answer: Le conseil.
+answer: Les élus, en séance.
+{}
+[]
+"""
+    root = make_project(tmp_path / "project", {"budget.yaml": (SHAPES / "budget.yaml").read_text("utf-8"), "vote.aml": aml})
+    held = build(root)
+    assert (held.held.drafts, held.held.scheduled) == (1, 0) and not (root / "site" / "le-vote").exists()
+    build(root, drafts=True, future=True)
+    page = (root / "site" / "le-vote" / "index.html").read_text("utf-8")
+    assert "<strong>Non publié</strong>" in page and 'href="/topics/budget-de-la-ville/"' in page and 'hreflang="en"' in page
+    assert 'hreflang="fr"' in (root / "site" / "budget-vote" / "index.html").read_text("utf-8")

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from helpers import REPO, SEED_ARTICLE, SEED_SLUG, cli, cli_process, minimal_explainer, override, page_text, parse, snapshot
@@ -127,10 +128,11 @@ def reading_pages(site: Path) -> list[Path]:
     return [p for p in sorted(site.rglob("*.html")) if "embed" not in p.relative_to(site).parts and p.relative_to(site).parts[0] != "admin"]
 
 
-def theme_script(partial: str = "_partials/script.html", language: str = "en") -> str:
+def theme_script(partial: str = "_partials/script.html", language: str = "en", **context: object) -> str:
     """The text of a script of the theme's, as it renders it in a language (its words are in it):
-    the reading pages' one script (share buttons, the contents' marker), or the Copy buttons of
-    the page for partners (`_partials/embed_copy.html`)."""
+    the reading pages' one script (share buttons, the contents' marker), the Copy buttons of
+    the page for partners (`_partials/embed_copy.html`) or the search box's (`_partials/search.html`,
+    given its `context`)."""
     from explainer.content.language import Words, page_globals
     from explainer.content.language import language as language_for
     from explainer.content.words import load_words
@@ -138,24 +140,30 @@ def theme_script(partial: str = "_partials/script.html", language: str = "en") -
 
     theme = REPO / "templates"
     words = load_words(REPO, [theme], []) if language != "en" else Words()
-    source = make_env([theme]).get_template(partial).render(page_globals(language_for(language, words)))
+    env = make_env([theme])
+    env.filters["url"] = lambda url: "/" + url
+    source = env.get_template(partial).render(page_globals(language_for(language, words)), **context)
     return lxml_html.fragment_fromstring(source[source.index("<script>"):]).text
 
 
 def test_pages_need_no_script_and_inline_their_css(seed_site):
     script = theme_script()
     assert "navigator.share" in script and "clipboard" in script
+    search = theme_script("_partials/search.html", search=SimpleNamespace(url="pagefind/", languages=()), browse=None)
+    assert "pagefind.js" in search
     pages = reading_pages(seed_site)
-    assert len(pages) == 13
+    assert len(pages) == 17  # the index, the 404 page, the explainer, 5 questions, 5 cards, the topics and its 3 topics
     for path in pages:
         text = path.read_text("utf-8")
         doc = lxml_html.fromstring(text)
         # Reading needs no script; a page with share controls carries exactly one, inline, that
         # adds their buttons and marks the contents (tests/test_pages_in_browser.py reads pages with
-        # JavaScript off). JSON-LD is data for search engines, which browsers never run.
+        # JavaScript off), and one with a search box the one that searches. JSON-LD is data for
+        # search engines, which browsers never run.
         scripts = [s for s in doc.xpath("//script") if s.get("type") != "application/ld+json"]
         shares = doc.xpath("//div[@class='share']")
-        assert [(s.get("src"), s.text) for s in scripts] == ([(None, script)] if shares else []), path
+        searches = doc.xpath("//*[@data-search]")
+        assert [(s.get("src"), s.text) for s in scripts] == [(None, script)] * bool(shares) + [(None, search)] * bool(searches), path
         assert '<link rel="stylesheet"' not in text
         assert "<style>" in text and "prefers-color-scheme:dark" in text and "@media print" in text and "prefers-reduced-motion" in text
 
@@ -373,8 +381,10 @@ def test_a_template_change_re_renders_only_the_pages_that_use_it(make_site):
 
     after = snapshot(root / "site")
     changed = sorted(path for path in after if after[path] != before.get(path) and path.endswith(".html"))
-    # The pager is on question and card pages only: 5 questions and 5 cards.
-    assert result.rendered == 10
+    # The pager is on question and card pages only: 5 questions and 5 cards. The search index,
+    # which reads those pages, is made again, to the same bytes: the pager is not what it indexes.
+    search = [path for path in after if path.startswith("pagefind/")]
+    assert result.rendered == 10 + len(search) and result.written == 10
     assert len(changed) == 10 and all(p.count("/") == 2 and "/embed/" not in p for p in changed)
 
 

@@ -41,9 +41,9 @@ def test_what_the_seed_explainer_adds_to_its_article_is_structure_only():
     listed = [line.strip() for line in run_check(REPO).stdout.splitlines() if line.startswith(f"    {SEED_FILE}:")]
     # Questions the editor phrased, and the note on the source: nothing the article would have to support.
     assert listed == [
-        f"{SEED_FILE}:45:15: sections[3].question: Does the venue matter? [not in the source: matter]",
-        f"{SEED_FILE}:93:15: sections[5].question: Will the gamble pay off? [not in the source: pay]",
-        f"{SEED_FILE}:141:15: sections[9].sources[0].note: The article this explainer is built from. [not in the source: article, explainer, built]",
+        f"{SEED_FILE}:46:15: sections[3].question: Does the venue matter? [not in the source: matter]",
+        f"{SEED_FILE}:94:15: sections[5].question: Will the gamble pay off? [not in the source: pay]",
+        f"{SEED_FILE}:142:15: sections[9].sources[0].note: The article this explainer is built from. [not in the source: article, explainer, built]",
     ]
 
 

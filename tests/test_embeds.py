@@ -14,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -334,6 +335,7 @@ def test_nothing_a_content_author_writes_runs_in_embeds_panels_or_oembed(make_si
     build(root)
     site = root / "site"
     reading, copy = theme_script(), theme_script("_partials/embed_copy.html")
+    search = theme_script("_partials/search.html", search=SimpleNamespace(url="pagefind/", languages=()), browse=None)
     for path in sorted(p for p in site.rglob("*.html") if p.parent.name != "admin"):  # the editing page runs its CMS (tests/test_cms.py)
         text = path.read_text("utf-8")
         doc = lxml_html.fragment_fromstring(text) if path.name == "fragment.html" else lxml_html.fromstring(text)
@@ -346,7 +348,7 @@ def test_nothing_a_content_author_writes_runs_in_embeds_panels_or_oembed(make_si
         elif "embed" in path.relative_to(site).parts:
             assert len(scripts) == 1 and "xPYMx" in scripts[0], path
         else:
-            assert scripts in ([], [reading]), path
+            assert scripts in ([], [reading], [search]), path
         assert not doc.xpath("//img | //*[@onerror]"), path
     # Each code is escaped exactly once in its field: parsed, it gives back the title as written.
     assert lxml_html.fragment_fromstring(field(site, "card", "iframe", "hostile")).get("title") == "Card " + HOSTILE

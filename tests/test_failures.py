@@ -3,6 +3,7 @@ Whatever happens, the previous site/ stays whole and the next build mends everyt
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -149,13 +151,20 @@ def test_three_builds_of_one_output_at_once_each_succeed_or_say_another_build_ho
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 1 MB file system of its own (tmpfs), so filling it harms nothing else: room for two small
-    sites (the old and the new, while one replaces the other), not for a large one."""
-    mount = tmp_path / "disk"
+    """A 2 MB file system of its own (tmpfs), so filling it harms nothing else. (A site of one or two
+    explainers takes about half of it, with its search index and the folder Pagefind writes it in.)"""
+    with tmpfs(tmp_path / "disk") as mount:
+        yield mount
+
+
+@contextlib.contextmanager
+def tmpfs(mount: Path) -> Iterator[Path]:
     mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=True)
-    yield mount
-    subprocess.run(["umount", str(mount)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
 
 
 def test_a_full_disk_leaves_the_previous_site_and_no_temporary_folder(make_site, small_disk):
@@ -163,8 +172,8 @@ def test_a_full_disk_leaves_the_previous_site_and_no_temporary_folder(make_site,
     out = small_disk / "site"
     build(root, out)
     before = tree(out)
-    big = "\n\n".join(f"Paragraph {i}: " + "words " * 200 for i in range(60))
-    for slug in ("b", "c", "d", "e", "f", "g"):
+    big = "\n\n".join(f"Paragraph {i}: " + "words " * 200 for i in range(80))
+    for slug in "bcdefghi":
         (root / "content" / f"{slug}.yaml").write_text(minimal_explainer(slug, answer=big.replace("\n", "\n      ")), "utf-8")
     with pytest.raises(BuildError) as raised:
         build(root, out)
@@ -272,7 +281,7 @@ def test_a_mount_point_as_the_output_folder_is_built_inside_it_and_keeps_its_los
     (root / "content" / "b.yaml").unlink()
     assert cli("--root", str(root), "--out", str(small_disk)).returncode == 0
     # The new site in place of the old, the file system's own folder where it was, nothing else.
-    assert sorted(p.name for p in small_disk.iterdir() if p.is_dir()) == ["a", "admin", "lost+found", "schema"]
+    assert sorted(p.name for p in small_disk.iterdir() if p.is_dir()) == ["a", "admin", "lost+found", "pagefind", "schema"]
     assert os.path.ismount(small_disk)
 
 
@@ -282,8 +291,11 @@ def test_a_build_killed_while_moving_its_tree_into_a_mount_point_is_undone_or_fi
     build(root, small_disk)
     first = tree(small_disk)
     (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Changed."), "utf-8")
-    build(root, tmp_path / "reference")
-    second = tree(tmp_path / "reference")
+    # Made on a file system of the same kind: Pagefind numbers pages in the order the file system
+    # lists them (render/search.py), which differs from one kind to another.
+    with tmpfs(tmp_path / "reference") as reference:
+        build(root, reference)
+        second, entries = tree(reference), len(os.listdir(reference))
 
     def put_back_first() -> None:
         for entry in small_disk.iterdir():
@@ -298,7 +310,7 @@ def test_a_build_killed_while_moving_its_tree_into_a_mount_point_is_undone_or_fi
     counts = json.loads(counted.stderr.splitlines()[-1])
     renames, unlinks = counts["rename"], counts["unlink"]
     moved_out = len(os.listdir(small_disk))  # the old site's entries, moved aside first
-    assert renames == moved_out + len(os.listdir(tmp_path / "reference"))
+    assert renames == moved_out + entries
     # The first, a middle and the last rename of each half of the move (old entries out, new ones
     # in), and the removal of the old entries once the new are in: before it, and at its first, a
     # middle and its last file (the marker that says the move was made is removed last).

@@ -271,15 +271,19 @@ def test_hostile_text_in_every_field_runs_nothing_fetches_nothing_and_reads_as_t
         host, _ = visit(HOST_PAGE)
         for hostile in HOSTILE:
             shows(HOST_PAGE, host, hostile, ON_QUESTION_EMBED + ON_CARD + ON_TIMELINE)
-        for url in ("", "no/such/page/"):
+        # The index's pages: the front page, then page/2/ and on, each listing some of them.
+        index_pages = ["", *sorted(f"page/{p.name}/" for p in (hostile_site / "page").iterdir())]
+        listed = ""
+        for url in [*index_pages, "no/such/page/"]:
             text, _ = visit(url)
             if site_shown not in text or readable(PUBLISHER_NAME) not in text:
                 failures.append(f"{url or 'index'}: the site's or publisher's name is not shown as typed")
-            if url == "":
-                for hostile in HOSTILE:
-                    shows("index", text, hostile, ["title", "dek", "attribution"])
+            if url in index_pages:
+                listed += text
+        for hostile in HOSTILE:
+            shows("index", listed, hostile, ["title", "dek", "attribution"])
     context.close()
-    assert opened == len(HOSTILE) * 7 + 3
+    assert len(index_pages) > 1 and opened == len(HOSTILE) * 7 + len(index_pages) + 2
     assert not failures, "\n".join(failures)
 
 

@@ -64,6 +64,7 @@ GOOD = {
     "site/properties/authors/additionalProperties/properties/name": "Jane Doe",
     "site/properties/authors/additionalProperties/properties/url": "https://example.org/staff/jane",
     "site/properties/authors/additionalProperties/properties/role": "Reporter",
+    "explainer/properties/topics/items": "City budget",
     "explainer/$defs/timeline_section/properties/timeline/items/properties/date": "2026-02",
     "explainer/$defs/sources_section/properties/sources/items/properties/url": "https://example.org/a",
     "words/additionalProperties": "Publié le %(published)s.",

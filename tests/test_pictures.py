@@ -285,7 +285,7 @@ def test_authors_make_the_byline_on_every_page_and_are_people_with_their_pages_i
         doc = parse(pictured_site / page)
         [byline] = doc.xpath("//main//p[@class='meta'][time]")
         assert " ".join(byline.text_content().split()).startswith("By Jane Doe (Reporter) and John Roe. Published"), page
-        assert byline.xpath("a[@rel='author']/@href") == ["https://example.org/staff/jane-doe"]
+        assert byline.xpath("a[@rel='author']/@href") == ["/repo/authors/jane-doe/", "/repo/authors/john-roe/"]  # their pages on the site
         assert json_ld(doc)[0]["author"] == [{"@type": "Person", "name": "Jane Doe", "url": "https://example.org/staff/jane-doe"},
                                               {"@type": "Person", "name": "John Roe"}]
     feed = feedparser.parse((pictured_site / "feed.xml").read_bytes())
@@ -293,6 +293,11 @@ def test_authors_make_the_byline_on_every_page_and_are_people_with_their_pages_i
     assert [(a.get("name"), a.get("href")) for a in entry.authors] == [("Jane Doe", "https://example.org/staff/jane-doe"), ("John Roe", None)]
     # The index lists the explainer with its byline too.
     assert "By Jane Doe (Reporter) and John Roe." in page_text(pictured_site / "index.html")
+    # Each author's page lists their explainers and links their own page, where they have one.
+    jane = parse(pictured_site / "authors" / "jane-doe" / "index.html")
+    assert jane.xpath("//h1/text()") == ["Jane Doe"] and jane.xpath("//main//a[@rel='me']/@href") == ["https://example.org/staff/jane-doe"]
+    assert "/repo/river/" in jane.xpath("//div[contains(@class,'listing')]//h2/a/@href")
+    assert not parse(pictured_site / "authors" / "john-roe" / "index.html").xpath("//main//a[@rel='me']")
 
 
 def test_every_json_ld_block_is_a_news_article_as_search_engines_read_it(pictured_site, seed_site):

@@ -178,9 +178,10 @@ def test_a_crawl_from_the_root_finds_no_broken_link_and_none_outside_the_base_pa
     reached = {path + "index.html" if path.endswith("/") or not path else path for path in reached}
     published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and not p.name.startswith(".")}
     embeds = {p for p in published if "embed" in p.split("/")[1:-1] or p == "embed.js"}
+    search = {p for p in published if p.startswith("pagefind/")}  # fetched by the search box's script as a reader types
     # The schemas are for editors' YAML tools, which content files name, and the editing page is for
     # editors, who are given its address; no page links them.
-    assert published - embeds - reached == {"404.html", "schema/explainer.schema.json", "schema/site.schema.json", "schema/words.schema.json",
+    assert search and published - embeds - search - reached == {"404.html", "schema/explainer.schema.json", "schema/site.schema.json", "schema/words.schema.json",
                                             "admin/index.html", "admin/config.yml"}
     assert any("/embed/" in path for path in reached)  # oEmbed discovery links were followed too
 
@@ -209,7 +210,7 @@ def test_the_sitemap_is_valid_against_the_sitemaps_org_schema_and_lists_every_ca
     # Embed pages name the page they show as canonical, so canonical addresses repeat.
     canonical = {c for p in html_files(seed_site) for c in parse(p).xpath("//link[@rel='canonical']/@href")}
     assert sorted(listed) == sorted(canonical)
-    assert len(listed) == 12  # the index, the explainer, 5 questions, 5 cards
+    assert len(listed) == 16  # the index, the topics and its 3 topics, the explainer, 5 questions, 5 cards
     assert set(sitemap.xpath("//s:lastmod/text()", namespaces={"s": SITEMAP[1:-1]})) == {"2025-10-16"}
 
 
@@ -269,7 +270,9 @@ def test_the_atom_feed_parses_without_error_and_has_an_entry_per_explainer(chang
 def test_every_page_links_the_feed_under_the_base_path(seed_site):
     for path in reading_pages(seed_site):
         feeds = parse(path).xpath("//link[@rel='alternate' and @type='application/atom+xml']/@href")
-        assert feeds == ["/repo/feed.xml"], path
+        topic = path.relative_to(seed_site).parts[:2] if path.parts[-3] == "topics" else None
+        # A topic's page links its own feed too.
+        assert feeds == ["/repo/feed.xml"] + ([f"/repo/{'/'.join(topic)}/feed.xml"] if topic else []), path
 
 
 def test_characters_xml_cannot_carry_are_left_out_of_the_feed_and_sitemap():

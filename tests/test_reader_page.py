@@ -182,7 +182,8 @@ def test_corrections_are_one_line_at_the_top_and_the_log_is_at_the_foot(changed_
     assert " ".join(notice.text_content().split()) == "Updated January 20, 2025 Correction: January 5, 2025 See what changed"
     assert notice.xpath("a/@href") == ["#changes"]
     body = page.xpath("//div[@class='body']")[0]
-    assert [c.get("id") for c in body if c.tag == "section"][-1] == "changes"
+    # Last of the explainer's own sections; only other explainers (the related ones) come after it.
+    assert [c.get("id") for c in body if c.tag == "section" and c.get("class") != "related"][-1] == "changes"
     assert not page.xpath("//div[@class='lede']//section[@id='changes']")
 
 

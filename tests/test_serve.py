@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import REPO, cli, minimal_explainer
+from helpers import REPO, cli, indexed, minimal_explainer
 from playwright.sync_api import Page
 
 
@@ -149,7 +149,7 @@ def test_a_template_copied_from_the_theme_while_the_preview_runs_is_watched(make
 
 
 @pytest.mark.subprocess
-def test_an_edit_to_one_explainer_rewrites_only_its_pages_and_the_index(make_site):
+def test_an_edit_to_one_explainer_rewrites_only_its_pages_the_index_and_the_lists_that_show_its_title(make_site):
     root = make_site({"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b")})
     with serving(root) as (url, preview):
         site = preview.folder
@@ -164,8 +164,23 @@ def test_an_edit_to_one_explainer_rewrites_only_its_pages_and_the_index(make_sit
         after = stamp()
     changed = sorted(path for path in after if after[path] != before[path])
     assert {"a/index.html", "a/first/index.html", "index.html"} <= set(changed)
-    assert all(path.startswith("a/") or path == "index.html" for path in changed)
-    assert not any(path.startswith("b/") for path in changed)
+    # The 404 page offers the newest explainers, and b's page ends with a as a related explainer:
+    # both show the title. Nothing else of b's changes.
+    assert all(path.startswith("a/") or path in ("index.html", "404.html", "b/index.html") for path in changed)
+    assert {"404.html", "b/index.html"} <= set(changed)
+
+
+@pytest.mark.subprocess
+def test_the_previews_search_index_is_made_when_the_browser_asks_for_it_and_follows_each_edit(make_site):
+    root = make_site({"a.yaml": minimal_explainer("a", answer="Wombats dig.")})
+    with serving(root) as (url, preview):
+        assert not (preview.folder / "pagefind").exists()  # an edit reloads the page first
+        assert status(url + "pagefind/pagefind-entry.json") == 200
+        assert "Wombats dig." in indexed(preview.folder)["/a/first/"]
+        edit(root / "content" / "a.yaml", "Wombats", "Numbats")
+        preview.wait_for(r"^rebuilt: ")
+        assert status(url + "pagefind/pagefind-entry.json") == 200
+        assert "Numbats dig." in indexed(preview.folder)["/a/first/"]
 
 
 @pytest.mark.subprocess

@@ -140,7 +140,7 @@ def test_a_question_embed_lists_its_deck_linking_to_each_card(budget_site):
 def test_the_sitemap_lists_every_question_and_card_page_and_no_old_address(budget_site):
     sitemap = etree.parse(str(budget_site / "sitemap.xml"))
     listed = sitemap.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
-    expected = [BASE, f"{BASE}{SLUG}/"] + [f"{BASE}{SLUG}/{q}/" for q in ("how-big-is-the-gap", "service-cuts", "tax-rise", "reserves",
+    expected = [BASE, f"{BASE}topics/", f"{BASE}topics/city-budget/", f"{BASE}topics/libraries/", f"{BASE}{SLUG}/"] + [f"{BASE}{SLUG}/{q}/" for q in ("how-big-is-the-gap", "service-cuts", "tax-rise", "reserves",
                                                                         "what-do-residents-say", "library-friends", "business-forum", "what-happens-next")]
     assert listed == expected
 

@@ -29,12 +29,13 @@ from helpers import REPO, SHAPES
 
 from explainer.content.files import SITE_FILE
 from explainer.content.model import Site, build_site
-from explainer.content.parse import parse_yaml
+from explainer.content.parse import parse_site
 from explainer.content.words import WORDS_DIR
 from explainer.content.load import parse_explainer
 from explainer.pipeline import site_pages
-from explainer.plan.pages import Page
+from explainer.plan.pages import Page, newest_first
 from explainer.plan.publish import plan_group, summarize
+from explainer.plan.related import connect
 from explainer.render.templates import RENDERERS, make_env, set_site
 
 DOC = REPO / "docs" / "templates.md"
@@ -114,9 +115,14 @@ def named_in_group(group: str) -> set[str]:
 
 @functools.cache
 def site() -> Site:
-    doc = parse_yaml(SITE_FILE, (REPO / SITE_FILE).read_bytes())
+    doc = parse_site(SITE_FILE, (REPO / SITE_FILE).read_bytes())
     assert not isinstance(doc, list), doc
     return build_site(doc)
+
+
+# The French shape as a draft translation of the budget shape: its pages and the budget's carry a
+# language switch and hreflang alternates, and its own a banner.
+TRANSLATION = "translation_of: budget-vote\ndraft: true\n"
 
 
 # An explainer with a lead picture, a question's own picture and authors, so the values only
@@ -147,16 +153,20 @@ def _pictured() -> Any:
 
 @functools.cache
 def planned() -> tuple[Page, ...]:
-    """Every page the build plans for the bundled explainer, the budget shape and an explainer
-    with pictures, as pipeline.build plans them: each explainer's group (plan_group), then the
-    site's own pages (site_pages)."""
-    files = [*sorted((REPO / "content").glob("*.yaml")), SHAPES / "budget.yaml"]
+    """Every page the build plans for the bundled explainer, the budget shape, a draft French
+    translation of it and an explainer with pictures, as pipeline.write_site plans them with
+    drafts built: what each explainer's pages show of the others (connect), each explainer's group
+    (plan_group), then the site's own pages (site_pages)."""
+    files = [*sorted((REPO / "content").glob("*.yaml")), SHAPES / "budget.yaml", SHAPES / "french.yaml"]
     explainers = []
-    for parsed in [*(parse_explainer(f"content/{path.name}", path.read_bytes()) for path in files), _pictured()]:
+    read = [parse_explainer(f"content/{path.name}", path.read_bytes() if path.name != "french.yaml" else TRANSLATION.encode() + path.read_bytes()) for path in files]
+    for parsed in [*read, _pictured()]:
         assert parsed.explainer is not None, parsed.errors
         explainers.append(parsed.explainer)
-    pages = [page for e in explainers for page in plan_group(site(), e)]
-    pages += site_pages(site(), tuple(summarize(e) for e in explainers))
+    newest = newest_first(summarize(e) for e in explainers)
+    connections = connect(newest, newest, site().language, dt.datetime.now(dt.timezone.utc))
+    pages = [page for e in explainers for page in plan_group(site(), e, connections[e.slug])]
+    pages += site_pages(site(), newest)
     return tuple(pages)
 
 

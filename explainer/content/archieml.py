@@ -546,7 +546,7 @@ def _entries(name: str, items: list[Any], nested: bool) -> list[str]:
 def _fields(data: dict[str, Any], *, nested: bool) -> list[str]:
     lines: list[str] = []
     for key, value in data.items():
-        if isinstance(value, bool):  # ArchieML has only text: read back as true or false where the schema says (schema.read_booleans)
+        if isinstance(value, bool):  # ArchieML has only text: read back as true or false where the schema says (schema.read_typed)
             lines += [f"{key}: {'true' if value else 'false'}"]
         elif isinstance(value, str):
             lines += _value(f"{key}: ", value)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from explainer.content.brand import LOGO_MAX_BYTES
-from explainer.content.parse import _SURROGATE, ARCHIEML_SUFFIX, MAX_FILE_BYTES, RawDoc, parse_yaml
+from explainer.content.parse import _SURROGATE, ARCHIEML_SUFFIX, MAX_FILE_BYTES, RawDoc, parse_site
 from explainer.core.paths import template_folders
 from explainer.errors import ContentError, line_column, text_position, unprintable
 
@@ -428,7 +428,7 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
     pictures = _scan_pictures(root, seen, now)
     templates = templates_digest(root, errors)
     # The site file is parsed here, once: its logo is an input (a new logo is a change to build).
-    site_doc = parse_yaml(SITE_FILE, site) if site is not None else None
+    site_doc = parse_site(SITE_FILE, site) if site is not None else None
     logo = read_logo(root, site_doc) if isinstance(site_doc, RawDoc) else None
     logo_digest = hashlib.sha256(logo).hexdigest() if isinstance(logo, bytes) else ""
     return Inputs(site, templates, digests, logo_digest, frozenset(unplaced), tuple(errors), site_doc, logo, pictures)

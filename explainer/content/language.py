@@ -35,8 +35,9 @@ DEFAULT_HEADINGS = {
     "timeline": "Timeline", "people": "People", "glossary": "Glossary", "sources": "Sources", "key_points": "Key points", "known": "Where things stand",
 }
 # Phrases the build itself writes in a page's language, beside the templates' and the headings:
-# a timeline embed's title (the colon is the language's: "Chronologie\u00a0: ..." in French).
-CODE_PHRASES = ("%(heading)s: %(explainer)s",)
+# a timeline embed's title (the colon is the language's: "Chronologie\u00a0: ..." in French), and
+# a topic feed's title.
+CODE_PHRASES = ("%(heading)s: %(explainer)s", "%(topic)s: %(site)s")
 
 
 @lru_cache(maxsize=None)
@@ -95,6 +96,14 @@ def language(tag: str, words: Words) -> Language:
     assert locale is not None
     made = _LANGUAGES[tag, words.digest] = Language(tag, locale.text_direction, words.for_language(tag), locale)
     return made
+
+
+def native_name(tag: str) -> str:
+    """A language's name in its own words, as a language switch offers it: "Français", "Deutsch",
+    "العربية", "Português (Brasil)" (CLDR's name, its first letter a capital where the script has them)."""
+    locale = locale_of(tag)
+    name = locale.get_display_name(locale) if locale is not None else None
+    return (name[:1].upper() + name[1:]) if name else tag
 
 
 def date_text(value: dt.date | str, locale: babel.Locale) -> str:

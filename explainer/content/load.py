@@ -13,7 +13,7 @@ from explainer.content.language import Words
 from explainer.content.model import Explainer, Site, build_explainer, build_site
 from explainer.content.pictures import PictureStamp
 from explainer.content.parse import RawDoc, parse_content
-from explainer.content.validate import SlugAt, check_slugs, language_notice, site_rules, slug_at, validate_doc, validate_explainer, warn_explainer
+from explainer.content.validate import SlugAt, check_slugs, check_translations, language_notice, site_rules, slug_at, validate_doc, validate_explainer, warn_explainer
 from explainer.content.words import load_words
 from explainer.core.parallel import MIN_GROUPS, parallel_map
 from explainer.core.paths import template_folders
@@ -86,10 +86,12 @@ def load_site(root: Path, inputs: Inputs, base_url: str | None) -> Site:
     return build_site(site_doc, base_url, logo, words, schema_reference(root, "explainer"))
 
 
-def explainer_errors(explainers: list[tuple[tuple[ContentError, ...], SlugAt | None]]) -> list[ContentError]:
+def explainer_errors(explainers: list[tuple[tuple[ContentError, ...], SlugAt | None]], site_language: str) -> list[ContentError]:
     """Every mistake of a project's explainers, given each one's errors and slug in the order of
-    their files: their own, then each slug or alias two of them share."""
-    return [e for errors, _ in explainers for e in errors] + check_slugs([slug for _, slug in explainers if slug is not None])
+    their files: their own, then each slug or alias two of them share, then each translation that
+    names no original or one that cannot be its original."""
+    slugs = [slug for _, slug in explainers if slug is not None]
+    return [e for errors, _ in explainers for e in errors] + check_slugs(slugs) + check_translations(slugs, site_language)
 
 
 def load_project(root: Path) -> tuple[Site, list[Parsed]]:
@@ -98,7 +100,7 @@ def load_project(root: Path) -> tuple[Site, list[Parsed]]:
     inputs = scan_inputs(root)
     site = load_site(root, inputs, None)
     parsed = [read_explainer(root, source, site.words, site) for source in inputs.explainers]
-    errors = explainer_errors([(p.errors, p.slug) for p in parsed])
+    errors = explainer_errors([(p.errors, p.slug) for p in parsed], site.language)
     if errors:
         raise BuildError(errors)
     return site, parsed

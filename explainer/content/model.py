@@ -219,6 +219,9 @@ class Explainer:
     source_file: str  # the YAML file it came from, for messages
     digest: str  # of that file's bytes and of every picture it shows: pages built from it change only when one does
     pictures: tuple[Picture, ...] = ()  # every picture it shows (lead, questions', cards', in Markdown), each once, in file order
+    draft: bool = False  # held back from the built site unless the build asks for drafts
+    topics: tuple[str, ...] = ()  # the topics' names, as written
+    translation_of: str | None = None  # the slug of the explainer it translates
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -262,9 +265,11 @@ class Site:
     digest: str  # of the site file, its logo and the base URL: every page shows them
     brand: Brand = Brand(DEFAULT_ACCENT, DEFAULT_ACCENT_DARK, DEFAULT_FONT, None, None)
     words: Words = Words()  # the theme's words in each language, with the project's laid over them
+    per_page: int = 20  # explainers on each page of the index and of each topic
+    search: bool = True  # a Pagefind index, and a search box on the index, topic and 404 pages
     editing: Editing | None = None  # the editing page's settings, when the site publishes one at admin/
     authors: Mapping[str, Author] = field(default_factory=dict)  # the newsroom's authors, by the id explainers name them with
-    time_zone: str | None = None  # the zone of a time content writes without one
+    time_zone: str | None = None  # the zone of a time content writes without one, and of a date's release (UTC when None)
 
     @property
     def base_path(self) -> str:
@@ -409,6 +414,9 @@ def build_explainer(doc: RawDoc, site: Site | None = None, root: Path | None = N
         language=d.get("language"),
         source_file=doc.path,
         digest=doc.digest,
+        draft=d.get("draft", False),
+        topics=tuple(t.strip() for t in d.get("topics", ())),
+        translation_of=d.get("translation_of"),
     )
     if pictures.errors:
         if stamps is not None:  # each picture it names, as never read: the next build looks at them again
@@ -443,6 +451,8 @@ def build_site(site: RawDoc, base_url: str | None = None, logo: bytes | None = N
         digest=hashlib.sha256(f"{site.digest} {logo_digest} {base} {words.digest}".encode()).hexdigest(),
         brand=Brand(accent, dark, brand.get("font", DEFAULT_FONT).strip(), _block(brand.get("footer")), make_logo(logo) if logo is not None else None),
         words=words,
+        per_page=d.get("per_page", 20),
+        search=d.get("search", True),
         editing=Editing(d["editing"]["repo"], d["editing"].get("branch", "main"), d["editing"].get("app", "sveltia"), schema) if "editing" in d else None,
         authors={ident: Author(a["name"].strip(), a.get("url"), _text(a.get("role"))) for ident, a in d.get("authors", {}).items()},
         time_zone=d.get("time_zone"),

@@ -13,7 +13,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
 from explainer.content.archieml import explainer_document
-from explainer.content.schema import read_booleans
+from explainer.content.schema import read_typed
 from explainer.content.yaml_errors import HALF_CHARACTER, context_lines, explain
 from explainer.errors import ContentError, field_path, line_column, text_position
 
@@ -117,10 +117,10 @@ else:
         """Safe: plain text, numbers, lists and mappings only; nesting and size bounded."""
 
 
-# Every value written without quotes is text, as in StrictYAML: no field of an explainer or a site
-# is a number, and YAML's guesses would only ever turn an editor's text into something else
-# (`date: 1994` into a number, `title: No` into false, `time: 1:30` into 90). The few fields that
-# are yes or no are read as such where the schema says so (schema.read_booleans). Dates stay text
+# Every value written without quotes is text, as in StrictYAML: YAML's guesses would only ever turn
+# an editor's text into something else (`date: 1994` into a number, `title: No` into false,
+# `time: 1:30` into 90). The few fields that are yes or no, or a number (a site's `per_page`), are
+# read as such where the schema says so (schema.read_typed). Dates stay text
 # too: the schema checks their format, and the model reads them. An empty value stays null.
 _NOT_TEXT = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"})
 for _tag, _what in (("int", "a number"), ("float", "a number"), ("bool", "true or false"), ("timestamp", "a date")):
@@ -238,7 +238,15 @@ def parse_content(path: str, raw: bytes) -> RawDoc | list[ContentError]:
         return parse_archieml(path, raw)
     doc = parse_yaml(path, raw)
     if isinstance(doc, RawDoc):
-        read_booleans(doc.data)
+        read_typed(doc.data)
+    return doc
+
+
+def parse_site(path: str, raw: bytes) -> RawDoc | list[ContentError]:
+    """Parse the site file: YAML, its few numbers and yes-or-no settings read as the site schema says."""
+    doc = parse_yaml(path, raw)
+    if isinstance(doc, RawDoc):
+        read_typed(doc.data, "site")
     return doc
 
 
@@ -266,7 +274,7 @@ def parse_archieml(path: str, raw: bytes) -> RawDoc | list[ContentError]:
     if node is None:
         return errors
     data = _plain(node)
-    read_booleans(data)
+    read_typed(data)
     return RawDoc(path, node, data, hashlib.sha256(raw).hexdigest(), tuple(notes))
 
 

@@ -5,6 +5,7 @@ false), so code that needs to know never names a field."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -51,18 +52,31 @@ def walk(data: Any, schema: dict[str, Any] | None = None, path: Path_ | None = N
             yield from walk(value, schema["items"], [*path, i])
 
 
-# How YAML 1.2 and JSON write true and false.
+# How YAML 1.2 and JSON write true and false, and a whole number.
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_WHOLE = re.compile(r"[-+]?[0-9]{1,9}")
 
 
-def read_booleans(data: Any) -> None:
-    """Read each `true` or `false` the explainer schema wants as a boolean (`under_dek`) as one, in
-    place. Every value of a content file is read as text (ArchieML has nothing else, and YAML's
-    guesses turn `title: No` into false), so the schema says which few are yes or no: anything
-    else written there stays text, and the schema refuses it."""
-    places = [path for path, value, _, schema in walk(data) if schema.get("type") == "boolean" and isinstance(value, str) and value in _BOOLEANS]
-    for path in places:
+def _typed(value: Any, kind: Any) -> Any:
+    """`value` read as the schema's `kind` says, when it is written as one; else `value` itself."""
+    if not isinstance(value, str):
+        return value
+    if kind == "boolean":
+        return _BOOLEANS.get(value, value)
+    if kind == "integer" and _WHOLE.fullmatch(value):
+        return int(value)
+    return value
+
+
+def read_typed(data: Any, name: str = "explainer") -> None:
+    """Read each value the schema `name` wants as true or false (an explainer's `draft`, a site's
+    `search`) or as a whole number (a site's `per_page`) as one, in place. Every value of a
+    content file is read as text (ArchieML has nothing else, and YAML's guesses turn `title: No`
+    into false), so the schema says which few are not: anything else written there stays text,
+    and the schema refuses it."""
+    places = [(path, schema.get("type")) for path, value, _, schema in walk(data, load_schema(name)) if _typed(value, schema.get("type")) is not value]
+    for path, kind in places:
         holder = data
         for part in path[:-1]:
             holder = holder[part]
-        holder[path[-1]] = _BOOLEANS[holder[path[-1]]]
+        holder[path[-1]] = _typed(holder[path[-1]], kind)

@@ -17,3 +17,9 @@ MAX_SLUG = 80  # the schema's maxLength for slugs and ids
 def slugify(text: str, limit: int = MAX_SLUG) -> str:
     """Lowercase ASCII words joined by single hyphens, at most limit characters; "" when text has no letters or digits."""
     return _slugify(text, max_length=limit, word_boundary=True, replacements=[["'", ""]])
+
+
+def topic_slug(name: str) -> str:
+    """A topic's folder below topics/, from its name in any script: "Élections 2025" -> elections-2025.
+    Names that differ only in case, accents or punctuation name one topic."""
+    return slugify(name)

@@ -25,13 +25,15 @@ from explainer.content.language import Words, locale_of, placeholders
 from explainer.content.markdown import lead_end, link_problems, repeats
 from explainer.content.parse import RawDoc
 from explainer.content.schema import load_schema, walk
+from explainer.content.slugs import topic_slug
 
 # Anchors the page uses for its own parts, and the folder beside an explainer's question and card
 # pages that holds its embeds: no section, question or card may take one as its id.
 # The folder of an explainer's pictures (`images`) is beside its question and card pages too.
 RESERVED_IDS = frozenset({"main", "contents", "credits", "top", "changes", "changes-heading", "embed", "images"})
-# Folder names at the site root that are not explainers.
-RESERVED_SLUGS = frozenset({"admin", "assets", "embed", "feed", "static", "schema"})
+# Folder names at the site root that are not explainers: the site's own (admin/ is the editing page), and those of its lists
+# (topics/, authors/, the index's page/2/...) and of its search index (pagefind/).
+RESERVED_SLUGS = frozenset({"admin", "assets", "embed", "feed", "static", "schema", "topics", "authors", "page", "pagefind"})
 
 _TYPE_WORDS = {"string": "text", "object": "a mapping of fields", "array": "a list", "integer": "a whole number", "number": "a number", "boolean": "true or false"}
 
@@ -471,6 +473,10 @@ def _explainer_rules(doc: RawDoc, site: Site | None = None) -> list[ContentError
             errors.append(_at(doc, node, ["aliases", alias_at], f"'{alias}' is the explainer's own slug; an alias names an old one"))
     errors += _moment_rules(doc, site)
     errors += _author_rules(doc, site)
+    errors += _topic_rules(doc)
+    if data.get("translation_of") == data["slug"]:
+        node, _ = node_at(doc.node, ["translation_of"])
+        errors.append(_at(doc, node, ["translation_of"], f"'{data['slug']}' is the explainer's own slug; name the explainer this one translates"))
     for s, section in enumerate(data["sections"]):
         timeline = section.get("timeline", [])
         for i, event in enumerate(timeline):
@@ -487,6 +493,22 @@ def _explainer_rules(doc: RawDoc, site: Site | None = None) -> list[ContentError
         if slug in RESERVED_SLUGS:
             node, _ = node_at(doc.node, path)
             errors.append(_at(doc, node, path, f"'{slug}' is reserved for the site itself; choose another"))
+    return errors
+
+
+def _topic_rules(doc: RawDoc) -> list[ContentError]:
+    """Each topic's address is made from its name (topic_slug), so a name must make one, and two
+    names of one explainer may not make the same ("Élections" and "elections" are one topic)."""
+    errors, seen = [], {}
+    for i, name in enumerate(doc.data.get("topics", ())):
+        node, _ = node_at(doc.node, ["topics", i])
+        slug = topic_slug(name)
+        if not slug:
+            errors.append(_at(doc, node, ["topics", i], f"{name!r} has no letter or digit to make its address from; name the topic in words"))
+        elif slug in seen:
+            errors.append(_at(doc, node, ["topics", i], f"{name!r} is the topic {seen[slug]!r} again (both are topics/{slug}/); list it once"))
+        else:
+            seen[slug] = name
     return errors
 
 
@@ -530,6 +552,8 @@ class SlugAt:
     line: int
     column: int
     aliases: tuple[tuple[str, int, int], ...] = ()
+    translation_of: tuple[str, int, int] | None = None  # the slug it names, and where
+    language: str | None = None  # its own language, when not the site's
 
 
 def slug_at(doc: RawDoc) -> SlugAt:
@@ -537,7 +561,9 @@ def slug_at(doc: RawDoc) -> SlugAt:
         return line_column(node_at(doc.node, path)[0].start_mark)
 
     aliases = tuple((alias, *mark(["aliases", i])) for i, alias in enumerate(doc.data.get("aliases", ())))
-    return SlugAt(doc.path, doc.data["slug"], *mark(["slug"]), aliases)
+    original = doc.data.get("translation_of")
+    translation_of = (original, *mark(["translation_of"])) if original else None
+    return SlugAt(doc.path, doc.data["slug"], *mark(["slug"]), aliases, translation_of, doc.data.get("language"))
 
 
 def check_slugs(explainers: list[SlugAt]) -> list[ContentError]:
@@ -555,6 +581,33 @@ def check_slugs(explainers: list[SlugAt]) -> list[ContentError]:
                 errors.append(ContentError(at.path, line, column, f"aliases[{i}]", f"'{alias}' is also used by {owners[alias]}; an old address can lead to one explainer only"))
             else:
                 owners[alias] = at.path
+    return errors
+
+
+def check_translations(explainers: list[SlugAt], site_language: str) -> list[ContentError]:
+    """`translation_of` names another explainer (by its slug or an old one), which is the original:
+    not itself a translation, in another language, with one translation per language."""
+    errors: list[ContentError] = []
+    owners = {name: at for at in explainers for name in (at.slug, *(a for a, _, _ in at.aliases))}
+    taken: dict[tuple[str, str], SlugAt] = {}
+    for at in explainers:
+        if at.translation_of is None:
+            continue
+        name, line, column = at.translation_of
+        original = owners.get(name)
+        language = (at.language or site_language).lower()
+        if original is None:
+            errors.append(ContentError(at.path, line, column, "translation_of", f"'{name}' is no explainer's slug; name the slug of the explainer this one translates"))
+        elif original is at:
+            continue  # its own old slug: reported by the explainer's own rules as its slug
+        elif original.translation_of is not None:
+            errors.append(ContentError(at.path, line, column, "translation_of", f"'{name}' is itself a translation, of '{original.translation_of[0]}': name the original, '{original.translation_of[0]}'"))
+        elif (original.language or site_language).lower() == language:
+            errors.append(ContentError(at.path, line, column, "translation_of", f"'{name}' is in {language!r} too; a translation is in another language: set this explainer's language"))
+        elif (original.slug, language) in taken:
+            errors.append(ContentError(at.path, line, column, "translation_of", f"'{name}' already has a translation in {language!r}, {taken[original.slug, language].path}; one per language"))
+        else:
+            taken[original.slug, language] = at
     return errors
 
 

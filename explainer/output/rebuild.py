@@ -1,9 +1,12 @@
 """What must be rebuilt? Asked once per build, answered from the record the last build left
 (record.py) and what the build reads now (content.files.Inputs).
 
-- Nothing, when every input has the digest it had: the build stops there, having read one line.
-- Otherwise, per explainer: its key is a digest of its file, the pictures it shows, the site
-  file, the base URL, the templates and this code. An explainer whose key is unchanged is kept as it was, without being
+- Nothing, when every input has the digest it had, the build's options (drafts, future) are as
+  they were, and no explainer held back (or built with its banner) has fallen due since: the
+  build stops there, having read one line. The clock enters only that last check; keys never
+  hold it, so builds stay byte-identical.
+- Otherwise, per explainer: its key is a digest of its file, the pictures it shows, the site file, the base URL, the
+  templates and this code. An explainer whose key is unchanged is kept as it was, without being
   read; the others go through every stage.
 - Per file: a file whose key (what it is made from) is unchanged is kept without being rendered;
   one rendered to the same bytes is kept without being written (write.place).
@@ -27,6 +30,7 @@ from explainer.core.digest import CODE_DIGEST, digest
 from explainer.errors import BuildError, ContentError
 from explainer.output.record import Group, Manifest, group_pictures, group_summary, read_manifest, record_error, with_pictures
 from explainer.plan.pages import Summary
+from explainer.plan.schedule import Schedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +51,11 @@ class Job:
         return self.last is not None and self.last.key == self.key and not self.unplaced
 
 
-def inputs_digest(inputs: Inputs, base_url: str | None) -> str:
+def inputs_digest(inputs: Inputs, base_url: str | None, options: str = "") -> str:
     """A digest of everything a build reads but pictures: the code, the base URL, the site file,
-    the templates and every explainer (with_pictures adds the pictures the explainers show)."""
-    return digest(CODE_DIGEST, base_url or "", hashlib.sha256(inputs.site or b"").hexdigest(), inputs.logo, inputs.templates,
+    the templates and every explainer (with_pictures adds the pictures the explainers show); and
+    its options (which explainers not yet published it builds anyway)."""
+    return digest(CODE_DIGEST, base_url or "", hashlib.sha256(inputs.site or b"").hexdigest(), inputs.logo, inputs.templates, options,
                   *(f"{path}={d}" for path, d in inputs.explainers.items()))
 
 
@@ -114,16 +119,19 @@ class Rebuild:
         return sorted({group.slug for group in self.last.groups.values()} - set(slugs))
 
 
-def _nothing_changed(inputs: Inputs, inputs_key: str, last: Manifest) -> bool:
-    # Warnings are given on every build, so a project with a file that may give one never takes the shortcut.
-    return not inputs.errors and last.inputs == with_pictures(inputs_key, inputs.pictures) and bool(last.pages) and not inputs.unplaced
+def _nothing_changed(inputs: Inputs, inputs_key: str, last: Manifest, schedule: Schedule | None) -> bool:
+    # Warnings are given on every build, so a project with a file that may give one never takes the shortcut;
+    # and an explainer whose time has come is published by the first build after it.
+    due = last.held.next is not None and schedule is not None and schedule.now >= last.held.next
+    return not inputs.errors and last.inputs == with_pictures(inputs_key, inputs.pictures) and bool(last.pages) and not inputs.unplaced and not due
 
 
-def decide(inputs: Inputs, base_url: str | None, last: Manifest, seen: Seen) -> Rebuild:
-    """What must be rebuilt, given what a build reads now and what the last build recorded."""
-    inputs_key = inputs_digest(inputs, base_url)
+def decide(inputs: Inputs, base_url: str | None, last: Manifest, seen: Seen, schedule: Schedule | None = None) -> Rebuild:
+    """What must be rebuilt, given what a build reads now, what the last build recorded and this
+    build's schedule (None: no clock, and no drafts or future explainers built anyway)."""
+    inputs_key = inputs_digest(inputs, base_url, schedule.key if schedule else "")
     stamp = explainer_stamp(inputs, base_url)
-    if _nothing_changed(inputs, inputs_key, last):
+    if _nothing_changed(inputs, inputs_key, last, schedule):
         return Rebuild(True, inputs, inputs_key, stamp, last, (), seen)
     jobs = []
     for source, file_digest in inputs.explainers.items():
@@ -152,19 +160,20 @@ def not_ours(out: Path) -> BuildError:
     return BuildError([ContentError(out.name, 1, 1, "(output)", f"'{out.name}/' exists and was not made by this tool; move it away or pass another --out")])
 
 
-def ask(root: Path, out: Path, base_url: str | None, last: Manifest | None = None, seen: Seen | None = None) -> Rebuild:
+def ask(root: Path, out: Path, base_url: str | None, last: Manifest | None = None, seen: Seen | None = None, schedule: Schedule | None = None) -> Rebuild:
     """What must be rebuilt in `out` for the project at root. Reads the last build's record (only
     its first line, when nothing changed) and digests the inputs; parses nothing. Raises
     BuildError for a folder this tool did not make.
 
     A caller that alone writes `out` (the preview) may pass what it kept of its last build there:
-    its record, and the stamps it updates from one scan to the next (`seen`).
+    its record, and the stamps it updates from one scan to the next (`seen`). `schedule` says
+    when the build runs and what it builds that is not yet published.
     """
     header = last if last is not None else _last_record(out, header_only=True)
     if header is None:
         raise not_ours(out)
     seen = seen if seen is not None else dict(header.seen)
     inputs = scan_inputs(root, seen)
-    if last is None and not _nothing_changed(inputs, inputs_digest(inputs, base_url), header):
+    if last is None and not _nothing_changed(inputs, inputs_digest(inputs, base_url, schedule.key if schedule else ""), header, schedule):
         last = _last_record(out) or Manifest()
-    return decide(inputs, base_url, last if last is not None else header, seen)
+    return decide(inputs, base_url, last if last is not None else header, seen, schedule)

@@ -4,10 +4,14 @@ answer "what must be rebuilt?" (rebuild.py) without reading the whole site.
 Three kinds of file, none of them published text:
 
 - `.explainer-site` at the top marks the folder as this tool's. Its first line holds the digest
-  of every input and the number of files, so a build with nothing to do reads one line. Then one
-  line per file of the site's own (index, feed, ...) and one per explainer ("group"): the key of
-  everything its files were made from, its folder, and what the site's own pages need of it
-  (its title, dek, dates, addresses; never text the explainer does not publish).
+  of every input, the number of files, and how many explainers were held back with the earliest
+  moment one falls due (counts and a time only: never which), so a build with nothing to do
+  reads one line. Then one line per file of the site's own (index, feed, search index, ...) and
+  one per published explainer ("group"): the key of everything its files were made from, its
+  folder, and what the site's own pages need of it (its title, dek, dates, addresses, topics;
+  never text the explainer does not publish), with digests of what its pages show of other
+  explainers and of the bytes of its pages the search index is made from. An explainer held back
+  has no line.
 - `<slug>/.explainer-group` in each explainer's folder lists that explainer's files, each with the
   digest of its bytes and the key of its inputs. It is read only when the explainer changed.
 - `.explainer-stamps` caches each content file's digest by its inode, size and modification time,
@@ -17,6 +21,7 @@ Three kinds of file, none of them published text:
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -34,9 +39,10 @@ from explainer.content.validate import SlugAt
 from explainer.core.digest import digest
 from explainer.errors import BuildError, ContentError
 from explainer.plan.pages import Summary
+from explainer.plan.schedule import Held
 
 MARKER = ".explainer-site"
-MARKER_HEADER = "explainer-site 3"
+MARKER_HEADER = "explainer-site 4"
 GROUP_MARKER = ".explainer-group"
 GROUP_HEADER = "explainer-group 3"
 STAMPS = ".explainer-stamps"
@@ -73,6 +79,7 @@ class Manifest:
     files: Files = field(default_factory=dict)  # the site's own files
     groups: dict[str, Group] = field(default_factory=dict)  # by the explainer's source file
     seen: Seen = field(default_factory=dict)  # each explainer file's digest, by its inode, size and time
+    held: Held = Held()  # how many explainers were held back, and when the next falls due
 
 
 def with_pictures(key: str, pictures: dict[str, str]) -> str:
@@ -80,16 +87,16 @@ def with_pictures(key: str, pictures: dict[str, str]) -> str:
     return digest(key, *(f"{path}={d}" for path, d in sorted(pictures.items()))) if pictures else key
 
 
-def record(inputs_key: str, seen: Seen, files: Files, groups: dict[str, Group]) -> Manifest:
+def record(inputs_key: str, seen: Seen, files: Files, groups: dict[str, Group], held: Held = Held()) -> Manifest:
     """What a build wrote, for the next build to read: the digest of its inputs (and of the
     pictures its explainers show), the stamps of the content files and pictures it read, the
-    site's own files and each explainer's line."""
+    site's own files, each published explainer's line, and how many it held back."""
     # Pictures no explainer shows any more are forgotten: the next build need not look at them.
     shown = {src for g in groups.values() for src in group_pictures(g)}
     kept = {path: entry for path, entry in seen.items() if is_content_file(path) or path in shown}
     # The pictures as this build read them: the next build's scan finds the same, and stops at once.
     inputs = with_pictures(inputs_key, {path: kept[path][1] for path in shown if path in kept})
-    return Manifest(inputs, len(files) + sum(g.pages for g in groups.values()), files, groups, kept)
+    return Manifest(inputs, len(files) + sum(g.pages for g in groups.values()), files, groups, kept, held)
 
 
 def _file_line(fields: list[str], files: Files) -> None:
@@ -150,8 +157,12 @@ def read_manifest(out: Path, *, header_only: bool = False) -> Manifest | None:
         return Manifest() if out.is_dir() and not any(p.name != "lost+found" for p in out.iterdir()) else None
     with io.TextIOWrapper(opened, encoding="utf-8", errors="replace", newline="\n") as stream:
         header = stream.readline(RECORD_MAX_BYTES).split()
-        if len(header) != 4 or " ".join(header[:2]) != MARKER_HEADER or not header[3].isdigit():
+        if len(header) != 7 or " ".join(header[:2]) != MARKER_HEADER or not all(h.isdigit() for h in header[3:6]):
             return Manifest()  # an older or damaged record: the folder is ours, nothing is reused
+        try:
+            held = Held(int(header[4]), int(header[5]), dt.datetime.fromisoformat(header[6]) if header[6] != "-" else None)
+        except ValueError:
+            return Manifest()
         files: Files = {}
         groups: dict[str, Group] = {}
         for line in [] if header_only else stream:
@@ -160,11 +171,13 @@ def read_manifest(out: Path, *, header_only: bool = False) -> Manifest | None:
                 _file_line(fields[1:], files)
             elif fields[0] == "g" and len(fields) == 6 and fields[4].isdigit():
                 groups[fields[1]] = Group(fields[2], fields[3], int(fields[4]), fields[5])
-    return Manifest(header[2], int(header[3]), files, groups, _read_stamps(out))
+    return Manifest(header[2], int(header[3]), files, groups, _read_stamps(out), held)
 
 
 def manifest_bytes(manifest: Manifest) -> bytes:
-    lines = [f"{MARKER_HEADER} {manifest.inputs or '-'} {manifest.pages}\n"]
+    held = manifest.held
+    due = held.next.isoformat() if held.next else "-"
+    lines = [f"{MARKER_HEADER} {manifest.inputs or '-'} {manifest.pages} {held.drafts} {held.scheduled} {due}\n"]
     lines += (f"f\t{path}\t{sha}\t{key}\n" for path, (sha, key) in sorted(manifest.files.items()))
     lines += (f"g\t{source}\t{g.key}\t{g.slug}\t{g.pages}\t{g.data}\n" for source, g in sorted(manifest.groups.items()))
     return "".join(lines).encode()
@@ -212,16 +225,21 @@ def stamps_bytes(seen: Seen) -> bytes:
 
 # --- what the record keeps of an explainer ----------------------------------------------------
 
-def group_data(slug: SlugAt, summary: Summary, pictures: Iterable[PictureStamp] = ()) -> str:
-    """What the record keeps of an explainer, as one line of JSON: enough to list it and check its
-    slug without reading its file again, and the pictures it shows. Only what its pages publish."""
+def group_data(slug: SlugAt, summary: Summary, links: str = "", indexed: str = "", pictures: Iterable[PictureStamp] = ()) -> str:
+    """What the record keeps of an explainer, as one line of JSON: enough to list it, place it
+    among the others and check its slug without reading its file again, and the pictures it
+    shows. Only what its pages publish. `links` digests what its pages show of other explainers
+    (plan.related), `indexed` the bytes of its pages that the search index reads."""
     data: dict[str, Any] = {
-        "slug": [slug.slug, slug.line, slug.column, [list(a) for a in slug.aliases]],
+        "slug": [slug.slug, slug.line, slug.column, [list(a) for a in slug.aliases], list(slug.translation_of) if slug.translation_of else None, slug.language],
         "summary": [summary.slug, summary.title, summary.dek, summary.published.isoformat(),
                     summary.updated.isoformat() if summary.updated else None, summary.attribution,
                     summary.modified.isoformat(), list(summary.urls), list(summary.embeds), list(summary.aliases),
                     [list(r) for r in summary.renamed], summary.language, [[a.name, a.url, a.role] for a in summary.authors],
-                    [getattr(summary.image, f.name) for f in fields(Picture)] if summary.image else None],
+                    [getattr(summary.image, f.name) for f in fields(Picture)] if summary.image else None,
+                    summary.release.isoformat() if summary.release else None, summary.draft, list(summary.topics), summary.translation_of],
+        "links": links,
+        "indexed": indexed,
     }
     shown = sorted({p.src for p in pictures})
     if shown:
@@ -243,12 +261,25 @@ def group_summary(source: str, group: Group) -> tuple[SlugAt, Summary] | None:
     """The slug and summary of an explainer kept as it was; None if its line cannot be read."""
     try:
         data = json.loads(group.data)
-        slug, line, column, aliases = data["slug"]
-        name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names, renamed, language, authors, image = data["summary"]
+        slug, line, column, aliases, translation_of, own_language = data["slug"]
+        (name, title, dek, published, updated, attribution, modified, urls, embeds, alias_names, renamed, language, authors, image,
+         release, draft, topics, original) = data["summary"]
         summary = Summary(name, title, dek, from_iso(published), from_iso(updated) if updated else None,
                           attribution, from_iso(modified), tuple(urls), tuple(embeds), tuple(alias_names),
                           tuple((old, new) for old, new in renamed), language, tuple(Author(*a) for a in authors),
-                          Picture(*image) if image else None)
-        return SlugAt(source, slug, line, column, tuple((a, al, ac) for a, al, ac in aliases)), summary
+                          Picture(*image) if image else None, dt.datetime.fromisoformat(release) if release else None,
+                          bool(draft), tuple(topics), original)
+        at = SlugAt(source, slug, line, column, tuple((a, al, ac) for a, al, ac in aliases), tuple(translation_of) if translation_of else None, own_language)
+        return at, summary
     except (ValueError, TypeError, KeyError):
         return None
+
+
+def group_digests(group: Group) -> tuple[str, str]:
+    """What an explainer's pages showed of other explainers, and the digest of the bytes of its
+    pages the search index read, as its line in the record keeps them ("" when unknown)."""
+    try:
+        data = json.loads(group.data)
+        return str(data.get("links", "")), str(data.get("indexed", ""))
+    except (ValueError, AttributeError):
+        return "", ""

@@ -52,6 +52,17 @@ class Summary:
     language: str | None = None  # its own language tag, when it is not the site's
     authors: tuple[Author, ...] = ()  # its byline's authors
     image: Picture | None = None  # its lead picture
+    # When it may be published, in UTC: `published` (a date's first moment in the site's time
+    # zone, or the moment given). Newest first means latest release first.
+    release: dt.datetime | None = None
+    draft: bool = False
+    topics: tuple[str, ...] = ()  # the topics' names, as written
+    translation_of: str | None = None  # the slug (or old slug) of the explainer it translates
+
+    @property
+    def released(self) -> dt.datetime:
+        """When it may be published: its release, or the moment (a date's first, in UTC) it was published."""
+        return self.release or instant(self.published)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,13 +262,6 @@ def plan_explainer(site: Site, explainer: Explainer) -> list[Page]:
 
 
 def newest_first(summaries: Iterable[Summary]) -> tuple[Summary, ...]:
-    """Explainers by publication date, newest first; ties by title so the order never wobbles."""
-    return tuple(sorted(summaries, key=lambda e: (-instant(e.published).timestamp(), e.title, e.slug)))
-
-
-def plan_index(site: Site, summaries: Iterable[Summary]) -> list[Page]:
-    """The site's front page, listing every explainer, and its 404 page."""
-    listing = [(e, explainer_url(e)) for e in newest_first(summaries)]
-    # The index shows only these fields: an edit elsewhere in an explainer leaves it alone.
-    listed = digest(site.digest, *(f"{e.slug}\0{e.title}\0{e.dek}\0{e.published}\0{e.updated}\0{e.attribution}\0{e.language}\0{e.authors}\0{e.image}" for e, _ in listing))
-    return [_page("", "index.html", listed, explainers=listing), _page("404.html", "404.html", site.digest)]
+    """Explainers by when they are published, newest first (a date counts from its first moment in
+    the site's time zone); ties by title, then slug, so the order never wobbles."""
+    return tuple(sorted(summaries, key=lambda e: (-e.released.timestamp(), e.title, e.slug)))

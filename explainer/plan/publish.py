@@ -24,6 +24,9 @@ from explainer.content.model import Author, Card, Change, Explainer, Question, S
 from explainer.content.pictures import RECIPE, Picture, PictureFiles, picture_files, picture_folder
 from explainer.core.digest import digest
 from explainer.plan.embeds import alias_redirects, embed_ids, plan_explainer_embeds
+from explainer.plan.listing import NEWEST_ON_404, TOPICS, Topic, authors_of, plan_authors, plan_index, plan_topics, search_box, topic_links, topics_of
+from explainer.plan.related import Connections, teaser
+from explainer.plan.schedule import release_of
 from explainer.plan.pages import (
     SOCIAL_IMAGE,
     SOCIAL_IMAGE_SIZE,
@@ -37,7 +40,6 @@ from explainer.plan.pages import (
     last_modified,
     newest_first,
     plan_explainer,
-    plan_index,
     redirect_page,
     social_image_url,
     social_picture,
@@ -281,6 +283,25 @@ def _picture_files(explainer: Explainer, root: Path | None) -> list[Page]:
     return pages
 
 
+# The pages a reader reads: they show the explainer's place among the others (connect) and are
+# what the search index is made from.
+READING = ("explainer.html", "question.html", "card.html")
+
+
+def _connect(explainer: Explainer, page: Page, connections: Connections) -> Page:
+    """A reading page with what it shows of the other explainers, keyed on exactly that: the
+    explainer's page on its related list, its translations and its status; a question's or card's
+    page on its status and its translations' pages of the same item."""
+    if page.template not in READING:
+        return page
+    item = page.context["card"].id if "card" in page.context else page.context["question"].id if "question" in page.context else None
+    context = {"status": connections.status, "alternates": connections.alternates(page.url, item), "translations": connections.switch(item)}
+    if item is None:
+        context |= {"related": connections.related, "topics": topic_links(explainer.topics)}
+        return replace(page, key=digest(page.key, connections.key), context={**page.context, **context})
+    return replace(page, key=digest(page.key, connections.item_key(item)), context={**page.context, **context})
+
+
 def share_explainer(site: Site, explainer: Explainer, pages: list[Page], root: Path | None = None) -> list[Page]:
     """The explainer's planned pages with their sharing metadata and figures, then its, each
     question's and each card's social image, then its pictures' files."""
@@ -293,42 +314,60 @@ def share_explainer(site: Site, explainer: Explainer, pages: list[Page], root: P
     return shared + _picture_files(explainer, root)
 
 
-def plan_group(site: Site, explainer: Explainer, root: Path | None = None) -> list[Page]:
+def plan_group(site: Site, explainer: Explainer, connections: Connections | None = None, root: Path | None = None) -> list[Page]:
     """Every file of one explainer, all under its folder: its pages with their embeds and sharing
-    metadata, its embed pages, its social images and its pictures' files. `root` is the project
-    the pictures are read from when their files are made."""
-    pages = share_explainer(site, explainer, plan_explainer_embeds(site, explainer, plan_explainer(site, explainer)), root)
+    metadata and what they show of other explainers (`connections`, from plan.related), its embed
+    pages, its social images and its pictures' files. `root` is the project the pictures are read
+    from when their files are made."""
+    connections = connections or Connections(explainer.language or site.language)
+    pages = [_connect(explainer, page, connections) for page in plan_explainer(site, explainer)]
+    pages = share_explainer(site, explainer, plan_explainer_embeds(site, explainer, pages), root)
     lang = language_of(site, explainer)
     for page in pages:
         page.context["language"] = lang  # every page of the explainer speaks its language
     return pages
 
 
-def summarize(explainer: Explainer) -> Summary:
-    """What the index, feed and sitemap show of an explainer."""
+def summarize(explainer: Explainer, time_zone: str | None = None) -> Summary:
+    """What the index, feed and sitemap show of an explainer, and what the build needs to place it
+    among the others (its release, topics and the explainer it translates); `time_zone` is the
+    site's."""
     urls = (explainer_url(explainer), *item_urls(explainer).values())
     renamed = tuple((alias, item.id) for alias, item in aliases_of(explainer))
     return Summary(explainer.slug, explainer.title, explainer.dek, explainer.published, explainer.updated,
                    explainer.attribution, last_modified(explainer), urls, embed_ids(explainer), explainer.aliases, renamed, explainer.language,
-                   explainer.authors, explainer.image)
+                   explainer.authors, explainer.image, release_of(explainer, time_zone), explainer.draft, explainer.topics,
+                   explainer.translation_of)
 
 
-def _feed(site: Site, summaries: Iterable[Summary]) -> Feed:
+def _feed(site: Site, summaries: Iterable[Summary], topic: Topic | None = None) -> Feed:
+    """The site's feed, or a topic's: its newest explainers, newest first."""
     entries = []
     for explainer in newest_first(summaries)[:FEED_ENTRIES]:
         url = site.base_url + explainer_url(explainer)
         author = explainer.attribution or site.publisher.name
         entries.append(FeedEntry(url, explainer.title, url, explainer.dek, author, explainer.published, explainer.modified, explainer.language, explainer.authors))
     updated = latest((e.updated for e in entries)) if entries else dt.date(1970, 1, 1)
-    return Feed(site.base_url, site.name, site.language, site.base_url + FEED, site.base_url, site.publisher.name,
-                site.publisher.url, updated, tuple(entries))
+    home = site.base_url + (topic.url if topic else "")
+    # The title's punctuation is the site language's: "Élections : Explainers" in French.
+    title = language_of(site).gettext("%(topic)s: %(site)s") % {"topic": topic.name, "site": site.name} if topic else site.name
+    return Feed(home, title, site.language, home + FEED, home, site.publisher.name, site.publisher.url, updated, tuple(entries))
 
 
-def _sitemap(site: Site, summaries: Iterable[Summary]) -> tuple[SitemapEntry, ...]:
-    """Every page a search engine should list, with the date its content last changed."""
+def _feed_page(feed: Feed, path: str) -> Page:
+    return Page(path, path, FEED, digest(FEED, repr(feed)), {"feed": feed})
+
+
+def _sitemap(site: Site, summaries: Iterable[Summary], topics: dict[str, tuple[Topic, tuple[Summary, ...]]]) -> tuple[SitemapEntry, ...]:
+    """Every page a search engine should list, with the date its content last changed: the front
+    page, each topic's first page, every explainer, question and card page. (The later pages of
+    the index and of each topic move as explainers are added: a crawler finds them by their links.)"""
     explainers = sorted(summaries, key=lambda e: e.slug)
     newest = latest(e.modified for e in explainers) if explainers else None
     entries = [SitemapEntry(site.base_url, newest)] if newest else []
+    if topics and newest:
+        entries.append(SitemapEntry(site.base_url + TOPICS, newest))
+    entries.extend(SitemapEntry(site.base_url + topic.url, max(e.modified for e in members)) for topic, members in topics.values())
     for explainer in explainers:
         entries.extend(SitemapEntry(site.base_url + url, explainer.modified) for url in explainer.urls)
     return tuple(entries)
@@ -349,8 +388,13 @@ def _sitemap_pages(site: Site, entries: tuple[SitemapEntry, ...]) -> list[Page]:
 
 
 def _site_sharing(site: Site, page: Page) -> Page:
-    """The front page with its sharing metadata, and each listed explainer's lead picture (`figures`, by slug)."""
-    sharing = Sharing("website", site.name, site.name, site.base_url + page.url, None, None, None, None)
+    """A listing page with what it tells social sites (the site's name, or a topic's), and on the
+    pages that list explainers (the index's, a topic's, an author's) each listed explainer's lead
+    picture (`figures`, by slug)."""
+    title = page.context["topic"].name if "topic" in page.context else page.context["author"].name if "author" in page.context else site.name
+    sharing = Sharing("website", title, site.name, site.base_url + page.url, None, None, None, None)
+    if "explainers" not in page.context:
+        return replace(page, context={**page.context, "sharing": sharing})
     figures = {e.slug: figure(site, e, e.image) for e, _ in page.context.get("explainers", ()) if e.image is not None}
     return replace(page, context={**page.context, "sharing": sharing, "figures": figures})
 
@@ -360,15 +404,26 @@ def schema_path(name: str) -> str:
     return f"{SCHEMA}/{name}.schema.json"
 
 
+# The listing pages, which tell social sites about the site (or a topic) rather than an explainer.
+LISTINGS = ("index.html", "topics.html", "topic.html", "author.html")
+
+
 def plan_site(site: Site, summaries: Iterable[Summary]) -> list[Page]:
-    """The site's own files, in a fixed order: the index and 404 pages, the feed, the sitemap,
-    robots.txt, what GitHub Pages reads, the schemas, and the redirects from explainers' old slugs. Each is
-    keyed on exactly what it shows, so editing an explainer's text re-renders none of them."""
-    summaries = tuple(summaries)
-    pages = [_site_sharing(site, page) if page.template == "index.html" else page for page in plan_index(site, summaries)]
-    feed = _feed(site, summaries)
-    pages.append(Page(FEED, FEED, FEED, digest(FEED, repr(feed)), {"feed": feed}))
-    pages.extend(_sitemap_pages(site, _sitemap(site, summaries)))
+    """The site's own files, in a fixed order: the pages of the index and the 404 page, the topics
+    with their pages and feeds, the authors' pages, the feed, the sitemap, robots.txt, what GitHub Pages reads, the
+    schemas, and the redirects from explainers' old slugs. `summaries` are the explainers this
+    build publishes. Each file is keyed on exactly what it shows, so editing an explainer's text
+    re-renders none of them."""
+    newest = newest_first(summaries)
+    box = search_box(site, newest)
+    topics = topics_of(newest)
+    teasers = tuple(teaser(s, site.language) for s in newest[:NEWEST_ON_404])
+    browse = TOPICS if topics else None
+    pages = plan_index(site, newest, box, browse, teasers) + plan_topics(site, topics, box) + plan_authors(site, authors_of(newest), box, browse)
+    pages = [_site_sharing(site, page) if page.template in LISTINGS else page for page in pages]
+    pages += [_feed_page(_feed(site, members, topic), topic.feed_url) for topic, members in topics.values()]
+    pages.append(_feed_page(_feed(site, newest), FEED))
+    pages.extend(_sitemap_pages(site, _sitemap(site, newest, topics)))
     pages.append(Page(ROBOTS, ROBOTS, ROBOTS, site.digest, {"sitemap_url": site.base_url + SITEMAP}))
     # GitHub Pages runs Jekyll over a site published from a branch unless this file is there,
     # and Jekyll leaves out files and folders whose names start with "_" or ".".

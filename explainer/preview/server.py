@@ -41,6 +41,7 @@ from explainer.core.paths import TEMPLATES_DIR
 from explainer.errors import BuildError, ContentError, unforeseen, unprintable
 from explainer.output.record import RECORDS
 from explainer.output.swap import remove_tree
+from explainer.plan.listing import SEARCH_DIR
 from explainer.preview.session import Session
 
 # Shown instead of any page while the content is broken; the reload script brings the page back.
@@ -81,9 +82,11 @@ class PreviewState:
 class SiteHandler(StaticFileHandler):
     """Serves the preview's folder (and only it), its 404 page for missing files, and the error page while a build is broken."""
 
-    def initialize(self, path: str, default_filename: str | None = None, state: PreviewState | None = None) -> None:  # type: ignore[override]
+    def initialize(self, path: str, default_filename: str | None = None, state: PreviewState | None = None,  # type: ignore[override]
+                   search: Callable[[], None] | None = None) -> None:
         super().initialize(path=path, default_filename=default_filename)
         self.state = state or PreviewState()
+        self.search = search  # brings the search index up to date; asked before serving a file of it
 
     async def get(self, path: str, include_body: bool = True) -> None:
         if unprintable(path):
@@ -98,6 +101,8 @@ class SiteHandler(StaticFileHandler):
             self.set_header("Cache-Control", "no-store")
             self.finish(ERROR_PAGE.render(errors=self.state.errors))
             return
+        if self.search is not None and path.startswith(SEARCH_DIR):
+            self.search()
         try:
             await super().get(path, include_body)
         except web.HTTPError as exc:
@@ -238,9 +243,9 @@ class PushWatcher(Watcher):
 class PreviewServer(Server):
     """livereload's server, mounting the preview's folder under the base path."""
 
-    def __init__(self, out: Path, base_path: str, state: PreviewState, url: str, watcher: Watcher):
+    def __init__(self, out: Path, base_path: str, state: PreviewState, url: str, watcher: Watcher, search: Callable[[], None] | None = None):
         super().__init__(watcher=watcher)
-        self.out, self.base_path, self.state, self.url = out, base_path, state, url
+        self.out, self.base_path, self.state, self.url, self.search = out, base_path, state, url, search
 
     def _setup_logging(self) -> None:
         """Only what an editor needs: the preview's own lines (the address, each rebuild, the
@@ -272,7 +277,8 @@ class PreviewServer(Server):
         print(f"Serving {self.url} from {self.out} (Ctrl-C to stop)", flush=True)
 
     def get_web_handlers(self, script: Any) -> list[Any]:
-        handlers: list[Any] = [(rf"{re.escape(self.base_path)}(.*)", SiteHandler, {"path": str(self.out), "default_filename": "index.html", "state": self.state})]
+        handlers: list[Any] = [(rf"{re.escape(self.base_path)}(.*)", SiteHandler, {"path": str(self.out), "default_filename": "index.html", "state": self.state,
+                                                                                 "search": self.search})]
         if self.base_path != "/":
             handlers.append((r"/(.*)", OutsideHandler, {"base_path": self.base_path}))
         return handlers
@@ -360,13 +366,24 @@ def serve(root: Path, host: str, port: int, base_path: str, open_browser: bool) 
     def rebuild() -> None:
         rebuild_into(session, state)
 
+    def search() -> None:
+        started = time.perf_counter()
+        try:
+            session.search()
+        except BuildError as exc:  # the pages are served still; the search box finds nothing
+            for error in exc.errors:
+                print(error, file=sys.stderr, flush=True)
+        elapsed = time.perf_counter() - started
+        if elapsed > 0.05:
+            print(f"search index made again in {elapsed * 1000:.0f} ms", flush=True)
+
     watcher = PushWatcher(root, rebuild, session.pictures)
     restore = _stop_on_sigterm()
     try:
         watcher.begin()  # before the first build, so no edit is missed after it
         rebuild()
         watcher.watch_pictures()
-        server = PreviewServer(folder, base_path, state, base_url, watcher)
+        server = PreviewServer(folder, base_path, state, base_url, watcher, search)
         # livereload skips a reload that comes within seconds of the last one; an editor saving twice
         # in a row must see both saves.
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0

@@ -23,6 +23,7 @@ from explainer.content.pictures import IMAGES
 from explainer.core.paths import PACKAGE, default_theme
 from explainer.errors import BuildError, ContentError
 from explainer.plan import publish
+from explainer.plan.listing import author_url
 from explainer.plan.pages import Page, language_of
 
 
@@ -75,6 +76,7 @@ def make_env(folders: list[Path]) -> jinja2.Environment:
     env.filters["date_text"] = date_text
     env.filters["date_in_year"] = date_in_year
     env.filters["glossary_at"] = glossary_at
+    env.filters["author_page"] = author_url
     env.globals["heading"] = jinja2.pass_context(lambda context, section: words.heading_of(section, context["language"].gettext))
     return env
 

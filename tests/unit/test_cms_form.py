@@ -112,6 +112,9 @@ def test_each_field_has_its_label_help_and_kind():
                            "pattern": [load_schema("explainer")["$defs"]["line"]["pattern"], "expected text (not only spaces, no control characters)"]}
     assert form["intro"]["widget"] == "markdown" and form["intro"]["required"] is False
     assert form["published"]["widget"] == "string" and form["published"]["pattern"][0] == load_schema("explainer")["$defs"]["moment"]["pattern"]
+    assert form["draft"] == {"name": "draft", "label": "Draft", "required": False, "hint": form["draft"]["hint"], "widget": "boolean"}
+    assert form["topics"]["widget"] == "list" and form["topics"]["field"]["widget"] == "string"
+    assert form["translation_of"]["widget"] == "string" and form["translation_of"]["required"] is False
     assert form["changes"]["fields"][1]["widget"] == "select"
     sections = form["sections"]
     assert sections["widget"] == "list" and sections["typeKey"] == "type"

@@ -57,12 +57,12 @@ def test_every_page_of_an_explainer_is_keyed_on_its_file_and_the_site():
 def test_the_sites_own_pages_are_keyed_on_what_they_show_of_each_explainer():
     summary = summarize(explainer_model(TEXT))
     planned = keys(plan_site(SITE, [summary]))
-    # An answer is not on the index, feed or sitemap; a title is on the index, the feed and the
-    # redirects from the old slug ("Moved: <title>"), not on the sitemap.
+    # An answer is not on the index, feed or sitemap; a title is on the index, the 404 page (among
+    # the newest), the feed and the redirects from the old slug ("Moved: <title>"), not on the sitemap.
     assert summarize(explainer_model(TEXT.replace("It happened.", "It happened again."))) == summary
     retitled = keys(plan_site(SITE, [dataclasses.replace(summary, title="Another title")]))
     changed = {path for path in planned if planned[path] != retitled[path]}
-    assert changed == {"index.html", "feed.xml"} | {path for path in planned if path.startswith("old-a/")}
+    assert changed == {"index.html", "404.html", "feed.xml"} | {path for path in planned if path.startswith("old-a/")}
 
 
 def test_an_old_slug_is_a_redirect_from_each_of_the_explainers_pages_and_embeds():

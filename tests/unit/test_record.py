@@ -14,6 +14,7 @@ from explainer.output.record import (
     Manifest,
     group_bytes,
     group_data,
+    group_digests,
     group_summary,
     manifest_bytes,
     read_group,
@@ -21,16 +22,22 @@ from explainer.output.record import (
     record,
     stamps_bytes,
 )
+from explainer.content.model import Author
 from explainer.plan.pages import Summary
+from explainer.plan.schedule import Held
 
 SUMMARY = Summary("budget-vote", "What the Vote Means", "The council votes.", dt.date(2026, 2, 20), dt.date(2026, 3, 1), "A. Reporter",
-                  dt.date(2026, 3, 2), ("budget-vote/", "budget-vote/gap/"), ("gap", "timeline"), ("old-vote",), (("old-gap", "gap"),), "fr")
-SLUG = SlugAt("content/budget.yaml", "budget-vote", 2, 7, (("old-vote", 4, 5),))
+                  dt.date(2026, 3, 2), ("budget-vote/", "budget-vote/gap/"), ("gap", "timeline"), ("old-vote",), (("old-gap", "gap"),), "fr",
+                  authors=(Author("A. Reporter", "https://example.org/a", "Reporter"),),
+                  release=dt.datetime(2026, 2, 20, 8, 30, tzinfo=dt.timezone.utc), draft=False, topics=("City budget", "Taxes"), translation_of="vote-du-budget")
+SLUG = SlugAt("content/budget.yaml", "budget-vote", 2, 7, (("old-vote", 4, 5),), ("vote-du-budget", 6, 17), "fr")
 
 
 def test_what_the_record_keeps_of_an_explainer_reads_back_whole():
-    group = Group("k" * 64, "budget-vote", 55, group_data(SLUG, SUMMARY))
+    group = Group("k" * 64, "budget-vote", 55, group_data(SLUG, SUMMARY, "l" * 64, "s" * 64))
     assert group_summary("content/budget.yaml", group) == (SLUG, SUMMARY)
+    assert group_digests(group) == ("l" * 64, "s" * 64)
+    assert group_digests(Group("k", "a", 1, "not json")) == ("", "")
 
 
 def test_an_explainers_line_that_cannot_be_read_is_none_so_the_explainer_is_read_again():
@@ -41,14 +48,15 @@ def test_an_explainers_line_that_cannot_be_read_is_none_so_the_explainer_is_read
 def test_the_sites_record_reads_back_whole(tmp_path):
     seen = {"content/a.yaml": ((12, 345, 678), "d" * 64, True), "content/b.yaml": ((13, 1, 2), "e" * 64, False)}
     groups = {"content/a.yaml": Group("k" * 64, "a", 55, group_data(SLUG, SUMMARY))}
-    manifest = record("i" * 64, seen, {"index.html": ("s" * 64, "f" * 64), "feed.xml": ("t" * 64, "g" * 64)}, groups)
+    held = Held(1, 2, dt.datetime(2026, 3, 1, 9, tzinfo=dt.timezone.utc))  # counts and a time, never which
+    manifest = record("i" * 64, seen, {"index.html": ("s" * 64, "f" * 64), "feed.xml": ("t" * 64, "g" * 64)}, groups, held)
     assert manifest.pages == 57  # the site's own two files and the explainer's 55
     (tmp_path / MARKER).write_bytes(manifest_bytes(manifest))
     (tmp_path / STAMPS).write_bytes(stamps_bytes(manifest.seen))
     assert read_manifest(tmp_path) == manifest
     # The first line alone says whether anything changed.
     header = read_manifest(tmp_path, header_only=True)
-    assert header is not None and (header.inputs, header.pages, header.files, header.groups, header.seen) == ("i" * 64, 57, {}, {}, seen)
+    assert header is not None and (header.inputs, header.pages, header.files, header.groups, header.seen, header.held) == ("i" * 64, 57, {}, {}, seen, held)
 
 
 def test_a_stamp_too_recent_to_trust_is_not_kept():

@@ -1,0 +1,105 @@
+"""Drafts and explainers dated in the future: nothing of them reaches the built site until they
+are published, `--drafts` and `--future` build them anyway with a banner, and the first build
+after an explainer's time publishes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+from helpers import cli, make_project, minimal_explainer, readable, tree
+
+from explainer.pipeline import build
+from explainer.preview.session import Session
+
+UTC = dt.timezone.utc
+
+# What a reader must never meet of the two until they are published: slugs, titles, an old slug,
+# a topic of their own and a word of their text.
+DRAFT = minimal_explainer("secret-plan", "The Unseen Draft", answer="Quixotically drafted.").replace(
+    "sections:", "draft: true\naliases: [old-secret]\ntopics: [Hidden topic]\nsections:", 1)
+LATER = minimal_explainer("embargoed-report", "The Embargoed Report", "2999-01-01", answer="Zymurgically scheduled.").replace(
+    "sections:", "topics: [Embargo only]\nsections:", 1)
+SECRETS = ("secret-plan", "Unseen Draft", "old-secret", "hidden-topic", "Quixotically", "embargoed-report", "Embargoed Report", "embargo-only", "Zymurgically")
+
+
+def project(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "project", {"a.yaml": minimal_explainer("a"), "secret-plan.yaml": DRAFT, "embargoed-report.yaml": LATER})
+    for path in (root / "content").iterdir():  # saved an hour ago: a build records the stamps of files it can trust
+        os.utime(path, (time.time() - 3600,) * 2)
+    return root
+
+
+def found_in(site: Path, word: str) -> list[str]:
+    """Every file of the site whose bytes hold the word: pages, feeds, the search index (read
+    uncompressed), the records."""
+    return [p.relative_to(site).as_posix() for p in sorted(site.rglob("*")) if p.is_file() and word.encode() in readable(p)]
+
+
+def test_a_draft_and_an_explainer_dated_later_reach_no_file_of_the_site_and_the_build_says_so(tmp_path):
+    root = project(tmp_path)
+    result = cli("--root", str(root))
+    assert result.returncode == 0, result.stderr
+    assert "held back 2 explainer(s) (--drafts and --future build them): 1 draft(s), 1 scheduled; the next is due 2999-01-01 00:00 UTC" in result.stdout
+    assert "  content/secret-plan.yaml: draft" in result.stdout and "  content/embargoed-report.yaml: scheduled for 2999-01-01 00:00 UTC" in result.stdout
+    site = root / "site"
+    assert (site / "a" / "index.html").is_file() and (site / "pagefind" / "pagefind.js").is_file()
+    for secret in SECRETS:
+        assert found_in(site, secret) == [], secret
+        assert [p for p in site.rglob("*") if secret in p.relative_to(site).as_posix()] == [], secret  # no folder or file either
+    # A build with nothing changed knows the counts and the time, and says them.
+    again = cli("--root", str(root))
+    assert "nothing changed" in again.stdout and "held back 2 explainer(s)" in again.stdout
+
+
+def test_drafts_and_future_options_build_them_with_a_banner_and_a_build_without_takes_them_out_again(tmp_path):
+    root = project(tmp_path)
+    site = root / "site"
+    assert cli("--root", str(root), "--drafts", "--future").returncode == 0
+    draft, later = (site / "secret-plan" / "index.html").read_text("utf-8"), (site / "embargoed-report" / "first" / "index.html").read_text("utf-8")
+    assert "<strong>Not published</strong> This is a draft." in draft
+    assert "<strong>Not published</strong>  It is scheduled for January 1, 2999." in later
+    assert "The Unseen Draft" in (site / "index.html").read_text("utf-8") and (site / "old-secret" / "index.html").is_file()
+    assert (site / "topics" / "embargo-only" / "index.html").is_file()
+    assert any(path.startswith("pagefind/fragment/") for path in found_in(site, "Quixotically"))  # searched, and found so
+    assert cli("--root", str(root)).returncode == 0
+    for secret in SECRETS:
+        assert found_in(site, secret) == [], secret
+
+
+def test_an_explainer_is_published_by_the_first_build_after_its_time_as_a_clean_build_would(tmp_path):
+    root = make_project(tmp_path / "project", {"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b", published="2025-06-02T09:30+02:00")})
+    due = dt.datetime(2025, 6, 2, 7, 30, tzinfo=UTC)
+    first = build(root, now=due - dt.timedelta(hours=1))
+    assert (first.held.scheduled, first.held.next) == (1, due) and not (root / "site" / "b").exists()
+    assert build(root, now=due - dt.timedelta(minutes=1)).unchanged
+    published = build(root, now=due)
+    assert not published.unchanged and published.held.count == 0
+    assert "b/" in (root / "site" / "index.html").read_text("utf-8")
+    assert tree(root / "site") == tree_of(build, root, tmp_path / "clean", due + dt.timedelta(days=30))
+    assert build(root, now=due + dt.timedelta(days=1)).unchanged
+
+
+def tree_of(build, root: Path, out: Path, now: dt.datetime) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    build(root, out, now=now)
+    return tree(out)
+
+
+def test_a_published_explainer_made_a_draft_again_leaves_the_site_with_its_old_addresses(tmp_path):
+    root = make_project(tmp_path / "project", {"a.yaml": minimal_explainer("a"), "secret-plan.yaml": DRAFT.replace("draft: true\n", "")})
+    build(root)
+    assert (root / "site" / "secret-plan" / "index.html").is_file() and (root / "site" / "old-secret" / "index.html").is_file()
+    (root / "content" / "secret-plan.yaml").write_text(DRAFT, "utf-8")
+    build(root)
+    for secret in SECRETS:
+        assert found_in(root / "site", secret) == [], secret
+
+
+def test_the_preview_shows_drafts_and_explainers_dated_later_with_their_banner(tmp_path):
+    root = project(tmp_path)
+    Session(root, tmp_path / "preview", None).build()
+    assert "<strong>Not published</strong> This is a draft." in (tmp_path / "preview" / "secret-plan" / "index.html").read_text("utf-8")
+    assert "It is scheduled for January 1, 2999." in (tmp_path / "preview" / "embargoed-report" / "index.html").read_text("utf-8")
+    assert "<strong>Not published</strong>" not in (tmp_path / "preview" / "a" / "index.html").read_text("utf-8")
