@@ -4,6 +4,11 @@
     python tests/kill_build.py KIND:N ARGS...       dies just before the N-th step of KIND
     python tests/kill_build.py --no-exchange ...    as on a system without an atomic exchange of two folders
 
+A step taken while the build removes a tree of its own (`swap.remove_tree`: an old site, once the
+new one is in) is counted a second time under its kind with `old-` before it (`old-unlink:1`), so
+a test can aim at that removal whatever other files the build removed before it (the search
+index's scratch folder, for one).
+
 The steps are the calls through which a build changes the file system: making a folder,
 hard-linking a kept file, writing a file, unlinking, renaming, syncing, the atomic exchange of two
 folders and removing a tree. The build runs on one core so the steps come in the same order every
@@ -28,17 +33,31 @@ from explainer.output import swap  # noqa: E402
 
 counts: collections.Counter[str] = collections.Counter()
 target: tuple[str, int] | None = None
+removing = [False]  # inside swap.remove_tree
 
 
 def step(kind: str, function):  # type: ignore[no-untyped-def]
     @functools.wraps(function)
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        counts[kind] += 1
-        if target == (kind, counts[kind]):
-            os.kill(os.getpid(), signal.SIGKILL)
+        for name in [kind, f"old-{kind}"] if removing[0] else [kind]:
+            counts[name] += 1
+            if target == (name, counts[name]):
+                os.kill(os.getpid(), signal.SIGKILL)
         return function(*args, **kwargs)
 
     return counted
+
+
+def removal(function):  # type: ignore[no-untyped-def]
+    @functools.wraps(function)
+    def marked(*args, **kwargs):  # type: ignore[no-untyped-def]
+        removing[0] = True
+        try:
+            return function(*args, **kwargs)
+        finally:
+            removing[0] = False
+
+    return marked
 
 
 def main() -> int:
@@ -58,6 +77,7 @@ def main() -> int:
     pathlib.Path.write_bytes = step("write", pathlib.Path.write_bytes)
     swap._exchange = step("exchange", (lambda a, b: False) if no_exchange else swap._exchange)
     swap.shutil.rmtree = step("rmtree", shutil.rmtree)
+    swap.remove_tree = removal(swap.remove_tree)
     status = cli.main(args)
     if mode == "count":
         print(json.dumps(dict(counts)), file=sys.stderr)

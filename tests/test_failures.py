@@ -308,7 +308,7 @@ def test_a_build_killed_while_moving_its_tree_into_a_mount_point_is_undone_or_fi
     put_back_first()
     counted = subprocess.run([*KILL, "count", "--root", str(root), "--out", str(small_disk)], capture_output=True, text=True, check=True)
     counts = json.loads(counted.stderr.splitlines()[-1])
-    renames, unlinks = counts["rename"], counts["unlink"]
+    renames, unlinks = counts["rename"], counts["old-unlink"]
     moved_out = len(os.listdir(small_disk))  # the old site's entries, moved aside first
     assert renames == moved_out + entries
     # The first, a middle and the last rename of each half of the move (old entries out, new ones
@@ -316,7 +316,7 @@ def test_a_build_killed_while_moving_its_tree_into_a_mount_point_is_undone_or_fi
     # middle and its last file (the marker that says the move was made is removed last).
     outcomes = set()
     halves = [sorted({1, (moved_out + 1) // 2, moved_out}), sorted({moved_out + 1, (moved_out + renames + 1) // 2, renames})]
-    removal = ["rmtree:1"] + [f"unlink:{n}" for n in sorted({1, (unlinks + 1) // 2, unlinks})]
+    removal = ["old-rmtree:1"] + [f"old-unlink:{n}" for n in sorted({1, (unlinks + 1) // 2, unlinks})]
     for point in [f"rename:{n}" for half in halves for n in half] + removal:
         put_back_first()
         killed = subprocess.run([*KILL, point, "--root", str(root), "--out", str(small_disk)], capture_output=True, text=True)
@@ -350,7 +350,7 @@ def test_a_build_killed_at_any_step_of_a_swap_without_exchange_recovers_on_the_n
     counts = json.loads(counted.stderr.splitlines()[-1])
     shutil.rmtree(tmp_path / "timing")
     # The two renames of the swap (the last two renames of the build), then the removal of the old site.
-    points = [f"rename:{counts['rename'] - 1}", f"rename:{counts['rename']}", "rmtree:1", f"unlink:{counts['unlink']}"]
+    points = [f"rename:{counts['rename'] - 1}", f"rename:{counts['rename']}", "old-rmtree:1", f"old-unlink:{counts['old-unlink']}"]
     for point in points:
         (root / "content" / "a.yaml").write_text(minimal_explainer("a"), "utf-8")
         build(root)

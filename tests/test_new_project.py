@@ -146,7 +146,8 @@ def test_an_override_of_one_partial_changes_only_that_part_of_every_page(newcome
     # Only the pages that use the footer were rendered again, and the search index made again
     # from them (its files, unchanged, are not written again).
     search = [p for p in (project / "site" / "pagefind").rglob("*") if p.is_file()]
-    assert f"({len(with_footer) + len(search)} rendered, {len(with_footer)} written" in result.stdout
+    rendered = len(with_footer) + len(search)
+    assert re.search(rf"built (\d+) pages \({rendered} rendered, (\d+) reused, {len(with_footer)} written\)", result.stdout), result.stdout
 
 
 def html_pages(site: Path) -> dict[str, str]:

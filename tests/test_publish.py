@@ -693,15 +693,16 @@ def test_the_new_project_workflow_keys_the_kept_site_on_the_installed_generator_
 
 @pytest.mark.subprocess
 def test_a_build_over_a_restored_site_says_how_many_pages_it_reused(make_site, tmp_path):
-    root = make_site({"a.yaml": minimal_explainer(), "b.yaml": minimal_explainer(slug="b", title="Bee")})
+    root = make_site({"a.yaml": minimal_explainer(), "b.yaml": minimal_explainer(slug="b", title="Bee", answer="It buzzed.")})
     first = cli("--root", str(root))
     total = int(re.search(r"built (\d+) pages", first.stdout).group(1))
     assert f"({total} rendered, 0 reused, " in first.stdout
-    # A fresh checkout: every file newer than the restored site, one explainer edited.
+    # A fresh checkout: every file newer than the restored site, one explainer's answer edited
+    # (its title is on the other's page, among related explainers).
     for path in (root / "content").glob("*.yaml"):
         path.touch()
     b = root / "content" / "b.yaml"
-    b.write_text(b.read_text("utf-8").replace("Bee", "Bee, edited"), "utf-8")
+    b.write_text(b.read_text("utf-8").replace("It buzzed.", "It buzzed, loudly."), "utf-8")
     again = cli("--root", str(root))
     rendered = int(re.search(r"\((\d+) rendered", again.stdout).group(1))
     assert 0 < rendered < total / 2
