@@ -89,6 +89,13 @@ def test_the_readme_steps_install_the_tool_and_build_a_new_site_with_the_default
     assert Path(where[1]).name == "theme" and (Path(where[1]) / "base.html").is_file()
 
 
+def test_the_new_sites_example_builds_with_no_warning(newcomer):
+    # The first build a newcomer runs is the example's: it shows how to write, so it draws no warning.
+    result = newcomer.run("--strict", cwd=newcomer.project)
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr
+
+
 def test_the_help_names_the_command_as_it_was_typed(newcomer):
     result = newcomer.run("--help", cwd=newcomer.base)
     assert result.stdout.startswith("usage: explainer ")
