@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import REPO, cli, minimal_explainer, override, tree
+from helpers import REPO, cli, make_project, minimal_explainer, override, tree
 from PIL import Image
 
 from explainer.pipeline import build
@@ -243,11 +243,7 @@ STATES |= {
 @pytest.mark.parametrize("name", sorted(STATES))
 def test_a_hostile_file_system_state_ends_in_one_line_and_leaves_the_site(tmp_path, name):
     state = STATES[name]
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    (root / "content").mkdir()
-    (root / "content" / "a.yaml").write_text(minimal_explainer("a"), "utf-8")
+    root = make_project(tmp_path / "project", {"a.yaml": minimal_explainer("a")})
     override(root, "_partials/footer.html")
     build(root)
     before = tree(root / "site")
@@ -353,11 +349,7 @@ EDGES = {
 @pytest.mark.parametrize("name", sorted(EDGES))
 def test_an_edge_argument_ends_in_one_line_and_exit_status_1(tmp_path, name):
     edge = EDGES[name]
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    (root / "content").mkdir()
-    (root / "content" / "a.yaml").write_text(minimal_explainer("a"), "utf-8")
+    root = make_project(tmp_path / "project", {"a.yaml": minimal_explainer("a")})
     build(root)
     before = tree(root / "site")
     if edge.make:
