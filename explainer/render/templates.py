@@ -83,19 +83,25 @@ def make_env(folders: list[Path]) -> jinja2.Environment:
 
 # The global that prints a partial rendered once: `{{ once("_partials/style.css") }}`.
 ONCE = "once"
+KEYED_KEPT = 512  # far more than the items of one explainer
 
 
 def _once() -> Callable[..., Markup]:
     """`once(name, key="")`: the partial `name` rendered once per page language and key and kept,
     for partials that show only the site, the page's words and what the key names: the style
     sheets and scripts every page inlines (no key), an embed's fragment, which its page for
-    partners shows again (keyed by explainer and item). An include would render them every time."""
+    partners shows again (keyed by explainer and item). An include would render them every time.
+    Keyed renderings are wanted again only by the pages of the explainer they belong to, so at
+    most KEYED_KEPT of them are kept: a build of thousands of explainers does not hold them all."""
     kept: dict[tuple[str, str, str], Markup] = {}
 
     @jinja2.pass_context
     def once(context: jinja2.runtime.Context, name: str, key: str = "") -> Markup:
         at = (name, context["language"].tag, key)
         if at not in kept:
+            if key and len(kept) >= KEYED_KEPT:
+                for old in [k for k in kept if k[2]]:
+                    del kept[old]
             kept[at] = Markup(context.environment.get_template(name).render(context.get_all()))
         return kept[at]
 
