@@ -111,8 +111,10 @@ def _any_font_has(char: str) -> bool:
     return any(ord(char) in _letters(i) for i in range(len(FONTS)))
 
 
+@lru_cache(maxsize=1 << 14)
 def _drawable(char: str) -> str:
-    """A character no font has, as its letters without their marks if some font has those."""
+    """A character no font has, as its letters without their marks if some font has those
+    (remembered per character: an image's text is a few hundred characters of a few dozen)."""
     if char == " " or _any_font_has(char):
         return char
     bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
