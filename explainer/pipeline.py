@@ -305,11 +305,11 @@ def write_site(root: Path, output: Output, site: Site, templates: Templates, tod
             files, rendered, wrote = files | found, rendered + made, wrote + placed
         elif search:  # no search index (any more): the last one goes
             output.remove(sorted(path for path in todo.last.files if path.startswith(SEARCH_DIR)))
-        todo.warned((c.source, bool(c.warnings)) for c in explainers if c.kept is None)  # so the next build warns again
-        todo.note_pictures(p for each in written for p in each.pictures)  # so the next build sees whether they changed
+        stamps = todo.stamps_after(((c.source, bool(c.warnings)) for c in explainers if c.kept is None),  # so the next build warns again
+                                   (p for each in written for p in each.pictures))  # and sees whether the pictures changed
         # Nothing of an explainer held back is recorded, not even its file's stamp: it is read again on every build.
         unpublished = {source for source, _ in holding}
-        seen = {path: stamp for path, stamp in todo.seen.items() if path not in unpublished}
+        seen = {path: stamp for path, stamp in stamps.items() if path not in unpublished}
         manifest = record(todo.inputs_key, seen, files, groups, held_back((c.summary for c in explainers if c.summary is not None), schedule))
         leftover = _finish(output, manifest)  # write: the record, and the new tree in out's place
     except BaseException:

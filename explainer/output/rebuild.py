@@ -95,24 +95,25 @@ class Rebuild:
         """The key of an explainer whose file has these bytes, and which shows these pictures."""
         return digest(file_digest, self.stamp, *_picture_parts((p.src, p.digest) for p in pictures))
 
-    def note_pictures(self, pictures: Iterable[PictureStamp]) -> None:
-        """Keep each picture read in this build by its stamp, so the next build's scan sees whether it changed."""
-        for picture in pictures:
-            note_picture(self.seen, picture.src, picture.stamp, picture.digest)
-
     def summary_of(self, job: Job) -> tuple[SlugAt, Summary] | None:
         """What the last build kept of an unchanged explainer: where its slug is, and its summary."""
         assert job.last is not None
         return group_summary(job.source, job.last)
 
-    def warned(self, read: Iterable[tuple[str, bool]]) -> None:
-        """Note in the stamps the record keeps whether each file this build read gave warnings:
-        one that did is read again by every build, which warns again; one that did not is kept
-        unread while its key is unchanged (its warnings cannot change without it)."""
+    def stamps_after(self, read: Iterable[tuple[str, bool]], pictures: Iterable[PictureStamp]) -> Seen:
+        """The stamps the record keeps for the next build, as a new value (the decision itself is
+        not changed): each file as this build's scan found it, with whether each file this build
+        read gave warnings (one that did is read again by every build, which warns again; one that
+        did not is kept unread while its key is unchanged), and each picture read in this build by
+        its stamp, so the next build's scan sees whether it changed."""
+        stamps = dict(self.seen)
         for source, warns in read:
-            if source in self.seen:
-                stamp, file_digest, _ = self.seen[source]
-                self.seen[source] = (stamp, file_digest, warns)
+            if source in stamps:
+                stamp, file_digest, _ = stamps[source]
+                stamps[source] = (stamp, file_digest, warns)
+        for picture in pictures:
+            note_picture(stamps, picture.src, picture.stamp, picture.digest)
+        return stamps
 
     def remove(self, slugs: Iterable[str]) -> list[str]:
         """The last build's explainer folders that no explainer of this build, whose slugs are given, has."""

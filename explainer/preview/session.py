@@ -64,6 +64,7 @@ class Session:
             self.record = None  # until the folder holds what this build writes
             result, self.record = write_site(self.root, InPlace(self.out), site, self.templates, todo, explainers.checked, self._site_pages,
                                              schedule=schedule, search=False)
+            self.seen = dict(self.record.seen)  # the stamps as this build left them, for the next scan (nothing is held back here)
             return result
 
     def pictures(self) -> set[str]:
