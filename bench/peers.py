@@ -80,6 +80,8 @@ class Generator:
     env: dict[str, str] = field(default_factory=dict)
     images: bool = False  # makes the social images
     after_edit: Callable[[Path], None] = lambda source: None  # untimed work after a content file changed
+    clean_only: bool = False  # timed for a clean build only (its rebuilds would cost the same)
+    versus: str = ""  # the row its time is compared with: by default ours, with images or without as it is
 
 
 # --- Loading the content as text, as the generator does (dates stay strings) -------------------
@@ -124,25 +126,93 @@ def embeds_of(doc: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-SITE_FILES = {"index.html": "index", "404.html": "404", "feed.xml": "feed", "sitemap.xml": "sitemap", "robots.txt": "robots"}
 CONSTANT = "constant"  # files the same for every site of this site.yaml: copied by the peers
+SOCIAL = "social image"
+SEARCH = "search index"
+LISTINGS = ("index", "topics", "topic", "author")  # the pages that list explainers (or topics)
+PER_PAGE = 20  # site.yaml's per_page when it gives none
+FEED_ENTRIES = 50
+SITEMAP_URLS = 50_000  # the sitemap protocol's limit: past it, sitemap.xml lists sitemap-1.xml, -2...
+
+
+def slug_of(name: str) -> str:
+    """A topic's or an author's folder, from their name, as our build makes it (peers.py gives
+    Hugo these; Eleventy makes them itself with its own slug library)."""
+    sys.path.insert(0, str(REPO))
+    from explainer.content.slugs import topic_slug
+
+    return topic_slug(name)
+
+
+def published(project: Path) -> list[dict[str, Any]]:
+    """The explainers a build publishes, by file name (the synthetic ones hold no drafts, but a
+    draft is left out as our build leaves it out)."""
+    return [doc for doc in (_load(source) for source in sorted((project / "content").glob("*.yaml"))) if not doc.get("draft")]
+
+
+def topic_names(doc: dict[str, Any]) -> dict[str, str]:
+    """The explainer's topics, by slug, each as written (two names of one slug are one topic)."""
+    return {slug_of(name): name for name in reversed(doc.get("topics", ()))}
+
+
+def bylines(doc: dict[str, Any], site: dict[str, Any]) -> list[dict[str, Any]]:
+    """The explainer's authors as its byline shows them ({name, url, role}, with `page`, the slug
+    of their page on the site), an id looked up in site.yaml's authors."""
+    people = [site.get("authors", {})[a] if isinstance(a, str) else a for a in doc.get("authors", ())]
+    return [{**person, "page": slug_of(person["name"])} for person in people]
+
+
+def pages_of(count: int, per_page: int) -> int:
+    """How many pages a paged list of `count` explainers has (an empty list still has its first)."""
+    return max(1, -(-count // per_page))
+
+
+def paged_paths(first: str, count: int, per_page: int) -> list[str]:
+    """The files of a paged list whose first page is at `first` ("" for the front page)."""
+    return [f"{first}index.html"] + [f"{first}page/{k}/index.html" for k in range(2, pages_of(count, per_page) + 1)]
+
+
+def sitemap_paths(entries: int) -> list[str]:
+    return ["sitemap.xml"] + ([f"sitemap-{k}.xml" for k in range(1, -(-entries // SITEMAP_URLS) + 1)] if entries > SITEMAP_URLS else [])
 
 
 def expected_pages(project: Path, constants: list[str]) -> dict[str, str]:
-    """Every file of the page set, below the site folder, with its kind."""
-    pages = dict(SITE_FILES) | {path: CONSTANT for path in constants}
-    for source in sorted((project / "content").glob("*.yaml")):
-        doc = _load(source)
+    """Every file of the page set, below the site folder, with its kind, as our build makes it
+    (explainer/plan/listing.py, pages.py, embeds.py and publish.py). A folder (a path ending in
+    "/") stands for files that cannot be named in advance: the search index, when site.yaml has
+    search on."""
+    site = _load(project / "site.yaml")
+    per_page = site.get("per_page", PER_PAGE)
+    docs = published(project)
+    topics: Counter[str] = Counter(slug for doc in docs for slug in topic_names(doc))
+    authors: Counter[str] = Counter(slug for doc in docs for slug in dict.fromkeys(a["page"] for a in bylines(doc, site) if a["page"]))
+    pages = {path: "index" for path in paged_paths("", len(docs), per_page)}
+    if topics:
+        pages["topics/index.html"] = "topics"
+    for slug, count in sorted(topics.items()):
+        pages |= {path: "topic" for path in paged_paths(f"topics/{slug}/", count, per_page)}
+        pages[f"topics/{slug}/feed.xml"] = "topic feed"
+    for slug, count in sorted(authors.items()):
+        pages |= {path: "author" for path in paged_paths(f"authors/{slug}/", count, per_page)}
+    # The sitemap: the front page, topics/ and each topic's first page, every explainer, question and card page.
+    urls = bool(docs) + (1 + len(topics) if topics else 0) + sum(1 + len(questions_of(doc)) + len(cards_of(doc)) for doc in docs)
+    pages |= {"404.html": "404", "feed.xml": "feed"} | {path: "sitemap" for path in sitemap_paths(urls)} | {"robots.txt": "robots"}
+    pages |= {path: CONSTANT for path in constants}
+    if site.get("search", True) and docs:
+        pages["pagefind/"] = SEARCH
+    for doc in docs:
         for slug, redirect in [(doc["slug"], False)] + [(alias, True) for alias in doc.get("aliases", ())]:
             def add(path: str, kind: str) -> None:
                 pages[f"{slug}/{path}"] = "redirect" if redirect else kind
             add("index.html", "explainer")
+            if not redirect:
+                pages[f"{slug}/social.png"] = SOCIAL
             for q in questions_of(doc):
                 add(f"{q['id']}/index.html", "question")
-            for c in cards_of(doc):
-                add(f"{c['id']}/index.html", "card")
+                for c in q.get("cards", ()):
+                    add(f"{c['id']}/index.html", "card")
                 if not redirect:
-                    pages[f"{slug}/{c['id']}/social.png"] = "social image"
+                    pages |= {f"{slug}/{item['id']}/social.png": SOCIAL for item in [q, *q.get("cards", ())]}
             embeds = embeds_of(doc)
             if embeds:
                 add("embed/index.html", "partners")
@@ -151,8 +221,6 @@ def expected_pages(project: Path, constants: list[str]) -> dict[str, str]:
                 if not redirect:
                     pages[f"{slug}/embed/{item}/fragment.html"] = "fragment"
                     pages[f"{slug}/embed/{item}/oembed.json"] = "oembed"
-            if not redirect:
-                pages[f"{slug}/social.png"] = "social image"
     return pages
 
 
@@ -162,10 +230,37 @@ def files_of(folder: Path) -> set[str]:
 
 def kinds_made(folder: Path, expected: dict[str, str], images: bool) -> tuple[Counter[str], int, int]:
     """How many files of each kind a generator made, and how many expected files it missed and
-    unexpected files it made (social images are expected only of a generator that draws them)."""
+    unexpected files it made (social images are expected only of a generator that draws them; an
+    expected folder is there when it holds at least one file)."""
     made = files_of(folder)
-    wanted = {p for p, k in expected.items() if images or k != "social image"}
-    return Counter(expected[p] for p in made & wanted), len(wanted - made), len(made - wanted)
+    folders = {path: kind for path, kind in expected.items() if path.endswith("/")}
+    wanted = {path for path, kind in expected.items() if path not in folders and (images or kind != SOCIAL)}
+    counts = Counter(expected[p] for p in made & wanted)
+    inside = {p for p in made if p.split("/", 1)[0] + "/" in folders}
+    counts.update(folders[p.split("/", 1)[0] + "/"] for p in inside)
+    missing = len(wanted - made) + sum(1 for path in folders if not any(p.startswith(path) for p in inside))
+    return counts, missing, len(made - wanted - inside)
+
+
+HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
+
+
+def lists_of(folder: Path, expected: dict[str, str], base_url: str) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+    """What each listing page of a generator's output lists: the explainer pages (on topics/, the
+    topic pages) it links, in their order, and the pages of its own list its pager links."""
+    base_path = "/" + base_url.split("://", 1)[1].partition("/")[2]
+    out = {}
+    for path, kind in expected.items():
+        if kind not in LISTINGS or not (folder / path).is_file():
+            continue
+        first = path.split("page/")[0].removesuffix("index.html")
+        hrefs = [h[len(base_url):] if h.startswith(base_url) else h[len(base_path):] if h.startswith(base_path) else None
+                 for h in HREF.findall((folder / path).read_text("utf-8"))]
+        listed = re.compile(r"topics/[^/]+/" if kind == "topics" else r"(?!topics/|authors/|page/)[^/]+/")
+        items = tuple(dict.fromkeys(h for h in hrefs if h is not None and listed.fullmatch(h)))
+        pager = frozenset(h for h in hrefs if h is not None and re.fullmatch(re.escape(first) + r"page/\d+/", h))
+        out[path] = (items, pager)
+    return out
 
 
 # --- Preparing each generator's project (untimed) ----------------------------------------------
@@ -200,7 +295,8 @@ def theme_and_constants(project: Path, into: Path) -> tuple[Theme, list[str]]:
     theme = Theme(blocks("index.html", "style")[0], blocks(f"{slug}/index.html", "script")[0],
                   blocks(f"{slug}/embed/{item}/index.html", "style")[0], blocks(f"{slug}/embed/{item}/index.html", "script")[0],
                   blocks(f"{slug}/embed/{item}/fragment.html", "style")[0], blocks(f"{slug}/embed/index.html", "style")[-1])
-    constants = sorted(p for p in files_of(site) if not p.startswith(f"{slug}/") and p not in SITE_FILES)
+    pages = expected_pages(one, [])
+    constants = sorted(p for p in files_of(site) if p not in pages and p.split("/", 1)[0] + "/" not in pages)
     return theme, constants
 
 
@@ -227,6 +323,43 @@ def prepare_ours_without_images(project: Path) -> Generator:
         out=out,
         clean=[out],
         env={"PYTHONPATH": str(REPO)},
+    )
+
+
+SEARCH_ROW = "Pagefind over ours' pages"
+
+
+def pagefind_version() -> str | None:
+    """The version of the Pagefind binary our build runs, or None when it is not installed."""
+    sys.path.insert(0, str(REPO))
+    from explainer.render.search import SearchError, pagefind_binary
+
+    try:
+        said = subprocess.run([str(pagefind_binary()), "--version"], capture_output=True, text=True).stdout.split()
+    except (SearchError, OSError):
+        return None
+    return said[-1] if said else "?"
+
+
+def prepare_pagefind(project: Path, ours: Generator) -> Generator:
+    """The search index our build makes when site.yaml has search on, made by itself: the same
+    Pagefind binary, run as explainer/render/search.py runs it (the same --glob, from an empty
+    folder, no PAGEFIND_ settings from the environment), over the pages of ours' clean build. It
+    writes into a folder of its own, so ours' output stays as it was."""
+    sys.path.insert(0, str(REPO))
+    from explainer.render.search import GLOB, pagefind_binary
+
+    out, empty = project / "search-index", project / "search-cwd"
+    empty.mkdir(exist_ok=True)
+    return Generator(
+        name=SEARCH_ROW,
+        version="",
+        command=[str(pagefind_binary()), "--site", str(ours.out), "--glob", GLOB, "--output-path", str(out / "pagefind")],
+        cwd=empty,
+        out=out,
+        clean=[out],
+        clean_only=True,
+        versus=ours.name,
     )
 
 
@@ -378,8 +511,16 @@ def prepare_eleventy(project: Path, version: str, theme: Theme, constants: Path)
         cwd=PEERS / "eleventy",
         out=out,
         clean=[out],
-        env={"EXPLAINER_PROJECT": str(project), "EXPLAINER_CONSTANTS": str(constants), "NPM_CONFIG_UPDATE_NOTIFIER": "false"},
+        env={"EXPLAINER_PROJECT": str(project), "EXPLAINER_CONSTANTS": str(constants), "EXPLAINER_SITEMAP_URLS": str(SITEMAP_URLS),
+             "NPM_CONFIG_UPDATE_NOTIFIER": "false", "NODE_OPTIONS": f"--max-old-space-size={node_heap()}"},
     )
+
+
+def node_heap() -> int:
+    """Node's heap limit for Eleventy, in MB: three quarters of the machine's memory. Its default
+    (about 4 GB, less on a small machine) is too little for the page set of 10,000 explainers,
+    which Eleventy holds whole."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 3 // 4 // 2**20
 
 
 # --- Measuring ---------------------------------------------------------------------------------
@@ -393,7 +534,8 @@ class Timing:
 
 def run(generator: Generator) -> Timing:
     """One build of a generator, as a whole process."""
-    env = {**os.environ, **generator.env}
+    # Pagefind reads settings from PAGEFIND_ variables: none leaks in, as none does into our build's.
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")} | generator.env
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(generator.command, cwd=generator.cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
@@ -420,17 +562,28 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def bench(n: int, runs: int, peers: list[tuple[Any, str]], keep: Path | None, folder: str | None = None) -> tuple[list[dict[str, Any]], dict[str, str]]:
+def peers_project(n: int, root: Path) -> Path:
+    """N synthetic explainers as a newsroom's archive: topics, bylines from site.yaml's authors,
+    a paged index; search off, as the search index is timed as a row of its own."""
+    project = make_project(n, root, topics=True, authors=True)
+    with open(project / "site.yaml", "a", encoding="utf-8") as site:
+        site.write("search: false\n")
+    return project
+
+
+def bench(n: int, runs: int, peers: list[tuple[Any, str]], search: bool, keep: Path | None, folder: str | None = None) -> tuple[list[dict[str, Any]], dict[str, str]]:
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         work = keep / f"n{n}" if keep else Path(tmp)
-        project = make_project(n, work / "project")
+        project = peers_project(n, work / "project")
         theme, constants = theme_and_constants(project, work / "theme")
         constant_files = work / "theme" / "constants"
         for path in constants:
             (constant_files / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(work / "theme" / "site" / path, constant_files / path)
         expected = expected_pages(project, constants)
-        generators = [prepare_ours(project), prepare_ours_without_images(project)] + [prepare(project, version, theme, constant_files) for prepare, version in peers]
+        ours = prepare_ours(project)
+        generators = [ours] + ([prepare_pagefind(project, ours)] if search else []) + [prepare_ours_without_images(project)]
+        generators += [prepare(project, version, theme, constant_files) for prepare, version in peers]
         clean: dict[str, list[Timing]] = {g.name: [] for g in generators}
         unchanged: dict[str, list[Timing]] = {g.name: [] for g in generators}
         edited: dict[str, list[Timing]] = {g.name: [] for g in generators}
@@ -440,22 +593,40 @@ def bench(n: int, runs: int, peers: list[tuple[Any, str]], keep: Path | None, fo
                 for folder in g.clean:
                     shutil.rmtree(folder, ignore_errors=True)
                 clean[g.name].append(run(g))
-        rows = []
-        made = {g.name: kinds_made(g.out, expected, g.images) for g in generators}
+        # Each generator's files against the page set (the search index's against its own folder),
+        # and its listing pages against ours'.
+        base_url = _load(project / "site.yaml")["base_url"]
+        made = {g.name: kinds_made(g.out, {"pagefind/": SEARCH} if g.clean_only else expected, g.images) for g in generators}
+        reference = lists_of(ours.out, expected, base_url)
+        differ = {g.name: sum(lists.get(path) != shown for path, shown in reference.items())
+                  for g in generators if not g.clean_only for lists in [lists_of(g.out, expected, base_url)]}
+        timed = [g for g in generators if not g.clean_only]
         for _ in range(runs):
-            for g in generators:
+            for g in timed:
                 unchanged[g.name].append(run(g))
         source = sorted((project / "content").glob("*.yaml"))[n // 2]
         for k in range(runs):
             edit(source, k)
-            for g in generators:
+            for g in timed:
                 g.after_edit(source)
                 edited[g.name].append(run(g))
+        rows = []
         for g in generators:
             counts, missing, extra = made[g.name]
-            rows.append({"name": g.name, "clean": median(clean[g.name]), "unchanged": median(unchanged[g.name]), "edited": median(edited[g.name]),
-                         "counts": counts, "missing": missing, "extra": extra, "bytes": folder_bytes(g.out) / n, "images": g.images})
+            rows.append({"name": g.name, "clean": median(clean[g.name]), "unchanged": median(unchanged[g.name]) if unchanged[g.name] else None,
+                         "edited": median(edited[g.name]) if edited[g.name] else None, "counts": counts, "missing": missing, "extra": extra,
+                         "lists": differ.get(g.name), "listings": len(reference), "bytes": folder_bytes(g.out) / n,
+                         "versus": g.versus or ("ours" if g.images else "ours, no images")})
         return rows, expected
+
+
+def page_set(row: dict[str, Any]) -> str:
+    """The "page set" cell: "same" when a generator made exactly the expected files and its
+    listing pages list what ours list."""
+    if row["lists"] is None:  # the search index: its own files, in its own folder
+        return "its index" if not row["missing"] and not row["extra"] else f"{row['missing']} missing, {row['extra']} extra"
+    files = "same" if not row["missing"] and not row["extra"] else f"{row['missing']} missing, {row['extra']} extra"
+    return files if not row["lists"] else f"{files} files; {row['lists']} of {row['listings']} lists differ"
 
 
 def main() -> None:
@@ -468,6 +639,9 @@ def main() -> None:
     args = parser.parse_args()
 
     peers: list[tuple[Any, str]] = []
+    pagefind = pagefind_version()
+    if pagefind is None:
+        print("The search index's row skipped: Pagefind is not installed (pip install 'pagefind[bin]')", file=sys.stderr)
     hugo = hugo_version()
     if hugo is None:
         print("Hugo skipped: not installed (apt-get install -y hugo)", file=sys.stderr)
@@ -482,30 +656,32 @@ def main() -> None:
         peers.append((prepare_eleventy, eleventy))
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip() if eleventy else ""
 
-    versions = [f"Python {platform.python_version()}"] + [f"Hugo {hugo}"] * bool(hugo) + [f"Eleventy {eleventy} (Node {node})"] * bool(eleventy)
+    versions = ([f"Python {platform.python_version()}"] + [f"Pagefind {pagefind}"] * bool(pagefind) + [f"Hugo {hugo}"] * bool(hugo)
+                + [f"Eleventy {eleventy} (Node {node})"] * bool(eleventy))
     print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores; {', '.join(versions)}; "
           f"{'median of ' + str(args.runs) + ' runs' if args.runs > 1 else 'one run'}; wall (CPU) seconds")
     print("| explainers | generator | clean build | vs ours (images or not, as this one) | peak memory | no-change rebuild | one-edit rebuild | files | page set | bytes/explainer |")
     print("|---:|:---|---:|---:|---:|---:|---:|---:|:---|---:|")
     for n in args.sizes:
-        rows, expected = bench(n, args.runs, peers, args.keep, args.dir)
-        base = {True: rows[0]["clean"].wall, False: rows[1]["clean"].wall}  # ours, with images and without
+        rows, expected = bench(n, args.runs, peers, pagefind is not None, args.keep, args.dir)
+        clean = {r["name"]: r["clean"].wall for r in rows}
 
-        def cell(t: Timing) -> str:
-            return f"{t.wall:.2f} s ({t.cpu:.2f} s)"
+        def cell(t: Timing | None) -> str:
+            return f"{t.wall:.2f} s ({t.cpu:.2f} s)" if t else "as clean"
 
         for r in rows:
-            page_set = "same" if not r["missing"] and not r["extra"] else f"{r['missing']} missing, {r['extra']} extra"
-            print(f"| {n:,} | {r['name']} | {cell(r['clean'])} | {r['clean'].wall / base[r['images']]:.2f}× | {r['clean'].memory:.0f} MB | {cell(r['unchanged'])} "
-                  f"| {cell(r['edited'])} | {sum(r['counts'].values()):,} | {page_set} | {r['bytes']:,.0f} |", flush=True)
-        kinds = list(dict.fromkeys(expected.values()))
+            print(f"| {n:,} | {r['name']} | {cell(r['clean'])} | {r['clean'].wall / clean[r['versus']]:.2f}× | {r['clean'].memory:.0f} MB | {cell(r['unchanged'])} "
+                  f"| {cell(r['edited'])} | {sum(r['counts'].values()):,} | {page_set(r)} | {r['bytes']:,.0f} |", flush=True)
+        kinds = list(dict.fromkeys([*expected.values(), *(k for r in rows for k in r["counts"])]))
         wanted = Counter(expected.values())
-        print(f"\nFiles by kind at {n:,} explainers (expected: from the content; social images are expected of the generators that draw them)", file=sys.stderr)
+        print(f"\nFiles by kind at {n:,} explainers (expected: from the content; social images are expected of the generators that draw them; "
+              f"the search index has no expected count)", file=sys.stderr)
         print("| generator | " + " | ".join(kinds) + " |", file=sys.stderr)
         print("|:---|" + "---:|" * len(kinds), file=sys.stderr)
-        print("| expected | " + " | ".join(f"{wanted[k]:,}" for k in kinds) + " |", file=sys.stderr)
+        print("| expected | " + " | ".join(f"{wanted[k]:,}" if k != SEARCH else "any" if k in wanted else "–" for k in kinds) + " |", file=sys.stderr)
         for r in rows:
             print(f"| {r['name']} | " + " | ".join(f"{r['counts'][k]:,}" for k in kinds) + " |", file=sys.stderr, flush=True)
+
 
 if __name__ == "__main__":
     main()
