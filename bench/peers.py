@@ -377,9 +377,11 @@ def _links(items: list[dict[str, Any]], slug: str, label: str) -> list[dict[str,
              "next": {"label": items[i + 1][label], "url": urls[i + 1]} if i + 1 < len(items) else None} for i in range(len(items))]
 
 
-def hugo_content(doc: dict[str, Any]) -> dict[str, str]:
+def hugo_content(doc: dict[str, Any], site: dict[str, Any]) -> dict[str, str]:
     """One explainer as Hugo content files, by path below content/: a section whose _index.md
-    holds the explainer's fields (answers and card details left to their own pages), a page per
+    holds the explainer's fields (answers and card details left to their own pages; its topics
+    and authors as the slugs of their pages, the terms of Hugo's taxonomies, with their names
+    beside them for its byline and topic links), a page per
     question (its answer the page's Markdown) and per card (its detail), the page for partners,
     and an embed page per item (output as index.html, fragment.html and oembed.json). Every page
     lists, as Hugo aliases, its addresses under the explainer's old slugs."""
@@ -390,6 +392,10 @@ def hugo_content(doc: dict[str, Any]) -> dict[str, str]:
         return {"aliases": [f"/{a}/{path}" for a in old]} if old else {}
 
     keep = {k: v for k, v in doc.items() if k not in ("sections", "aliases")}
+    people = bylines(doc, site)
+    topics = topic_names(doc)
+    keep |= {"topics": list(topics), "topic_links": [{"slug": s, "name": name} for s, name in topics.items()],
+             "authors": list(dict.fromkeys(a["page"] for a in people if a["page"])), "bylines": [{k: a.get(k) for k in ("name", "page", "role")} for a in people]}
     sections = [{k: v for k, v in s.items() if k != "answer"} | ({"cards": [{k: v for k, v in c.items() if k != "detail"} for c in s["cards"]]} if "cards" in s else {})
                 for s in doc["sections"]]
     files["_index.md"] = _front_matter({"title": doc["title"], "date": doc["published"], **keep, "sections": sections, **aliases("")})
@@ -413,13 +419,55 @@ def hugo_content(doc: dict[str, Any]) -> dict[str, str]:
     return files
 
 
-def write_hugo_explainer(content: Path, source: Path) -> None:
+def write_hugo_explainer(content: Path, source: Path, site: dict[str, Any]) -> None:
     doc = _load(source)
     folder = content / doc["slug"]
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    for name, text in hugo_content(doc).items():
+    for name, text in hugo_content(doc, site).items():
         (folder / name).write_text(text, "utf-8")
+
+
+def hugo_lists(project: Path) -> dict[str, str]:
+    """The site's lists as Hugo content files, by path below content/: each topic's term page
+    (its name, as the explainers write it) and each author's (name, role and own page; HTML
+    only, no feed), the authors' taxonomy page left unrendered (ours has no authors/ page), and
+    a page file for each page of a list after its first (the front page's, a topic's, an
+    author's) and for each part of a split sitemap; their layouts pick their explainers
+    themselves. Which pages there are follows from how many explainers each list has, which
+    Hugo 0.111 could only tell its paginator, and that writes page/1/ aliases ours does not."""
+    site = _load(project / "site.yaml")
+    per_page = site.get("per_page", PER_PAGE)
+    docs = published(project)
+    topics: dict[str, list[str]] = {}
+    authors: dict[str, dict[str, dict[str, Any]]] = {}  # by slug, each explainer's byline of them by its slug
+    for doc in docs:
+        for slug, name in topic_names(doc).items():
+            topics.setdefault(slug, []).append(name)
+        for person in bylines(doc, site):
+            if person["page"]:
+                authors.setdefault(person["page"], {}).setdefault(doc["slug"], person)
+    files = {"authors/_index.md": _front_matter({"title": "Authors", "_build": {"render": "never"}})}
+
+    def later_pages(kind: str, count: int, name: str, **meta: Any) -> None:
+        for k in range(2, pages_of(count, per_page) + 1):
+            files[f"{name}-page-{k}.md"] = _front_matter({"type": kind, "url": f"/{meta.get('first', '')}page/{k}/", "number": k,
+                                                          **{key: v for key, v in meta.items() if key != "first"}})
+
+    later_pages("listing", len(docs), "index")
+    for slug, names in sorted(topics.items()):
+        name = min(Counter(names).items(), key=lambda item: (-item[1], item[0]))[0]  # as most explainers write it
+        files[f"topics/{slug}/_index.md"] = _front_matter({"title": name})
+        later_pages("topicpage", len(names), f"topic-{slug}", first=f"topics/{slug}/", term=slug)
+    for slug, named in sorted(authors.items()):
+        people = list(named.values())
+        role, link = next((p["role"] for p in people if p.get("role")), None), next((p["url"] for p in people if p.get("url")), None)
+        files[f"authors/{slug}/_index.md"] = _front_matter({"title": people[0]["name"], "outputs": ["html"], "role": role, "link": link})
+        later_pages("authorpage", len(people), f"author-{slug}", first=f"authors/{slug}/", term=slug)
+    parts = [path for path, kind in expected_pages(project, []).items() if kind == "sitemap" and path != "sitemap.xml"]
+    for k, path in enumerate(parts, 1):
+        files[f"sitemap-{k}.md"] = _front_matter({"type": "sitemappart", "url": f"/{path}", "number": k})
+    return files
 
 
 def prepare_hugo(project: Path, version: str, theme: Theme, constants: Path, images: bool = False) -> Generator:
@@ -442,7 +490,11 @@ def prepare_hugo(project: Path, version: str, theme: Theme, constants: Path, ima
         f"languageCode = {_toml(site['language'])}",
         "",
         (PEERS / "hugo" / "hugo.toml").read_text("utf-8"),
-        *(["[params]", "socialImages = true", ""] if images else []),
+        "[params]",
+        f"perPage = {site.get('per_page', PER_PAGE)}",
+        f"sitemapURLs = {SITEMAP_URLS}",
+        *(["socialImages = true"] if images else []),
+        "",
         "[params.publisher]",
         *(f"{k} = {_toml(v)}" for k, v in publisher.items()),
         "",
@@ -455,8 +507,11 @@ def prepare_hugo(project: Path, version: str, theme: Theme, constants: Path, ima
     content = root / "content"
     content.mkdir()
     (content / "_index.md").write_text(_front_matter({"title": site["name"]}), "utf-8")
+    for path, text in hugo_lists(project).items():
+        (content / path).parent.mkdir(parents=True, exist_ok=True)
+        (content / path).write_text(text, "utf-8")
     for source in sorted((project / "content").glob("*.yaml")):
-        write_hugo_explainer(content, source)
+        write_hugo_explainer(content, source, site)
     return Generator(
         name="Hugo, images" if images else "Hugo",
         version=version,
@@ -465,7 +520,7 @@ def prepare_hugo(project: Path, version: str, theme: Theme, constants: Path, ima
         out=root / "public",
         clean=[root / "public", root / "resources"],
         images=images,
-        after_edit=lambda source: write_hugo_explainer(content, source),
+        after_edit=lambda source: write_hugo_explainer(content, source, site),
     )
 
 
