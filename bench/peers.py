@@ -1,24 +1,40 @@
 """Our build against two peers, Hugo and Eleventy, making the same page set from the same explainers.
 
-For N synthetic explainers (bench/synth.py), each generator makes every kind of file `python
-build.py` writes: per explainer its page, a page per question and per card, its page for
-partners, an embed page per question, card and timeline with its HTML fragment and oEmbed JSON,
-and the redirects from its old slugs; for the site the index, 404 page, Atom feed, sitemap,
+For N synthetic explainers (bench/synth.py) kept as a newsroom's archive (each names one to
+three topics, and a byline of one or two of site.yaml's authors), each generator makes every
+kind of file `python build.py` writes: per explainer its page, a page per question and per card,
+its page for partners, an embed page per question, card and timeline with its HTML fragment and
+oEmbed JSON, and the redirects from its old slugs; for the site the front page and the pages
+after it (per_page of site.yaml, 20 when it gives none, newest first: page/<n>/), topics/ and
+each topic's pages (topics/<slug>/, then topics/<slug>/page/<n>/) and Atom feed
+(topics/<slug>/feed.xml), each author's pages (authors/<slug>/, paged alike), the 404 page, the
+Atom feed, the sitemap (split into sitemap-<n>.xml past 50,000 URLs, as at 10,000 explainers),
 robots.txt and the constant files (embed.js, .nojekyll, the schemas, the editing page). Social
-images: Hugo is timed twice, without them and drawing them with images.Text in the font ours
-uses ("Hugo, images"); Eleventy draws none; ours is timed as it is and without them ("ours, no
-images", the row the peers without images compare with). Every Markdown field is rendered once per build, with each generator's own engine,
-and each page inlines the same CSS (taken from our theme's output).
+images, one per explainer, question and card: Hugo is timed twice, without them and drawing them
+with images.Text in the font ours uses ("Hugo, images"); Eleventy draws none; ours is timed as
+it is and without them ("ours, no images", the row the peers without images compare with).
+Every Markdown field is rendered once per build, with each generator's own engine, and each page
+inlines the same CSS (taken from our theme's output).
+
+Search: Pagefind indexes any generator's pages the same way, so the project's site.yaml says
+`search: false` for all of them, and the row after ours, "Pagefind over ours' pages", times the
+index by itself: the Pagefind binary our build runs, with the arguments explainer/render/search.py
+gives it, over the pages of ours' clean build, as a separate process (a clean build only: a
+rebuild that changes a page runs it again whole, and a peer's search would cost the same). With
+search on, ours runs the same binary over the same pages after writing them.
 
     python bench/peers.py                        # N = 100, 1,000 and 10,000, one run each
     python bench/peers.py --sizes 100 --runs 3
     python bench/peers.py --keep out/peers       # keep the projects and outputs to look at
     python bench/peers.py --sizes 1000 --dir /dev/shm   # in RAM, where making files costs little
+    python bench/peers.py --no-hugo-images       # without Hugo drawing images, the slowest build here
 
 The timing table goes to standard output, each size's files-by-kind table to standard error.
 
-Needs Hugo (apt-get install -y hugo) and Eleventy (npm ci --prefix bench/peers/eleventy); a
-peer that is missing is skipped with a note saying how to install it.
+Needs Hugo (apt-get install -y hugo), Eleventy (npm ci --prefix bench/peers/eleventy) and, for
+the search row, Pagefind (the project's `pagefind[bin]`); a part that is missing is skipped with
+a note saying how to install it. Eleventy runs with Node's heap limit at three quarters of the
+machine's memory: its default is too small for 10,000 explainers.
 
 For each N and generator: a clean build (no output, no caches), a no-change rebuild over its own
 output, and a rebuild after one explainer's question is reworded; wall and CPU seconds (user
@@ -30,12 +46,17 @@ project, converting the YAML into Hugo's content files, again after the edit) is
 The page set is checked, not assumed: `expected_pages` lists from the content every file the
 generator's page set has, with its kind; each generator's output is sorted into those kinds and
 counted, and a second table says, kind by kind, whether each made exactly the expected files.
+Each listing page (the front page's, topics/, a topic's, an author's) is also read: a
+generator's "page set" is "same" only if each lists the same explainers (on topics/, the same
+topics) in the same order as ours, and its pager links the same pages of its list.
 
 A new page kind, later (bench/peers/README.md says the same):
-1. `expected_pages` below: add its paths with a new kind name (and a column appears);
-2. Hugo: a content file per page in `hugo_content` (front matter `type: <kind>` and `url:`) and
-   `bench/peers/hugo/layouts/<kind>/single.html`; or, for another format of an existing page, an
-   output format in bench/peers/hugo/hugo.toml (as fragment.html and oembed.json are);
+1. `expected_pages` below: add its paths with a new kind name (and a column appears); if it
+   lists explainers, its kind in LISTINGS;
+2. Hugo: a content file per page (`hugo_content` for an explainer's, `hugo_lists` for the
+   site's; front matter `type: <kind>` and `url:`) and `bench/peers/hugo/layouts/<kind>/single.html`;
+   or, for another format of an existing page, an output format in bench/peers/hugo/hugo.toml (as
+   fragment.html, oembed.json and a topic's feed.xml are);
 3. Eleventy: its entries in `bench/peers/eleventy/src/_data/pages.js` (`kind`, `url`, data) and
    `bench/peers/eleventy/src/_includes/kinds/<kind>.njk`; one paginated template renders them all.
 """
@@ -201,27 +222,25 @@ def expected_pages(project: Path, constants: list[str]) -> dict[str, str]:
     if site.get("search", True) and docs:
         pages["pagefind/"] = SEARCH
     for doc in docs:
-        for slug, redirect in [(doc["slug"], False)] + [(alias, True) for alias in doc.get("aliases", ())]:
-            def add(path: str, kind: str) -> None:
-                pages[f"{slug}/{path}"] = "redirect" if redirect else kind
-            add("index.html", "explainer")
-            if not redirect:
-                pages[f"{slug}/social.png"] = SOCIAL
-            for q in questions_of(doc):
-                add(f"{q['id']}/index.html", "question")
-                for c in q.get("cards", ()):
-                    add(f"{c['id']}/index.html", "card")
-                if not redirect:
-                    pages |= {f"{slug}/{item['id']}/social.png": SOCIAL for item in [q, *q.get("cards", ())]}
-            embeds = embeds_of(doc)
-            if embeds:
-                add("embed/index.html", "partners")
-            for _, item in embeds:
-                add(f"embed/{item}/index.html", "embed")
-                if not redirect:
-                    pages[f"{slug}/embed/{item}/fragment.html"] = "fragment"
-                    pages[f"{slug}/embed/{item}/oembed.json"] = "oembed"
+        own = explainer_files(doc)
+        pages |= {f"{doc['slug']}/{path}": kind for path, kind in own.items()}
+        # Each old slug: a redirect at the old address of every page (not of images, fragments or oEmbed).
+        pages |= {f"{alias}/{path}": "redirect" for alias in doc.get("aliases", ()) for path in own if path.endswith("index.html")}
     return pages
+
+
+def explainer_files(doc: dict[str, Any]) -> dict[str, str]:
+    """The files of one explainer, below its folder, with their kinds."""
+    files = {"index.html": "explainer", "social.png": SOCIAL}
+    for q in questions_of(doc):
+        for item, kind in [(q, "question"), *((c, "card") for c in q.get("cards", ()))]:
+            files |= {f"{item['id']}/index.html": kind, f"{item['id']}/social.png": SOCIAL}
+    embeds = embeds_of(doc)
+    if embeds:
+        files["embed/index.html"] = "partners"
+    for _, item in embeds:
+        files |= {f"embed/{item}/index.html": "embed", f"embed/{item}/fragment.html": "fragment", f"embed/{item}/oembed.json": "oembed"}
+    return files
 
 
 def files_of(folder: Path) -> set[str]:
@@ -335,7 +354,7 @@ def pagefind_version() -> str | None:
     from explainer.render.search import SearchError, pagefind_binary
 
     try:
-        said = subprocess.run([str(pagefind_binary()), "--version"], capture_output=True, text=True).stdout.split()
+        said = subprocess.run([str(pagefind_binary()), "--version"], capture_output=True, text=True, check=False).stdout.split()
     except (SearchError, OSError):
         return None
     return said[-1] if said else "?"
@@ -645,8 +664,8 @@ def bench(n: int, runs: int, peers: list[tuple[Any, str]], search: bool, keep: P
         # Take turns, so a noisy moment on the machine does not fall on one generator only.
         for _ in range(runs):
             for g in generators:
-                for folder in g.clean:
-                    shutil.rmtree(folder, ignore_errors=True)
+                for output in g.clean:
+                    shutil.rmtree(output, ignore_errors=True)
                 clean[g.name].append(run(g))
         # Each generator's files against the page set (the search index's against its own folder),
         # and its listing pages against ours'.
