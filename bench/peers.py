@@ -1,24 +1,40 @@
 """Our build against two peers, Hugo and Eleventy, making the same page set from the same explainers.
 
-For N synthetic explainers (bench/synth.py), each generator makes every kind of file `python
-build.py` writes: per explainer its page, a page per question and per card, its page for
-partners, an embed page per question, card and timeline with its HTML fragment and oEmbed JSON,
-and the redirects from its old slugs; for the site the index, 404 page, Atom feed, sitemap,
+For N synthetic explainers (bench/synth.py) kept as a newsroom's archive (each names one to
+three topics, and a byline of one or two of site.yaml's authors), each generator makes every
+kind of file `python build.py` writes: per explainer its page, a page per question and per card,
+its page for partners, an embed page per question, card and timeline with its HTML fragment and
+oEmbed JSON, and the redirects from its old slugs; for the site the front page and the pages
+after it (per_page of site.yaml, 20 when it gives none, newest first: page/<n>/), topics/ and
+each topic's pages (topics/<slug>/, then topics/<slug>/page/<n>/) and Atom feed
+(topics/<slug>/feed.xml), each author's pages (authors/<slug>/, paged alike), the 404 page, the
+Atom feed, the sitemap (split into sitemap-<n>.xml past 50,000 URLs, as at 10,000 explainers),
 robots.txt and the constant files (embed.js, .nojekyll, the schemas, the editing page). Social
-images: Hugo is timed twice, without them and drawing them with images.Text in the font ours
-uses ("Hugo, images"); Eleventy draws none; ours is timed as it is and without them ("ours, no
-images", the row the peers without images compare with). Every Markdown field is rendered once per build, with each generator's own engine,
-and each page inlines the same CSS (taken from our theme's output).
+images, one per explainer, question and card: Hugo is timed twice, without them and drawing them
+with images.Text in the font ours uses ("Hugo, images"); Eleventy draws none; ours is timed as
+it is and without them ("ours, no images", the row the peers without images compare with).
+Every Markdown field is rendered once per build, with each generator's own engine, and each page
+inlines the same CSS (taken from our theme's output).
+
+Search: Pagefind indexes any generator's pages the same way, so the project's site.yaml says
+`search: false` for all of them, and the row after ours, "Pagefind over ours' pages", times the
+index by itself: the Pagefind binary our build runs, with the arguments explainer/render/search.py
+gives it, over the pages of ours' clean build, as a separate process (a clean build only: a
+rebuild that changes a page runs it again whole, and a peer's search would cost the same). With
+search on, ours runs the same binary over the same pages after writing them.
 
     python bench/peers.py                        # N = 100, 1,000 and 10,000, one run each
     python bench/peers.py --sizes 100 --runs 3
     python bench/peers.py --keep out/peers       # keep the projects and outputs to look at
     python bench/peers.py --sizes 1000 --dir /dev/shm   # in RAM, where making files costs little
+    python bench/peers.py --no-hugo-images       # without Hugo drawing images, the slowest build here
 
 The timing table goes to standard output, each size's files-by-kind table to standard error.
 
-Needs Hugo (apt-get install -y hugo) and Eleventy (npm ci --prefix bench/peers/eleventy); a
-peer that is missing is skipped with a note saying how to install it.
+Needs Hugo (apt-get install -y hugo), Eleventy (npm ci --prefix bench/peers/eleventy) and, for
+the search row, Pagefind (the project's `pagefind[bin]`); a part that is missing is skipped with
+a note saying how to install it. Eleventy runs with Node's heap limit at three quarters of the
+machine's memory: its default is too small for 10,000 explainers.
 
 For each N and generator: a clean build (no output, no caches), a no-change rebuild over its own
 output, and a rebuild after one explainer's question is reworded; wall and CPU seconds (user
@@ -30,12 +46,17 @@ project, converting the YAML into Hugo's content files, again after the edit) is
 The page set is checked, not assumed: `expected_pages` lists from the content every file the
 generator's page set has, with its kind; each generator's output is sorted into those kinds and
 counted, and a second table says, kind by kind, whether each made exactly the expected files.
+Each listing page (the front page's, topics/, a topic's, an author's) is also read: a
+generator's "page set" is "same" only if each lists the same explainers (on topics/, the same
+topics) in the same order as ours, and its pager links the same pages of its list.
 
 A new page kind, later (bench/peers/README.md says the same):
-1. `expected_pages` below: add its paths with a new kind name (and a column appears);
-2. Hugo: a content file per page in `hugo_content` (front matter `type: <kind>` and `url:`) and
-   `bench/peers/hugo/layouts/<kind>/single.html`; or, for another format of an existing page, an
-   output format in bench/peers/hugo/hugo.toml (as fragment.html and oembed.json are);
+1. `expected_pages` below: add its paths with a new kind name (and a column appears); if it
+   lists explainers, its kind in LISTINGS;
+2. Hugo: a content file per page (`hugo_content` for an explainer's, `hugo_lists` for the
+   site's; front matter `type: <kind>` and `url:`) and `bench/peers/hugo/layouts/<kind>/single.html`;
+   or, for another format of an existing page, an output format in bench/peers/hugo/hugo.toml (as
+   fragment.html, oembed.json and a topic's feed.xml are);
 3. Eleventy: its entries in `bench/peers/eleventy/src/_data/pages.js` (`kind`, `url`, data) and
    `bench/peers/eleventy/src/_includes/kinds/<kind>.njk`; one paginated template renders them all.
 """
@@ -80,6 +101,8 @@ class Generator:
     env: dict[str, str] = field(default_factory=dict)
     images: bool = False  # makes the social images
     after_edit: Callable[[Path], None] = lambda source: None  # untimed work after a content file changed
+    clean_only: bool = False  # timed for a clean build only (its rebuilds would cost the same)
+    versus: str = ""  # the row its time is compared with: by default ours, with images or without as it is
 
 
 # --- Loading the content as text, as the generator does (dates stay strings) -------------------
@@ -124,36 +147,100 @@ def embeds_of(doc: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-SITE_FILES = {"index.html": "index", "404.html": "404", "feed.xml": "feed", "sitemap.xml": "sitemap", "robots.txt": "robots"}
 CONSTANT = "constant"  # files the same for every site of this site.yaml: copied by the peers
+SOCIAL = "social image"
+SEARCH = "search index"
+LISTINGS = ("index", "topics", "topic", "author")  # the pages that list explainers (or topics)
+PER_PAGE = 20  # site.yaml's per_page when it gives none
+FEED_ENTRIES = 50
+SITEMAP_URLS = 50_000  # the sitemap protocol's limit: past it, sitemap.xml lists sitemap-1.xml, -2...
+
+
+def slug_of(name: str) -> str:
+    """A topic's or an author's folder, from their name, as our build makes it (peers.py gives
+    Hugo these; Eleventy makes them itself with its own slug library)."""
+    sys.path.insert(0, str(REPO))
+    from explainer.content.slugs import topic_slug
+
+    return topic_slug(name)
+
+
+def published(project: Path) -> list[dict[str, Any]]:
+    """The explainers a build publishes, by file name (the synthetic ones hold no drafts, but a
+    draft is left out as our build leaves it out)."""
+    return [doc for doc in (_load(source) for source in sorted((project / "content").glob("*.yaml"))) if not doc.get("draft")]
+
+
+def topic_names(doc: dict[str, Any]) -> dict[str, str]:
+    """The explainer's topics, by slug, each as written (two names of one slug are one topic)."""
+    return {slug_of(name): name for name in reversed(doc.get("topics", ()))}
+
+
+def bylines(doc: dict[str, Any], site: dict[str, Any]) -> list[dict[str, Any]]:
+    """The explainer's authors as its byline shows them ({name, url, role}, with `page`, the slug
+    of their page on the site), an id looked up in site.yaml's authors."""
+    people = [site.get("authors", {})[a] if isinstance(a, str) else a for a in doc.get("authors", ())]
+    return [{**person, "page": slug_of(person["name"])} for person in people]
+
+
+def pages_of(count: int, per_page: int) -> int:
+    """How many pages a paged list of `count` explainers has (an empty list still has its first)."""
+    return max(1, -(-count // per_page))
+
+
+def paged_paths(first: str, count: int, per_page: int) -> list[str]:
+    """The files of a paged list whose first page is at `first` ("" for the front page)."""
+    return [f"{first}index.html"] + [f"{first}page/{k}/index.html" for k in range(2, pages_of(count, per_page) + 1)]
+
+
+def sitemap_paths(entries: int) -> list[str]:
+    return ["sitemap.xml"] + ([f"sitemap-{k}.xml" for k in range(1, -(-entries // SITEMAP_URLS) + 1)] if entries > SITEMAP_URLS else [])
 
 
 def expected_pages(project: Path, constants: list[str]) -> dict[str, str]:
-    """Every file of the page set, below the site folder, with its kind."""
-    pages = dict(SITE_FILES) | {path: CONSTANT for path in constants}
-    for source in sorted((project / "content").glob("*.yaml")):
-        doc = _load(source)
-        for slug, redirect in [(doc["slug"], False)] + [(alias, True) for alias in doc.get("aliases", ())]:
-            def add(path: str, kind: str) -> None:
-                pages[f"{slug}/{path}"] = "redirect" if redirect else kind
-            add("index.html", "explainer")
-            for q in questions_of(doc):
-                add(f"{q['id']}/index.html", "question")
-            for c in cards_of(doc):
-                add(f"{c['id']}/index.html", "card")
-                if not redirect:
-                    pages[f"{slug}/{c['id']}/social.png"] = "social image"
-            embeds = embeds_of(doc)
-            if embeds:
-                add("embed/index.html", "partners")
-            for _, item in embeds:
-                add(f"embed/{item}/index.html", "embed")
-                if not redirect:
-                    pages[f"{slug}/embed/{item}/fragment.html"] = "fragment"
-                    pages[f"{slug}/embed/{item}/oembed.json"] = "oembed"
-            if not redirect:
-                pages[f"{slug}/social.png"] = "social image"
+    """Every file of the page set, below the site folder, with its kind, as our build makes it
+    (explainer/plan/listing.py, pages.py, embeds.py and publish.py). A folder (a path ending in
+    "/") stands for files that cannot be named in advance: the search index, when site.yaml has
+    search on."""
+    site = _load(project / "site.yaml")
+    per_page = site.get("per_page", PER_PAGE)
+    docs = published(project)
+    topics: Counter[str] = Counter(slug for doc in docs for slug in topic_names(doc))
+    authors: Counter[str] = Counter(slug for doc in docs for slug in dict.fromkeys(a["page"] for a in bylines(doc, site) if a["page"]))
+    pages = {path: "index" for path in paged_paths("", len(docs), per_page)}
+    if topics:
+        pages["topics/index.html"] = "topics"
+    for slug, count in sorted(topics.items()):
+        pages |= {path: "topic" for path in paged_paths(f"topics/{slug}/", count, per_page)}
+        pages[f"topics/{slug}/feed.xml"] = "topic feed"
+    for slug, count in sorted(authors.items()):
+        pages |= {path: "author" for path in paged_paths(f"authors/{slug}/", count, per_page)}
+    # The sitemap: the front page, topics/ and each topic's first page, every explainer, question and card page.
+    urls = bool(docs) + (1 + len(topics) if topics else 0) + sum(1 + len(questions_of(doc)) + len(cards_of(doc)) for doc in docs)
+    pages |= {"404.html": "404", "feed.xml": "feed"} | {path: "sitemap" for path in sitemap_paths(urls)} | {"robots.txt": "robots"}
+    pages |= {path: CONSTANT for path in constants}
+    if site.get("search", True) and docs:
+        pages["pagefind/"] = SEARCH
+    for doc in docs:
+        own = explainer_files(doc)
+        pages |= {f"{doc['slug']}/{path}": kind for path, kind in own.items()}
+        # Each old slug: a redirect at the old address of every page (not of images, fragments or oEmbed).
+        pages |= {f"{alias}/{path}": "redirect" for alias in doc.get("aliases", ()) for path in own if path.endswith("index.html")}
     return pages
+
+
+def explainer_files(doc: dict[str, Any]) -> dict[str, str]:
+    """The files of one explainer, below its folder, with their kinds."""
+    files = {"index.html": "explainer", "social.png": SOCIAL}
+    for q in questions_of(doc):
+        for item, kind in [(q, "question"), *((c, "card") for c in q.get("cards", ()))]:
+            files |= {f"{item['id']}/index.html": kind, f"{item['id']}/social.png": SOCIAL}
+    embeds = embeds_of(doc)
+    if embeds:
+        files["embed/index.html"] = "partners"
+    for _, item in embeds:
+        files |= {f"embed/{item}/index.html": "embed", f"embed/{item}/fragment.html": "fragment", f"embed/{item}/oembed.json": "oembed"}
+    return files
 
 
 def files_of(folder: Path) -> set[str]:
@@ -162,10 +249,37 @@ def files_of(folder: Path) -> set[str]:
 
 def kinds_made(folder: Path, expected: dict[str, str], images: bool) -> tuple[Counter[str], int, int]:
     """How many files of each kind a generator made, and how many expected files it missed and
-    unexpected files it made (social images are expected only of a generator that draws them)."""
+    unexpected files it made (social images are expected only of a generator that draws them; an
+    expected folder is there when it holds at least one file)."""
     made = files_of(folder)
-    wanted = {p for p, k in expected.items() if images or k != "social image"}
-    return Counter(expected[p] for p in made & wanted), len(wanted - made), len(made - wanted)
+    folders = {path: kind for path, kind in expected.items() if path.endswith("/")}
+    wanted = {path for path, kind in expected.items() if path not in folders and (images or kind != SOCIAL)}
+    counts = Counter(expected[p] for p in made & wanted)
+    inside = {p for p in made if p.split("/", 1)[0] + "/" in folders}
+    counts.update(folders[p.split("/", 1)[0] + "/"] for p in inside)
+    missing = len(wanted - made) + sum(1 for path in folders if not any(p.startswith(path) for p in inside))
+    return counts, missing, len(made - wanted - inside)
+
+
+HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
+
+
+def lists_of(folder: Path, expected: dict[str, str], base_url: str) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+    """What each listing page of a generator's output lists: the explainer pages (on topics/, the
+    topic pages) it links, in their order, and the pages of its own list its pager links."""
+    base_path = "/" + base_url.split("://", 1)[1].partition("/")[2]
+    out = {}
+    for path, kind in expected.items():
+        if kind not in LISTINGS or not (folder / path).is_file():
+            continue
+        first = path.split("page/")[0].removesuffix("index.html")
+        hrefs = [h[len(base_url):] if h.startswith(base_url) else h[len(base_path):] if h.startswith(base_path) else None
+                 for h in HREF.findall((folder / path).read_text("utf-8"))]
+        listed = re.compile(r"topics/[^/]+/" if kind == "topics" else r"(?!topics/|authors/|page/)[^/]+/")
+        items = tuple(dict.fromkeys(h for h in hrefs if h is not None and listed.fullmatch(h)))
+        pager = frozenset(h for h in hrefs if h is not None and re.fullmatch(re.escape(first) + r"page/\d+/", h))
+        out[path] = (items, pager)
+    return out
 
 
 # --- Preparing each generator's project (untimed) ----------------------------------------------
@@ -200,7 +314,8 @@ def theme_and_constants(project: Path, into: Path) -> tuple[Theme, list[str]]:
     theme = Theme(blocks("index.html", "style")[0], blocks(f"{slug}/index.html", "script")[0],
                   blocks(f"{slug}/embed/{item}/index.html", "style")[0], blocks(f"{slug}/embed/{item}/index.html", "script")[0],
                   blocks(f"{slug}/embed/{item}/fragment.html", "style")[0], blocks(f"{slug}/embed/index.html", "style")[-1])
-    constants = sorted(p for p in files_of(site) if not p.startswith(f"{slug}/") and p not in SITE_FILES)
+    pages = expected_pages(one, [])
+    constants = sorted(p for p in files_of(site) if p not in pages and p.split("/", 1)[0] + "/" not in pages)
     return theme, constants
 
 
@@ -230,6 +345,43 @@ def prepare_ours_without_images(project: Path) -> Generator:
     )
 
 
+SEARCH_ROW = "Pagefind over ours' pages"
+
+
+def pagefind_version() -> str | None:
+    """The version of the Pagefind binary our build runs, or None when it is not installed."""
+    sys.path.insert(0, str(REPO))
+    from explainer.render.search import SearchError, pagefind_binary
+
+    try:
+        said = subprocess.run([str(pagefind_binary()), "--version"], capture_output=True, text=True, check=False).stdout.split()
+    except (SearchError, OSError):
+        return None
+    return said[-1] if said else "?"
+
+
+def prepare_pagefind(project: Path, ours: Generator) -> Generator:
+    """The search index our build makes when site.yaml has search on, made by itself: the same
+    Pagefind binary, run as explainer/render/search.py runs it (the same --glob, from an empty
+    folder, no PAGEFIND_ settings from the environment), over the pages of ours' clean build. It
+    writes into a folder of its own, so ours' output stays as it was."""
+    sys.path.insert(0, str(REPO))
+    from explainer.render.search import GLOB, pagefind_binary
+
+    out, empty = project / "search-index", project / "search-cwd"
+    empty.mkdir(exist_ok=True)
+    return Generator(
+        name=SEARCH_ROW,
+        version="",
+        command=[str(pagefind_binary()), "--site", str(ours.out), "--glob", GLOB, "--output-path", str(out / "pagefind")],
+        cwd=empty,
+        out=out,
+        clean=[out],
+        clean_only=True,
+        versus=ours.name,
+    )
+
+
 def hugo_version() -> str | None:
     if shutil.which("hugo") is None:
         return None
@@ -244,9 +396,11 @@ def _links(items: list[dict[str, Any]], slug: str, label: str) -> list[dict[str,
              "next": {"label": items[i + 1][label], "url": urls[i + 1]} if i + 1 < len(items) else None} for i in range(len(items))]
 
 
-def hugo_content(doc: dict[str, Any]) -> dict[str, str]:
+def hugo_content(doc: dict[str, Any], site: dict[str, Any]) -> dict[str, str]:
     """One explainer as Hugo content files, by path below content/: a section whose _index.md
-    holds the explainer's fields (answers and card details left to their own pages), a page per
+    holds the explainer's fields (answers and card details left to their own pages; its topics
+    and authors as the slugs of their pages, the terms of Hugo's taxonomies, with their names
+    beside them for its byline and topic links), a page per
     question (its answer the page's Markdown) and per card (its detail), the page for partners,
     and an embed page per item (output as index.html, fragment.html and oembed.json). Every page
     lists, as Hugo aliases, its addresses under the explainer's old slugs."""
@@ -257,6 +411,10 @@ def hugo_content(doc: dict[str, Any]) -> dict[str, str]:
         return {"aliases": [f"/{a}/{path}" for a in old]} if old else {}
 
     keep = {k: v for k, v in doc.items() if k not in ("sections", "aliases")}
+    people = bylines(doc, site)
+    topics = topic_names(doc)
+    keep |= {"topics": list(topics), "topic_links": [{"slug": s, "name": name} for s, name in topics.items()],
+             "authors": list(dict.fromkeys(a["page"] for a in people if a["page"])), "bylines": [{k: a.get(k) for k in ("name", "page", "role")} for a in people]}
     sections = [{k: v for k, v in s.items() if k != "answer"} | ({"cards": [{k: v for k, v in c.items() if k != "detail"} for c in s["cards"]]} if "cards" in s else {})
                 for s in doc["sections"]]
     files["_index.md"] = _front_matter({"title": doc["title"], "date": doc["published"], **keep, "sections": sections, **aliases("")})
@@ -280,13 +438,55 @@ def hugo_content(doc: dict[str, Any]) -> dict[str, str]:
     return files
 
 
-def write_hugo_explainer(content: Path, source: Path) -> None:
+def write_hugo_explainer(content: Path, source: Path, site: dict[str, Any]) -> None:
     doc = _load(source)
     folder = content / doc["slug"]
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    for name, text in hugo_content(doc).items():
+    for name, text in hugo_content(doc, site).items():
         (folder / name).write_text(text, "utf-8")
+
+
+def hugo_lists(project: Path) -> dict[str, str]:
+    """The site's lists as Hugo content files, by path below content/: each topic's term page
+    (its name, as the explainers write it) and each author's (name, role and own page; HTML
+    only, no feed), the authors' taxonomy page left unrendered (ours has no authors/ page), and
+    a page file for each page of a list after its first (the front page's, a topic's, an
+    author's) and for each part of a split sitemap; their layouts pick their explainers
+    themselves. Which pages there are follows from how many explainers each list has, which
+    Hugo 0.111 could only tell its paginator, and that writes page/1/ aliases ours does not."""
+    site = _load(project / "site.yaml")
+    per_page = site.get("per_page", PER_PAGE)
+    docs = published(project)
+    topics: dict[str, list[str]] = {}
+    authors: dict[str, dict[str, dict[str, Any]]] = {}  # by slug, each explainer's byline of them by its slug
+    for doc in docs:
+        for slug, name in topic_names(doc).items():
+            topics.setdefault(slug, []).append(name)
+        for person in bylines(doc, site):
+            if person["page"]:
+                authors.setdefault(person["page"], {}).setdefault(doc["slug"], person)
+    files = {"authors/_index.md": _front_matter({"title": "Authors", "_build": {"render": "never"}})}
+
+    def later_pages(kind: str, count: int, name: str, **meta: Any) -> None:
+        for k in range(2, pages_of(count, per_page) + 1):
+            files[f"{name}-page-{k}.md"] = _front_matter({"type": kind, "url": f"/{meta.get('first', '')}page/{k}/", "number": k,
+                                                          **{key: v for key, v in meta.items() if key != "first"}})
+
+    later_pages("listing", len(docs), "index")
+    for slug, names in sorted(topics.items()):
+        name = min(Counter(names).items(), key=lambda item: (-item[1], item[0]))[0]  # as most explainers write it
+        files[f"topics/{slug}/_index.md"] = _front_matter({"title": name})
+        later_pages("topicpage", len(names), f"topic-{slug}", first=f"topics/{slug}/", term=slug)
+    for slug, named in sorted(authors.items()):
+        people = list(named.values())
+        role, link = next((p["role"] for p in people if p.get("role")), None), next((p["url"] for p in people if p.get("url")), None)
+        files[f"authors/{slug}/_index.md"] = _front_matter({"title": people[0]["name"], "outputs": ["html"], "role": role, "link": link})
+        later_pages("authorpage", len(people), f"author-{slug}", first=f"authors/{slug}/", term=slug)
+    parts = [path for path, kind in expected_pages(project, []).items() if kind == "sitemap" and path != "sitemap.xml"]
+    for k, path in enumerate(parts, 1):
+        files[f"sitemap-{k}.md"] = _front_matter({"type": "sitemappart", "url": f"/{path}", "number": k})
+    return files
 
 
 def prepare_hugo(project: Path, version: str, theme: Theme, constants: Path, images: bool = False) -> Generator:
@@ -309,7 +509,11 @@ def prepare_hugo(project: Path, version: str, theme: Theme, constants: Path, ima
         f"languageCode = {_toml(site['language'])}",
         "",
         (PEERS / "hugo" / "hugo.toml").read_text("utf-8"),
-        *(["[params]", "socialImages = true", ""] if images else []),
+        "[params]",
+        f"perPage = {site.get('per_page', PER_PAGE)}",
+        f"sitemapURLs = {SITEMAP_URLS}",
+        *(["socialImages = true"] if images else []),
+        "",
         "[params.publisher]",
         *(f"{k} = {_toml(v)}" for k, v in publisher.items()),
         "",
@@ -322,8 +526,11 @@ def prepare_hugo(project: Path, version: str, theme: Theme, constants: Path, ima
     content = root / "content"
     content.mkdir()
     (content / "_index.md").write_text(_front_matter({"title": site["name"]}), "utf-8")
+    for path, text in hugo_lists(project).items():
+        (content / path).parent.mkdir(parents=True, exist_ok=True)
+        (content / path).write_text(text, "utf-8")
     for source in sorted((project / "content").glob("*.yaml")):
-        write_hugo_explainer(content, source)
+        write_hugo_explainer(content, source, site)
     return Generator(
         name="Hugo, images" if images else "Hugo",
         version=version,
@@ -332,7 +539,7 @@ def prepare_hugo(project: Path, version: str, theme: Theme, constants: Path, ima
         out=root / "public",
         clean=[root / "public", root / "resources"],
         images=images,
-        after_edit=lambda source: write_hugo_explainer(content, source),
+        after_edit=lambda source: write_hugo_explainer(content, source, site),
     )
 
 
@@ -378,8 +585,16 @@ def prepare_eleventy(project: Path, version: str, theme: Theme, constants: Path)
         cwd=PEERS / "eleventy",
         out=out,
         clean=[out],
-        env={"EXPLAINER_PROJECT": str(project), "EXPLAINER_CONSTANTS": str(constants), "NPM_CONFIG_UPDATE_NOTIFIER": "false"},
+        env={"EXPLAINER_PROJECT": str(project), "EXPLAINER_CONSTANTS": str(constants), "EXPLAINER_SITEMAP_URLS": str(SITEMAP_URLS),
+             "NPM_CONFIG_UPDATE_NOTIFIER": "false", "NODE_OPTIONS": f"--max-old-space-size={node_heap()}"},
     )
+
+
+def node_heap() -> int:
+    """Node's heap limit for Eleventy, in MB: three quarters of the machine's memory. Its default
+    (about 4 GB, less on a small machine) is too little for the page set of 10,000 explainers,
+    which Eleventy holds whole."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 3 // 4 // 2**20
 
 
 # --- Measuring ---------------------------------------------------------------------------------
@@ -393,7 +608,8 @@ class Timing:
 
 def run(generator: Generator) -> Timing:
     """One build of a generator, as a whole process."""
-    env = {**os.environ, **generator.env}
+    # Pagefind reads settings from PAGEFIND_ variables: none leaks in, as none does into our build's.
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")} | generator.env
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(generator.command, cwd=generator.cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
@@ -420,42 +636,71 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def bench(n: int, runs: int, peers: list[tuple[Any, str]], keep: Path | None, folder: str | None = None) -> tuple[list[dict[str, Any]], dict[str, str]]:
+def peers_project(n: int, root: Path) -> Path:
+    """N synthetic explainers as a newsroom's archive: topics, bylines from site.yaml's authors,
+    a paged index; search off, as the search index is timed as a row of its own."""
+    project = make_project(n, root, topics=True, authors=True)
+    with open(project / "site.yaml", "a", encoding="utf-8") as site:
+        site.write("search: false\n")
+    return project
+
+
+def bench(n: int, runs: int, peers: list[tuple[Any, str]], search: bool, keep: Path | None, folder: str | None = None) -> tuple[list[dict[str, Any]], dict[str, str]]:
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         work = keep / f"n{n}" if keep else Path(tmp)
-        project = make_project(n, work / "project")
+        project = peers_project(n, work / "project")
         theme, constants = theme_and_constants(project, work / "theme")
         constant_files = work / "theme" / "constants"
         for path in constants:
             (constant_files / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(work / "theme" / "site" / path, constant_files / path)
         expected = expected_pages(project, constants)
-        generators = [prepare_ours(project), prepare_ours_without_images(project)] + [prepare(project, version, theme, constant_files) for prepare, version in peers]
+        ours = prepare_ours(project)
+        generators = [ours] + ([prepare_pagefind(project, ours)] if search else []) + [prepare_ours_without_images(project)]
+        generators += [prepare(project, version, theme, constant_files) for prepare, version in peers]
         clean: dict[str, list[Timing]] = {g.name: [] for g in generators}
         unchanged: dict[str, list[Timing]] = {g.name: [] for g in generators}
         edited: dict[str, list[Timing]] = {g.name: [] for g in generators}
         # Take turns, so a noisy moment on the machine does not fall on one generator only.
         for _ in range(runs):
             for g in generators:
-                for folder in g.clean:
-                    shutil.rmtree(folder, ignore_errors=True)
+                for output in g.clean:
+                    shutil.rmtree(output, ignore_errors=True)
                 clean[g.name].append(run(g))
-        rows = []
-        made = {g.name: kinds_made(g.out, expected, g.images) for g in generators}
+        # Each generator's files against the page set (the search index's against its own folder),
+        # and its listing pages against ours'.
+        base_url = _load(project / "site.yaml")["base_url"]
+        made = {g.name: kinds_made(g.out, {"pagefind/": SEARCH} if g.clean_only else expected, g.images) for g in generators}
+        reference = lists_of(ours.out, expected, base_url)
+        differ = {g.name: sum(lists.get(path) != shown for path, shown in reference.items())
+                  for g in generators if not g.clean_only for lists in [lists_of(g.out, expected, base_url)]}
+        timed = [g for g in generators if not g.clean_only]
         for _ in range(runs):
-            for g in generators:
+            for g in timed:
                 unchanged[g.name].append(run(g))
         source = sorted((project / "content").glob("*.yaml"))[n // 2]
         for k in range(runs):
             edit(source, k)
-            for g in generators:
+            for g in timed:
                 g.after_edit(source)
                 edited[g.name].append(run(g))
+        rows = []
         for g in generators:
             counts, missing, extra = made[g.name]
-            rows.append({"name": g.name, "clean": median(clean[g.name]), "unchanged": median(unchanged[g.name]), "edited": median(edited[g.name]),
-                         "counts": counts, "missing": missing, "extra": extra, "bytes": folder_bytes(g.out) / n, "images": g.images})
+            rows.append({"name": g.name, "clean": median(clean[g.name]), "unchanged": median(unchanged[g.name]) if unchanged[g.name] else None,
+                         "edited": median(edited[g.name]) if edited[g.name] else None, "counts": counts, "missing": missing, "extra": extra,
+                         "lists": differ.get(g.name), "listings": len(reference), "bytes": folder_bytes(g.out) / n,
+                         "versus": g.versus or ("ours" if g.images else "ours, no images")})
         return rows, expected
+
+
+def page_set(row: dict[str, Any]) -> str:
+    """The "page set" cell: "same" when a generator made exactly the expected files and its
+    listing pages list what ours list."""
+    if row["lists"] is None:  # the search index: its own files, in its own folder
+        return "its index" if not row["missing"] and not row["extra"] else f"{row['missing']} missing, {row['extra']} extra"
+    files = "same" if not row["missing"] and not row["extra"] else f"{row['missing']} missing, {row['extra']} extra"
+    return files if not row["lists"] else f"{files} files; {row['lists']} of {row['listings']} lists differ"
 
 
 def main() -> None:
@@ -468,6 +713,9 @@ def main() -> None:
     args = parser.parse_args()
 
     peers: list[tuple[Any, str]] = []
+    pagefind = pagefind_version()
+    if pagefind is None:
+        print("The search index's row skipped: Pagefind is not installed (pip install 'pagefind[bin]')", file=sys.stderr)
     hugo = hugo_version()
     if hugo is None:
         print("Hugo skipped: not installed (apt-get install -y hugo)", file=sys.stderr)
@@ -482,30 +730,32 @@ def main() -> None:
         peers.append((prepare_eleventy, eleventy))
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip() if eleventy else ""
 
-    versions = [f"Python {platform.python_version()}"] + [f"Hugo {hugo}"] * bool(hugo) + [f"Eleventy {eleventy} (Node {node})"] * bool(eleventy)
+    versions = ([f"Python {platform.python_version()}"] + [f"Pagefind {pagefind}"] * bool(pagefind) + [f"Hugo {hugo}"] * bool(hugo)
+                + [f"Eleventy {eleventy} (Node {node})"] * bool(eleventy))
     print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores; {', '.join(versions)}; "
           f"{'median of ' + str(args.runs) + ' runs' if args.runs > 1 else 'one run'}; wall (CPU) seconds")
     print("| explainers | generator | clean build | vs ours (images or not, as this one) | peak memory | no-change rebuild | one-edit rebuild | files | page set | bytes/explainer |")
     print("|---:|:---|---:|---:|---:|---:|---:|---:|:---|---:|")
     for n in args.sizes:
-        rows, expected = bench(n, args.runs, peers, args.keep, args.dir)
-        base = {True: rows[0]["clean"].wall, False: rows[1]["clean"].wall}  # ours, with images and without
+        rows, expected = bench(n, args.runs, peers, pagefind is not None, args.keep, args.dir)
+        clean = {r["name"]: r["clean"].wall for r in rows}
 
-        def cell(t: Timing) -> str:
-            return f"{t.wall:.2f} s ({t.cpu:.2f} s)"
+        def cell(t: Timing | None) -> str:
+            return f"{t.wall:.2f} s ({t.cpu:.2f} s)" if t else "as clean"
 
         for r in rows:
-            page_set = "same" if not r["missing"] and not r["extra"] else f"{r['missing']} missing, {r['extra']} extra"
-            print(f"| {n:,} | {r['name']} | {cell(r['clean'])} | {r['clean'].wall / base[r['images']]:.2f}× | {r['clean'].memory:.0f} MB | {cell(r['unchanged'])} "
-                  f"| {cell(r['edited'])} | {sum(r['counts'].values()):,} | {page_set} | {r['bytes']:,.0f} |", flush=True)
-        kinds = list(dict.fromkeys(expected.values()))
+            print(f"| {n:,} | {r['name']} | {cell(r['clean'])} | {r['clean'].wall / clean[r['versus']]:.2f}× | {r['clean'].memory:.0f} MB | {cell(r['unchanged'])} "
+                  f"| {cell(r['edited'])} | {sum(r['counts'].values()):,} | {page_set(r)} | {r['bytes']:,.0f} |", flush=True)
+        kinds = list(dict.fromkeys([*expected.values(), *(k for r in rows for k in r["counts"])]))
         wanted = Counter(expected.values())
-        print(f"\nFiles by kind at {n:,} explainers (expected: from the content; social images are expected of the generators that draw them)", file=sys.stderr)
+        print(f"\nFiles by kind at {n:,} explainers (expected: from the content; social images are expected of the generators that draw them; "
+              f"the search index has no expected count)", file=sys.stderr)
         print("| generator | " + " | ".join(kinds) + " |", file=sys.stderr)
         print("|:---|" + "---:|" * len(kinds), file=sys.stderr)
-        print("| expected | " + " | ".join(f"{wanted[k]:,}" for k in kinds) + " |", file=sys.stderr)
+        print("| expected | " + " | ".join(f"{wanted[k]:,}" if k != SEARCH else "any" if k in wanted else "–" for k in kinds) + " |", file=sys.stderr)
         for r in rows:
             print(f"| {r['name']} | " + " | ".join(f"{r['counts'][k]:,}" for k in kinds) + " |", file=sys.stderr, flush=True)
+
 
 if __name__ == "__main__":
     main()

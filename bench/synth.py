@@ -4,18 +4,18 @@ Each has the seed's sections in its order and one more question: 6 questions of 
 carrying a deck of 5 cards), a list of lessons, a timeline, people, a glossary and sources, with
 text varied per explainer so nothing can be shared between them by accident; one in ten has
 an old slug (its old addresses redirect). Each card's detail holds a word of its own
-(`card_word`), found in no other card or explainer. With --pictures, each also has a lead
-picture of its own: a 1,600 by 1,067 JPEG of a photograph's detail, drawn here with Pillow,
-different for every explainer (as a newsroom's are).
+(`card_word`), found in no other card or explainer.
 
 With --topics each names one to three topics from a pool that grows with N (one topic for every
 25 explainers, 8 at least; names in Latin, accented and Cyrillic letters), as a desk's archive
-would. --slim keeps only the first question and the deck's question with two of its cards, for a
-site of hundreds that builds in seconds (the tests' large site). With --pictures, each also has a
-lead picture of its own: a 1,600 by 1,067 JPEG of a photograph's detail, drawn here with Pillow,
-different for every explainer (as a newsroom's are).
+would. With --authors, site.yaml names a small newsroom (AUTHORS: names in Latin, accented and
+Cyrillic letters, some with a role or a page of their own) and each explainer's byline names one
+or two of them by id. --slim keeps only the first question and the deck's question with two of
+its cards, for a site of hundreds that builds in seconds (the tests' large site). With
+--pictures, each also has a lead picture of its own: a 1,600 by 1,067 JPEG of a photograph's
+detail, drawn here with Pillow, different for every explainer (as a newsroom's are).
 
-    python bench/synth.py 1000 /path/to/project [--topics] [--slim] [--pictures]
+    python bench/synth.py 1000 /path/to/project [--topics] [--authors] [--slim] [--pictures]
 """
 
 from __future__ import annotations
@@ -35,6 +35,16 @@ SEED = REPO / "content" / "why-trump-wants-to-meet-putin-again.yaml"
 # Topics' names, numbered past the first round: "Élections 2", "Санкции 3".
 TOPIC_WORDS = ("Elections", "Économie", "Climate", "Санкции", "Health", "Transport", "Housing", "Diplomacy")
 
+# The newsroom of --authors, by the id an explainer's byline names them with in site.yaml.
+AUTHORS = {
+    "ana-souza": {"name": "Ana Souza", "role": "Reporter", "url": "https://example.org/people/ana-souza"},
+    "jean-lefevre": {"name": "Jean Lefèvre", "role": "Editor"},
+    "olena-koval": {"name": "Олена Коваль", "role": "Correspondent"},
+    "zoe-clarke": {"name": "Zoë Clarke"},
+    "kenji-sato": {"name": "Kenji Sato", "role": "Data reporter", "url": "https://example.org/people/kenji-sato"},
+    "maria-garcia": {"name": "María García"},
+}
+
 
 def card_word(i: int, n: int) -> str:
     """A word that only card n (counted from 0) of explainer i holds."""
@@ -48,7 +58,13 @@ def topics_of(i: int, n: int) -> list[str]:
     return [f"{TOPIC_WORDS[t % len(TOPIC_WORDS)]}{f' {t // len(TOPIC_WORDS) + 1}' if t >= len(TOPIC_WORDS) else ''}" for t in picks]
 
 
-def synthetic(seed: dict, i: int, n: int = 0, topics: bool = False, slim: bool = False) -> dict:
+def authors_of(i: int) -> list[str]:
+    """One or two authors' ids for explainer i: every third has two."""
+    ids = list(AUTHORS)
+    return list(dict.fromkeys(ids[(i + k * 4) % len(ids)] for k in range(1 + (i % 3 == 0))))
+
+
+def synthetic(seed: dict, i: int, n: int = 0, topics: bool = False, slim: bool = False, authors: bool = False) -> dict:
     """The seed explainer, renamed and varied for number i of n."""
     doc = copy.deepcopy(seed)
     doc["slug"] = f"explainer-{i:05d}"
@@ -69,6 +85,8 @@ def synthetic(seed: dict, i: int, n: int = 0, topics: bool = False, slim: bool =
         for c, card in enumerate(question.get("cards", ())):
             card["detail"] = f"{card.get('detail', '')}\nVariant {i}, {card_word(i, c)}.\n"
     doc.pop("topics", None)
+    if authors:
+        doc = {**{k: v for k, v in doc.items() if k != "sections"}, "authors": authors_of(i), "sections": doc["sections"]}
     if topics:
         doc["topics"] = topics_of(i, n)
     if slim:
@@ -93,18 +111,22 @@ def picture(i: int) -> Image.Image:
     return Image.blend(image, noise, 0.2).filter(ImageFilter.GaussianBlur(1.2))
 
 
-def make_project(n: int, root: Path, pictures: bool = False, *, topics: bool = False, slim: bool = False) -> Path:
+def make_project(n: int, root: Path, pictures: bool = False, *, topics: bool = False, slim: bool = False, authors: bool = False) -> Path:
     """Write site.yaml and n explainers under root (its pages use the default theme), each with a
-    lead picture of its own if `pictures`; returns root."""
+    lead picture of its own if `pictures`, and with `authors`, site.yaml's newsroom (AUTHORS) and
+    a byline of one or two of them on each; returns root."""
     if root.exists():
         shutil.rmtree(root)
     (root / "content").mkdir(parents=True)
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    if authors:
+        with open(root / "site.yaml", "a", encoding="utf-8") as site:
+            site.write(yaml.safe_dump({"authors": AUTHORS}, allow_unicode=True, sort_keys=False, width=1000))
     if pictures:
         (root / "images").mkdir()
     seed = yaml.safe_load(SEED.read_text("utf-8"))
     for i in range(n):
-        doc = synthetic(seed, i, n, topics, slim)
+        doc = synthetic(seed, i, n, topics, slim, authors)
         if pictures:
             src = f"images/explainer-{i:05d}.jpg"
             picture(i).save(root / src, quality=88)
@@ -115,4 +137,5 @@ def make_project(n: int, root: Path, pictures: bool = False, *, topics: bool = F
 
 
 if __name__ == "__main__":
-    make_project(int(sys.argv[1]), Path(sys.argv[2]), "--pictures" in sys.argv[3:], topics="--topics" in sys.argv[3:], slim="--slim" in sys.argv[3:])
+    make_project(int(sys.argv[1]), Path(sys.argv[2]), "--pictures" in sys.argv[3:], topics="--topics" in sys.argv[3:], slim="--slim" in sys.argv[3:],
+                 authors="--authors" in sys.argv[3:])
