@@ -28,6 +28,7 @@ search on, ours runs the same binary over the same pages after writing them.
     python bench/peers.py --keep out/peers       # keep the projects and outputs to look at
     python bench/peers.py --sizes 1000 --dir /dev/shm   # in RAM, where making files costs little
     python bench/peers.py --no-hugo-images       # without Hugo drawing images, the slowest build here
+    python bench/peers.py --hugo-images-up-to 100   # Hugo drawing images at 100 explainers only (it takes 10 times ours)
 
 The timing table goes to standard output, each size's files-by-kind table to standard error.
 
@@ -709,6 +710,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="make the projects under this folder and leave them there")
     parser.add_argument("--no-hugo-images", action="store_true", help="leave out Hugo drawing the social images (the slowest build here)")
+    parser.add_argument("--hugo-images-up-to", type=int, default=None, metavar="N",
+                        help="time Hugo drawing the social images only for sites of at most N explainers")
     parser.add_argument("--dir", default=None, help="where to make the projects (default: the system's temporary folder; /dev/shm for RAM)")
     args = parser.parse_args()
 
@@ -734,17 +737,18 @@ def main() -> None:
                 + [f"Eleventy {eleventy} (Node {node})"] * bool(eleventy))
     print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores; {', '.join(versions)}; "
           f"{'median of ' + str(args.runs) + ' runs' if args.runs > 1 else 'one run'}; wall (CPU) seconds")
-    print("| explainers | generator | clean build | vs ours (images or not, as this one) | peak memory | no-change rebuild | one-edit rebuild | files | page set | bytes/explainer |")
+    print("| explainers | generator | clean build | vs ours (images or not, as this one), wall (CPU) | peak memory | no-change rebuild | one-edit rebuild | files | page set | bytes/explainer |")
     print("|---:|:---|---:|---:|---:|---:|---:|---:|:---|---:|")
     for n in args.sizes:
-        rows, expected = bench(n, args.runs, peers, pagefind is not None, args.keep, args.dir)
-        clean = {r["name"]: r["clean"].wall for r in rows}
+        these = [p for p in peers if p[0] is not prepare_hugo_images or args.hugo_images_up_to is None or n <= args.hugo_images_up_to]
+        rows, expected = bench(n, args.runs, these, pagefind is not None, args.keep, args.dir)
+        clean = {r["name"]: r["clean"] for r in rows}
 
         def cell(t: Timing | None) -> str:
             return f"{t.wall:.2f} s ({t.cpu:.2f} s)" if t else "as clean"
 
         for r in rows:
-            print(f"| {n:,} | {r['name']} | {cell(r['clean'])} | {r['clean'].wall / clean[r['versus']]:.2f}× | {r['clean'].memory:.0f} MB | {cell(r['unchanged'])} "
+            print(f"| {n:,} | {r['name']} | {cell(r['clean'])} | {r['clean'].wall / clean[r['versus']].wall:.2f}× ({r['clean'].cpu / clean[r['versus']].cpu:.2f}×) | {r['clean'].memory:.0f} MB | {cell(r['unchanged'])} "
                   f"| {cell(r['edited'])} | {sum(r['counts'].values()):,} | {page_set(r)} | {r['bytes']:,.0f} |", flush=True)
         kinds = list(dict.fromkeys([*expected.values(), *(k for r in rows for k in r["counts"])]))
         wanted = Counter(expected.values())
