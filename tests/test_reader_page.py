@@ -6,16 +6,20 @@ punctuation, and a printout that says where it came from."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gzip
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
-from helpers import REPO, SEED_ARTICLE, SEED_SLUG, SHAPES, minimal_explainer, parse
+from helpers import REPO, SEED_ARTICLE, SEED_SLUG, SHAPES, minimal_explainer, parse, site_model
 from lxml import html as lxml_html
 from webtools import static_server
 
+from explainer.content.language import page_globals
+from explainer.content.model import Source, Sources
 from explainer.importer.article import read_article
 from explainer.importer.sentences import article_sentences, normalise, split_sentences
 from explainer.pipeline import build
@@ -215,6 +219,48 @@ def test_the_themes_words_use_typographic_quotes_and_each_languages_punctuation(
             if language == "ar":
                 # Arabic's own comma and question mark, never the Latin ones.
                 assert not re.search(r"[,?]", translation), (language, phrase)
+
+
+def rendered(template: str, tag: str, **values: object) -> lxml_html.HtmlElement:
+    """A partial of the theme as a page in the language `tag` renders it."""
+    from explainer.content.language import language
+    from explainer.content.words import load_words
+    from explainer.render.templates import make_env, set_site
+
+    env = make_env([THEME])
+    set_site(env, site_model())
+    spoken = language(tag, load_words(REPO, [THEME], []))
+    return lxml_html.fromstring(env.get_template(template).render(**values, **page_globals(spoken), language=spoken))
+
+
+def read(element: lxml_html.HtmlElement) -> str:
+    """An element's text as read, white space folded (a no-break space kept)."""
+    return re.sub(r"[ \n]+", " ", element.text_content()).strip()
+
+
+def test_a_source_that_ends_as_a_sentence_does_is_followed_by_its_note_without_a_second_stop(seed_site):
+    page = parse(seed_site / SEED_SLUG / "index.html")
+    assert [" ".join(li.text_content().split()) for li in page.xpath("//section[@id='sources']//li")] == [
+        "Why Does Trump Want to Meet Putin Again? The article this explainer is built from."]
+    note = "The note."
+    cases = {
+        "en": [("A report", None, "A report. The note."), ("Why now?", None, "Why now? The note."), ("Stop!", None, "Stop! The note."),
+               ("Wait…", None, "Wait… The note."), ("“Who pays?”", None, "“Who pays?” The note."), ("A report", "Acme Inc.", "A report, Acme Inc. The note."),
+               ("Why now?", "Acme", "Why now?, Acme. The note.")],
+        "fr": [("Un rapport", None, "Un rapport. The note."), ("Pourquoi maintenant\u202f?", None, "Pourquoi maintenant\u202f? The note.")],
+        "ar": [("تقرير", None, "تقرير. The note."), ("لماذا الآن؟", None, "لماذا الآن؟ The note."), ("لماذا الآن؟", "المجلس", "لماذا الآن؟، المجلس. The note.")],
+        "ja": [("なぜ今？", None, "なぜ今？ The note.")],
+    }
+    for tag, rows in cases.items():
+        sources = Sources("sources", None, tuple(Source(title, None, publisher, note) for title, publisher, _ in rows))
+        shown = [read(li) for li in rendered("_partials/sections/sources.html", tag, section=sources).xpath("//li")]
+        assert shown == [expected for _, _, expected in rows], tag
+        # Never a stop after a mark that already ends a sentence, in any script.
+        assert not [line for line in shown if re.search(r"[.!?…？！。؟]\.", line)], tag
+    # The same for a byline written as one line.
+    for attribution, expected in (("Jane Reporter", "Jane Reporter. Published"), ("Reporting by Acme Inc.", "Reporting by Acme Inc. Published")):
+        byline = SimpleNamespace(authors=(), attribution=attribution, published=dt.date(2025, 1, 2), updated=None)
+        assert read(rendered("_partials/byline.html", "en", explainer=byline)).startswith(expected)
 
 
 # --- in the browser -------------------------------------------------------------------------------

@@ -141,6 +141,20 @@ def date_in_year(value: str, locale: babel.Locale) -> str:
     return ""
 
 
+# A sentence's end as Unicode marks one: a Sentence_Terminal character (. ! ? and the full-width,
+# Arabic, Devanagari, Armenian... forms of them) or an ellipsis, then any closing quotes or brackets.
+_SENTENCE_END = r"[\p{Sentence_Terminal}\u2026\u22ef][\p{Sentence_Break=Close}\s]*\Z"
+
+
+def ends_a_sentence(text: str) -> bool:
+    """Whether a text already ends as a sentence does ("Why now?", "Ça va ?", "لماذا؟", "なぜ？",
+    "He said “Stop!”", "Acme Inc."), so that a template joins what follows without a full stop of
+    its own: never "Why now?. The article..."."""
+    import regex  # imported when a template asks (a source with a note)
+
+    return regex.search(_SENTENCE_END, text) is not None
+
+
 def heading_of(section: Any, gettext: Callable[[str], str]) -> str:
     """A section's heading: the editor's, or its kind's default in the page's language."""
     return section.heading if section.heading is not None else gettext(DEFAULT_HEADINGS[section.kind])
