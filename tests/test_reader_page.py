@@ -119,6 +119,23 @@ def test_the_bundled_explainers_page_fits_one_round_trip(seed_site):
     assert len(gzip.compress(page, 9)) <= 14 * 1024
 
 
+def more_explainers(page: Path) -> list[str]:
+    """Where the "More explainers" link at the end of an explainer's page leads, if it has one."""
+    return parse(page).xpath("//nav[contains(@class, 'end')]//a[. = 'More explainers']/@href")
+
+
+def test_the_page_leads_to_more_explainers_only_when_the_site_has_others(seed_site, changed_site, make_site):
+    # A site of one explainer has no index worth leading to: it would list this page alone.
+    assert more_explainers(seed_site / SEED_SLUG / "index.html") == []
+    assert more_explainers(changed_site / "changed" / "index.html") == more_explainers(changed_site / "plain" / "index.html") == ["/repo/"]
+    # Nor does one explainer and its translation (the language switch leads to the other).
+    french = minimal_explainer("minimale", "Une fiche minimale").replace("sections:", "language: fr\ntranslation_of: minimal\nsections:")
+    root = make_site({"a.yaml": minimal_explainer(), "b.yaml": french})
+    build(root)
+    assert more_explainers(root / "site" / "minimal" / "index.html") == []
+    assert parse(root / "site" / "minimal" / "index.html").xpath("//link[@hreflang='fr']")
+
+
 # --- sections that read as what they are --------------------------------------------------------
 
 
