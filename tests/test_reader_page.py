@@ -9,9 +9,11 @@ import dataclasses
 import datetime as dt
 import gzip
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
+import jinja2.nodes
 import pytest
 import yaml
 from helpers import REPO, SEED_ARTICLE, SEED_SLUG, SHAPES, minimal_explainer, parse, site_model
@@ -222,9 +224,48 @@ def theme_words() -> dict[str, dict[str, str]]:
     return {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in sorted((THEME / "words").glob("*.yaml"))}
 
 
+# Marks each language writes its own way: a French colon takes a no-break space, an Arabic comma
+# is "،", a Chinese full stop "。". (A "·" between items, or "…" for a gap in page numbers, is no language's.)
+LANGUAGES_MARKS = r"[:;,.!?،؛؟。，：；！？]"
+GETTEXT = {"_", "gettext", "ngettext", "around"}
+
+
+def printed_constants(expr: jinja2.nodes.Node) -> Iterator[str]:
+    """The strings a template prints as they are written in an expression: `{{ x ~ ": " ~ y }}`."""
+    if isinstance(expr, jinja2.nodes.Const) and isinstance(expr.value, str):
+        yield expr.value
+    elif isinstance(expr, jinja2.nodes.Concat):
+        for node in expr.nodes:
+            yield from printed_constants(node)
+    elif isinstance(expr, (jinja2.nodes.Add, jinja2.nodes.CondExpr)):
+        for node in (expr.left, expr.right) if isinstance(expr, jinja2.nodes.Add) else (expr.expr1, expr.expr2):
+            if node is not None:
+                yield from printed_constants(node)
+    elif isinstance(expr, jinja2.nodes.Filter) and expr.node is not None and expr.name not in ("url", "absolute"):  # an address is no words
+        yield from printed_constants(expr.node)
+
+
+def template_punctuation(source: str) -> list[str]:
+    """Punctuation a template writes itself rather than through a phrase of the words files: in its
+    text (outside tags, scripts, styles and comments) and in the strings its expressions print."""
+    from explainer.render.templates import make_env
+
+    text = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}|<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<[^>]+>", "\0", source, flags=re.S)
+    found = [t.strip() for t in text.split("\0") if re.search(LANGUAGES_MARKS, t)]
+    for output in make_env([THEME]).parse(source).find_all(jinja2.nodes.Output):
+        found += [c.strip() for node in output.nodes for c in printed_constants(node) if re.search(LANGUAGES_MARKS, c)]
+    return found
+
+
 def test_the_themes_words_use_typographic_quotes_and_each_languages_punctuation():
     from test_languages import marked_phrases
 
+    # The templates write no punctuation of their own: "Link to this card: <title>" is a phrase
+    # ("%(label)s: %(title)s"), which French writes with a no-break space before the colon.
+    for path in sorted(THEME.rglob("*.html")):
+        assert template_punctuation(path.read_text("utf-8")) == [], path.relative_to(THEME)
+    assert template_punctuation('<a>{{ word }}<span>: {{ title }}</span></a>') == [":"]
+    assert template_punctuation('{{ word ~ ": " ~ title }} {{ _("%(a)s: %(b)s", a=1, b=2) }}') == [":"]
     for phrase in marked_phrases():
         assert not re.search(r"['\"]", phrase), f"a straight quote in the theme's phrase {phrase!r}"
     for language, words in theme_words().items():
@@ -236,6 +277,17 @@ def test_the_themes_words_use_typographic_quotes_and_each_languages_punctuation(
             if language == "ar":
                 # Arabic's own comma and question mark, never the Latin ones.
                 assert not re.search(r"[,?]", translation), (language, phrase)
+
+
+def test_a_controls_name_joins_its_item_with_the_languages_own_colon(languages_site):
+    # What a screen reader reads of a share control and an "Embed this" panel: French sets a
+    # no-break space before the colon.
+    page = parse(languages_site / "budget-de-la-ville" / "index.html")
+    names = {read(a) for a in page.xpath("//div[@class='share']/a")}
+    assert "Lien vers cette fiche\u00a0: Des économies" in names and "Intégrer\u00a0: Des économies" in names
+    partners = parse(languages_site / "budget-de-la-ville" / "embed" / "index.html")
+    assert "Intégrer\u00a0: Des économies" in {read(s) for s in partners.xpath("//summary")}
+    assert not [name for name in names if re.search(r"[^\u00a0]:", name)]
 
 
 def rendered(template: str, tag: str, **values: object) -> lxml_html.HtmlElement:
@@ -340,7 +392,8 @@ def test_on_a_phone_a_control_that_reaches_the_contents_is_always_in_reach_and_t
         page.wait_for_function("(() => { const r = document.querySelector('#contents h2').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()")
         # Share: copy a question's address (the system's share sheet too, where the browser has one).
         share = page.locator("#why-another-summit .share")
-        share.get_by_role("button", name="Copy link").click()
+        # Its buttons are named for the item, as the link they replace was.
+        share.get_by_role("button", name=re.compile(r"^Copy link\s*: Why does Trump want a second summit\?$")).click(timeout=5000)
         page.wait_for_function("document.querySelector('#why-another-summit .share [role=status]').textContent == 'Link copied'")
         assert page.evaluate("navigator.clipboard.readText()") == f"{base}{SEED_SLUG}/why-another-summit/"
     context.close()

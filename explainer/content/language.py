@@ -163,7 +163,8 @@ def heading_of(section: Any, gettext: Callable[[str], str]) -> str:
 def page_globals(lang: Language) -> dict[str, Any]:
     """The functions a template translates with, in its page's language: `_`/`gettext` and
     `ngettext`, as Jinja's i18n extension calls them ("newstyle": values are filled in after
-    translation, and escaped), and `list_separators`, for a list in the language's own words."""
+    translation, and escaped), `list_separators`, for a list in the language's own words, and
+    `around`, for the words and punctuation around one value of a phrase."""
     from jinja2 import pass_context
     from markupsafe import Markup
 
@@ -186,7 +187,17 @@ def page_globals(lang: Language) -> dict[str, Any]:
         # NUL stands for an item: content can hold none (the schemas refuse control characters).
         return [Markup.escape(part) for part in babel.lists.format_list(["\0"] * count, locale=lang.locale).split("\0")] if count else [""]
 
-    return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "list_separators": list_separators}
+    @pass_context
+    def around(context: jinja2.runtime.Context, phrase: str, name: str, **values: Any) -> tuple[str, str]:
+        """What the language writes before and after one value of a phrase, its other values filled
+        in: `around("%(label)s: %(title)s", "label", title="Oil")` is ("", ": Oil") in English and
+        ("", "\u00a0: Oil") in French, so a template shows that value itself and can set the rest
+        apart (for screen readers only, say) with the language's own punctuation."""
+        # NUL stands for the value: content can hold none (the schemas refuse control characters).
+        before, _, after = gettext(context, phrase, **values, **{name: "\0"}).partition("\0")
+        return before, after
+
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "list_separators": list_separators, "around": around}
 
 
 def placeholders(text: str) -> set[str]:
