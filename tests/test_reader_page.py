@@ -348,8 +348,31 @@ def on_screen(page, selector: str) -> int:  # type: ignore[no-untyped-def]
     }).length""", selector)
 
 
+def follow_contents_link(page, target: str) -> dict[str, float | bool]:  # type: ignore[no-untyped-def]
+    """Follow the contents' link to a section; where the section then sits: its top (the rule over
+    "Question 3 of 5"), its heading's top and bottom, and whether anything (a floating control, the
+    contents rail) lies over the heading at its start, middle or end."""
+    page.locator(f"#contents a[href='#{target}']").click()
+    page.wait_for_function("id => location.hash == '#' + id", arg=target)
+    page.wait_for_timeout(100)
+    return page.evaluate("""id => {
+        const section = document.getElementById(id), heading = section.querySelector('h2'), r = heading.getBoundingClientRect();
+        const y = r.top + Math.min(r.height / 2, 12), xs = [r.left + 2, (r.left + r.right) / 2, r.right - 2];
+        return {top: section.getBoundingClientRect().top, heading_top: r.top, heading_bottom: r.bottom,
+                covered: xs.some(x => !heading.contains(document.elementFromPoint(x, y)))};
+    }""", target)
+
+
+def assert_lands_clear(page, target: str) -> None:  # type: ignore[no-untyped-def]
+    # scroll-margin-top: the section lands at least 2rem below the top edge, its heading wholly on
+    # screen and under nothing.
+    landed = follow_contents_link(page, target)
+    assert landed["top"] >= 32 and landed["heading_top"] >= 0 and landed["heading_bottom"] <= page.viewport_size["height"], landed
+    assert not landed["covered"], landed
+
+
 def test_on_a_wide_screen_the_contents_stay_beside_the_text_with_the_section_in_view_marked(seed_site, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, reduced_motion="reduce")
     page = context.new_page()
     with static_server(seed_site, "/repo/") as base:
         page.goto(f"{base}{SEED_SLUG}/")
@@ -359,10 +382,11 @@ def test_on_a_wide_screen_the_contents_stay_beside_the_text_with_the_section_in_
         # The one marked is the section the reader is in: its top is above the middle of the screen.
         section = current.get_attribute("href")[1:]
         assert page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", section) < 400
-        # A link lands with the heading clear of the top edge.
-        page.locator("#contents a[href='#what-can-trump-offer']").click()
-        page.wait_for_timeout(800)
-        assert page.evaluate("document.querySelector('#what-can-trump-offer .kicker').getBoundingClientRect().top") >= 16
+        # A link lands with the heading clear of the top edge, beside the rail, not under it.
+        assert_lands_clear(page, "what-can-trump-offer")
+        assert_lands_clear(page, "why-another-summit")
+        # The end leads back to the contents (a site of one explainer has no others to lead to).
+        assert page.locator("nav.end a:visible").all_inner_texts() == ["Back to contents"]
         # On paper: the site's name and the page's address, no contents or buttons.
         page.emulate_media(media="print")
         assert page.locator(".masthead").inner_text().split("\n")[0] == "Explainers"
@@ -374,7 +398,7 @@ def test_on_a_wide_screen_the_contents_stay_beside_the_text_with_the_section_in_
 
 
 def test_on_a_phone_a_control_that_reaches_the_contents_is_always_in_reach_and_targets_are_large(seed_site, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, reduced_motion="reduce")
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     with static_server(seed_site, "/repo/") as base:
@@ -390,6 +414,12 @@ def test_on_a_phone_a_control_that_reaches_the_contents_is_always_in_reach_and_t
         assert sizes and small == [], small
         jump.click()
         page.wait_for_function("(() => { const r = document.querySelector('#contents h2').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()")
+        # From the contents to a question: it lands clear of the top edge and of the floating control.
+        assert_lands_clear(page, "what-can-trump-offer")
+        assert on_screen(page, "a.jump") == 1
+        # The floating control leads back to the contents, so the end, with no other explainer to
+        # lead to, shows nothing (rather than an empty box).
+        assert not page.locator("nav.end").is_visible()
         # Share: copy a question's address (the system's share sheet too, where the browser has one).
         share = page.locator("#why-another-summit .share")
         # Its buttons are named for the item, as the link they replace was.
