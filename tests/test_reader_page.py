@@ -371,11 +371,21 @@ def assert_lands_clear(page, target: str) -> None:  # type: ignore[no-untyped-de
     assert not landed["covered"], landed
 
 
+# The type scale the README gives: headline, question, card title (in a deck) and body text, in px.
+TYPE_SCALE = {390: [34, 26, 19, 17], 1280: [48, 32, 19, 18]}
+
+
+def type_scale(page) -> list[float]:  # type: ignore[no-untyped-def]
+    return page.evaluate("""() => ['h1', '#what-can-trump-offer h2', '#what-can-trump-offer .card-title', '#what-can-trump-offer .short ~ p']
+        .map(s => Math.round(parseFloat(getComputedStyle(document.querySelector(s)).fontSize) * 10) / 10)""")
+
+
 def test_on_a_wide_screen_the_contents_stay_beside_the_text_with_the_section_in_view_marked(seed_site, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, reduced_motion="reduce")
     page = context.new_page()
     with static_server(seed_site, "/repo/") as base:
         page.goto(f"{base}{SEED_SLUG}/")
+        assert type_scale(page) == TYPE_SCALE[1280]
         halfway(page)
         assert on_screen(page, "#contents a") >= 4
         [current] = page.locator("#contents a[aria-current]").all()
@@ -403,6 +413,7 @@ def test_on_a_phone_a_control_that_reaches_the_contents_is_always_in_reach_and_t
     page = context.new_page()
     with static_server(seed_site, "/repo/") as base:
         page.goto(f"{base}{SEED_SLUG}/")
+        assert type_scale(page) == TYPE_SCALE[390]
         halfway(page)
         jump = page.locator("a.jump")
         assert on_screen(page, "a.jump") == 1 and jump.get_attribute("href") == "#contents"
