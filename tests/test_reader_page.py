@@ -407,6 +407,21 @@ def test_on_a_wide_screen_the_contents_stay_beside_the_text_with_the_section_in_
     context.close()
 
 
+def test_on_paper_a_link_to_another_site_is_followed_by_its_address(budget_site, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    with static_server(budget_site, "/repo/") as base:
+        page.goto(f"{base}budget-vote/")
+        page.emulate_media(media="print")
+        printed = page.evaluate("""() => [...document.querySelectorAll('main a')].filter(a => a.offsetParent !== null)
+            .map(a => [a.getAttribute('href'), getComputedStyle(a, '::after').content])""")
+    context.close()
+    assert ["https://example.org/budget", '" (https://example.org/budget)"'] in printed
+    # Only there: a link within the page ("#glossary-reserves") or the site has no address to write.
+    assert [href for href, after in printed if after != "none"] == ["https://example.org/budget"]
+    assert any(href.startswith("#") for href, _ in printed)
+
+
 def test_on_a_phone_a_control_that_reaches_the_contents_is_always_in_reach_and_targets_are_large(seed_site, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, reduced_motion="reduce")
     context.grant_permissions(["clipboard-read", "clipboard-write"])
