@@ -422,6 +422,48 @@ def test_on_paper_a_link_to_another_site_is_followed_by_its_address(budget_site,
     assert any(href.startswith("#") for href, _ in printed)
 
 
+def decks_explainer(sizes: range) -> str:
+    """An explainer with one question per deck size, each deck of that many cards."""
+    sections = [{"id": f"deck-{n}", "question": f"What are the {n} cards?", "short_answer": f"There are {n}.",
+                 "cards": [{"id": f"card-{n}-{i}", "title": f"Card {i} of the {n}", "summary": "A card with a line of text in it, and a little more."}
+                           for i in range(1, n + 1)]} for n in sizes]
+    return yaml.safe_dump({"slug": "decks", "title": "Decks", "dek": "Decks of every size.", "published": "2025-01-02", "sections": sections}, sort_keys=False)
+
+
+def test_a_deck_of_any_size_fills_its_rows_with_no_card_alone_beside_a_hole(make_site, browser):
+    # What README says of decks: a grid of one, two or three columns as the room allows (two at
+    # 768 px, three beside the contents rail at 1280), each row filled edge to edge; with three
+    # columns no card is alone on a row, with two only an odd deck's last card, across the row.
+    sizes = range(1, 9)
+    root = make_site({"decks.yaml": decks_explainer(sizes)})
+    build(root)
+    context = browser.new_context()
+    page = context.new_page()
+    with static_server(root / "site", "/") as base:
+        for width, columns in ((768, 2), (1280, 3)):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{base}decks/")
+            for n in sizes:
+                deck, cards = page.evaluate("""id => {
+                    const box = e => { const r = e.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.right), Math.round(r.top)]; };
+                    const deck = document.querySelector('#' + id + ' .cards');
+                    return [box(deck), [...deck.children].map(box)];
+                }""", f"deck-{n}")
+                rows: dict[int, list[list[int]]] = {}
+                for card in cards:
+                    rows.setdefault(card[2], []).append(card)
+                counts = [len(row) for _, row in sorted(rows.items())]
+                assert len(counts) == -(-n // columns) and max(counts) <= columns, (width, n, counts)
+                for row in rows.values():
+                    assert abs(min(c[0] for c in row) - deck[0]) <= 1 and abs(max(c[1] for c in row) - deck[1]) <= 1, (width, n, "a hole in a row")
+                alone = [i for i, count in enumerate(counts) if count == 1]
+                if columns == 3:
+                    assert alone == ([0] if n == 1 else []), (width, n, counts)
+                else:
+                    assert alone == ([len(counts) - 1] if n % 2 else []), (width, n, counts)
+    context.close()
+
+
 def test_on_a_phone_a_control_that_reaches_the_contents_is_always_in_reach_and_targets_are_large(seed_site, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, reduced_motion="reduce")
     context.grant_permissions(["clipboard-read", "clipboard-write"])
