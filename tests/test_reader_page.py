@@ -227,7 +227,6 @@ def theme_words() -> dict[str, dict[str, str]]:
 # Marks each language writes its own way: a French colon takes a no-break space, an Arabic comma
 # is "،", a Chinese full stop "。". (A "·" between items, or "…" for a gap in page numbers, is no language's.)
 LANGUAGES_MARKS = r"[:;,.!?،؛؟。，：；！？]"
-GETTEXT = {"_", "gettext", "ngettext", "around"}
 
 
 def printed_constants(expr: jinja2.nodes.Node) -> Iterator[str]:

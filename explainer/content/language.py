@@ -38,6 +38,8 @@ DEFAULT_HEADINGS = {
 # a timeline embed's title (the colon is the language's: "Chronologie\u00a0: ..." in French), and
 # a topic feed's title.
 CODE_PHRASES = ("%(heading)s: %(explainer)s", "%(topic)s: %(site)s")
+# The template functions whose first argument is a phrase of the words files (page_globals).
+PHRASE_FUNCTIONS = ("_", "gettext", "ngettext", "around")
 
 
 @lru_cache(maxsize=None)
