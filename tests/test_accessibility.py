@@ -29,6 +29,16 @@ def nothing(page: Page) -> None:
     pass
 
 
+def on_a_phone(page: Page) -> None:
+    """At a phone's 390 px, halfway down, where the floating Contents control shows."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.evaluate("window.scrollTo(0, (document.documentElement.scrollHeight - innerHeight) / 2)")
+    jump = page.locator("a.jump")
+    jump.wait_for()
+    box = jump.bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 844
+
+
 def search_results(page: Page) -> None:
     """Search the front page's box, as a reader does, until its results show."""
     page.get_by_role("searchbox").fill("happened")
@@ -40,6 +50,7 @@ PAGE_KINDS: list[tuple[str, str, str, Callable[[Page], None]]] = [
     ("index", "seed", "", nothing),
     ("not found", "seed", "404.html", nothing),
     ("explainer", "seed", f"{SEED_SLUG}/", nothing),
+    ("explainer on a phone, its Contents control floating", "seed", f"{SEED_SLUG}/", on_a_phone),
     ("question", "seed", f"{SEED_SLUG}/why-another-summit/", nothing),
     ("question with a deck", "seed", f"{SEED_SLUG}/what-can-trump-offer/", nothing),
     ("card", "seed", f"{SEED_SLUG}/sanctions-rollback/", nothing),
@@ -63,6 +74,7 @@ PAGE_KINDS: list[tuple[str, str, str, Callable[[Page], None]]] = [
     ("explainer in French", "languages", "budget-de-la-ville/", nothing),
     ("page for partners in French, embed panels open", "languages", "budget-de-la-ville/embed/", open_panels_in_any_language),
     ("explainer written right to left", "languages", "khuttat-al-miyah/", nothing),
+    ("explainer written right to left on a phone, its Contents control floating", "languages", "khuttat-al-miyah/", on_a_phone),
     ("page for partners written right to left, embed panels open", "languages", "khuttat-al-miyah/embed/", open_panels_in_any_language),
     ("card written right to left", "languages", "khuttat-al-miyah/al-anabib/", nothing),
     ("embed of a card written right to left", "languages", "khuttat-al-miyah/embed/al-anabib/", nothing),

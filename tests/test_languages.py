@@ -15,7 +15,7 @@ import pytest
 from helpers import REPO, cli, make_project, minimal_explainer, page_text, parse, tree
 from lxml import etree
 
-from explainer.content.language import CODE_PHRASES, DEFAULT_HEADINGS, placeholders
+from explainer.content.language import CODE_PHRASES, DEFAULT_HEADINGS, PHRASE_FUNCTIONS, placeholders
 from explainer.content.words import WORDS_DIR
 
 THEME = REPO / "templates"
@@ -266,7 +266,7 @@ def marked_phrases() -> set[str]:
     found = set(DEFAULT_HEADINGS.values()) | set(CODE_PHRASES)
     for path in sorted(THEME.rglob("*")):
         if path.is_file() and path.parent.name != WORDS_DIR:
-            for _, _, message in env.extract_translations(path.read_text("utf-8")):
+            for _, _, message in env.extract_translations(path.read_text("utf-8"), gettext_functions=PHRASE_FUNCTIONS):
                 found.add(message if isinstance(message, str) else message[0])
     return found
 

@@ -38,6 +38,8 @@ DEFAULT_HEADINGS = {
 # a timeline embed's title (the colon is the language's: "Chronologie\u00a0: ..." in French), and
 # a topic feed's title.
 CODE_PHRASES = ("%(heading)s: %(explainer)s", "%(topic)s: %(site)s")
+# The template functions whose first argument is a phrase of the words files (page_globals).
+PHRASE_FUNCTIONS = ("_", "gettext", "ngettext", "around")
 
 
 @lru_cache(maxsize=None)
@@ -141,6 +143,20 @@ def date_in_year(value: str, locale: babel.Locale) -> str:
     return ""
 
 
+# A sentence's end as Unicode marks one: a Sentence_Terminal character (. ! ? and the full-width,
+# Arabic, Devanagari, Armenian... forms of them) or an ellipsis, then any closing quotes or brackets.
+_SENTENCE_END = r"[\p{Sentence_Terminal}\u2026\u22ef][\p{Sentence_Break=Close}\s]*\Z"
+
+
+def ends_a_sentence(text: str) -> bool:
+    """Whether a text already ends as a sentence does ("Why now?", "Ça va ?", "لماذا؟", "なぜ？",
+    "He said “Stop!”", "Acme Inc."), so that a template joins what follows without a full stop of
+    its own: never "Why now?. The article..."."""
+    import regex  # imported when a template asks (a source with a note)
+
+    return regex.search(_SENTENCE_END, text) is not None
+
+
 def heading_of(section: Any, gettext: Callable[[str], str]) -> str:
     """A section's heading: the editor's, or its kind's default in the page's language."""
     return section.heading if section.heading is not None else gettext(DEFAULT_HEADINGS[section.kind])
@@ -149,7 +165,8 @@ def heading_of(section: Any, gettext: Callable[[str], str]) -> str:
 def page_globals(lang: Language) -> dict[str, Any]:
     """The functions a template translates with, in its page's language: `_`/`gettext` and
     `ngettext`, as Jinja's i18n extension calls them ("newstyle": values are filled in after
-    translation, and escaped), and `list_separators`, for a list in the language's own words."""
+    translation, and escaped), `list_separators`, for a list in the language's own words, and
+    `around`, for the words and punctuation around one value of a phrase."""
     from jinja2 import pass_context
     from markupsafe import Markup
 
@@ -172,7 +189,17 @@ def page_globals(lang: Language) -> dict[str, Any]:
         # NUL stands for an item: content can hold none (the schemas refuse control characters).
         return [Markup.escape(part) for part in babel.lists.format_list(["\0"] * count, locale=lang.locale).split("\0")] if count else [""]
 
-    return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "list_separators": list_separators}
+    @pass_context
+    def around(context: jinja2.runtime.Context, phrase: str, name: str, **values: Any) -> tuple[str, str]:
+        """What the language writes before and after one value of a phrase, its other values filled
+        in: `around("%(label)s: %(title)s", "label", title="Oil")` is ("", ": Oil") in English and
+        ("", "\u00a0: Oil") in French, so a template shows that value itself and can set the rest
+        apart (for screen readers only, say) with the language's own punctuation."""
+        # NUL stands for the value: content can hold none (the schemas refuse control characters).
+        before, _, after = gettext(context, phrase, **values, **{name: "\0"}).partition("\0")
+        return before, after
+
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "list_separators": list_separators, "around": around}
 
 
 def placeholders(text: str) -> set[str]:

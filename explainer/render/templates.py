@@ -77,6 +77,7 @@ def make_env(folders: list[Path]) -> jinja2.Environment:
     env.filters["date_in_year"] = date_in_year
     env.filters["glossary_at"] = glossary_at
     env.filters["author_page"] = author_url
+    env.tests["ending_a_sentence"] = words.ends_a_sentence
     env.globals["heading"] = jinja2.pass_context(lambda context, section: words.heading_of(section, context["language"].gettext))
     return env
 
