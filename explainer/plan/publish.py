@@ -367,7 +367,7 @@ def _sitemap(site: Site, summaries: Iterable[Summary], topics: dict[str, tuple[T
     entries = [SitemapEntry(site.base_url, newest)] if newest else []
     if topics and newest:
         entries.append(SitemapEntry(site.base_url + TOPICS, newest))
-    entries.extend(SitemapEntry(site.base_url + topic.url, max(e.modified for e in members)) for topic, members in topics.values())
+    entries.extend(SitemapEntry(site.base_url + topic.url, latest(e.modified for e in members)) for topic, members in topics.values())
     for explainer in explainers:
         entries.extend(SitemapEntry(site.base_url + url, explainer.modified) for url in explainer.urls)
     return tuple(entries)
