@@ -360,9 +360,13 @@ def test_a_social_image_shows_the_logo_and_the_picture_beside_the_text(pictured_
     assert sum(1 for r, g, b in logo.get_flattened_data() if r > 150 and g < 80 and b < 100) > 1000
 
 
-def test_a_questions_social_image_shows_its_short_answer_and_a_cards_its_summary(make_site):
+def test_an_explainers_social_image_shows_its_dek_a_questions_its_short_answer_and_a_cards_its_summary(make_site):
     from explainer.plan.publish import SocialImage
     from explainer.render.social import draw_social_image
+
+    def ink(image: Image.Image) -> bytes:
+        """Where the image has text: its dark pixels."""
+        return image.convert("L").point(lambda v: 255 if v < 128 else 0).tobytes()
 
     with_summary = draw_social_image(SocialImage("What is planned?", "A flood plan", "Site", "example.org", "Three barriers."))
     without = draw_social_image(SocialImage("What is planned?", "A flood plan", "Site", "example.org"))
@@ -370,9 +374,13 @@ def test_a_questions_social_image_shows_its_short_answer_and_a_cards_its_summary
     assert with_summary.crop(below_title).getbbox() != without.crop(below_title).getbbox()
     root = make_site({"a.yaml": minimal_explainer()})
     build(root)
-    drawn = Image.open(root / "site" / "minimal" / "first" / "social.png").convert("L").point(lambda v: 255 if v < 128 else 0)
-    expected = draw_social_image(SocialImage("What happened?", "A minimal explainer", "Explainers", "example.org", "Something happened."))
-    assert drawn.tobytes() == expected.convert("L").point(lambda v: 255 if v < 128 else 0).tobytes()
+    site = root / "site" / "minimal"
+    question = draw_social_image(SocialImage("What happened?", "A minimal explainer", "Explainers", "example.org", "Something happened."))
+    assert ink(Image.open(site / "first" / "social.png")) == ink(question)
+    # The explainer's own image: its title, and its dek under it, as a question's short answer is.
+    explainer = Image.open(site / "social.png")
+    assert ink(explainer) == ink(draw_social_image(SocialImage("A minimal explainer", None, "Explainers", "example.org", "A short dek.")))
+    assert ink(explainer) != ink(draw_social_image(SocialImage("A minimal explainer", None, "Explainers", "example.org")))
 
 
 # --- work in proportion to change ---------------------------------------------------------------

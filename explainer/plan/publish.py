@@ -94,7 +94,7 @@ class SocialImage:
     kicker: str | None  # the explainer's title above a question's or card's, else None
     site_name: str
     address: str  # where the site lives, host and path, shown at the foot
-    summary: str | None = None  # a question's short answer, a card's summary, under the title
+    summary: str | None = None  # the explainer's dek, a question's short answer, a card's summary, under the title
     picture: Picture | None = None  # the picture it shows beside the text
     logo: Logo | None = None  # the site's logo, beside its name
     accent: str = "#0b5cad"  # the site's accent (#rrggbb): the bar and its name
@@ -162,7 +162,8 @@ def _address(site: Site) -> str:
 
 def _social_image(site: Site, explainer: Explainer, item: Question | Card | None, root: Path | None) -> Page:
     """The social image of the explainer (item None), or of one question or card: its title, the
-    explainer's above an item's, an item's short answer or summary under it, and its picture."""
+    explainer's above an item's, under it the explainer's dek or an item's short answer or summary,
+    and its picture."""
     url = social_image_url(explainer, item)
     picture = social_picture(explainer, item)
     if isinstance(item, Question):
@@ -170,7 +171,7 @@ def _social_image(site: Site, explainer: Explainer, item: Question | Card | None
     elif isinstance(item, Card):
         title, kicker, summary = item.title, explainer.title, item.summary
     else:
-        title, kicker, summary = explainer.title, None, None
+        title, kicker, summary = explainer.title, None, explainer.dek
     image = SocialImage(title, kicker, site.name, _address(site), summary, picture, site.brand.logo, site.brand.accent)
     # Keyed on exactly what the image shows: editing an answer does not redraw it.
     logo = hashlib.sha256(site.brand.logo.png).hexdigest() if site.brand.logo else ""
