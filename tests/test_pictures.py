@@ -19,7 +19,9 @@ from lxml import html as lxml_html
 from PIL import Image, ImageDraw
 from test_publish import SITEMAP, json_ld, meta
 
+from explainer.content.files import PICTURE_MAX_BYTES
 from explainer.content.pictures import PICTURE_MAX_PIXELS
+from explainer.errors import BuildError
 from explainer.pipeline import build
 
 BASE = "https://example.org/repo/"
@@ -473,6 +475,16 @@ def test_the_pixel_limit_is_read_from_the_header_before_anything_is_decoded(make
     with pytest.raises(Exception) as refused:
         build(root)
     assert re.search(r"is 10,000 by 6,001 pixels \(60 million\); a picture may have at most 60 million", refused.value.errors[0].message)
+
+
+def test_a_picture_file_over_the_byte_limit_is_refused_unread_with_the_limit_in_words(make_site):
+    root = small_project(make_site)
+    with open(root / "images" / "lead.jpg", "wb") as picture:
+        picture.truncate(PICTURE_MAX_BYTES + 1)  # a sparse file: no disk, and never read
+    with pytest.raises(BuildError) as refused:
+        build(root)
+    assert [str(e) for e in refused.value.errors] == [
+        "content/pic.yaml:4:14: image.src: 'images/lead.jpg' is larger than 30,000,000 bytes; make the picture smaller (pages show it at most 1,440 pixels wide)"]
 
 
 def test_the_preview_shows_a_picture_changed_under_the_same_name(make_site, tmp_path):

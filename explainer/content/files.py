@@ -67,7 +67,7 @@ def read_file(root: Path, relative: str, limit: int = MAX_FILE_BYTES, too_large:
     def error(message: str) -> ContentError:
         return ContentError(relative, 1, 1, "(file)", message)
 
-    too_large = f"larger than {limit:,} bytes; {too_large}"
+    too_large = f"is larger than {limit:,} bytes; {too_large}"
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
