@@ -61,7 +61,7 @@ def test_drafts_and_future_options_build_them_with_a_banner_and_a_build_without_
     assert cli("--root", str(root), "--drafts", "--future").returncode == 0
     draft, later = (site / "secret-plan" / "index.html").read_text("utf-8"), (site / "embargoed-report" / "first" / "index.html").read_text("utf-8")
     assert "<strong>Not published</strong> This is a draft." in draft
-    assert "<strong>Not published</strong>  It is scheduled for January 1, 2999." in later
+    assert "<strong>Not published</strong> It is scheduled for January 1, 2999." in later
     assert "The Unseen Draft" in (site / "index.html").read_text("utf-8") and (site / "old-secret" / "index.html").is_file()
     assert (site / "topics" / "embargo-only" / "index.html").is_file()
     assert any(path.startswith("pagefind/fragment/") for path in found_in(site, "Quixotically"))  # searched, and found so
@@ -81,6 +81,18 @@ def test_an_explainer_is_published_by_the_first_build_after_its_time_as_a_clean_
     assert "b/" in (root / "site" / "index.html").read_text("utf-8")
     assert tree(root / "site") == tree_of(build, root, tmp_path / "clean", due + dt.timedelta(days=30))
     assert build(root, now=due + dt.timedelta(days=1)).unchanged
+
+
+def test_an_embed_carries_the_banner_until_its_explainer_is_published(tmp_path):
+    root = make_project(tmp_path / "project", {"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b", published="2025-06-02T09:30+02:00")})
+    due = dt.datetime(2025, 6, 2, 7, 30, tzinfo=UTC)
+    embed = root / "site" / "b" / "embed" / "first" / "index.html"
+    build(root, future=True, now=due - dt.timedelta(hours=1))
+    assert "<strong>Not published</strong> It is scheduled for June 2, 2025" in embed.read_text("utf-8")
+    assert "Not published" not in (root / "site" / "a" / "embed" / "first" / "index.html").read_text("utf-8")
+    # Published now, with nothing in its file changed: the embed is made again, without the banner.
+    build(root, future=True, now=due)
+    assert "Not published" not in embed.read_text("utf-8")
 
 
 def tree_of(build, root: Path, out: Path, now: dt.datetime) -> dict[str, bytes]:  # type: ignore[no-untyped-def]

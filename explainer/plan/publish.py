@@ -23,10 +23,10 @@ from explainer.content.dates import instant, latest
 from explainer.content.model import Author, Card, Change, Explainer, Question, Site
 from explainer.content.pictures import RECIPE, Picture, PictureFiles, picture_files, picture_folder
 from explainer.core.digest import digest
-from explainer.plan.embeds import alias_redirects, embed_ids, plan_explainer_embeds
+from explainer.plan.embeds import EMBED_PAGE, alias_redirects, embed_ids, plan_explainer_embeds
 from explainer.plan.listing import NEWEST_ON_404, TOPICS, Topic, authors_of, plan_authors, plan_index, plan_topics, search_box, topic_links, topics_of
 from explainer.plan.related import Connections, teaser
-from explainer.plan.schedule import release_of
+from explainer.plan.schedule import Status, release_of
 from explainer.plan.pages import (
     SOCIAL_IMAGE,
     SOCIAL_IMAGE_SIZE,
@@ -303,6 +303,14 @@ def _connect(explainer: Explainer, page: Page, connections: Connections) -> Page
     return replace(page, key=digest(page.key, connections.item_key(item)), context={**page.context, **context})
 
 
+def _embed_status(page: Page, status: Status | None) -> Page:
+    """An embed page with the explainer's status, for the banner an explainer built before it is
+    published carries there too; keyed on it only then, so a published explainer's embeds keep their keys."""
+    if page.template != EMBED_PAGE:
+        return page
+    return replace(page, key=digest(page.key, repr(status)) if status else page.key, context={**page.context, "status": status})
+
+
 def share_explainer(site: Site, explainer: Explainer, pages: list[Page], root: Path | None = None) -> list[Page]:
     """The explainer's planned pages with their sharing metadata and figures, then its, each
     question's and each card's social image, then its pictures' files."""
@@ -322,7 +330,8 @@ def plan_group(site: Site, explainer: Explainer, connections: Connections | None
     from when their files are made."""
     connections = connections or Connections(explainer.language or site.language)
     pages = [_connect(explainer, page, connections) for page in plan_explainer(site, explainer)]
-    pages = share_explainer(site, explainer, plan_explainer_embeds(site, explainer, pages), root)
+    pages = [_embed_status(page, connections.status) for page in plan_explainer_embeds(site, explainer, pages)]
+    pages = share_explainer(site, explainer, pages, root)
     lang = language_of(site, explainer)
     for page in pages:
         page.context["language"] = lang  # every page of the explainer speaks its language
