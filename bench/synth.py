@@ -11,9 +11,7 @@ different for every explainer (as a newsroom's are).
 With --topics each names one to three topics from a pool that grows with N (one topic for every
 25 explainers, 8 at least; names in Latin, accented and Cyrillic letters), as a desk's archive
 would. --slim keeps only the first question and the deck's question with two of its cards, for a
-site of hundreds that builds in seconds (the tests' large site). With --pictures, each also has a
-lead picture of its own: a 1,600 by 1,067 JPEG of a photograph's detail, drawn here with Pillow,
-different for every explainer (as a newsroom's are).
+site of hundreds that builds in seconds (the tests' large site).
 
     python bench/synth.py 1000 /path/to/project [--topics] [--slim] [--pictures]
 """
