@@ -62,6 +62,28 @@ def test_yml_files_and_files_in_folders_of_content_are_built(make_site, capsys):
     assert err.startswith("content/2025/politics/b.yaml:2:1: titel: unknown field 'titel': did you mean 'title'?")
 
 
+def test_a_file_in_content_the_build_does_not_read_is_named_in_a_warning_on_every_build(make_site, capsys):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    content = root / "content"
+    (content / "2025").mkdir()
+    (content / "media").mkdir()
+    # Saved in a format the build does not read: each named, with the formats it reads.
+    for name in ("budget-vote.md", "2025/flood-plan.json", "notes.txt"):
+        (content / name).write_text(minimal_explainer("unread"), "utf-8")
+    # There on purpose: passed over without a word.
+    for name in (".notes.md", "README.md", "a.yaml~", ".a.yaml.swp", "lead.jpg", "media/report.pdf", "Thumbs.db"):
+        (content / name).write_bytes(b"x")
+    said = [f"content/{name}:1:1: (file): warning: not read: the build reads explainers only from .yaml, .yml and .aml files; "
+            "rename it if it is one, or move it out of content/" for name in ("2025/flood-plan.json", "budget-vote.md", "notes.txt")]
+    status, out, err = run(capsys, "--root", str(root))
+    assert (status, err.splitlines()) == (0, [*said, "3 warning(s): the site was built; see above"])
+    assert sorted(p.name for p in (root / "site").iterdir() if p.is_dir()) == ["a", "admin", "pagefind", "schema"]
+    status, out, err = run(capsys, "--root", str(root))  # nothing changed: the same warnings
+    assert "nothing changed" in out and (status, err.splitlines()[:3]) == (0, said)
+    status, out, err = run(capsys, "--root", str(root), "--strict")
+    assert status == 1 and err.splitlines()[0] == said[0].replace("warning: ", "")
+
+
 BROKEN_LINKS = """\
 slug: links
 title: Links
