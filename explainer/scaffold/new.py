@@ -151,10 +151,10 @@ def _fill(text: str, **values: str) -> str:
     return text
 
 
-def project_files(folder: Path, today: dt.date) -> dict[str, str]:
-    """The files of a new project at folder, by path below it."""
+def project_files(folder: Path, today: dt.date, line: str) -> dict[str, str]:
+    """The files of a new project at folder, by path below it; `line` is requirements.txt's line
+    for the generator (requirement's)."""
     name = _site_name(folder)
-    line, _ = requirement(installed_from())
     # The editing page's repository, until the newsroom writes its own: the folder's name under a placeholder owner.
     repo = f"your-org/{re.sub(r'[^A-Za-z0-9_.-]+', '-', folder.resolve().name).strip('-') or 'explainers'}"
     values = {"name": name, "today": today.isoformat(), "line": line, "version": version(), "repo": repo}
@@ -168,11 +168,12 @@ class ProjectExists(Exception):
     """The folder already holds files; nothing was written."""
 
 
-def make_project(folder: Path, today: dt.date) -> list[str]:
-    """Write a new project into folder, which must be missing or empty; returns the paths written."""
+def make_project(folder: Path, today: dt.date, line: str) -> list[str]:
+    """Write a new project into folder, which must be missing or empty, with `line` in its
+    requirements.txt; returns the paths written."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ProjectExists(f"{folder} already exists and is not empty: choose a new folder, or empty this one")
-    files = project_files(folder, today)
+    files = project_files(folder, today, line)
     for path, text in files.items():
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
