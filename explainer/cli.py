@@ -369,15 +369,16 @@ def _writing(command: str, action: Callable[[], list[str]], refused: type[Except
 def run_new(args: argparse.Namespace) -> int:
     from explainer.scaffold.new import ProjectExists, installed_from, make_project, requirement, version
 
-    written = _writing("new", lambda: make_project(args.folder, dt.date.today()), ProjectExists)
+    line, reachable = requirement(installed_from())
+    written = _writing("new", lambda: make_project(args.folder, dt.date.today(), line), ProjectExists)
     if written is None:
         return 1
     print(f"made a new project in {_shown(args.folder)}:")
     for path in written:
         print(f"  {path}")
-    line, reachable = requirement(installed_from(), version())
     if not reachable:
-        print("note: this copy of the generator was installed from a folder on this computer, which GitHub cannot reach, and the "
+        print("note: this copy of the generator was installed from a folder on this computer, which GitHub cannot reach (a Git "
+              "checkout is reached at its commit once that commit is pushed to its origin and nothing in it is changed), and the "
               "package index has no generator of this name: before publishing, write in requirements.txt where your newsroom "
               f"installs it from (explainer @ git+https://github.com/<owner>/<repo>@v{version()}); until then the publishing "
               "workflow stops at its first step and says so")

@@ -81,8 +81,10 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, d
     with output_errors(out, "; the previous site is unchanged"), build_lock(out) as lock:
         recover(out)  # a build killed mid-swap is finished or undone first
         todo = ask(root, out, base_url, schedule=schedule)  # what must be rebuilt? (reads digests only)
-        if todo.nothing:
-            return BuildResult(todo.pages, 0, 0, unchanged=True, held=todo.last.held)
+        if todo.nothing:  # the files in content/ it does not read are still named
+            if strict and todo.inputs.notices:
+                raise BuildError([replace(w, warning=False) for w in todo.inputs.notices])
+            return BuildResult(todo.pages, 0, 0, todo.inputs.notices, unchanged=True, held=todo.last.held)
         site = load_site(root, todo.inputs, base_url)  # load, validate, model: the site file and the words
         templates = load_templates(template_folders(root))
         explainers = check_explainers(root, site, todo)  # load, validate, model each explainer to make again
@@ -259,8 +261,10 @@ class _Written:
 
 
 def site_warnings(todo: Rebuild, site: Site) -> tuple[ContentError, ...]:
-    """What the site file still asks an editor to do: a language the theme has no words for."""
-    return tuple(language_notice(todo.inputs.site_doc, site.words)) if isinstance(todo.inputs.site_doc, RawDoc) else ()
+    """What the project still asks an editor to do: the site file, a language the theme has no
+    words for; content/, each file the build does not read."""
+    language = tuple(language_notice(todo.inputs.site_doc, site.words)) if isinstance(todo.inputs.site_doc, RawDoc) else ()
+    return language + todo.inputs.notices
 
 
 def site_pages(site: Site, summaries: tuple[Summary, ...]) -> list[Page]:

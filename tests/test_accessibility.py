@@ -86,6 +86,7 @@ PAGE_KINDS: list[tuple[str, str, str, Callable[[Page], None]]] = [
     ("explainer with topics, related explainers and a translation", "desk", "city-budget/", nothing),
     ("question of a translation in French", "desk", "budget-de-la-ville/first/", nothing),
     ("draft with its banner", "desk", "library-plan/", nothing),
+    ("embed of a draft's question with its banner, following the reader's scheme", "desk", "library-plan/embed/first/?theme=auto", nothing),
     ("explainer with a lead picture and authors", "pictured", "river/", nothing),
     ("question with its own picture, a picture and a table in its answer", "pictured", "river/whats-planned/", nothing),
     ("card with its own picture and one in its detail", "pictured", "river/barriers/", nothing),

@@ -522,7 +522,7 @@ def pixels(image: Image.Image) -> bytes:
 
 def test_social_images_are_plain_pngs_drawn_from_the_text_as_typed(hostile_site):
     """Each explainer's and card's social.png is a 1200x630 PNG with no text chunks, and its pixels
-    are those of the title, kicker and site name exactly as typed.
+    are those of the title, kicker, dek or summary and site name exactly as typed.
 
     As far as the fonts allow: the image draws each title on one line with every run of white
     space (tabs and line breaks too) as one space, and leaves out, by design, the control and
@@ -546,14 +546,14 @@ def test_social_images_are_plain_pngs_drawn_from_the_text_as_typed(hostile_site)
         title, card = marked(hostile.text, "title"), marked(hostile.text, "card.title")
         for text in (title, card, SITE_NAME):
             assert drawable_text(text) == drawn(text), (hostile.name, text)
-        summary = marked(hostile.text, "card.summary")
-        for path, typed in ((f"hostile-{i}/social.png", SocialImage(title, None, SITE_NAME, ADDRESS)),
+        dek, summary = marked(hostile.text, "dek"), marked(hostile.text, "card.summary")
+        for path, typed in ((f"hostile-{i}/social.png", SocialImage(title, None, SITE_NAME, ADDRESS, dek)),
                             (f"hostile-{i}/c/social.png", SocialImage(card, title, SITE_NAME, ADDRESS, summary))):
             if pixels(png(hostile_site / path)) != pixels(draw_social_image(typed)):
                 mismatched.append(f"{path} ({hostile.name}): not drawn from the text as typed")
     assert not mismatched, "\n".join(mismatched)
     # The comparison sees text: the title HTML-escaped, as a page's markup holds it, draws differently.
-    escaped = SocialImage(html.escape(marked(HOSTILE[0].text, "title")), None, SITE_NAME, ADDRESS)
+    escaped = SocialImage(html.escape(marked(HOSTILE[0].text, "title")), None, SITE_NAME, ADDRESS, marked(HOSTILE[0].text, "dek"))
     assert pixels(png(hostile_site / "hostile-0" / "social.png")) != pixels(draw_social_image(escaped))
 
 

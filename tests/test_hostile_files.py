@@ -171,7 +171,7 @@ STATES = {
     "socket-content-file": State(_replace("content/s.yaml", _bind_socket), r"content/s\.yaml:1:1: \(file\): is a socket, " + NOT_A_FILE),
     "device-content-file": State(_replace("content/d.yaml", DEVICE), r"content/d\.yaml:1:1: \(file\): is a device, " + NOT_A_FILE),
     "folder-named-yaml": State(_replace("content/x.yaml", Path.mkdir), r"content/x\.yaml:1:1: \(file\): is a folder, " + NOT_A_FILE),
-    "sparse-3gb-file": State(_replace("content/big.yaml", _sparse), r"content/big\.yaml:1:1: \(file\): larger than 2,000,000 bytes; split it, or take out what the page does not show$", memory_limit=True),
+    "sparse-3gb-file": State(_replace("content/big.yaml", _sparse), r"content/big\.yaml:1:1: \(file\): is larger than 2,000,000 bytes; split it, or take out what the page does not show$", memory_limit=True),
     "content-links-to-root": State(_replace("content", lambda path: path.symlink_to("/")), r"content:1:1: \(file\): is a link to a folder outside the project; copy it in instead$"),
     "link-loop": State(_replace("content/loop.yaml", lambda path: path.symlink_to("loop.yaml")), r"content/loop\.yaml:1:1: \(file\): is a link that leads back to itself; point it at a file, or put the file itself here$"),
     "dangling-link": State(_replace("content/gone.yaml", lambda path: path.symlink_to("nowhere.yaml")), r"content/gone\.yaml:1:1: \(file\): is a link to a file that does not exist; point it at a file, or remove it$"),

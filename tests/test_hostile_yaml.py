@@ -28,7 +28,7 @@ def generated() -> dict[str, tuple[bytes, str]]:
     """Files too big to keep in the repository, made here, with the error each must give."""
     scalar = "x" * 1_000_000  # a 1 MB title: under the file limit, over the field's
     return {
-        "three_megabytes": (b"# filler\n" * 350_000, r"content/three_megabytes\.yaml:1:1: \(file\): larger than 2,000,000 bytes; split it, or take out what the page does not show$"),
+        "three_megabytes": (b"# filler\n" * 350_000, r"content/three_megabytes\.yaml:1:1: \(file\): is larger than 2,000,000 bytes; split it, or take out what the page does not show$"),
         "one_megabyte_scalar": (f"slug: big\ntitle: {scalar}\n".encode(), r"content/one_megabyte_scalar\.yaml:2:8: title: is 1,000,000 characters long; the most is 2,000$"),
         "wide_mapping": (("slug: wide\ntitle:\n" + "".join(f"  k{i}: v\n" for i in range(50_000))).encode(),
                          r"content/wide_mapping\.yaml:10000:10: \(yaml\): holds more than 20,000 values; no explainer needs so many$"),

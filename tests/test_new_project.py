@@ -13,9 +13,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 from coloraide import Color
 from helpers import REPO, parse, tree
 from PIL import Image
+
+from explainer.scaffold.new import UNREACHABLE, requirement
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -238,18 +241,118 @@ def test_schema_writes_the_installed_versions_schemas_into_the_project(newcomer)
     assert (project / "schema" / "explainer.schema.json").read_bytes() == (REPO / "explainer" / "schema" / "explainer.schema.json").read_bytes()
 
 
-@pytest.mark.parametrize("installed_from, line, reachable", [
-    (None, f"explainer=={VERSION}", True),  # from a package index
+@pytest.mark.parametrize("installed_from, line", [
+    # From a package index: PyPI has no generator of this name, so a version alone installs nothing.
+    (None, UNREACHABLE),
     ({"url": "https://github.com/newsroom/explainer", "vcs_info": {"vcs": "git", "commit_id": "a" * 40, "requested_revision": "v1"}},
-     f"explainer @ git+https://github.com/newsroom/explainer@{'a' * 40}", True),
-    ({"url": "https://example.org/explainer-0.2.0-py3-none-any.whl", "archive_info": {}}, "explainer @ https://example.org/explainer-0.2.0-py3-none-any.whl", True),
-    ({"url": "file:///home/editor/explainer", "dir_info": {}}, f"explainer=={VERSION}", False),
-    ({"url": "file:///home/editor/explainer", "vcs_info": {"vcs": "git", "commit_id": "b" * 40}}, f"explainer=={VERSION}", False),
+     f"explainer @ git+https://github.com/newsroom/explainer@{'a' * 40}"),
+    ({"url": "https://example.org/explainer-0.2.0-py3-none-any.whl", "archive_info": {}}, "explainer @ https://example.org/explainer-0.2.0-py3-none-any.whl"),
+    ({"url": "file:///home/editor/explainer", "dir_info": {}}, UNREACHABLE),
+    ({"url": "file:///home/editor/explainer", "vcs_info": {"vcs": "git", "commit_id": "b" * 40}}, UNREACHABLE),
 ])
-def test_requirements_pin_the_generator_where_it_came_from(installed_from, line, reachable):
-    from explainer.scaffold.new import requirement
+def test_requirements_pin_the_generator_where_it_came_from(installed_from, line):
+    assert requirement(installed_from) == (line, line != UNREACHABLE)
 
-    assert requirement(installed_from, VERSION) == (line, reachable)
+
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+STARTER_WORKFLOW = REPO / "explainer" / "scaffold" / "starter" / ".github" / "workflows" / "pages.yml"
+
+
+def workflow_check(workflow: Path, project: Path) -> subprocess.CompletedProcess[str]:
+    """A publishing workflow's first check, run on the project's requirements.txt as GitHub runs it."""
+    steps = yaml.safe_load(workflow.read_text("utf-8"))["jobs"]["build"]["steps"]
+    step = next(s for s in steps if s.get("name", "").startswith("Check that requirements.txt"))
+    return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=project, capture_output=True, text=True)
+
+
+@pytest.mark.subprocess  # git
+def test_a_generator_installed_from_a_checkout_is_pinned_to_its_commit_on_origin(tmp_path):
+    checkout = tmp_path / "explainer"
+    checkout.mkdir()
+    _git(checkout, "init", "-q")
+    (checkout / "README.md").write_text("x\n", "utf-8")
+    (checkout / "tools").mkdir()
+    (checkout / "tools" / "pyproject.toml").write_text("x\n", "utf-8")
+    _git(checkout, "add", ".")
+    _git(checkout, "-c", "user.name=a", "-c", "user.email=a@example.org", "commit", "-qm", "first")
+    _git(checkout, "remote", "add", "origin", "https://github.com/newsroom/explainer.git")
+    installed = {"url": checkout.as_uri(), "dir_info": {"editable": True}}
+    # The commit is not on origin yet: GitHub could not fetch it.
+    assert requirement(installed) == (UNREACHABLE, False)
+    commit = _git(checkout, "rev-parse", "HEAD")
+    _git(checkout, "update-ref", "refs/remotes/origin/main", commit)
+    assert requirement(installed) == (f"explainer @ git+https://github.com/newsroom/explainer.git@{commit}", True)
+    # Cloned the SSH way: the same repository, which the workflow fetches over https.
+    _git(checkout, "remote", "set-url", "origin", "git@github.com:newsroom/explainer.git")
+    assert requirement(installed) == (f"explainer @ git+https://github.com/newsroom/explainer.git@{commit}", True)
+    # The generator in a folder of its repository: pip is told which.
+    assert requirement({**installed, "url": (checkout / "tools").as_uri()})[0].endswith(f"@{commit}#subdirectory=tools")
+    # Changed since that commit: what is installed is not what the commit holds.
+    (checkout / "README.md").write_text("changed\n", "utf-8")
+    assert requirement(installed) == (UNREACHABLE, False)
+
+
+@pytest.mark.subprocess  # the workflow's own shell step
+@pytest.mark.parametrize("requirements, error", [
+    ("# comments only\n# explainer @ <where your newsroom installs the generator from: write it here>\n",
+     "::error file=requirements.txt::requirements.txt does not say where to install the explainer generator from: write a line such as "
+     "'explainer @ git+https://github.com/<owner>/<repo>@v"),
+    ("explainer @ <where your newsroom installs the generator from: write it here>\n", "::error file=requirements.txt::requirements.txt does not say"),
+    ("explainer @ git+https://github.com/newsroom/explainer@v0.2.0\n", None),
+    ("jinja2\nExplainer[import] @ https://example.org/explainer-0.2.0-py3-none-any.whl\n", None),
+    # A version names a package of the index, and PyPI has none of this name that is the generator.
+    ("# the generator\n  explainer==0.2.0  \n", "::error file=requirements.txt,line=2::requirements.txt asks the package index for "
+     "'explainer==0.2.0', but PyPI has no explainer generator (its 'explainer' is another project): write where your newsroom installs it from instead"),
+    ("explainer\n", "::error file=requirements.txt,line=1::requirements.txt asks the package index for 'explainer', but PyPI"),
+    # Unless the file names the newsroom's own index.
+    ("--index-url https://pypi.example.org/simple\nexplainer==0.2.0\n", None),
+])
+def test_the_publishing_workflow_stops_with_what_to_write_when_requirements_name_no_generator_it_can_install(tmp_path, requirements, error):
+    (tmp_path / "requirements.txt").write_text(requirements, "utf-8")
+    result = workflow_check(STARTER_WORKFLOW, tmp_path)
+    assert result.returncode == (0 if error is None else 1), result.stdout + result.stderr
+    assert result.stdout.startswith(error or ""), result.stdout
+
+
+@pytest.mark.subprocess  # git, and build.py as a developer runs it
+def test_new_run_from_a_checkout_pins_the_checkouts_commit_or_says_what_to_write(tmp_path):
+    # A checkout as a developer has it: build.py run from its folder, with the egg-info an older
+    # install left there (which records a version and nothing of where it came from).
+    checkout = tmp_path / "explainer"
+    checkout.mkdir()
+    for name in ("build.py", "pyproject.toml"):
+        shutil.copy(REPO / name, checkout / name)
+    shutil.copytree(REPO / "explainer", checkout / "explainer", ignore=shutil.ignore_patterns("__pycache__"))
+    (checkout / "explainer.egg-info").mkdir()
+    (checkout / "explainer.egg-info" / "PKG-INFO").write_text(f"Metadata-Version: 2.1\nName: explainer\nVersion: {VERSION}\n", "utf-8")
+    (checkout / ".gitignore").write_text("*.egg-info/\n", "utf-8")
+    _git(checkout, "init", "-q")
+    _git(checkout, "add", ".")
+    _git(checkout, "-c", "user.name=a", "-c", "user.email=a@example.org", "commit", "-qm", "first")
+    commit = _git(checkout, "rev-parse", "HEAD")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+    def new(name: str) -> tuple[str, str]:
+        result = subprocess.run([sys.executable, "build.py", "new", str(tmp_path / name)], cwd=checkout, env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return (tmp_path / name / "requirements.txt").read_text("utf-8").splitlines()[-1], result.stdout
+
+    # Its commit is on its origin: the new project installs the generator at that commit.
+    _git(checkout, "remote", "add", "origin", "https://github.com/newsroom/explainer.git")
+    _git(checkout, "update-ref", "refs/remotes/origin/main", commit)
+    line, said = new("pinned")
+    assert line == f"explainer @ git+https://github.com/newsroom/explainer.git@{commit}"
+    assert "note:" not in said
+    assert workflow_check(tmp_path / "pinned" / ".github" / "workflows" / "pages.yml", tmp_path / "pinned").returncode == 0
+    # No origin: nothing GitHub could install, a comment saying what to write, and a note saying why.
+    _git(checkout, "remote", "remove", "origin")
+    line, said = new("unpinned")
+    assert line == UNREACHABLE and "installed from a folder on this computer, which GitHub cannot reach" in said
+    refused = workflow_check(tmp_path / "unpinned" / ".github" / "workflows" / "pages.yml", tmp_path / "unpinned")
+    assert refused.returncode == 1 and "does not say where to install the explainer generator from" in refused.stdout
 
 
 def test_the_installed_tool_imports_a_saved_news_page_once_the_importers_libraries_are_installed(newcomer):

@@ -19,7 +19,9 @@ from lxml import html as lxml_html
 from PIL import Image, ImageDraw
 from test_publish import SITEMAP, json_ld, meta
 
+from explainer.content.files import PICTURE_MAX_BYTES
 from explainer.content.pictures import PICTURE_MAX_PIXELS
+from explainer.errors import BuildError
 from explainer.pipeline import build
 
 BASE = "https://example.org/repo/"
@@ -360,9 +362,13 @@ def test_a_social_image_shows_the_logo_and_the_picture_beside_the_text(pictured_
     assert sum(1 for r, g, b in logo.get_flattened_data() if r > 150 and g < 80 and b < 100) > 1000
 
 
-def test_a_questions_social_image_shows_its_short_answer_and_a_cards_its_summary(make_site):
+def test_an_explainers_social_image_shows_its_dek_a_questions_its_short_answer_and_a_cards_its_summary(make_site):
     from explainer.plan.publish import SocialImage
     from explainer.render.social import draw_social_image
+
+    def ink(image: Image.Image) -> bytes:
+        """Where the image has text: its dark pixels."""
+        return image.convert("L").point(lambda v: 255 if v < 128 else 0).tobytes()
 
     with_summary = draw_social_image(SocialImage("What is planned?", "A flood plan", "Site", "example.org", "Three barriers."))
     without = draw_social_image(SocialImage("What is planned?", "A flood plan", "Site", "example.org"))
@@ -370,9 +376,13 @@ def test_a_questions_social_image_shows_its_short_answer_and_a_cards_its_summary
     assert with_summary.crop(below_title).getbbox() != without.crop(below_title).getbbox()
     root = make_site({"a.yaml": minimal_explainer()})
     build(root)
-    drawn = Image.open(root / "site" / "minimal" / "first" / "social.png").convert("L").point(lambda v: 255 if v < 128 else 0)
-    expected = draw_social_image(SocialImage("What happened?", "A minimal explainer", "Explainers", "example.org", "Something happened."))
-    assert drawn.tobytes() == expected.convert("L").point(lambda v: 255 if v < 128 else 0).tobytes()
+    site = root / "site" / "minimal"
+    question = draw_social_image(SocialImage("What happened?", "A minimal explainer", "Explainers", "example.org", "Something happened."))
+    assert ink(Image.open(site / "first" / "social.png")) == ink(question)
+    # The explainer's own image: its title, and its dek under it, as a question's short answer is.
+    explainer = Image.open(site / "social.png")
+    assert ink(explainer) == ink(draw_social_image(SocialImage("A minimal explainer", None, "Explainers", "example.org", "A short dek.")))
+    assert ink(explainer) != ink(draw_social_image(SocialImage("A minimal explainer", None, "Explainers", "example.org")))
 
 
 # --- work in proportion to change ---------------------------------------------------------------
@@ -465,6 +475,16 @@ def test_the_pixel_limit_is_read_from_the_header_before_anything_is_decoded(make
     with pytest.raises(Exception) as refused:
         build(root)
     assert re.search(r"is 10,000 by 6,001 pixels \(60 million\); a picture may have at most 60 million", refused.value.errors[0].message)
+
+
+def test_a_picture_file_over_the_byte_limit_is_refused_unread_with_the_limit_in_words(make_site):
+    root = small_project(make_site)
+    with open(root / "images" / "lead.jpg", "wb") as picture:
+        picture.truncate(PICTURE_MAX_BYTES + 1)  # a sparse file: no disk, and never read
+    with pytest.raises(BuildError) as refused:
+        build(root)
+    assert [str(e) for e in refused.value.errors] == [
+        "content/pic.yaml:4:14: image.src: 'images/lead.jpg' is larger than 30,000,000 bytes; make the picture smaller (pages show it at most 1,440 pixels wide)"]
 
 
 def test_the_preview_shows_a_picture_changed_under_the_same_name(make_site, tmp_path):

@@ -576,10 +576,10 @@ def test_a_cname_with_a_scheme_or_path_is_refused_with_its_line(make_site):
 
 def new_project_workflow(tmp_path: Path) -> Path:
     """The workflow `explainer new` writes."""
-    from explainer.scaffold.new import project_files
+    from explainer.scaffold.new import UNREACHABLE, project_files
 
     path = tmp_path / "pages.yml"
-    path.write_text(project_files(tmp_path / "newsroom", dt.date(2026, 1, 1))[".github/workflows/pages.yml"], "utf-8")
+    path.write_text(project_files(tmp_path / "newsroom", dt.date(2026, 1, 1), UNREACHABLE)[".github/workflows/pages.yml"], "utf-8")
     return path
 
 

@@ -9,7 +9,8 @@ import os
 import time
 from pathlib import Path
 
-from helpers import cli, make_project, minimal_explainer, readable, tree
+from helpers import REPO, cli, make_project, minimal_explainer, parse, readable, tree
+from lxml import etree
 
 from explainer.pipeline import build
 from explainer.preview.session import Session
@@ -60,7 +61,7 @@ def test_drafts_and_future_options_build_them_with_a_banner_and_a_build_without_
     assert cli("--root", str(root), "--drafts", "--future").returncode == 0
     draft, later = (site / "secret-plan" / "index.html").read_text("utf-8"), (site / "embargoed-report" / "first" / "index.html").read_text("utf-8")
     assert "<strong>Not published</strong> This is a draft." in draft
-    assert "<strong>Not published</strong>  It is scheduled for January 1, 2999." in later
+    assert "<strong>Not published</strong> It is scheduled for January 1, 2999." in later
     assert "The Unseen Draft" in (site / "index.html").read_text("utf-8") and (site / "old-secret" / "index.html").is_file()
     assert (site / "topics" / "embargo-only" / "index.html").is_file()
     assert any(path.startswith("pagefind/fragment/") for path in found_in(site, "Quixotically"))  # searched, and found so
@@ -80,6 +81,18 @@ def test_an_explainer_is_published_by_the_first_build_after_its_time_as_a_clean_
     assert "b/" in (root / "site" / "index.html").read_text("utf-8")
     assert tree(root / "site") == tree_of(build, root, tmp_path / "clean", due + dt.timedelta(days=30))
     assert build(root, now=due + dt.timedelta(days=1)).unchanged
+
+
+def test_an_embed_carries_the_banner_until_its_explainer_is_published(tmp_path):
+    root = make_project(tmp_path / "project", {"a.yaml": minimal_explainer("a"), "b.yaml": minimal_explainer("b", published="2025-06-02T09:30+02:00")})
+    due = dt.datetime(2025, 6, 2, 7, 30, tzinfo=UTC)
+    embed = root / "site" / "b" / "embed" / "first" / "index.html"
+    build(root, future=True, now=due - dt.timedelta(hours=1))
+    assert "<strong>Not published</strong> It is scheduled for June 2, 2025" in embed.read_text("utf-8")
+    assert "Not published" not in (root / "site" / "a" / "embed" / "first" / "index.html").read_text("utf-8")
+    # Published now, with nothing in its file changed: the embed is made again, without the banner.
+    build(root, future=True, now=due)
+    assert "Not published" not in embed.read_text("utf-8")
 
 
 def tree_of(build, root: Path, out: Path, now: dt.datetime) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
@@ -103,3 +116,28 @@ def test_the_preview_shows_drafts_and_explainers_dated_later_with_their_banner(t
     assert "<strong>Not published</strong> This is a draft." in (tmp_path / "preview" / "secret-plan" / "index.html").read_text("utf-8")
     assert "It is scheduled for January 1, 2999." in (tmp_path / "preview" / "embargoed-report" / "index.html").read_text("utf-8")
     assert "<strong>Not published</strong>" not in (tmp_path / "preview" / "a" / "index.html").read_text("utf-8")
+
+
+def test_explainers_dated_by_day_and_by_time_share_a_topic_an_author_the_index_feeds_and_sitemap(tmp_path):
+    # One is dated by its day, the other by a time on the next day (in the site's zone), and a
+    # draft by a time later still: a topic, an author, the index, the feeds and the sitemap hold
+    # them all, in the build, with --drafts, and in the preview.
+    site_file = (REPO / "site.yaml").read_text("utf-8") + "time_zone: Europe/Paris\nauthors:\n  ana: {name: Ana Ruiz}\n"
+    both = "topics: [Floods]\nauthors: [ana]\nsections:"
+    content = {"day.yaml": minimal_explainer("day", "By day", "2025-10-11").replace("sections:", both, 1),
+               "time.yaml": minimal_explainer("time", "By time", "2025-10-12 09:30").replace("sections:", both, 1),
+               "later.yaml": minimal_explainer("later", "Later", "2025-10-13 18:00").replace("sections:", "draft: true\n" + both, 1)}
+    root = make_project(tmp_path / "project", content, site=site_file)
+    site = root / "site"
+    build(root)
+    for listing in ("index.html", "topics/floods/index.html", "authors/ana-ruiz/index.html"):
+        assert [href.strip("/") for href in parse(site / listing).xpath("//div[contains(@class,'listing')]//h2/a/@href")] == ["time", "day"], listing
+    lastmod = {url.findtext("{*}loc"): url.findtext("{*}lastmod") for url in etree.parse(site / "sitemap.xml").getroot()}
+    assert lastmod["https://example.org/topics/floods/"] == lastmod["https://example.org/"] == "2025-10-12T09:30:00+02:00"
+    assert lastmod["https://example.org/day/"] == "2025-10-11"
+    for feed in ("feed.xml", "topics/floods/feed.xml"):
+        assert etree.parse(site / feed).getroot().findtext("{*}updated") == "2025-10-12T09:30:00+02:00", feed
+    build(root, drafts=True)
+    assert "2025-10-13T18:00:00+02:00" in (site / "topics" / "floods" / "feed.xml").read_text("utf-8")
+    Session(root, tmp_path / "preview", None).build()
+    assert (tmp_path / "preview" / "topics" / "floods" / "index.html").is_file()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from explainer.content.brand import LOGO_MAX_BYTES
+from explainer.content.cms import MEDIA_FOLDER
 from explainer.content.parse import _SURROGATE, ARCHIEML_SUFFIX, MAX_FILE_BYTES, RawDoc, parse_site
 from explainer.core.paths import template_folders
 from explainer.errors import ContentError, line_column, text_position, unprintable
@@ -67,7 +68,7 @@ def read_file(root: Path, relative: str, limit: int = MAX_FILE_BYTES, too_large:
     def error(message: str) -> ContentError:
         return ContentError(relative, 1, 1, "(file)", message)
 
-    too_large = f"larger than {limit:,} bytes; {too_large}"
+    too_large = f"is larger than {limit:,} bytes; {too_large}"
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -207,10 +208,30 @@ def _is_content(name: str) -> bool:
     return name.endswith(CONTENT_SUFFIXES) and not name.startswith(".")
 
 
-def _walk_content(found: list[os.DirEntry[str]], prefix: str, errors: list[ContentError]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+# Files in content/ that are not explainers and are there on purpose, passed over without a word:
+# pictures (an explainer may show one kept beside it), whatever the editing page uploads (its media
+# folder), a README or licence for the folder, editors' backups and swap files, and the files
+# operating systems leave in folders. (Hidden files are passed over too.) Any other file the build
+# does not read gets a warning: an explainer saved as .md, .json or .txt would otherwise vanish.
+_PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".svg")
+_BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".bak", ".orig", ".tmp")
+_ABOUT_THE_FOLDER = ("readme", "license", "licence")
+_SYSTEM_FILES = ("thumbs.db", "desktop.ini", "icon\r")
+NOT_READ = f"not read: the build reads explainers only from {', '.join(CONTENT_SUFFIXES[:-1])} and {CONTENT_SUFFIXES[-1]} files; rename it if it is one, or move it out of content/"
+
+
+def _passed_over(relative: str) -> bool:
+    """Whether a file in content/ that is not an explainer is there on purpose (see above)."""
+    name = relative.rsplit("/", 1)[-1].lower()
+    return (f"{CONTENT_DIR}/{relative}".startswith(f"{MEDIA_FOLDER}/") or name.endswith(_PICTURE_SUFFIXES + _BACKUP_SUFFIXES) or name in _SYSTEM_FILES
+            or name.split(".", 1)[0] in _ABOUT_THE_FOLDER or (name.startswith("#") and name.endswith("#")))
+
+
+def _walk_content(found: list[os.DirEntry[str]], prefix: str, errors: list[ContentError], unread: list[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Every content file among a folder's entries, as (path below content/, entry), sub-folders
     included: a newsroom may keep each desk's or year's explainers in a folder of their own.
-    Hidden folders are passed over, and so are links to folders (which could lead back into themselves)."""
+    Hidden folders are passed over, and so are links to folders (which could lead back into
+    themselves); any other file not read, not there on purpose, is added to `unread`."""
     for entry in sorted(found, key=lambda e: e.name):
         if entry.name.startswith("."):
             continue
@@ -220,15 +241,17 @@ def _walk_content(found: list[os.DirEntry[str]], prefix: str, errors: list[Conte
             except OSError as exc:
                 errors.append(ContentError(f"{CONTENT_DIR}/{prefix}{entry.name}", 1, 1, "(folder)", unreadable(Path(entry.path), exc, folder=True)))
                 continue
-            yield from _walk_content(inside, f"{prefix}{entry.name}/", errors)
+            yield from _walk_content(inside, f"{prefix}{entry.name}/", errors, unread)
         elif _is_content(entry.name):
             yield f"{prefix}{entry.name}", entry
+        elif not entry.is_dir() and not _passed_over(prefix + entry.name):
+            unread.append(prefix + entry.name)
 
 
-def _explainer_entries(root: Path, errors: list[ContentError]) -> list[tuple[str, os.DirEntry[str]]]:
+def _explainer_entries(root: Path, errors: list[ContentError], notices: list[ContentError]) -> list[tuple[str, os.DirEntry[str]]]:
     """content/**/*.yaml, *.yml and *.aml, as (display path, entry), sorted by path so every build
     reads files in the same order and output is byte-identical; none is an error, and so is a
-    name no file of content may have."""
+    name no file of content may have. Each other file the build does not read is a warning (notices)."""
     content = root / CONTENT_DIR
     try:
         found = list(os.scandir(content))
@@ -240,14 +263,15 @@ def _explainer_entries(root: Path, errors: list[ContentError]) -> list[tuple[str
     except OSError as exc:
         errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", unreadable(content, exc, folder=True)))
         return []
-    entries = []
-    for relative, entry in sorted(_walk_content(found, "", errors), key=lambda pair: pair[0]):
+    entries, unread = [], []
+    for relative, entry in sorted(_walk_content(found, "", errors, unread), key=lambda pair: pair[0]):
         shown = f"{CONTENT_DIR}/{relative}"
         problem = name_problem(relative)
         if problem:
             errors.append(ContentError(shown, 1, 1, "(file)", problem))
         else:
             entries.append((shown, entry))
+    notices.extend(ContentError(f"{CONTENT_DIR}/{relative}", 1, 1, "(file)", NOT_READ, warning=True) for relative in sorted(unread))
     if not entries and not errors:
         errors.append(ContentError(CONTENT_DIR, 1, 1, "(folder)", "no explainers found: add content/<slug>.yaml (or .aml, written in ArchieML)"))
     return entries
@@ -272,6 +296,7 @@ class Inputs:
     # The pictures the last build's explainers showed, each path's sha256 as it is now (a picture
     # gone or unreadable is left out): an explainer's key holds its pictures' digests.
     pictures: dict[str, str] = field(default_factory=dict)
+    notices: tuple[ContentError, ...] = ()  # warnings: each file in content/ the build does not read
 
 
 # What may be a broken Markdown link or image, on the bytes of a file (markdown.link_problems
@@ -399,7 +424,8 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
     site = read_site_file(root, errors)
     seen = {} if seen is None else seen
     now = time.time_ns()
-    entries = _explainer_entries(root, errors)
+    notices: list[ContentError] = []
+    entries = _explainer_entries(root, errors, notices)
     digests: dict[str, str] = {}
     unplaced = set()
     for path, entry in entries:
@@ -431,4 +457,4 @@ def scan_inputs(root: Path, seen: Seen | None = None) -> Inputs:
     site_doc = parse_site(SITE_FILE, site) if site is not None else None
     logo = read_logo(root, site_doc) if isinstance(site_doc, RawDoc) else None
     logo_digest = hashlib.sha256(logo).hexdigest() if isinstance(logo, bytes) else ""
-    return Inputs(site, templates, digests, logo_digest, frozenset(unplaced), tuple(errors), site_doc, logo, pictures)
+    return Inputs(site, templates, digests, logo_digest, frozenset(unplaced), tuple(errors), site_doc, logo, pictures, tuple(notices))

@@ -221,7 +221,7 @@ def _tag_at(text: str, mark: Any) -> str:
 def _text(path: str, raw: bytes) -> str | list[ContentError]:
     """A content file's bytes as text, or why they are not."""
     if len(raw) > MAX_FILE_BYTES:
-        return [ContentError(path, 1, 1, "(file)", f"larger than {MAX_FILE_BYTES:,} bytes")]
+        return [ContentError(path, 1, 1, "(file)", f"is larger than {MAX_FILE_BYTES:,} bytes")]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -15,13 +15,20 @@ PACKAGE = Path(__file__).resolve().parent.parent  # explainer/
 TEMPLATES_DIR = "templates"
 
 
+def source_checkout() -> Path | None:
+    """The source folder the generator's code runs from (its pyproject.toml beside the package),
+    when it runs from one: a checkout, installed editable or not at all. None for an installed copy."""
+    checkout = PACKAGE.parent
+    return checkout if (checkout / "pyproject.toml").is_file() else None
+
+
 def default_theme() -> Path:
     """The default theme's folder: in the installed package, or the source checkout's templates/."""
     installed = PACKAGE / "theme"
     if installed.is_dir():
         return installed
-    checkout = PACKAGE.parent
-    if (checkout / "pyproject.toml").is_file() and (checkout / TEMPLATES_DIR / "base.html").is_file():
+    checkout = source_checkout()
+    if checkout is not None and (checkout / TEMPLATES_DIR / "base.html").is_file():
         return checkout / TEMPLATES_DIR
     raise FileNotFoundError(f"the default theme is missing from {PACKAGE}: reinstall the generator")
 

@@ -40,6 +40,7 @@ from explainer.plan.pages import (
 )
 
 LOADER_URL = "embed.js"
+EMBED_PAGE = "embed.html"  # the template of the page an iframe shows
 
 # The width the oEmbed response asks for.
 OEMBED_WIDTH = 600
@@ -203,7 +204,7 @@ def _embed_pages(site: Site, explainer: Explainer, embeds: dict[str, Embed]) -> 
     shown = {"urls": urls, "positions": positions(explainer), "timelines": timelines_of(explainer), "as_of": last_modified(explainer)}
     for embed in embeds.values():
         context = {"explainer": explainer, "embed": embed, **shown}
-        pages.append(Page(embed.url + "index.html", embed.url, "embed.html", key, context))
+        pages.append(Page(embed.url + "index.html", embed.url, EMBED_PAGE, key, context))
         pages.append(Page(embed.fragment_url, embed.fragment_url, "fragment.html", key, context))
         pages.append(Page(embed.oembed_url, embed.oembed_url, "oembed.json", key, {**context, "oembed": oembed(site, embed)}))
     return pages

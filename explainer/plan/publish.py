@@ -23,10 +23,10 @@ from explainer.content.dates import instant, latest
 from explainer.content.model import Author, Card, Change, Explainer, Question, Site
 from explainer.content.pictures import RECIPE, Picture, PictureFiles, picture_files, picture_folder
 from explainer.core.digest import digest
-from explainer.plan.embeds import alias_redirects, embed_ids, plan_explainer_embeds
+from explainer.plan.embeds import EMBED_PAGE, alias_redirects, embed_ids, plan_explainer_embeds
 from explainer.plan.listing import NEWEST_ON_404, TOPICS, Topic, authors_of, plan_authors, plan_index, plan_topics, search_box, topic_links, topics_of
 from explainer.plan.related import Connections, teaser
-from explainer.plan.schedule import release_of
+from explainer.plan.schedule import Status, release_of
 from explainer.plan.pages import (
     SOCIAL_IMAGE,
     SOCIAL_IMAGE_SIZE,
@@ -94,7 +94,7 @@ class SocialImage:
     kicker: str | None  # the explainer's title above a question's or card's, else None
     site_name: str
     address: str  # where the site lives, host and path, shown at the foot
-    summary: str | None = None  # a question's short answer, a card's summary, under the title
+    summary: str | None = None  # the explainer's dek, a question's short answer, a card's summary, under the title
     picture: Picture | None = None  # the picture it shows beside the text
     logo: Logo | None = None  # the site's logo, beside its name
     accent: str = "#0b5cad"  # the site's accent (#rrggbb): the bar and its name
@@ -162,7 +162,8 @@ def _address(site: Site) -> str:
 
 def _social_image(site: Site, explainer: Explainer, item: Question | Card | None, root: Path | None) -> Page:
     """The social image of the explainer (item None), or of one question or card: its title, the
-    explainer's above an item's, an item's short answer or summary under it, and its picture."""
+    explainer's above an item's, under it the explainer's dek or an item's short answer or summary,
+    and its picture."""
     url = social_image_url(explainer, item)
     picture = social_picture(explainer, item)
     if isinstance(item, Question):
@@ -170,7 +171,7 @@ def _social_image(site: Site, explainer: Explainer, item: Question | Card | None
     elif isinstance(item, Card):
         title, kicker, summary = item.title, explainer.title, item.summary
     else:
-        title, kicker, summary = explainer.title, None, None
+        title, kicker, summary = explainer.title, None, explainer.dek
     image = SocialImage(title, kicker, site.name, _address(site), summary, picture, site.brand.logo, site.brand.accent)
     # Keyed on exactly what the image shows: editing an answer does not redraw it.
     logo = hashlib.sha256(site.brand.logo.png).hexdigest() if site.brand.logo else ""
@@ -302,6 +303,14 @@ def _connect(explainer: Explainer, page: Page, connections: Connections) -> Page
     return replace(page, key=digest(page.key, connections.item_key(item)), context={**page.context, **context})
 
 
+def _embed_status(page: Page, status: Status | None) -> Page:
+    """An embed page with the explainer's status, for the banner an explainer built before it is
+    published carries there too; keyed on it only then, so a published explainer's embeds keep their keys."""
+    if page.template != EMBED_PAGE:
+        return page
+    return replace(page, key=digest(page.key, repr(status)) if status else page.key, context={**page.context, "status": status})
+
+
 def share_explainer(site: Site, explainer: Explainer, pages: list[Page], root: Path | None = None) -> list[Page]:
     """The explainer's planned pages with their sharing metadata and figures, then its, each
     question's and each card's social image, then its pictures' files."""
@@ -321,7 +330,8 @@ def plan_group(site: Site, explainer: Explainer, connections: Connections | None
     from when their files are made."""
     connections = connections or Connections(explainer.language or site.language)
     pages = [_connect(explainer, page, connections) for page in plan_explainer(site, explainer)]
-    pages = share_explainer(site, explainer, plan_explainer_embeds(site, explainer, pages), root)
+    pages = [_embed_status(page, connections.status) for page in plan_explainer_embeds(site, explainer, pages)]
+    pages = share_explainer(site, explainer, pages, root)
     lang = language_of(site, explainer)
     for page in pages:
         page.context["language"] = lang  # every page of the explainer speaks its language
@@ -367,7 +377,7 @@ def _sitemap(site: Site, summaries: Iterable[Summary], topics: dict[str, tuple[T
     entries = [SitemapEntry(site.base_url, newest)] if newest else []
     if topics and newest:
         entries.append(SitemapEntry(site.base_url + TOPICS, newest))
-    entries.extend(SitemapEntry(site.base_url + topic.url, max(e.modified for e in members)) for topic, members in topics.values())
+    entries.extend(SitemapEntry(site.base_url + topic.url, latest(e.modified for e in members)) for topic, members in topics.values())
     for explainer in explainers:
         entries.extend(SitemapEntry(site.base_url + url, explainer.modified) for url in explainer.urls)
     return tuple(entries)

@@ -54,7 +54,7 @@ class Session:
             schedule = Schedule(dt.datetime.now(dt.timezone.utc), drafts=True, future=True)
             todo = ask(self.root, self.out, self.base_url, self.record, self.seen, schedule)
             if todo.nothing:
-                return BuildResult(todo.pages, 0, 0, unchanged=True)
+                return BuildResult(todo.pages, 0, 0, todo.inputs.notices, unchanged=True)
             site = load_site(self.root, todo.inputs, self.base_url)
             self.templates = load_templates(template_folders(self.root), self.templates)
             explainers = check_explainers(self.root, site, todo, self.explainers)

@@ -2,8 +2,8 @@
 with Pillow.
 
 Each shows the site's logo and name at the top, then the title in bold (the explainer's title
-above a question's or a card's, in a lighter line), then a question's short answer or a card's
-summary, and the site's address at the foot. When the item (or its question, or its explainer)
+above a question's or a card's, in a lighter line), then the explainer's dek, a question's short
+answer or a card's summary, and the site's address at the foot. When the item (or its question, or its explainer)
 has a picture, the picture fills the side the text's lines end on, and the image is a JPEG of
 under MAX_BYTES; without one it is a PNG, a few tens of kilobytes.
 
@@ -63,7 +63,7 @@ LOGO_HEIGHT, LOGO_MAX_WIDTH, LOGO_GAP = 56, 240, 20
 TITLE_SIZES = range(68, 39, -4)  # the largest that fits is used
 TITLE_TOP = 168
 TITLE_BOTTOM = 520
-SUMMARY_SIZE, SUMMARY_LINES, SUMMARY_GAP = 30, 3, 16  # a question's short answer or a card's summary, under the title
+SUMMARY_SIZE, SUMMARY_LINES, SUMMARY_GAP = 30, 3, 16  # the dek, a question's short answer or a card's summary, under the title
 PHOTO_WIDTH, GAP = 480, 48  # the picture fills this much of the image's height, on the side the text ends on
 MAX_BYTES = 150_000  # social sites fetch an image this size quickly, and show it whole
 JPEG_QUALITIES = (85, 78, 70, 62, 54, 46, 38)

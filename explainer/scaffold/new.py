@@ -9,22 +9,31 @@ completion, and a .gitignore.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 import subprocess
+import tomllib
 import urllib.parse
 from importlib import metadata, resources
 from pathlib import Path
 
 from explainer.core.atomic import atomic_write
+from explainer.core.paths import source_checkout
 from explainer.scaffold.schema import SCHEMAS
 
 
 def version() -> str:
+    """The running generator's version: its checkout's pyproject.toml when it runs from one (an
+    egg-info left there by an older install may say another), else the installed copy's."""
+    checkout = source_checkout()
+    if checkout is not None:
+        with contextlib.suppress(OSError, tomllib.TOMLDecodeError, KeyError):
+            return str(tomllib.loads((checkout / "pyproject.toml").read_text("utf-8"))["project"]["version"])
     try:
         return metadata.version("explainer")
-    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+    except metadata.PackageNotFoundError:
         return "0.0.0"
 
 
@@ -36,40 +45,35 @@ def _git(folder: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+# A Git remote written the SSH way: git@github.com:owner/repo.git, ssh://git@host/owner/repo.
+_SCP = re.compile(r"(?:[\w.-]+@)?([\w-]+(?:\.[\w-]+)+):(?!/)(.+)")
+_SSH = re.compile(r"ssh://(?:[\w.-]+@)?([\w.-]+)(?::[0-9]+)?/(.+)")
+
+
+def https_remote(remote: str) -> str | None:
+    """The https address of a Git remote, which a publishing workflow fetches with no key: the
+    remote itself, or an SSH remote's host and path. None for any other (a folder, say)."""
+    if remote.startswith("https://"):
+        return remote
+    found = _SCP.fullmatch(remote) or _SSH.fullmatch(remote)
+    return f"https://{found[1]}/{found[2]}" if found else None
+
+
 def git_pin(folder: Path) -> str | None:
     """The Git address that installs the generator as it is in folder, a checkout on this
-    computer: its `origin` (an https address, which a publishing workflow can fetch) at the commit
-    checked out, when that commit is on a branch of origin and nothing in the checkout differs
-    from it. None otherwise."""
+    computer: its `origin` (as an https address, which a publishing workflow can fetch) at the
+    commit checked out, when that commit is on a branch of origin and nothing in the checkout
+    differs from it. None otherwise."""
     if not folder.is_dir():
         return None
     commit, remote = _git(folder, "rev-parse", "HEAD"), _git(folder, "remote", "get-url", "origin")
-    if not commit or not remote or not remote.startswith("https://"):
+    url = https_remote(remote) if remote else None
+    if not commit or not url:
         return None
     if _git(folder, "status", "--porcelain", "--untracked-files=no") != "" or not _git(folder, "branch", "-r", "--contains", commit):
         return None
-    return f"explainer @ git+{remote}@{commit}"
-
-
-def requirement(installed_from: dict | None, version: str) -> tuple[str, bool]:
-    """The line of requirements.txt that installs this very generator again, and whether a
-    publishing workflow can reach it. `installed_from` is the install's direct_url.json (PEP 610),
-    None when it came from a package index. A Git install is pinned to its commit, and so is one
-    from a Git checkout on this computer whose commit is on its `origin`; any other folder on this
-    computer cannot be reached from GitHub: the version is given, and False says so."""
-    if installed_from is None:
-        return f"explainer=={version}", True
-    url, vcs = installed_from.get("url", ""), installed_from.get("vcs_info")
-    reachable = url.startswith(("https://", "http://", "ssh://", "git@"))
-    if vcs and reachable:
-        return f"explainer @ {vcs['vcs']}+{url}@{vcs['commit_id']}", True
-    if "archive_info" in installed_from and reachable:
-        return f"explainer @ {url}", True
-    if url.startswith("file://"):
-        pinned = git_pin(Path(urllib.parse.unquote(urllib.parse.urlparse(url).path)))
-        if pinned:
-            return pinned, True
-    return f"explainer=={version}", False
+    below = (_git(folder, "rev-parse", "--show-prefix") or "").strip("/")  # the generator in a folder of its repository
+    return f"explainer @ git+{url}@{commit}" + (f"#subdirectory={below}" if below else "")
 
 
 # What requirements.txt holds instead of a line GitHub could not install: nothing that installs, so
@@ -78,8 +82,35 @@ def requirement(installed_from: dict | None, version: str) -> tuple[str, bool]:
 UNREACHABLE = "# explainer @ <where your newsroom installs the generator from: write it here, and remove the # at the start>"
 
 
+def requirement(installed_from: dict | None) -> tuple[str, bool]:
+    """The line of requirements.txt that installs this very generator again, and whether a
+    publishing workflow can reach it (when not, the line is UNREACHABLE's comment).
+    `installed_from` is the install's direct_url.json (PEP 610), None when it came from a package
+    index. A Git install is pinned to its commit, and so is one from a Git checkout on this
+    computer whose commit is on its `origin`. Any other folder on this computer cannot be reached
+    from GitHub; nor can a version from a package index, as PyPI has no generator of this name
+    (its `explainer` is another project) and requirements.txt names no other index."""
+    url, vcs = (installed_from or {}).get("url", ""), (installed_from or {}).get("vcs_info")
+    reachable = url.startswith(("https://", "http://", "ssh://", "git@"))
+    if vcs and reachable:
+        return f"explainer @ {vcs['vcs']}+{url}@{vcs['commit_id']}", True
+    if installed_from and "archive_info" in installed_from and reachable:
+        return f"explainer @ {url}", True
+    if url.startswith("file://"):
+        pinned = git_pin(Path(urllib.parse.unquote(urllib.parse.urlparse(url).path)))
+        if pinned:
+            return pinned, True
+    return UNREACHABLE, False
+
+
 def installed_from() -> dict | None:
-    """Where this generator was installed from, as pip recorded it (PEP 610); None from an index."""
+    """Where the running generator came from, as pip records it (PEP 610); None from an index.
+    Run from a source checkout (installed editable, or not at all), the checkout itself: the
+    metadata found first may be another copy's, or an egg-info in the checkout that records
+    nothing of where it came from."""
+    checkout = source_checkout()
+    if checkout is not None:
+        return {"url": checkout.as_uri(), "dir_info": {"editable": True}}
     try:
         recorded = metadata.distribution("explainer").read_text("direct_url.json")
     except metadata.PackageNotFoundError:
@@ -120,13 +151,13 @@ def _fill(text: str, **values: str) -> str:
     return text
 
 
-def project_files(folder: Path, today: dt.date) -> dict[str, str]:
-    """The files of a new project at folder, by path below it."""
+def project_files(folder: Path, today: dt.date, line: str) -> dict[str, str]:
+    """The files of a new project at folder, by path below it; `line` is requirements.txt's line
+    for the generator (requirement's)."""
     name = _site_name(folder)
-    line, reachable = requirement(installed_from(), version())
     # The editing page's repository, until the newsroom writes its own: the folder's name under a placeholder owner.
     repo = f"your-org/{re.sub(r'[^A-Za-z0-9_.-]+', '-', folder.resolve().name).strip('-') or 'explainers'}"
-    values = {"name": name, "today": today.isoformat(), "line": line if reachable else UNREACHABLE, "version": version(), "repo": repo}
+    values = {"name": name, "today": today.isoformat(), "line": line, "version": version(), "repo": repo}
     files = {path: _fill(text, **values) for path, text in _starter_files().items()}
     for schema in SCHEMAS:
         files[f"schema/{schema}"] = resources.files("explainer").joinpath("schema", schema).read_text("utf-8")
@@ -137,11 +168,12 @@ class ProjectExists(Exception):
     """The folder already holds files; nothing was written."""
 
 
-def make_project(folder: Path, today: dt.date) -> list[str]:
-    """Write a new project into folder, which must be missing or empty; returns the paths written."""
+def make_project(folder: Path, today: dt.date, line: str) -> list[str]:
+    """Write a new project into folder, which must be missing or empty, with `line` in its
+    requirements.txt; returns the paths written."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ProjectExists(f"{folder} already exists and is not empty: choose a new folder, or empty this one")
-    files = project_files(folder, today)
+    files = project_files(folder, today, line)
     for path, text in files.items():
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
