@@ -115,10 +115,20 @@ def test_furniture_is_set_aside_counted_and_never_published_in_every_format(name
     assert scaffold.report.sentences_kept + scaffold.report.sentences_omitted == scaffold.report.sentences_read
 
 
-def test_the_headline_the_page_names_wins_over_a_sidebars_h1_and_its_question_is_kept():
-    data, _ = imported("sidebar_headline.html")
+@pytest.mark.parametrize("description", [None, "Three weekends of roadworks in April, and how to get around them."])
+def test_the_headline_the_page_names_wins_over_a_sidebars_h1_and_the_sidebar_gives_neither_the_dek_nor_a_section(description):
+    page = (RULES / "sidebar_headline.html").read_text("utf-8")
+    if description:
+        page = page.replace("</head>", f'<meta property="og:description" content="{description}"></head>')
+    scaffold = import_article(read_article(page, "html"), today=TODAY, origin="sidebar_headline.html")
+    data = yaml.safe_load(scaffold.yaml)
     assert data["title"] == "Why the Ring Road Is Closing"
-    assert "Which weekends?" in [s.get("question") for s in data["sections"]]
+    # The dek is the article's: the page's description, else its first paragraph; never the sidebar's text.
+    assert data["dek"] == (description or "The ring road closes for three weekends in April while the council resurfaces it.")
+    assert [s.get("question") or s.get("heading") for s in data["sections"]] == ["Which weekends?"]
+    assert "Lost dog" not in published(data) and "Around the Valley" not in published(data)
+    assert data["omitted"] == ["Around the Valley"]  # the sidebar's heading, listed as a heading outside the article
+    assert "other text of the page, before its headline: 1" in "\n".join(scaffold.report.lines())
 
 
 def test_headings_of_a_page_outside_its_article_are_counted_and_listed():

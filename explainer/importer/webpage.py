@@ -404,7 +404,7 @@ def read_page(text: str) -> WebPage:
         page.content, page.reader = doc.xpath("//article")[0], "the page's <article>"
     elif not [kind for kind in page.set_aside if kind != _LINES]:
         # Nothing on the page is chrome (but lines like "Advertisement"): an export of the article alone, read as it stands.
-        page.content, page.reader = next(iter(doc.xpath("//main") or [body])), "the whole page, which holds nothing else"
+        page.content, page.reader = next(iter(doc.xpath("//main") or [body])), _WHOLE
     else:
         kept = trafilatura.extract(whole, output_format="html", include_formatting=True,
                                    include_links=True, include_tables=True, include_comments=False, deduplicate=False)
@@ -414,13 +414,57 @@ def read_page(text: str) -> WebPage:
             page.standfirst = _standfirst(body, page.content)
             _left_out(body, page)
     page.title, page.title_element = _title(page, doc, meta)
-    page.headings_left_out = _headings_left_out(body, page)
+    before = _before_headline(page) if page.reader == _WHOLE else []
+    page.headings_left_out = sorted(before + _headings_left_out(body, page), key=lambda found: found[1])
     if meta is not None:
         page.published = _date(meta.date)
         page.description = meta.description or None
     page.byline = _best_byline([*_meta_authors(doc, meta), *bylines]) or page.byline
     page.language = page_language(doc)
     return page
+
+
+_WHOLE = "the whole page, which holds nothing else"
+
+
+def _before_headline(page: WebPage) -> list[tuple[str, int]]:
+    """Take out of a page read whole the boxes that stand before its headline's box: a column of
+    other news, a sidebar with an <h1> of its own. The article starts at its headline; what the
+    page prints above it in other boxes is not the article's, and a reader sees it as apart.
+
+    Each heading of those boxes is returned, to be listed with the headings outside the article;
+    their prose (a sentence of PROSE characters or more) waits for an editor in page.leftovers,
+    and the rest is counted. The headline's own box keeps what stands beside it (a kicker over
+    the headline is the furniture rules' to judge)."""
+    headline = page.title_element
+    if headline is None:
+        return []
+    boxes = []
+    box = headline.getparent()
+    while box is not None and box is not page.content:
+        boxes += [el for el in box.itersiblings(preceding=True) if isinstance(el.tag, str)]
+        box = box.getparent()
+    if box is None:
+        return []
+    headings = []
+    for el in boxes:
+        headings += [(_text(h), h.sourceline or 1) for h in el.iter(*_HEADINGS) if _text(h)]
+        blocks = _outermost_blocks(el)
+        if not blocks and len(_text(el)) > sum(len(t) for t, _ in headings):
+            blocks = [el]  # text of its own, in no block
+        for block in blocks:
+            text = _text(block)
+            if len(text) >= PROSE and _SENTENCE_END.search(text) and not _mostly_links(block):
+                page.leftovers.append((text, block.sourceline or 1))
+            elif text:
+                page.set_aside[_OUTSIDE] += 1
+        _drop(el)
+    if boxes:
+        page.reader = "the whole page from its headline on, which holds nothing else"
+    return headings
+
+
+_OUTSIDE = "other text of the page, before its headline"
 
 
 def _extracted(kept: str) -> lxml.html.HtmlElement:
