@@ -131,6 +131,20 @@ def test_the_headline_the_page_names_wins_over_a_sidebars_h1_and_the_sidebar_giv
     assert "other text of the page, before its headline: 1" in "\n".join(scaffold.report.lines())
 
 
+@pytest.mark.parametrize("head_cut_short", [False, True])
+def test_a_heading_under_the_headline_that_is_the_pages_description_is_the_dek_not_a_section(head_cut_short):
+    # An <iframe> in the <head> ends it for the parser: the description's meta tag lands in the <body>.
+    description = "The ferry to the islands stops for a month while its pier is rebuilt."
+    page = ("<html><head><title>Island ferry stops for a month | Gazette</title>" + ("<iframe src='/x'></iframe>" if head_cut_short else "")
+            + f"<meta name='description' content='{description}'></head><body><h1>Island ferry stops for a month</h1>"
+            + f"<h2>{description}</h2><p>The pier was built in 1911 and its timbers have rotted, the harbour board said.</p>"
+            + "<h2>How do islanders reach the mainland?</h2><p>A smaller boat runs twice a day from the fishing harbour.</p></body></html>")
+    data = yaml.safe_load(import_article(read_article(page, "html"), today=TODAY, origin="p.html").yaml)
+    assert data["dek"] == description
+    assert [s.get("question") or s.get("heading") for s in data["sections"]] == ["How do islanders reach the mainland?"]
+    assert data["intro"] == "The pier was built in 1911 and its timbers have rotted, the harbour board said.\n"
+
+
 def test_headings_of_a_page_outside_its_article_are_counted_and_listed():
     page = ("<html><head><title>Bridge repairs start | Gazette</title></head><body><nav><a href='/'>Home</a></nav>"
             "<article><h1>Bridge repairs start</h1><p>" + "The bridge closes for repairs on Monday, the council said. " * 6 + "</p>"

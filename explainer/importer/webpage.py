@@ -418,7 +418,7 @@ def read_page(text: str) -> WebPage:
     page.headings_left_out = sorted(before + _headings_left_out(body, page), key=lambda found: found[1])
     if meta is not None:
         page.published = _date(meta.date)
-        page.description = meta.description or None
+    page.description = _meta_description(doc, meta)
     page.byline = _best_byline([*_meta_authors(doc, meta), *bylines]) or page.byline
     page.language = page_language(doc)
     return page
@@ -621,6 +621,15 @@ def _meta_titles(doc: lxml.html.HtmlElement, meta) -> list[str]:  # type: ignore
     found += doc.xpath("//meta[@property='og:title' or @name='og:title' or @name='twitter:title']/@content")
     found += [_text(t) for t in doc.iter("title")]
     return [" ".join(t.split()) for t in found if t and t.strip()]
+
+
+def _meta_description(doc: lxml.html.HtmlElement, meta) -> str | None:  # type: ignore[no-untyped-def]
+    """The page's description of its article: as trafilatura reads it from the <head>, else from its
+    description meta tags wherever they are (an <iframe> or a <div> in the <head> ends it for an HTML
+    parser, as for a browser, and the tags after it land in the <body>)."""
+    found = [meta.description if meta is not None else None]
+    found += doc.xpath("//meta[@name='description' or @property='og:description' or @name='og:description' or @name='twitter:description']/@content")
+    return next((" ".join(t.split()) for t in found if t and t.strip()), None)
 
 
 def _is_headline(heading: str, title: str) -> bool:
