@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import cli
 
 from explainer.content.markdown import plain_blocks
 from explainer.importer.article import read_article
@@ -188,6 +189,56 @@ def test_sentences_are_split_in_the_articles_language_with_english_rules_where_p
     _, portuguese = imported("language_pt.txt", site_language="pt-BR")
     assert portuguese.report.language == ("pt-BR", True)
     assert "no rules of its own: split by the English rules" in "\n".join(portuguese.report.lines())
+
+
+GERMAN = {"dek": "Die Stadt baut u. a. neue Haltestellen am Markt. Die Linie 7 fährt deshalb ab 1. April seltener.",
+          "short_answers": ["Sie fährt z. B. am Sonntag nur noch alle 30 Minuten.", "Er kostet ca. 2 Mio. Euro."]}
+
+
+def german_rules_read(data: dict) -> bool:
+    """Whether an explainer of language_de.md was split by German rules: "u. a.", "1. April",
+    "z. B.", "Nr. 7", "ca." and "Mio." end no sentence, so the dek is the first paragraph and each short
+    answer a whole sentence (by English rules the dek is "Die Stadt baut u." and a short answer "Sie fährt z.")."""
+    return data["dek"] == GERMAN["dek"] and [s["short_answer"] for s in data["sections"]] == GERMAN["short_answers"]
+
+
+def test_import_language_splits_a_markdown_articles_sentences_by_that_languages_abbreviations(make_site):
+    root = make_site({})  # a site in English
+    out = root / "content" / "linie-7.yaml"
+    result = cli("import", str(RULES / "language_de.md"), "--language", "de", "-o", str(out), "--root", str(root))
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load(out.read_text("utf-8"))
+    assert german_rules_read(data)
+    assert data["language"] == "de"  # not the site's: its pages take German words and dates
+    assert "  sentences kept: 9 of 9 read" in result.stdout.splitlines() and "  sentences split as: de" in result.stdout.splitlines()
+    assert "The language given to the importer (--language)" in out.read_text("utf-8")
+    # Without it, a Markdown file says no language: the site's (English) rules split it.
+    english, _ = imported("language_de.md", site_language="en")
+    assert not german_rules_read(english) and english["dek"] == "Die Stadt baut u."
+
+
+def test_import_language_wins_over_the_language_a_page_says_it_is_in():
+    page = (RULES / "language_de.md").read_text("utf-8").splitlines()
+    html = (f"<html lang='en'><head><title>{page[0][2:]}</title></head><body><h1>{page[0][2:]}</h1><p>{page[2]}</p>"
+            f"<h2>{page[4][3:]}</h2><p>{page[6]}</p><h2>{page[8][3:]}</h2><p>{page[10]}</p></body></html>")
+    assert not german_rules_read(yaml.safe_load(import_article(read_article(html, "html"), today=TODAY, origin="p.html").yaml))
+    scaffold = import_article(read_article(html, "html"), today=TODAY, origin="p.html", language="de", site_language="en")
+    data = yaml.safe_load(scaffold.yaml)
+    assert german_rules_read(data) and data["language"] == "de" and scaffold.report.language == ("de", False)
+
+
+def test_import_language_without_rules_of_its_own_is_split_by_the_english_rules_and_says_so(make_site):
+    result = cli("import", str(RULES / "language_pt.txt"), "--language", "pt-BR", "-o", "-", "--root", str(make_site({})))
+    assert result.returncode == 0, result.stderr
+    assert "  sentences split as: pt-BR (no rules of its own: split by the English rules)" in result.stderr.splitlines()
+    assert yaml.safe_load(result.stdout)["language"] == "pt-BR"
+
+
+@pytest.mark.parametrize("code", ["german", "xx-yy", "de DE", ""])
+def test_import_language_that_is_no_language_tag_is_refused_naming_the_option(make_site, code):
+    result = cli("import", str(RULES / "language_de.md"), "--language", code, "-o", "-", "--root", str(make_site({})))
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"argument --language: expected a language tag, like de, fr or pt-BR, found {code!r}" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["furniture.md", "options_same_rank.md", "bare_numbers.html", "headings.md", "known_unknown_fr.html"])

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 import lxml.html
 
-from explainer.content.language import locale_of
+from explainer.content.language import language_tag
 from explainer.importer.furniture import agency_credit, byline_of, is_page_furniture, split_credit
 
 # What page chrome is, by kind: (kind, tags, ARIA roles, words in a class or id).
@@ -680,8 +680,4 @@ def page_language(doc: lxml.html.HtmlElement) -> str | None:
     said = [root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"),
             *root.xpath("//meta[@property='og:locale']/@content"),
             *root.xpath("//meta[translate(@http-equiv, 'CONTENT-LANGUAGE', 'content-language')='content-language']/@content")]
-    for tag in said:
-        tag = (tag or "").strip().split(",")[0].strip().replace("_", "-")
-        if re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", tag) and locale_of(tag) is not None:
-            return tag
-    return None
+    return next((tag for tag in map(language_tag, said) if tag), None)
