@@ -17,7 +17,7 @@ from explainer.content.markdown import parse_tokens, plain_blocks
 from explainer.content.parse import MAX_FILE_BYTES
 from explainer.content.schema import load_schema
 from explainer.importer.furniture import byline_of, date_of, fold, furniture_of, split_credit
-from explainer.importer.webpage import read_page
+from explainer.importer.webpage import read_page, refuse_large_page
 
 Format = Literal["text", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "html")
@@ -94,7 +94,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\u
 
 def read_article(text: str, fmt: Format) -> Article:
     """Read article text in the given format into blocks. An HTML page is read for its article
-    only (webpage.py); raises webpage.PageTooDeep for a page no parser can read whole."""
+    only (webpage.py); raises webpage.PageRefused for a page too large to read, or that no parser
+    can read whole."""
+    if fmt == "html":
+        refuse_large_page(text)
     text, dropped = _CONTROL.subn("", text)
     if fmt == "html":
         article = _read_page(text, dropped)

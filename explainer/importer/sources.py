@@ -340,12 +340,12 @@ def _paragraph_lines(html: str) -> str:
 
 def to_article(source: Source) -> Article:
     """A source that is an article, read into blocks."""
-    from explainer.importer.webpage import PageTooDeep
+    from explainer.importer.webpage import PageRefused
 
     assert source.format in FORMATS
     try:
         article = read_article(source.text, source.format)  # type: ignore[arg-type]
-    except PageTooDeep as exc:
+    except PageRefused as exc:
         raise ReadFailed(f"{source.name}: {exc}; save the article's own part of the page, or paste its text") from None
     if not article.blocks:
         raise ReadFailed(f"found no text in {source.name}")
