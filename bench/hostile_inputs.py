@@ -8,8 +8,9 @@ each must print; the times are measured here, never asserted in a test).
 
 check: a source whose one paragraph holds N sentences, and an explainer holding them all, a
 thousand to a question; and N sentences that share words with every one of N passages but that
-none supports (each is weighed against the passages that hold its words). import: a 20 MB page, a 10 MB sentence, a 50 MB line, a named pipe that
-nothing writes to. The worst YAML files are measured by bench/hostile_yaml.py.
+none supports (each is weighed against the passages that hold its words). import: pages of 20 MB (refused
+before they are parsed) and of 9.9 MB, pages of short elements either side of the bound on elements, a
+10 MB sentence, a 50 MB line, a named pipe that nothing writes to. The worst YAML files are measured by bench/hostile_yaml.py.
 
 Each run is given at most LIMIT seconds; one that takes longer is printed as "> LIMIT s".
 """
@@ -76,6 +77,23 @@ def _page(path: Path) -> None:
     path.write_text("<html><body><article><h1>A big page</h1>" + paragraph * (20_000_000 // len(paragraph)) + "</article></body></html>", "utf-8")
 
 
+def _page_with_menu(size: int) -> Callable[[Path], None]:
+    """A page of `size` bytes or so: a menu, then paragraphs each its own, so trafilatura finds the article."""
+    def write(path: Path) -> None:
+        paragraphs = "".join(f"<p>Vote {i}: " + f"the council voted on line {i} of the budget for the new school. " * 30 + "</p>\n"
+                             for i in range(size // 1_970))
+        path.write_text(f"<html><body><nav><a href='/'>Home</a></nav><div><h1>A big page</h1>{paragraphs}</div></body></html>", "utf-8")
+    return write
+
+
+def _page_of_elements(n: int) -> Callable[[Path], None]:
+    """A page of about n elements, each of a few characters: short <div>s, one after another."""
+    def write(path: Path) -> None:
+        divs = "".join(f"<div><span>{i}</span></div>" for i in range((n - 10) // 2))
+        path.write_text(f"<html><body><nav><a href='/'>Home</a></nav><div><h1>Divs</h1>{divs}</div></body></html>", "utf-8")
+    return write
+
+
 def _sentence_10mb(path: Path) -> None:
     path.write_text("A title\n\n" + "word, " * (10_000_000 // 6) + "end.\n", "utf-8")
 
@@ -94,6 +112,10 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "check: 3,000 sentences none of 3,000 passages supports": unsupported_case(3_000),
     "check: 10,000 sentences none of 10,000 passages supports": unsupported_case(10_000),
     "import: a 20 MB page": import_case("page.html", _page),
+    "import: a 20 MB page with a menu": import_case("page.html", _page_with_menu(20_000_000)),
+    "import: a 9.9 MB page with a menu": import_case("page.html", _page_with_menu(9_900_000)),
+    "import: a page of 49,990 short elements": import_case("page.html", _page_of_elements(50_000)),
+    "import: a page of 60,000 short elements": import_case("page.html", _page_of_elements(60_000)),
     "import: a 10 MB sentence": import_case("sentence.txt", _sentence_10mb),
     "import: a 50 MB line": import_case("line.txt", _line_50mb),
     "import: a named pipe nothing writes to (--timeout 5)": import_case("pipe.txt", os.mkfifo, "--timeout", "5"),

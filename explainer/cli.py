@@ -49,6 +49,15 @@ def _slug(value: str) -> str:
     return value
 
 
+def _language(value: str) -> str:
+    from explainer.content.language import language_tag
+
+    tag = language_tag(value)
+    if tag is None or tag != value.strip().replace("_", "-"):
+        raise argparse.ArgumentTypeError(f"expected a language tag, like de, fr or pt-BR, found {value!r}")
+    return tag
+
+
 def _add_root(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder holding site.yaml, content/ and templates/ (default: here)")
 
@@ -90,6 +99,9 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     import_cmd.add_argument("--force", action="store_true", help="replace the output file if it exists")
     import_cmd.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD", help="the publication date to write (default: the date the page gives, else today)")
     import_cmd.add_argument("--slug", type=_slug, default=None, help="the explainer's URL segment (default: made from the title)")
+    import_cmd.add_argument("--language", type=_language, default=None, metavar="CODE",
+                            help="the article's language, like de or pt-BR: its sentences are split by that language's rules, and one that is not "
+                                 "the site's becomes the explainer's language (default: the language the article says it is in, else the site's)")
     _add_root(import_cmd)
     check_cmd = commands.add_parser(
         "check", help="compare each explainer with the article(s) its made_from names",
@@ -261,7 +273,8 @@ def run_import(args: argparse.Namespace) -> int:
         made_from = args.path if address else _in_project(args.root, Path(args.path))
         # The clock is read here, at the edge; the importer itself is given the date.
         scaffold = import_article(article, origin=made_from or Path(args.path).name, today=dt.date.today(), published=args.published, made_from=made_from,
-                                  slug=args.slug, schema=schema_reference(args.root, "explainer"), site_language=_site_language(args.root))
+                                  slug=args.slug, schema=schema_reference(args.root, "explainer"), site_language=_site_language(args.root),
+                                  language=args.language)
         out, where = _write_import(args, scaffold.slug, ".yaml", scaffold.yaml, write_scaffold)
     except (ImportFailed, ReadFailed) as exc:
         print(one_line(f"import failed: {exc}"), file=sys.stderr)

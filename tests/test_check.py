@@ -108,9 +108,11 @@ TOO_LONG_TEXT = "the article's text is larger than a content file may hold (2,00
      "'seeds/deep.html': the page nests its elements too deep for an HTML parser to read all of its text; save the article's own part of the page, or paste its text"),
     ("seeds/" + "a" * 300 + ".txt", None, f"'seeds/{'a' * 300}.txt' {NAME_TOO_LONG}"),
     ("seeds/" + "a" * 300 + "/b.txt", None, f"'seeds/{'a' * 300}/b.txt' {NAME_TOO_LONG}"),
+    ("seeds/big.html", "<p>It happened.</p>\n" * 600_000,
+     "'seeds/big.html': its HTML is 12,000,000 bytes, more than the importer reads of a web page (10,000,000); save the article's own part of the page, or paste its text"),
     ("seeds/long.txt", "It happened.\n\n" * 200_000, f"'seeds/long.txt': {TOO_LONG_TEXT}"),
     ("seeds/line.txt", "It happened, " * 160_000 + "\n", f"'seeds/line.txt': {TOO_LONG_TEXT}"),
-], ids=["nested-100000-deep", "name-of-304-bytes", "folder-of-300-bytes", "2-mb-of-text", "2-mb-line"])
+], ids=["nested-100000-deep", "name-of-304-bytes", "folder-of-300-bytes", "page-of-12-mb", "2-mb-of-text", "2-mb-line"])
 def test_a_made_from_source_no_check_can_use_is_one_error_at_its_entry(make_site, entry, source, message):
     root = make_site({"a.yaml": minimal_explainer() + f"made_from:\n  - {entry}\n"})
     (root / "seeds").mkdir()

@@ -103,6 +103,30 @@ def test_an_article_no_content_file_can_hold_is_refused_in_one_line(make_site, t
     assert sorted(os.listdir(root / "content")) == ["a.yaml"]
 
 
+def _page_of_20_mb(path: Path) -> None:
+    paragraphs = "".join(f"<p>Vote {i}: the council voted on line {i} of the budget for the new school.</p>\n" for i in range(250_000))
+    path.write_text(f"<html><body><nav><a href='/'>Home</a></nav><div><h1>A big page</h1>{paragraphs}</div></body></html>", "utf-8")
+
+
+def _page_of_60000_elements(path: Path) -> None:
+    cells = "".join(f"<tr><td>{i}</td></tr>" for i in range(30_000))
+    path.write_text(f"<html><body><h1>A table</h1><p>The votes, one a row.</p><table>{cells}</table></body></html>", "utf-8")
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (_page_of_20_mb, r"its HTML is 2\d,\d{3},\d{3} bytes, more than the importer reads of a web page \(10,000,000\)"),
+    (_page_of_60000_elements, r"its HTML holds 60,00\d elements, more than the importer reads of a web page \(50,000\)"),
+], ids=["20-mb", "60000-elements"])
+def test_a_web_page_larger_than_any_news_page_is_refused_in_one_line_naming_it(make_site, tmp_path, capsys, make, message):
+    root = make_site({"a.yaml": minimal_explainer("a")})
+    page = tmp_path / "page.html"
+    make(page)
+    status, out, err = run(capsys, "import", str(page), "--root", str(root))
+    assert (status, out) == (1, "")
+    assert re.fullmatch(f"import failed: {re.escape(str(page))}: {message}; save the article's own part of the page, or paste its text\n", err), err
+    assert sorted(os.listdir(root / "content")) == ["a.yaml"]
+
+
 @pytest.mark.subprocess
 def test_a_named_pipe_nothing_writes_to_is_given_up_on_after_the_time_out(make_site, tmp_path):
     root = make_site({"a.yaml": minimal_explainer("a")})

@@ -269,7 +269,7 @@ def test_prose_the_extractor_leaves_out_waits_for_an_editor_rather_than_being_lo
 def test_a_page_in_another_language_than_the_sites_gives_the_explainer_its_language(make_site):
     text, data, _ = imported("page_fr.html", site_language="en")
     assert data["language"] == "fr-FR"
-    assert "The language the page says it is in" in text
+    assert "The language the article says it is in" in text
     # Imported into the project as a user does, it builds in French.
     root = make_site({})
     result = cli("import", str(ARTICLES / "page_fr.html"), "--root", str(root))

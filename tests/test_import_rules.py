@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import cli
 
 from explainer.content.markdown import plain_blocks
 from explainer.importer.article import read_article
@@ -115,10 +116,34 @@ def test_furniture_is_set_aside_counted_and_never_published_in_every_format(name
     assert scaffold.report.sentences_kept + scaffold.report.sentences_omitted == scaffold.report.sentences_read
 
 
-def test_the_headline_the_page_names_wins_over_a_sidebars_h1_and_its_question_is_kept():
-    data, _ = imported("sidebar_headline.html")
+@pytest.mark.parametrize("description", [None, "Three weekends of roadworks in April, and how to get around them."])
+def test_the_headline_the_page_names_wins_over_a_sidebars_h1_and_the_sidebar_gives_neither_the_dek_nor_a_section(description):
+    page = (RULES / "sidebar_headline.html").read_text("utf-8")
+    if description:
+        page = page.replace("</head>", f'<meta property="og:description" content="{description}"></head>')
+    scaffold = import_article(read_article(page, "html"), today=TODAY, origin="sidebar_headline.html")
+    data = yaml.safe_load(scaffold.yaml)
     assert data["title"] == "Why the Ring Road Is Closing"
-    assert "Which weekends?" in [s.get("question") for s in data["sections"]]
+    # The dek is the article's: the page's description, else its first paragraph; never the sidebar's text.
+    assert data["dek"] == (description or "The ring road closes for three weekends in April while the council resurfaces it.")
+    assert [s.get("question") or s.get("heading") for s in data["sections"]] == ["Which weekends?"]
+    assert "Lost dog" not in published(data) and "Around the Valley" not in published(data)
+    assert data["omitted"] == ["Around the Valley"]  # the sidebar's heading, listed as a heading outside the article
+    assert "other text of the page, before its headline: 1" in "\n".join(scaffold.report.lines())
+
+
+@pytest.mark.parametrize("head_cut_short", [False, True])
+def test_a_heading_under_the_headline_that_is_the_pages_description_is_the_dek_not_a_section(head_cut_short):
+    # An <iframe> in the <head> ends it for the parser: the description's meta tag lands in the <body>.
+    description = "The ferry to the islands stops for a month while its pier is rebuilt."
+    page = ("<html><head><title>Island ferry stops for a month | Gazette</title>" + ("<iframe src='/x'></iframe>" if head_cut_short else "")
+            + f"<meta name='description' content='{description}'></head><body><h1>Island ferry stops for a month</h1>"
+            + f"<h2>{description}</h2><p>The pier was built in 1911 and its timbers have rotted, the harbour board said.</p>"
+            + "<h2>How do islanders reach the mainland?</h2><p>A smaller boat runs twice a day from the fishing harbour.</p></body></html>")
+    data = yaml.safe_load(import_article(read_article(page, "html"), today=TODAY, origin="p.html").yaml)
+    assert data["dek"] == description
+    assert [s.get("question") or s.get("heading") for s in data["sections"]] == ["How do islanders reach the mainland?"]
+    assert data["intro"] == "The pier was built in 1911 and its timbers have rotted, the harbour board said.\n"
 
 
 def test_headings_of_a_page_outside_its_article_are_counted_and_listed():
@@ -164,6 +189,56 @@ def test_sentences_are_split_in_the_articles_language_with_english_rules_where_p
     _, portuguese = imported("language_pt.txt", site_language="pt-BR")
     assert portuguese.report.language == ("pt-BR", True)
     assert "no rules of its own: split by the English rules" in "\n".join(portuguese.report.lines())
+
+
+GERMAN = {"dek": "Die Stadt baut u. a. neue Haltestellen am Markt. Die Linie 7 fährt deshalb ab 1. April seltener.",
+          "short_answers": ["Sie fährt z. B. am Sonntag nur noch alle 30 Minuten.", "Er kostet ca. 2 Mio. Euro."]}
+
+
+def german_rules_read(data: dict) -> bool:
+    """Whether an explainer of language_de.md was split by German rules: "u. a.", "1. April",
+    "z. B.", "Nr. 7", "ca." and "Mio." end no sentence, so the dek is the first paragraph and each short
+    answer a whole sentence (by English rules the dek is "Die Stadt baut u." and a short answer "Sie fährt z.")."""
+    return data["dek"] == GERMAN["dek"] and [s["short_answer"] for s in data["sections"]] == GERMAN["short_answers"]
+
+
+def test_import_language_splits_a_markdown_articles_sentences_by_that_languages_abbreviations(make_site):
+    root = make_site({})  # a site in English
+    out = root / "content" / "linie-7.yaml"
+    result = cli("import", str(RULES / "language_de.md"), "--language", "de", "-o", str(out), "--root", str(root))
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load(out.read_text("utf-8"))
+    assert german_rules_read(data)
+    assert data["language"] == "de"  # not the site's: its pages take German words and dates
+    assert "  sentences kept: 9 of 9 read" in result.stdout.splitlines() and "  sentences split as: de" in result.stdout.splitlines()
+    assert "The language given to the importer (--language)" in out.read_text("utf-8")
+    # Without it, a Markdown file says no language: the site's (English) rules split it.
+    english, _ = imported("language_de.md", site_language="en")
+    assert not german_rules_read(english) and english["dek"] == "Die Stadt baut u."
+
+
+def test_import_language_wins_over_the_language_a_page_says_it_is_in():
+    page = (RULES / "language_de.md").read_text("utf-8").splitlines()
+    html = (f"<html lang='en'><head><title>{page[0][2:]}</title></head><body><h1>{page[0][2:]}</h1><p>{page[2]}</p>"
+            f"<h2>{page[4][3:]}</h2><p>{page[6]}</p><h2>{page[8][3:]}</h2><p>{page[10]}</p></body></html>")
+    assert not german_rules_read(yaml.safe_load(import_article(read_article(html, "html"), today=TODAY, origin="p.html").yaml))
+    scaffold = import_article(read_article(html, "html"), today=TODAY, origin="p.html", language="de", site_language="en")
+    data = yaml.safe_load(scaffold.yaml)
+    assert german_rules_read(data) and data["language"] == "de" and scaffold.report.language == ("de", False)
+
+
+def test_import_language_without_rules_of_its_own_is_split_by_the_english_rules_and_says_so(make_site):
+    result = cli("import", str(RULES / "language_pt.txt"), "--language", "pt-BR", "-o", "-", "--root", str(make_site({})))
+    assert result.returncode == 0, result.stderr
+    assert "  sentences split as: pt-BR (no rules of its own: split by the English rules)" in result.stderr.splitlines()
+    assert yaml.safe_load(result.stdout)["language"] == "pt-BR"
+
+
+@pytest.mark.parametrize("code", ["german", "xx-yy", "de DE", ""])
+def test_import_language_that_is_no_language_tag_is_refused_naming_the_option(make_site, code):
+    result = cli("import", str(RULES / "language_de.md"), "--language", code, "-o", "-", "--root", str(make_site({})))
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"argument --language: expected a language tag, like de, fr or pt-BR, found {code!r}" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["furniture.md", "options_same_rank.md", "bare_numbers.html", "headings.md", "known_unknown_fr.html"])

@@ -128,6 +128,24 @@ def test_a_word_document_article_is_imported_with_its_title_and_subtitle(make_si
     assert cli.main(["--root", str(root)]) == 0
 
 
+@pytest.mark.parametrize("given", [None, "de-AT"])
+def test_a_word_documents_language_splits_its_sentences_and_language_wins_over_it(make_site, tmp_path, capsys, given):
+    document = docx.Document()
+    document.core_properties.language = "de-DE"  # as Word writes the document's language
+    document.add_paragraph("Die Linie 7 fährt ab April seltener", style="Title")
+    document.add_paragraph("Die Stadt baut u. a. neue Haltestellen am Markt. Die Linie fährt deshalb ab 1. April seltener.")
+    document.add_heading("Wann fährt die Linie 7?", level=1)
+    document.add_paragraph("Sie fährt z. B. am Sonntag nur noch alle 30 Minuten. Der Bus Nr. 7 hält dann nicht am Markt.")
+    document.save(tmp_path / "linie.docx")
+    root = make_site({"a.yaml": minimal_explainer("a")})  # a site in English
+    status, out, err = run(capsys, "import", str(tmp_path / "linie.docx"), "--root", str(root), *(["--language", given] if given else []))
+    assert status == 0, err
+    data = parse_content("linie.yaml", (root / "content" / "die-linie-7-fahrt-ab-april-seltener.yaml").read_bytes()).data
+    assert data["language"] == (given or "de-DE")
+    assert data["sections"][0]["short_answer"] == "Sie fährt z. B. am Sonntag nur noch alle 30 Minuten."  # not "Sie fährt z."
+    assert f"  sentences split as: {given or 'de-DE'}" in out.splitlines()
+
+
 def test_a_word_document_written_in_archieml_becomes_an_aml_file_that_builds(make_site, tmp_path, capsys):
     root = make_site({"a.yaml": minimal_explainer("a")})
     source = archieml_docx(tmp_path / "flood.docx")

@@ -51,6 +51,17 @@ def locale_of(tag: str) -> babel.Locale | None:
         return None
 
 
+# A language tag as the schema's `language` field takes it: fr, pt-BR, sr-Latn.
+_TAG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*")
+
+
+def language_tag(said: str | None) -> str | None:
+    """The language tag a document means when it says its language ("pt_BR", "de-DE, en"), as the
+    schema writes one ("pt-BR", "de-DE"); None when it names no language Babel knows."""
+    tag = (said or "").strip().split(",")[0].strip().replace("_", "-")
+    return tag if _TAG.fullmatch(tag) and locale_of(tag) is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class Words:
     """Each language's translations: tag as its file names it (`fr`, `pt-BR`) -> phrase -> words."""

@@ -17,7 +17,7 @@ from explainer.content.markdown import parse_tokens, plain_blocks
 from explainer.content.parse import MAX_FILE_BYTES
 from explainer.content.schema import load_schema
 from explainer.importer.furniture import byline_of, date_of, fold, furniture_of, split_credit
-from explainer.importer.webpage import read_page
+from explainer.importer.webpage import read_page, refuse_large_page
 
 Format = Literal["text", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "html")
@@ -94,7 +94,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\u
 
 def read_article(text: str, fmt: Format) -> Article:
     """Read article text in the given format into blocks. An HTML page is read for its article
-    only (webpage.py); raises webpage.PageTooDeep for a page no parser can read whole."""
+    only (webpage.py); raises webpage.PageRefused for a page too large to read, or that no parser
+    can read whole."""
+    if fmt == "html":
+        refuse_large_page(text)
     text, dropped = _CONTROL.subn("", text)
     if fmt == "html":
         article = _read_page(text, dropped)
@@ -556,7 +559,23 @@ def _read_page(text: str, dropped: int) -> Article:
         blocks.append(Block("dek", escape_markdown(fold(page.description)), fold(page.description), 1))
     _html_loose(root.text, root.sourceline or 1, blocks)
     _walk_html(root, blocks)
+    if page.description and not any(b.kind == "dek" for b in blocks):
+        blocks = _description_heading(blocks, page.description)
     return Article("html", tuple(blocks), page.byline, page.published, page.reader, tuple(sorted(page.set_aside.items())), dropped, page.language)
+
+
+def _description_heading(blocks: list[Block], description: str) -> list[Block]:
+    """The article's first block after its headline, when it is a heading that says what the page's
+    description says, is the standfirst set in a heading's type: the dek, not a section's heading."""
+    after_title = False
+    for at, block in enumerate(blocks):
+        if block.kind in ("credit", "caption", "furniture", "leftover") or (block.kind == "heading" and block.level == 1):
+            after_title = after_title or block.kind == "heading"
+            continue
+        if after_title and block.kind == "heading" and normalise_space(block.text).casefold() == normalise_space(description).casefold():
+            return [*blocks[:at], Block("dek", block.markdown, block.text, block.line), *blocks[at + 1:]]
+        break
+    return blocks
 
 
 def normalise_space(text: str) -> str:

@@ -25,7 +25,7 @@ from explainer.content.parse import RawDoc
 from explainer.content.validate import node_at
 from explainer.errors import BuildError, ContentError, field_path, line_column
 from explainer.importer.article import Article, format_for, read_article, text_too_large
-from explainer.importer.webpage import PageTooDeep
+from explainer.importer.webpage import PageRefused
 from explainer.importer.sentences import (
     STOPWORDS,
     Sentence,
@@ -302,7 +302,7 @@ def read_sources(root: Path, doc: RawDoc) -> tuple[dict[str, Article], list[Cont
             continue
         try:
             article = read_article(text, format_for(entry) or "text")
-        except PageTooDeep as exc:
+        except PageRefused as exc:
             errors.append(ContentError(*where, f"'{entry}': {exc}; save the article's own part of the page, or paste its text"))
             continue
         # An article no explainer can hold whole is refused before its sentences are split.

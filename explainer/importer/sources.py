@@ -24,15 +24,17 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 from typing import Literal
 
+import lxml.etree
 import lxml.html
 
 from explainer.content.archieml import parse
 from explainer.content.files import ARTICLE_MAX_BYTES, file_kind
+from explainer.content.language import language_tag
 from explainer.content.parse import RawDoc, parse_archieml
 from explainer.content.validate import validate_explainer
 from explainer.errors import ContentError, text_position
@@ -70,6 +72,7 @@ class Source:
     name: str
     text: str
     format: SourceFormat  # never "docx": a Word document is read into html, or archieml
+    language: str | None = None  # the language a Word document's properties give, as a tag Babel knows
 
     @property
     def archieml(self) -> bool:
@@ -283,7 +286,23 @@ def _docx(name: str, raw: bytes) -> Source:
         return Source(name, text, "archieml")
     if 'class="title"' in html:
         html = convert(_STYLES + _SHIFTED)
-    return Source(name, f"<html><body><article>{html}</article></body></html>", "html")
+    return Source(name, f"<html><body><article>{html}</article></body></html>", "html", _docx_language(archive))
+
+
+# Where a Word document keeps its properties, and the language among them (Dublin Core's).
+_CORE = "docProps/core.xml"
+_DC_LANGUAGE = "{http://purl.org/dc/elements/1.1/}language"
+
+
+def _docx_language(archive: zipfile.ZipFile) -> str | None:
+    """The language a Word document's core properties give (Word writes it from the document's
+    proofing language; Google Docs' export may give none), as a tag Babel knows, or None."""
+    try:
+        with archive.open(_CORE) as core:
+            root = lxml.etree.parse(core, lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)).getroot()
+    except (KeyError, OSError, zipfile.BadZipFile, lxml.etree.XMLSyntaxError):
+        return None  # no properties, or unreadable ones: the document says no language
+    return language_tag(root.findtext(_DC_LANGUAGE))
 
 
 def _inline_markdown(element: lxml.html.HtmlElement) -> str:
@@ -321,16 +340,16 @@ def _paragraph_lines(html: str) -> str:
 
 def to_article(source: Source) -> Article:
     """A source that is an article, read into blocks."""
-    from explainer.importer.webpage import PageTooDeep
+    from explainer.importer.webpage import PageRefused
 
     assert source.format in FORMATS
     try:
         article = read_article(source.text, source.format)  # type: ignore[arg-type]
-    except PageTooDeep as exc:
+    except PageRefused as exc:
         raise ReadFailed(f"{source.name}: {exc}; save the article's own part of the page, or paste its text") from None
     if not article.blocks:
         raise ReadFailed(f"found no text in {source.name}")
-    return article
+    return replace(article, language=source.language) if source.language else article
 
 
 

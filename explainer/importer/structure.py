@@ -796,24 +796,30 @@ def _kept(sentences: list[Sentence], yaml_text: str, language: str | None) -> tu
 
 
 def import_article(article: Article, *, origin: str, today: dt.date, published: dt.date | None = None, made_from: str | None = None,
-                   slug: str | None = None, schema: str = SCHEMA, site_language: str | None = None) -> Scaffold:
+                   slug: str | None = None, schema: str = SCHEMA, site_language: str | None = None, language: str | None = None) -> Scaffold:
     """An article as a content scaffold that validates and builds, with every sentence kept.
 
     origin names the article in the header comment; made_from, when given, is written to the
     made_from field (a path relative to the project); schema is the address of the schema the
     first line names. The date is `published`, else the one the
-    page gives, else today. A page in another language than `site_language` (the site's) gives
-    the explainer its `language`. Raises ImportFailed when there is no text, or it makes too much.
+    page gives, else today. The article's language is `language` (given by the user), else the one
+    the article says it is in (a page's lang, a Word document's properties); sentences are split by
+    its rules, and one that is not `site_language` (the site's) becomes the explainer's `language`.
+    With neither, sentences are split by the site's language. Raises ImportFailed when there is no
+    text, or it makes too much.
     """
     too_long = text_too_large(article) or paragraph_too_long(article)
     if too_long:
         raise ImportFailed(too_long)
     date = published or article.published or today
-    language = article.language or site_language
+    given = language
+    said = given or article.language
+    language = said or site_language
     draft = structure(article, date, made_from, slug, language)
-    if article.language and (site_language is None or _base(article.language) != _base(site_language)):
-        draft.data = _ordered({**draft.data, "language": article.language})
-        draft.notes.append(("language", "The language the page says it is in: its pages take that language's words and dates. Check it."))
+    if said and (site_language is None or _base(said) != _base(site_language)):
+        draft.data = _ordered({**draft.data, "language": said})
+        whose = "The language given to the importer (--language)" if given else "The language the article says it is in (a page's lang, a Word document's properties)"
+        draft.notes.append(("language", f"{whose}: its pages take that language's words and dates. Check it."))
     data = draft.data
     note = ("the date given to the importer" if published else "the date the page gives" if article.published
             else "today's date: neither --published nor the article gave one")

@@ -31,13 +31,13 @@ import copy
 import datetime as dt
 import logging
 import re
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 import lxml.etree
 import lxml.html
 
-from explainer.content.language import locale_of
+from explainer.content.language import language_tag
 from explainer.importer.furniture import agency_credit, byline_of, is_page_furniture, split_credit
 
 # What page chrome is, by kind: (kind, tags, ARIA roles, words in a class or id).
@@ -71,8 +71,32 @@ _CLASS_WORD = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 _DEPTH_ERRORS = ("Excessive depth", "nested too deeply")
 
 
-class PageTooDeep(ValueError):
+class PageRefused(ValueError):
+    """A page the importer does not read; the message says why, to follow the page's name."""
+
+
+class PageTooDeep(PageRefused):
     """The page nests elements too deep for the HTML parser to keep all its text."""
+
+
+# A saved page larger than this is refused before it is parsed, and one of more elements than this
+# once it is (parsing is quick; the work after it grows with the page's elements). News pages are
+# far smaller: of the 130 pages of Mozilla Readability's test set, the largest is 1.6 MB, scripts
+# and all, and the most elements on one is 9,888.
+PAGE_MAX_BYTES = 10_000_000
+PAGE_MAX_ELEMENTS = 50_000
+# trafilatura weighs its article against its fallback extractors' (readability and jusText), and
+# jusText's time grows with the square of a page's blocks when many short ones stand together (5,000
+# short <div>s took 9 seconds, 33,000 minutes). On a page of more blocks than this (the most on
+# those 130 pages is 2,419) trafilatura reads the page by its own rules alone.
+FALLBACK_MAX_BLOCKS = 3_000
+_PARAGRAPHS = (*_BLOCKS, "tr", "td", "th", "dt", "dd")  # the blocks jusText makes a paragraph of
+
+
+def refuse_large_page(text: str) -> None:
+    """PageRefused for a page of more than PAGE_MAX_BYTES, before any work that grows with it."""
+    if len(text) > PAGE_MAX_BYTES // 4 and (size := len(text.encode("utf-8", "surrogatepass"))) > PAGE_MAX_BYTES:
+        raise PageRefused(f"its HTML is {size:,} bytes, more than the importer reads of a web page ({PAGE_MAX_BYTES:,})")
 
 
 @dataclass
@@ -125,7 +149,7 @@ def _chrome_kind(el: lxml.html.HtmlElement) -> str | None:
     for kind, tags, roles, names in CHROME:
         if el.tag in tags or role in roles:
             return kind
-        if any(name in words for name in names):
+        if not words.isdisjoint(names):
             # A box named for more reading ("read-more") that holds prose, not links, is the rest of the story.
             return None if kind == _RELATED and _is_prose(el) else kind
     if el.tag == "header" and el.find(".//nav") is not None:
@@ -202,6 +226,9 @@ def parse_page(text: str) -> lxml.html.HtmlElement:
     doc = lxml.html.document_fromstring(text, parser=parser)
     if any(any(marker in entry.message for marker in _DEPTH_ERRORS) for entry in parser.error_log):
         raise PageTooDeep("the page nests its elements too deep for an HTML parser to read all of its text")
+    elements = sum(1 for _ in doc.iter())
+    if elements > PAGE_MAX_ELEMENTS:
+        raise PageRefused(f"its HTML holds {elements:,} elements, more than the importer reads of a web page ({PAGE_MAX_ELEMENTS:,})")
     return doc
 
 
@@ -354,15 +381,26 @@ def _left_out(body: lxml.html.HtmlElement, page: WebPage) -> None:
     (page.leftovers), the rest counted. A block not kept whole (a quotation whose code the
     extractor laid out anew) is looked for block by block within it."""
     kept = " ".join(page.content.text_content().split()).casefold()
-    blocks = _outermost_blocks(body)
+    held = {_text(el).casefold() for el in _block_texts(page.content)}  # the extractor's blocks, found at once
+    at = 0  # where in the kept text the last block was found: the next is looked for after it first
+
+    def is_kept(text: str) -> bool:
+        nonlocal at
+        found = kept.find(text, at)
+        found = found if found >= 0 else kept.find(text, 0, at + len(text))
+        if found >= 0:
+            at = found + len(text)
+        return found >= 0
+
+    blocks = deque(_outermost_blocks(body))
     while blocks:
-        el = blocks.pop(0)
+        el = blocks.popleft()
         text = _text(el)
-        if not text or text.casefold() in kept or page.standfirst and text == page.standfirst[0]:
+        if not text or text.casefold() in held or is_kept(text.casefold()) or page.standfirst and text == page.standfirst[0]:
             continue
         inner = _outermost_blocks(el)
         if inner:
-            blocks[:0] = inner
+            blocks.extendleft(reversed(inner))
         elif len(text) >= PROSE and _SENTENCE_END.search(text) and not _mostly_links(el):
             page.leftovers.append((text, el.sourceline or 1))
         else:
@@ -404,23 +442,68 @@ def read_page(text: str) -> WebPage:
         page.content, page.reader = doc.xpath("//article")[0], "the page's <article>"
     elif not [kind for kind in page.set_aside if kind != _LINES]:
         # Nothing on the page is chrome (but lines like "Advertisement"): an export of the article alone, read as it stands.
-        page.content, page.reader = next(iter(doc.xpath("//main") or [body])), "the whole page, which holds nothing else"
+        page.content, page.reader = next(iter(doc.xpath("//main") or [body])), _WHOLE
     else:
-        kept = trafilatura.extract(whole, output_format="html", include_formatting=True,
-                                   include_links=True, include_tables=True, include_comments=False, deduplicate=False)
+        fast = sum(1 for _ in whole.iter(*_PARAGRAPHS)) > FALLBACK_MAX_BLOCKS
+        kept = trafilatura.extract(whole, output_format="html", include_formatting=True, include_links=True, include_tables=True,
+                                   include_comments=False, deduplicate=False, fast=fast)
         page.content = _without_chrome(_extracted(kept), body, page) if kept else body
         page.reader = "trafilatura" if kept else "the whole page"
         if kept:
             page.standfirst = _standfirst(body, page.content)
             _left_out(body, page)
     page.title, page.title_element = _title(page, doc, meta)
-    page.headings_left_out = _headings_left_out(body, page)
+    before = _before_headline(page) if page.reader == _WHOLE else []
+    page.headings_left_out = sorted(before + _headings_left_out(body, page), key=lambda found: found[1])
     if meta is not None:
         page.published = _date(meta.date)
-        page.description = meta.description or None
+    page.description = _meta_description(doc, meta)
     page.byline = _best_byline([*_meta_authors(doc, meta), *bylines]) or page.byline
     page.language = page_language(doc)
     return page
+
+
+_WHOLE = "the whole page, which holds nothing else"
+
+
+def _before_headline(page: WebPage) -> list[tuple[str, int]]:
+    """Take out of a page read whole the boxes that stand before its headline's box: a column of
+    other news, a sidebar with an <h1> of its own. The article starts at its headline; what the
+    page prints above it in other boxes is not the article's, and a reader sees it as apart.
+
+    Each heading of those boxes is returned, to be listed with the headings outside the article;
+    their prose (a sentence of PROSE characters or more) waits for an editor in page.leftovers,
+    and the rest is counted. The headline's own box keeps what stands beside it (a kicker over
+    the headline is the furniture rules' to judge)."""
+    headline = page.title_element
+    if headline is None:
+        return []
+    boxes = []
+    box = headline.getparent()
+    while box is not None and box is not page.content:
+        boxes += [el for el in box.itersiblings(preceding=True) if isinstance(el.tag, str)]
+        box = box.getparent()
+    if box is None:
+        return []
+    headings = []
+    for el in boxes:
+        headings += [(_text(h), h.sourceline or 1) for h in el.iter(*_HEADINGS) if _text(h)]
+        blocks = _outermost_blocks(el)
+        if not blocks and len(_text(el)) > sum(len(t) for t, _ in headings):
+            blocks = [el]  # text of its own, in no block
+        for block in blocks:
+            text = _text(block)
+            if len(text) >= PROSE and _SENTENCE_END.search(text) and not _mostly_links(block):
+                page.leftovers.append((text, block.sourceline or 1))
+            elif text:
+                page.set_aside[_OUTSIDE] += 1
+        _drop(el)
+    if boxes:
+        page.reader = "the whole page from its headline on, which holds nothing else"
+    return headings
+
+
+_OUTSIDE = "other text of the page, before its headline"
 
 
 def _extracted(kept: str) -> lxml.html.HtmlElement:
@@ -455,10 +538,13 @@ def _without_chrome(content: lxml.html.HtmlElement, body: lxml.html.HtmlElement,
     reading") is listed in page.inside, for the editor. Where the chrome rules would take away
     most of what the extractor found, they are wrong about this page, and it stays whole.
     """
-    remaining = "\n".join(_key(el) for el in _block_texts(body))
+    on_page = {_key(el) for el in _block_texts(body)}
+    remaining = "\n".join(on_page)
     aside = "\n".join(page.set_aside_texts)
     blocks = _block_texts(content)
-    chrome = [el for el in blocks if _key(el) not in remaining and _is_chrome(_key(el), remaining, aside, page)]
+    # A block the page holds as it stands is found by its key; only one the extractor made anew is
+    # looked for within the page's text (so the time grows with the page, not with its square).
+    chrome = [el for el in blocks if (key := _key(el)) not in on_page and key not in remaining and _is_chrome(key, remaining, aside, page)]
     if 2 * sum(len(_text(el)) for el in chrome) > sum(len(_text(el)) for el in blocks):
         return content
     for el in chrome:
@@ -579,6 +665,15 @@ def _meta_titles(doc: lxml.html.HtmlElement, meta) -> list[str]:  # type: ignore
     return [" ".join(t.split()) for t in found if t and t.strip()]
 
 
+def _meta_description(doc: lxml.html.HtmlElement, meta) -> str | None:  # type: ignore[no-untyped-def]
+    """The page's description of its article: as trafilatura reads it from the <head>, else from its
+    description meta tags wherever they are (an <iframe> or a <div> in the <head> ends it for an HTML
+    parser, as for a browser, and the tags after it land in the <body>)."""
+    found = [meta.description if meta is not None else None]
+    found += doc.xpath("//meta[@name='description' or @property='og:description' or @name='og:description' or @name='twitter:description']/@content")
+    return next((" ".join(t.split()) for t in found if t and t.strip()), None)
+
+
 def _is_headline(heading: str, title: str) -> bool:
     """Whether a heading is the headline a title names: the same words, or the title's start before a separator."""
     heading, title = heading.casefold(), title.casefold()
@@ -627,8 +722,4 @@ def page_language(doc: lxml.html.HtmlElement) -> str | None:
     said = [root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"),
             *root.xpath("//meta[@property='og:locale']/@content"),
             *root.xpath("//meta[translate(@http-equiv, 'CONTENT-LANGUAGE', 'content-language')='content-language']/@content")]
-    for tag in said:
-        tag = (tag or "").strip().split(",")[0].strip().replace("_", "-")
-        if re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", tag) and locale_of(tag) is not None:
-            return tag
-    return None
+    return next((tag for tag in map(language_tag, said) if tag), None)
