@@ -177,6 +177,19 @@ def test_what_we_know_and_what_we_dont_know_make_one_section_of_two_lists(name):
     data, scaffold = imported(name)
     assert scaffold.report.sentences_kept == scaffold.report.sentences_read
     assert [s for s in data["sections"] if "known" in s] == [shape]
+    # The pair's own headings are what the theme labels that section: nothing is left to place.
+    assert "unplaced" not in data
+
+
+def test_check_passes_an_imported_known_and_unknown_section_whose_headings_the_theme_labels(make_site):
+    source = (RULES / "known_unknown.md").read_text("utf-8")
+    _, scaffold = imported("known_unknown.md")
+    root = make_site({"fire.yaml": scaffold.yaml.replace("\nslug:", "\nmade_from:\n  - seeds/fire.md\nslug:", 1)})
+    (root / "seeds").mkdir()
+    (root / "seeds" / "fire.md").write_text(source, "utf-8")
+    result = cli("check", cwd=root)
+    assert "seeds/fire.md: 11 of 11 source sentences present (100%)" in result.stdout, result.stdout
+    assert "What we know" not in result.stdout
 
 
 def test_sentences_are_split_in_the_articles_language_with_english_rules_where_pysbd_has_none():
