@@ -31,7 +31,7 @@ def main(project: Path, out: Path, images: bool) -> None:
     for path in sorted((project / "content").glob("*.yaml")):
         data = yaml.load(path.read_bytes(), Loader=_ContentLoader)
         explainer = build_explainer(RawDoc(path.name, None, data, ""), site, project)  # type: ignore[arg-type]
-        pages = plan_group(site, explainer, project)
+        pages = plan_group(site, explainer, root=project)
         for page in pages:
             if page.template in (SOCIAL_IMAGE, SOCIAL_PHOTO, PICTURE) and not images:
                 continue
