@@ -160,7 +160,8 @@ SITEMAP_URLS = 50_000  # the sitemap protocol's limit: past it, sitemap.xml list
 def slug_of(name: str) -> str:
     """A topic's or an author's folder, from their name, as our build makes it (peers.py gives
     Hugo these; Eleventy makes them itself with its own slug library)."""
-    sys.path.insert(0, str(REPO))
+    if str(REPO) not in sys.path:  # once: a path added on every call made each import look through thousands
+        sys.path.insert(0, str(REPO))
     from explainer.content.slugs import topic_slug
 
     return topic_slug(name)

@@ -16,7 +16,9 @@ MAX_SLUG = 80  # the schema's maxLength for slugs and ids
 
 def slugify(text: str, limit: int = MAX_SLUG) -> str:
     """Lowercase ASCII words joined by single hyphens, at most limit characters; "" when text has no letters or digits."""
-    return _slugify(text, max_length=limit, word_boundary=True, replacements=[["'", ""]])
+    # text-unidecode named, not found: left to choose, the library prefers unidecode where it happens
+    # to be installed (its transliterations differ), and looks for it again on every call.
+    return _slugify(text, max_length=limit, word_boundary=True, replacements=[["'", ""]], backend="text-unidecode")
 
 
 def topic_slug(name: str) -> str:
