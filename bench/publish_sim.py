@@ -13,6 +13,11 @@ For a synthetic site of N explainers (bench/synth.py) in a Git repository, this 
 
     python bench/publish_sim.py                 # N = 1,000 and 10,000
     python bench/publish_sim.py --sizes 100 --dir /dev/shm
+    python bench/publish_sim.py --no-search     # the site without a search index (`search: false`)
+
+With search on (the default), every build that changes a reading page runs Pagefind over the
+whole site again (it has no incremental index), so a one-explainer change costs the build plus a
+full index; --no-search shows the build's own part.
 
 Each build is `python build.py` in a new process, timed whole (start-up included): wall and CPU
 seconds. Cloning and copying are timed too, since the workflow waits for them; downloading the
@@ -68,10 +73,13 @@ def clone(origin: Path, where: Path) -> float:
     return wall
 
 
-def simulate(n: int, folder: str | None, uncached: bool = True) -> dict[str, object]:
+def simulate(n: int, folder: str | None, uncached: bool = True, search: bool = True) -> dict[str, object]:
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         tmp_path = Path(tmp)
         origin = make_project(n, tmp_path / "origin")
+        if not search:
+            with (origin / "site.yaml").open("a", encoding="utf-8") as site_file:
+                site_file.write("search: false\n")
         (origin / ".gitignore").write_text("/site/\n", "utf-8")
         git("init", "--quiet", "--initial-branch=main", cwd=origin)
         git("add", "-A", cwd=origin)
@@ -121,12 +129,13 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000])
     parser.add_argument("--no-uncached", action="store_true", help="skip step 4 (a second clean build; step 1 is one already)")
     parser.add_argument("--dir", default=None, help="where to make the repositories (default: the system's temporary folder)")
+    parser.add_argument("--no-search", action="store_true", help="build with search: false")
     args = parser.parse_args()
-    print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}; one run each; wall (CPU) seconds")
+    print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}; {'no search' if args.no_search else 'search'}; one run each; wall (CPU) seconds")
     print("| explainers | clean build | one-explainer change, kept site/: clone + restore + build | ... the build alone | without the cache (clone + clean build) | one explainer's own site | the build's line | same site as a clean build |")
     print("|---:|---:|---:|---:|---:|---:|:---|:---:|")
     for n in args.sizes:
-        r = simulate(n, args.dir, not args.no_uncached)
+        r = simulate(n, args.dir, not args.no_uncached, not args.no_search)
         cw, cc = r["cached"]  # type: ignore[misc]
         fw, fc = r["fresh"]  # type: ignore[misc]
         total = r["clone"] + r["restore"] + cw  # type: ignore[operator]
