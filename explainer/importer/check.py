@@ -25,7 +25,7 @@ from explainer.content.parse import RawDoc
 from explainer.content.validate import node_at
 from explainer.errors import BuildError, ContentError, field_path, line_column
 from explainer.importer.article import Article, format_for, read_article, text_too_large
-from explainer.importer.structure import stands_for_a_label
+from explainer.importer.structure import placed_sentences
 from explainer.importer.webpage import PageRefused
 from explainer.importer.sentences import (
     STOPWORDS,
@@ -148,7 +148,7 @@ def check_explainer(doc: RawDoc, sources: dict[str, Article], text: str = "", la
             reports.append(SourceReport(entry, 0, (), skipped="an address: the check reads files in the project and never fetches from the network"))
             continue
         sentences = article_sentences(sources[entry], language)
-        found = [ok or stands_for_a_label(s.text, doc.data) for s, ok in zip(sentences, present_sentences(sentences, explainer_blocks, language))]
+        found = placed_sentences(sentences, explainer_blocks, language, doc.data)
         absent = [s for s, ok in zip(sentences, found) if not ok]
         aside = present_sentences(absent, omitted, language) if omitted else [False] * len(absent)
         reports.append(SourceReport(entry, len(sentences), tuple(s for s, ok in zip(absent, aside) if not ok), omitted=sum(aside)))

@@ -461,13 +461,15 @@ UNKNOWN = re.compile(r"^(what (we|is) (don.t|do not|still don.t) know( yet)?|wha
                      r"|ce qu.on ne sait pas( encore)?|lo que no sabemos( todavía| aún)?|lo que no se sabe|was wir nicht wissen|was (noch )?unklar ist"
                      r"|o que (não se sabe|não sabemos|ainda não se sabe)|ما لا نعرفه|ما لا نعرف)[.:!]?$", re.IGNORECASE)
 
-def stands_for_a_label(sentence: str, data: dict[str, Any]) -> bool:
-    """An article's "What we know" or "What we don't know" heading, where the explainer has a
-    section of known and unknown lists: the theme's own labels on that section stand for it, so it
-    is neither unplaced by the importer nor missing for `check`."""
-    text = sentence.strip()
-    return bool(KNOWN.match(text) or UNKNOWN.match(text)) and any(
-        isinstance(s, dict) and ("known" in s or "unknown" in s) for s in data.get("sections") or ())
+def placed_sentences(sentences: list[Sentence], blocks: list[str], language: str | None, data: dict[str, Any]) -> list[bool]:
+    """Whether each of the article's sentences is in the explainer (`blocks`, its text), as
+    present_sentences says; and an article's "What we know" or "What we don't know" heading is
+    placed too where the explainer has a section of known and unknown lists, whose labels the
+    theme writes, so it is neither unplaced by the importer nor missing for `check`."""
+    found = present_sentences(sentences, blocks, language)
+    if not any(isinstance(s, dict) and ("known" in s or "unknown" in s) for s in data.get("sections") or ()):
+        return found
+    return [ok or bool(KNOWN.match(s.text.strip()) or UNKNOWN.match(s.text.strip())) for s, ok in zip(sentences, found)]
 
 
 # A listicle's title: "5 things to know about the budget", "Seven reasons the vote matters".
@@ -799,7 +801,7 @@ def _kept(sentences: list[Sentence], yaml_text: str, language: str | None) -> tu
         raise ImportFailed(f"the article makes an explainer that would not build ({invalid[0].field}: {invalid[0].message}); nothing was written: "
                            "import the article in parts, or paste its text")
     blocks = [b for _, bs in text_fields(doc.data) for b in bs] + [" ".join(u.split()) for u in doc.data.get("unplaced", ())]
-    kept = [ok or stands_for_a_label(s.text, doc.data) for s, ok in zip(sentences, present_sentences(sentences, blocks, language))]
+    kept = placed_sentences(sentences, blocks, language, doc.data)
     rest = [s for s, ok in zip(sentences, kept) if not ok]
     omitted = present_sentences(rest, [" ".join(u.split()) for u in doc.data.get("omitted", ())], language)
     return sum(kept), sum(omitted)
@@ -837,8 +839,8 @@ def import_article(article: Article, *, origin: str, today: dt.date, published: 
     # Anything the arrangement missed (it should be nothing) is listed rather than lost.
     fields = [b for _, bs in text_fields(data) for b in bs] + draft.unplaced + draft.omitted
     sentences = article_sentences(article, language)
-    for sentence, found in zip(sentences, present_sentences(sentences, fields, language)):
-        if not found and sentence.text not in draft.unplaced and not stands_for_a_label(sentence.text, data):
+    for sentence, found in zip(sentences, placed_sentences(sentences, fields, language, data)):
+        if not found and sentence.text not in draft.unplaced:
             draft.unplaced.append(sentence.text)
     if draft.unplaced:
         data["unplaced"] = list(dict.fromkeys(draft.unplaced))
