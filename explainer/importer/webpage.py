@@ -487,9 +487,10 @@ def _before_headline(page: WebPage) -> list[tuple[str, int]]:
         return []
     headings = []
     for el in boxes:
-        headings += [(_text(h), h.sourceline or 1) for h in el.iter(*_HEADINGS) if _text(h)]
+        own = [(_text(h), h.sourceline or 1) for h in el.iter(*_HEADINGS) if _text(h)]
+        headings += own
         blocks = _outermost_blocks(el)
-        if not blocks and len(_text(el)) > sum(len(t) for t, _ in headings):
+        if not blocks and len(_text(el)) > sum(len(t) for t, _ in own):  # more than this box's headings
             blocks = [el]  # text of its own, in no block
         for block in blocks:
             text = _text(block)
