@@ -11,7 +11,9 @@ process of the build (os.wait4). "CPU" is the processor time of the clean build 
 it started (os.wait4 again): on a machine that other work keeps busy, it moves far less than the
 wall time, so it is the fairer figure for comparing two builds there. "Rebuild after 1 edit" is the preview's rebuild in a long-lived
 process (bench/incremental.py); "... new process" is `python build.py` after the same edit, which
-assembles a new tree beside site/ and swaps it in, so it creates every folder of the site again.
+assembles a new tree beside site/ and swaps it in, so it creates every folder of the site again;
+"... in place" is `python build.py --in-place`, as the publishing workflow builds, which moves
+only the changed files into site/.
 --dir puts the projects and their output somewhere else than the system's temporary folder: on
 a disk where creating a file or folder is slow, a RAM-backed folder (/dev/shm) shows the build's
 own cost. Run it on a quiet machine; on a busy one, compare the CPU time (user and system, of the
@@ -111,16 +113,17 @@ def bench(n: int, runs: int, floor_too: bool = True, folder: str | None = None, 
             "clean": statistics.median(clean), "cpu": statistics.median(cpu), "memory": max(memory), "bytes": folder_bytes(site) / n,
             "search_bytes": folder_bytes(index) if index.is_dir() else 0, "search_files": sum(1 for p in index.rglob("*") if p.is_file()),
             "floor": statistics.median(floor) if floor else float("nan"), "floor_images": statistics.median(floor_images) if floor_images else float("nan"),
-            "edit_ms": float("nan"), "edit_cli": float("nan"), "edit_cli_cpu": float("nan"), "unchanged": float("nan"),
+            "edit_ms": float("nan"), "edit_cli": float("nan"), "edit_cli_cpu": float("nan"), "edit_in_place": float("nan"), "unchanged": float("nan"),
         }
         if clean_only:
             return measured
         unchanged = [run(build)[0] for _ in range(runs)]
         edit_cli = edit_once(project, build, runs)
         edit_cpu = statistics.median(CPU[-runs - 1:-1])  # the edits' builds, not the one putting the file back
+        edit_in_place = edit_once(project, [*build, "--in-place"], runs)
         edits = subprocess.run([PYTHON, str(REPO / "bench" / "incremental.py"), str(project), str(max(runs, 5))],
                                capture_output=True, text=True, env=ENV, check=True).stdout.split()
-        return measured | {"edit_ms": statistics.median(float(e) for e in edits), "edit_cli": edit_cli, "edit_cli_cpu": edit_cpu,
+        return measured | {"edit_ms": statistics.median(float(e) for e in edits), "edit_cli": edit_cli, "edit_cli_cpu": edit_cpu, "edit_in_place": edit_in_place,
                            "unchanged": statistics.median(unchanged)}
 
 
@@ -139,13 +142,13 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{platform.processor() or platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}; median of {args.runs} runs; "
           f"load {os.getloadavg()[0]:.1f}; {'topics' if args.topics else 'no topics'}, {'no search' if args.no_search else 'search'}{', pictures' if args.pictures else ''}, code in {args.code}")
-    print("| explainers | clean build | CPU | floor (HTML) | floor + images | build / floor | build / floor + images | rebuild after 1 edit | ... new process | ... CPU "
+    print("| explainers | clean build | CPU | floor (HTML) | floor + images | build / floor | build / floor + images | rebuild after 1 edit | ... new process | ... CPU | ... in place "
           "| no-change rebuild | peak memory | bytes/explainer | search index |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         r = bench(n, args.runs, not args.no_floor, args.dir, not args.no_image_floor, args.topics, not args.no_search, args.code.resolve(), args.clean_only, args.pictures)
         print(f"| {n:,} | {r['clean']:.2f} s | {r['cpu']:.1f} s | {r['floor']:.2f} s | {r['floor_images']:.2f} s | {r['clean'] / r['floor']:.2f} | {r['clean'] / r['floor_images']:.2f} "
-              f"| {r['edit_ms']:.0f} ms | {r['edit_cli']:.2f} s | {r['edit_cli_cpu']:.1f} s | {r['unchanged']:.2f} s | {r['memory']:.0f} MB | {r['bytes']:,.0f} "
+              f"| {r['edit_ms']:.0f} ms | {r['edit_cli']:.2f} s | {r['edit_cli_cpu']:.1f} s | {r['edit_in_place']:.2f} s | {r['unchanged']:.2f} s | {r['memory']:.0f} MB | {r['bytes']:,.0f} "
               f"| {r['search_bytes'] / 1e6:,.1f} MB in {r['search_files']:,} files |", flush=True)
 
 

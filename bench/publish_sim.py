@@ -7,7 +7,8 @@ For a synthetic site of N explainers (bench/synth.py) in a Git repository, this 
 1. the last push: a fresh `git clone`, a clean build; its site/ is kept (what actions/cache saves);
 2. one explainer edited and committed (one question reworded);
 3. the next push, as the workflow runs it now: a fresh `git clone`, the kept site/ copied back
-   (what actions/cache restores; every content file is newer than it, as on a runner), the build;
+   (what actions/cache restores; every content file is newer than it, as on a runner), the build
+   with `--in-place`, as the workflow's;
 4. the same push without the cache: a fresh `git clone` and a clean build;
 5. for scale, a clean build of a project of that one explainer alone.
 
@@ -63,8 +64,8 @@ def git(*args: str, cwd: Path) -> None:
     subprocess.run(["git", *args], cwd=cwd, env=ENV, check=True, capture_output=True)
 
 
-def build(project: Path) -> tuple[float, float, str]:
-    wall, cpu, out = timed([sys.executable, str(REPO / "build.py"), "--root", str(project)], REPO)
+def build(project: Path, *options: str) -> tuple[float, float, str]:
+    wall, cpu, out = timed([sys.executable, str(REPO / "build.py"), "--root", str(project), *options], REPO)
     return wall, cpu, out.strip().splitlines()[-1]
 
 
@@ -101,7 +102,7 @@ def simulate(n: int, folder: str | None, uncached: bool = True, search: bool = T
         started = time.perf_counter()
         shutil.copytree(kept, cached / "site", symlinks=True)
         restore_seconds = time.perf_counter() - started
-        cached_wall, cached_cpu, cached_line = build(cached)
+        cached_wall, cached_cpu, cached_line = build(cached, "--in-place")  # as the workflow builds
 
         fresh_wall = fresh_cpu = float("nan")
         identical: bool | None = None

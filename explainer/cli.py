@@ -69,6 +69,8 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", action="store_true", help="build explainers marked draft: true too, each page with a banner (never publish this build)")
     parser.add_argument("--future", action="store_true", help="build explainers whose published date or time is still to come too, each page with a banner")
     parser.add_argument("--strict", action="store_true", help="treat every warning as an error: nothing is written while one is left")
+    parser.add_argument("--in-place", action="store_true", help="move only the changed files into the existing output folder, instead of swapping in a whole new one: "
+                        "in proportion to the change, for a runner (CI) where nothing serves the folder while it builds")
 
 
 def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
@@ -164,7 +166,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     out = args.out if args.out is not None else args.root / "site"
     try:
-        result = build(args.root, out, args.base_url, drafts=args.drafts, future=args.future, strict=args.strict)
+        result = build(args.root, out, args.base_url, drafts=args.drafts, future=args.future, strict=args.strict, in_place=args.in_place)
     except BuildError as exc:
         if _not_a_project(args.root):
             print(one_line(f"no explainer project here ({_shown(args.root / 'site.yaml')} is missing): start one with `{_command()} new FOLDER`, "

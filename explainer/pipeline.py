@@ -46,7 +46,7 @@ from explainer.output.lock import build_lock
 from explainer.output.rebuild import Rebuild, ask
 from explainer.output.record import Files, Group, Manifest, group_data, group_digests, record
 from explainer.output.swap import SwapIncomplete, is_mount, recover
-from explainer.output.write import MountedTree, NewTree, Output, place
+from explainer.output.write import MountedTree, NewTree, Output, Staged, place
 from explainer.plan.embeds import loader_page
 from explainer.plan.listing import SEARCH_DIR
 from explainer.plan.pages import Page, Summary, newest_first
@@ -69,13 +69,16 @@ class BuildResult:
 
 
 def build(root: Path, out: Path | None = None, base_url: str | None = None, *, drafts: bool = False, future: bool = False,
-          now: dt.datetime | None = None, strict: bool = False) -> BuildResult:
+          now: dt.datetime | None = None, strict: bool = False, in_place: bool = False) -> BuildResult:
     """Build the project at root into out (root/site by default). Raises BuildError for any content
     mistake and for an output folder that cannot be written, leaving the folder as it was; with
     `strict`, for any warning too.
 
     Drafts and explainers dated after `now` (the clock's time, read here once) are held back
-    unless `drafts` or `future` say to build them anyway."""
+    unless `drafts` or `future` say to build them anyway.
+
+    With `in_place`, an output folder that exists is kept and only the files that changed are
+    moved into it, once all are made (output.write.Staged), instead of a whole new tree swapped in."""
     out = output_folder(root, out)
     schedule = Schedule(now or dt.datetime.now(dt.timezone.utc), drafts, future)
     with output_errors(out, "; the previous site is unchanged"), build_lock(out) as lock:
@@ -93,7 +96,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, *, d
             errors += [replace(w, warning=False) for w in [*site_warnings(todo, site), *(w for c in explainers.checked for w in c.warnings)]]
         if errors:  # every mistake, slug clashes among them, before anything is written
             raise BuildError(errors)
-        output = MountedTree(out) if is_mount(out) else NewTree(out, lock)
+        output = MountedTree(out) if is_mount(out) else Staged(out) if in_place and out.is_dir() else NewTree(out, lock)
         result, _ = write_site(root, output, site, templates, todo, explainers.checked, schedule=schedule)  # plan, render, write; the record
         return result
 
@@ -343,7 +346,7 @@ def write_search(output: Output, groups: dict[str, Group], last: Files) -> tuple
         with contextlib.suppress(_Gone):
             return place(output, [(path, key, _gone) for path in sorted(old)], old)
     try:
-        with index_folder(output.dest) as found:
+        with index_folder(output.layers(), output.dropped) as found:
             return place(output, [(SEARCH_DIR + path, key, read) for path, read in found], old)
     except SearchError as exc:
         raise BuildError([ContentError("pagefind", 1, 1, "(search)", str(exc))]) from None

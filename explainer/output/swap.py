@@ -20,12 +20,20 @@ the old site's entries into `.explainer-old/`, then the new tree's into the fold
 atomic step: while it runs, a reader of the folder may find it part empty. A build killed during
 it is undone, or finished, by the next, as a marker says which half it had reached; the marker is
 removed last, so a build killed while removing the old entries is finished too.
+
+With `--in-place` (`move_in`), a build stages only the files it changes in its hidden tree, and
+once every one is there writes a journal (`.explainer-commit`: the files and folders to remove)
+and moves them into the output folder, the record last. Until the journal is written a killed
+build is undone, as above; once it is, the next build finishes the moves (`recover`) before
+anything else. While they run, a reader of the folder may find some files new and some old: the
+moment is in proportion to the change, not the site.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import errno
 import functools
 import os
@@ -36,7 +44,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from explainer.output.record import MARKER, UNFINISHED
+from explainer.output.record import MARKER, RECORDS, STAMPS, UNFINISHED
 
 
 class SwapIncomplete(Exception):
@@ -176,7 +184,10 @@ def recover(out: Path) -> None:
         _recover_inside(out)
         return
     for stray in _ours_beside(out):
-        remove_tree(stray)
+        if owned(stray) and (stray / COMMIT).is_file():
+            move_in(stray, out)  # its journal was written: the moves are finished, never undone
+        else:
+            remove_tree(stray)
 
 
 def is_mount(out: Path) -> bool:
@@ -268,3 +279,76 @@ def _exchange(a: Path, b: Path) -> bool:
 @functools.cache
 def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
+
+
+# In a staged tree (`--in-place`): the journal that says its files are to be moved in, and the
+# record and stamps that go in last, under names that are not the tree's own record.
+COMMIT = ".explainer-commit"
+NEXT_RECORD = MARKER + ".next"
+NEXT_STAMPS = STAMPS + ".next"
+STAGED_OWN = frozenset({MARKER, COMMIT, NEXT_RECORD, NEXT_STAMPS})
+
+
+def commit(staged: Path, remove: list[str], remove_folders: list[str]) -> None:
+    """Write the journal of a staged tree whose files are all there: from here on, they are moved in."""
+    journal = json.dumps({"remove": remove, "remove_folders": remove_folders}).encode()
+    (staged / (COMMIT + ".tmp")).write_bytes(journal)
+    os.replace(staged / (COMMIT + ".tmp"), staged / COMMIT)
+
+
+def move_in(staged: Path, out: Path) -> None:
+    """Carry out a staged tree's journal: remove what it names from out, move every staged file to
+    its place in out (replacing the old one), the record last; then remove the staged tree. Each
+    step can be taken again, so a build killed half way through is finished by the next."""
+    journal = json.loads((staged / COMMIT).read_bytes())
+    for folder in journal["remove_folders"]:
+        _remove_within(out, folder)
+    for path in journal["remove"]:
+        target = out.joinpath(*path.split("/"))
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        _prune(target.parent, out)
+    made: set[Path] = set()
+    for top, folders, files in os.walk(staged):
+        here = Path(top)
+        folders[:] = sorted(f for f in folders if not (here == staged and f.startswith(".explainer-")))
+        place = out / here.relative_to(staged)
+        for name in sorted(files, key=lambda name: (name in RECORDS, name)):  # a folder's record after its files
+            if here == staged and name in STAGED_OWN:
+                continue
+            if place not in made:
+                _make_folder(place)
+                made.add(place)
+            os.replace(here / name, place / name)
+    for own, name in ((NEXT_STAMPS, STAMPS), (NEXT_RECORD, MARKER)):
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(staged / own, out / name)
+    remove_tree(staged)
+
+
+def _make_folder(folder: Path) -> None:
+    """The folder, made where missing; a file of the old site in its way is removed."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        folder.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def _remove_within(out: Path, folder: str) -> None:
+    target = out.joinpath(*folder.split("/"))
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+
+
+def _prune(folder: Path, out: Path) -> None:
+    """Remove folders a removal left empty, up to out itself."""
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -10,6 +10,9 @@ Two ways, each a class:
   leaves a half-written site.
 - MountedTree, for an output folder that is a mount point: the same, but the tree is assembled
   inside the folder and its entries moved into place, as a mount point cannot be swapped.
+- Staged, for `python build.py --in-place`: only the files that changed are written, into a tree
+  beside the output, and moved into the output folder when the build has finished (swap.move_in):
+  in proportion to the change, for a runner where nothing reads the folder while it builds.
 - InPlace, for the preview's own folder: each file is replaced atomically where it stands, so an
   edit costs in proportion to what it changed.
 
@@ -28,7 +31,7 @@ from explainer.core.atomic import atomic_write, relative
 from explainer.core.parallel import parallel_map
 from explainer.output.record import GROUP_MARKER, MARKER, STAMPS, UNFINISHED, Files, Group, Manifest, group_bytes, manifest_bytes, read_group, stamps_bytes
 from explainer.output.lock import BuildLock
-from explainer.output.swap import INSIDE_NEW, mark_own, new_tree, remove_tree, swap, swap_inside
+from explainer.output.swap import INSIDE_NEW, NEXT_RECORD, NEXT_STAMPS, commit, mark_own, move_in, new_tree, remove_tree, swap, swap_inside
 
 # One file to place: its path below the output, the key of its inputs, and how to make its bytes.
 Planned = tuple[str, str, Callable[[], bytes]]
@@ -55,9 +58,29 @@ class Output:
     def remove(self, paths: Iterable[str]) -> None: ...
     def remove_folders(self, folders: Iterable[str]) -> None: ...
     def forget(self, record: str) -> None: ...
-    def keep_groups(self, groups: list[Group]) -> list[Group]: ...
+    def keep_groups(self, groups: list[Group]) -> list[Group]:
+        """Keep each unchanged explainer's files, as its folder's record lists them (over the cores
+        when there are many); returns those whose files are not all there or whose record is not of
+        the same key, which must be made again."""
+        kept = parallel_map(self._keep_group, groups)
+        return [group for group, whole in zip(groups, kept) if not whole]
+
+    def _keep_group(self, group: Group) -> bool:
+        key, files = read_group(self.out / group.slug)
+        if key != group.key or not files:
+            return False
+        return all(self.keep(path) for path in [*files, f"{group.slug}/{GROUP_MARKER}"])
+
     def finish(self, manifest: Manifest) -> bool: ...  # False: the output was missing for a moment
     def abort(self) -> None: ...
+
+    def layers(self) -> list[Path]:
+        """The folders that together hold the new site, the first that has a file giving it."""
+        return [self.dest]
+
+    def dropped(self, path: str) -> bool:
+        """Whether this build removes the file at path from the site (though a layer still has it)."""
+        return False
 
     def last_files(self, slug: str) -> Files:
         """What the last build wrote for an explainer that is written again. Written in place, its
@@ -117,19 +140,6 @@ class NewTree(Output):
     def forget(self, record: str) -> None:
         """Nothing to do: the last build's records are not in the new tree unless kept."""
 
-    def keep_groups(self, groups: list[Group]) -> list[Group]:
-        """Hard-link each unchanged explainer's files, as its folder's record lists them, into the
-        new tree (over the cores when there are many); returns those whose files are not all there
-        or whose record is not of the same key, which must be made again."""
-        kept = parallel_map(self._keep_group, groups)
-        return [group for group, whole in zip(groups, kept) if not whole]
-
-    def _keep_group(self, group: Group) -> bool:
-        key, files = read_group(self.out / group.slug)
-        if key != group.key or not files:
-            return False
-        return all(self.keep(path) for path in [*files, f"{group.slug}/{GROUP_MARKER}"])
-
     def finish(self, manifest: Manifest) -> bool:
         """Record what was written and put the new tree in the output's place."""
         (self.dest / MARKER).write_bytes(manifest_bytes(manifest))
@@ -142,6 +152,46 @@ class NewTree(Output):
     def abort(self) -> None:
         if self.begun:
             remove_tree(self.dest)
+
+
+class Staged(NewTree):
+    """The output folder kept where it is: the files this build writes are staged in a tree beside
+    it, and moved in, with what it removes, once the build has finished (swap.move_in). A kept
+    file is left where it stands, so the work is in proportion to the change."""
+
+    def __init__(self, out: Path, lock: BuildLock | None = None):
+        super().__init__(out, lock)
+        self.removed: set[str] = set()
+        self.removed_folders: list[str] = []
+
+    def _make_tree(self) -> Path:
+        return new_tree(self.out)  # not locked: the output folder stays, and its lock with it
+
+    def keep(self, path: str) -> bool:
+        return self.out.joinpath(*relative(path)).is_file()
+
+    def remove(self, paths: Iterable[str]) -> None:
+        # Unlinked from the staged tree too: a file written and then dropped is not moved in.
+        paths = list(paths)
+        super().remove(paths)
+        self.removed.update(paths)
+
+    def remove_folders(self, folders: Iterable[str]) -> None:
+        self.removed_folders.extend(folders)
+
+    def layers(self) -> list[Path]:
+        return [self.dest, self.out]
+
+    def dropped(self, path: str) -> bool:
+        return path in self.removed or any(path.startswith(folder + "/") for folder in self.removed_folders)
+
+    def finish(self, manifest: Manifest) -> bool:
+        """Record what was written, write the journal, and move the staged files in."""
+        (self.dest / NEXT_STAMPS).write_bytes(stamps_bytes(manifest.seen))
+        (self.dest / NEXT_RECORD).write_bytes(manifest_bytes(manifest))
+        commit(self.dest, sorted(self.removed), sorted(set(self.removed_folders)))
+        move_in(self.dest, self.out)
+        return True
 
 
 class MountedTree(NewTree):

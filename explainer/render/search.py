@@ -62,16 +62,22 @@ def pagefind_binary() -> Path:
 
 
 @contextlib.contextmanager
-def index_folder(folder: Path) -> Iterator[list[tuple[str, Callable[[], bytes]]]]:
-    """Run Pagefind over the site in `folder`; yields each file of its index as its path below the
-    index's folder and a function that reads its bytes. The files are gone once the block ends."""
+def index_folder(layers: list[Path], dropped: Callable[[str], bool] = lambda path: False) -> Iterator[list[tuple[str, Callable[[], bytes]]]]:
+    """Run Pagefind over the site the folders `layers` hold together (a page from the first that
+    has it; none that `dropped` says the build removes); yields each file of its index as its path
+    below the index's folder and a function that reads its bytes. The files are gone once the
+    block ends."""
     binary = pagefind_binary()
-    folder = folder.resolve()  # Pagefind runs in a folder of its own
-    scratch = Path(tempfile.mkdtemp(prefix=".explainer-search-", dir=folder))
+    layers = [layer.resolve() for layer in layers]  # Pagefind runs in a folder of its own
+    scratch = Path(tempfile.mkdtemp(prefix=".explainer-search-", dir=layers[0]))
     try:
         pages = scratch / "pages"
-        for path in _pages(folder, scratch):
-            _link(folder / path, pages / path)
+        found: dict[str, Path] = {}
+        for layer in reversed(layers):
+            found |= {path: layer / path for path in _pages(layer, scratch)}
+        for path, source in sorted(found.items()):
+            if not dropped(path):
+                _link(source, pages / path)
         env = {name: value for name, value in os.environ.items() if not name.startswith(_OWN_SETTINGS)}
         command = [str(binary), "--site", str(pages), "--glob", GLOB, "--output-path", str(scratch / "index")]
         try:
