@@ -79,6 +79,21 @@ def test_an_in_place_build_of_one_edit_writes_only_that_explainer_s_files_and_th
     assert result.written == len([p for p in rewritten if not p.startswith(".") and "/." not in p])
 
 
+def test_files_an_explainer_drops_while_many_are_made_again_over_the_cores_are_removed(make_site, tmp_path):
+    # Enough explainers made again for the workers to write them (explainer.core.parallel.MIN_GROUPS):
+    # a worker's removals reach site/ as the build's own do.
+    others = {f"{slug}.yaml": minimal_explainer(slug, title=f"About {slug}") for slug in (f"x{n:02}" for n in range(20))}
+    root = make_site({"a.yaml": CARD, **others})
+    build(root, in_place=True)
+    assert (root / "site" / "a" / "the-card" / "index.html").is_file()
+    (root / "content" / "a.yaml").write_text(minimal_explainer("a"), "utf-8")  # the card is gone
+    override(root, "_partials/pager.html").write_text("<nav>{{ explainer.title }}</nav>\n", "utf-8")  # and every explainer is made again
+    build(root, in_place=True)
+    build(root, tmp_path / "clean")
+    assert not (root / "site" / "a" / "the-card").exists()
+    assert tree(root / "site") == tree(tmp_path / "clean")
+
+
 @pytest.mark.subprocess
 @pytest.mark.slow
 def test_an_in_place_build_killed_at_any_step_leaves_the_old_site_or_a_journal_the_next_build_finishes(tmp_path):

@@ -284,6 +284,7 @@ def _libc() -> ctypes.CDLL:
 # In a staged tree (`--in-place`): the journal that says its files are to be moved in, and the
 # record and stamps that go in last, under names that are not the tree's own record.
 COMMIT = ".explainer-commit"
+REMOVED = ".explainer-removed"  # a folder of notes, one per removal, of the files and folders to remove
 NEXT_RECORD = MARKER + ".next"
 NEXT_STAMPS = STAMPS + ".next"
 STAGED_OWN = frozenset({MARKER, COMMIT, NEXT_RECORD, NEXT_STAMPS})

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from explainer.core.atomic import atomic_write, relative
 from explainer.core.parallel import parallel_map
 from explainer.output.record import GROUP_MARKER, MARKER, STAMPS, UNFINISHED, Files, Group, Manifest, group_bytes, manifest_bytes, read_group, stamps_bytes
 from explainer.output.lock import BuildLock
-from explainer.output.swap import INSIDE_NEW, NEXT_RECORD, NEXT_STAMPS, commit, mark_own, move_in, new_tree, remove_tree, swap, swap_inside
+from explainer.output.swap import INSIDE_NEW, NEXT_RECORD, NEXT_STAMPS, REMOVED, commit, mark_own, move_in, new_tree, remove_tree, swap, swap_inside
 
 # One file to place: its path below the output, the key of its inputs, and how to make its bytes.
 Planned = tuple[str, str, Callable[[], bytes]]
@@ -157,15 +158,17 @@ class NewTree(Output):
 class Staged(NewTree):
     """The output folder kept where it is: the files this build writes are staged in a tree beside
     it, and moved in, with what it removes, once the build has finished (swap.move_in). A kept
-    file is left where it stands, so the work is in proportion to the change."""
+    file is left where it stands, so the work is in proportion to the change.
 
-    def __init__(self, out: Path, lock: BuildLock | None = None):
-        super().__init__(out, lock)
-        self.removed: set[str] = set()
-        self.removed_folders: list[str] = []
+    What a build removes is written down in the staged tree (REMOVED), not held in memory, as the
+    workers that write explainers' folders remove their old files too."""
+
+    _dropped: tuple[set[str], tuple[str, ...]] | None = None
 
     def _make_tree(self) -> Path:
-        return new_tree(self.out)  # not locked: the output folder stays, and its lock with it
+        tree = new_tree(self.out)  # not locked: the output folder stays, and its lock with it
+        (tree / REMOVED).mkdir()
+        return tree
 
     def keep(self, path: str) -> bool:
         return self.out.joinpath(*relative(path)).is_file()
@@ -174,22 +177,38 @@ class Staged(NewTree):
         # Unlinked from the staged tree too: a file written and then dropped is not moved in.
         paths = list(paths)
         super().remove(paths)
-        self.removed.update(paths)
+        self._note(paths)
 
     def remove_folders(self, folders: Iterable[str]) -> None:
-        self.removed_folders.extend(folders)
+        self._note(f"{folder}/" for folder in folders)
+
+    def _note(self, paths: Iterable[str]) -> None:
+        if lines := "".join(f"{path}\n" for path in paths):
+            fd, _ = tempfile.mkstemp(dir=self.dest / REMOVED)
+            with os.fdopen(fd, "w", encoding="utf-8") as note:
+                note.write(lines)
+
+    def _removed(self) -> tuple[set[str], list[str]]:
+        """The files and the folders (each ending in /) this build removes, from every note."""
+        noted = {line for note in sorted((self.dest / REMOVED).iterdir()) for line in note.read_text("utf-8").splitlines()}
+        return {path for path in noted if not path.endswith("/")}, sorted(path for path in noted if path.endswith("/"))
 
     def layers(self) -> list[Path]:
         return [self.dest, self.out]
 
     def dropped(self, path: str) -> bool:
-        return path in self.removed or any(path.startswith(folder + "/") for folder in self.removed_folders)
+        # Asked of each page once every explainer is written (for the search index): the notes are read once.
+        if self._dropped is None:
+            files, folders = self._removed()
+            self._dropped = (files, tuple(folders))
+        return path in self._dropped[0] or path.startswith(self._dropped[1])
 
     def finish(self, manifest: Manifest) -> bool:
         """Record what was written, write the journal, and move the staged files in."""
         (self.dest / NEXT_STAMPS).write_bytes(stamps_bytes(manifest.seen))
         (self.dest / NEXT_RECORD).write_bytes(manifest_bytes(manifest))
-        commit(self.dest, sorted(self.removed), sorted(set(self.removed_folders)))
+        files, folders = self._removed()
+        commit(self.dest, sorted(files), [folder.rstrip("/") for folder in folders])
         move_in(self.dest, self.out)
         return True
 
