@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 
 def atomic_write(target: Path, data: bytes, *, sync: bool = True) -> None:
@@ -24,8 +24,9 @@ def atomic_write(target: Path, data: bytes, *, sync: bool = True) -> None:
 
 
 def relative(path: str) -> tuple[str, ...]:
-    """The parts of a path below the output folder; ValueError for one that would leave it."""
-    rel = PurePosixPath(path)
-    if rel.is_absolute() or not rel.parts or any(part in ("", ".", "..") or "\0" in part for part in rel.parts):
+    """The parts of a path below the output folder (slash-separated, as a build plans its paths);
+    ValueError for one that would leave it, or that names a part of none (`a//b`, `a/./b`)."""
+    parts = tuple(path.split("/"))
+    if any(part in ("", ".", "..") or "\0" in part for part in parts):  # "" also for a path that starts with /
         raise ValueError(f"output path escapes the site folder: {path!r}")
-    return rel.parts
+    return parts

@@ -46,6 +46,11 @@ class Output:
         self.dest = dest  # where this build's files go
         self._folders: set[Path] = set()
 
+    def _last(self, path: str) -> str:
+        """Where the last build's file at path is: a plain string, as the whole site's files are
+        looked up one by one (a Path of each costs more than the look-up)."""
+        return os.path.join(self.out, *relative(path))
+
     def _target(self, path: str) -> Path:
         target = self.dest.joinpath(*relative(path))
         if target.parent not in self._folders:
@@ -118,7 +123,7 @@ class NewTree(Output):
         """Hard-link the last build's file into the new tree; False if it is gone."""
         target = self._target(path)
         try:
-            os.link(self.out.joinpath(*relative(path)), target)
+            os.link(self._last(path), target)
         except FileExistsError:
             return True  # kept already, by an earlier try at keeping its explainer whole
         except FileNotFoundError:
@@ -171,7 +176,7 @@ class Staged(NewTree):
         return tree
 
     def keep(self, path: str) -> bool:
-        return self.out.joinpath(*relative(path)).is_file()
+        return os.path.isfile(self._last(path))
 
     def remove(self, paths: Iterable[str]) -> None:
         # Unlinked from the staged tree too: a file written and then dropped is not moved in.
@@ -243,7 +248,7 @@ class InPlace(Output):
         atomic_write(self.out / MARKER, UNFINISHED, sync=False)
 
     def keep(self, path: str) -> bool:
-        return self.out.joinpath(*relative(path)).is_file()
+        return os.path.isfile(self._last(path))
 
     def write(self, path: str, data: bytes) -> None:
         atomic_write(self._target(path), data, sync=False)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from explainer.content.validate import SlugAt
+from explainer.core.atomic import relative
 from explainer.output.record import (
     GROUP_MARKER,
     MARKER,
@@ -90,3 +93,10 @@ def test_a_folder_is_the_tools_only_with_its_record_or_empty(tmp_path):
     assert read_manifest(tmp_path) == Manifest()
     (tmp_path / "notes.txt").write_text("someone's", "utf-8")
     assert read_manifest(tmp_path) is None
+
+
+def test_a_path_that_would_leave_the_output_folder_or_names_no_file_is_refused():
+    assert relative("budget-vote/gap/index.html") == ("budget-vote", "gap", "index.html")
+    for path in ("", "/etc/passwd", "../x", "a/../../x", "a/./b", "a//b", "a/b/", "a/\0b"):
+        with pytest.raises(ValueError):
+            relative(path)
