@@ -39,8 +39,9 @@ machine's memory: its default is too small for 10,000 explainers.
 
 For each N and generator: a clean build (no output, no caches), a no-change rebuild over its own
 output, and a rebuild after one explainer's question is reworded; wall and CPU seconds (user
-plus system, over all its processes) and the largest resident set of any one process (os.wait4),
-each build a whole process, start-up included. Each generator uses every core it can: ours forks
+plus system, over all its processes) and the largest resident set of any one process (os.wait4,
+from a small process that starts the build: see MEASURE), each build a whole process, start-up
+included. Each generator uses every core it can: ours forks
 a worker per core, Hugo runs on threads, Eleventy has one thread. Preparation (making each
 project, converting the YAML into Hugo's content files, again after the edit) is not timed.
 
@@ -608,20 +609,33 @@ class Timing:
     memory: float  # MB, the largest resident set of any one process
 
 
+# Started by this script, which holds every size's expected page set, a build would be measured
+# at this script's size: Linux keeps the largest resident set a process had before it ran another
+# program (here, this script's, as the child began as its copy) in the figure os.wait4 gives. So
+# each build is started by a small process of its own, which reports the build's figures.
+MEASURE = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+process = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(process.pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{status} {time.perf_counter() - started} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}")
+"""
+
+
 def run(generator: Generator) -> Timing:
-    """One build of a generator, as a whole process."""
+    """One build of a generator, as a whole process: its wall and CPU seconds, and the largest
+    resident set of it or any process it started, measured by a small process that starts it."""
     # Pagefind reads settings from PAGEFIND_ variables: none leaks in, as none does into our build's.
     env = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")} | generator.env
-    with tempfile.TemporaryFile() as errors:
-        started = time.perf_counter()
-        process = subprocess.Popen(generator.command, cwd=generator.cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        if status != 0:
+    with tempfile.TemporaryFile() as errors, tempfile.NamedTemporaryFile("r") as figures:
+        subprocess.run([PYTHON, "-c", MEASURE, figures.name, *generator.command], cwd=generator.cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors, check=True)
+        status, elapsed, cpu, maxrss = figures.read().split()
+        if int(status) != 0:
             errors.seek(0)
             sys.stderr.write(errors.read().decode("utf-8", "replace"))
             raise SystemExit(f"{generator.name}: {' '.join(generator.command)} failed with status {status}")
-    return Timing(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Timing(float(elapsed), float(cpu), int(maxrss) / 1024)
 
 
 def median(timings: list[Timing]) -> Timing:

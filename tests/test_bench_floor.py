@@ -32,3 +32,19 @@ def test_the_floor_writes_every_reading_and_embed_page_the_build_writes_for_the_
 
     made = pages(tmp_path / "floor")
     assert made and made == pages(root / "site")
+
+
+@pytest.mark.subprocess
+def test_the_peers_benchmark_measures_a_builds_memory_not_its_own(tmp_path: Path) -> None:
+    # The benchmark holds every size's expected page set; a build it starts must not be measured at
+    # that size (Linux counts the starting process's resident set in its child's peak).
+    from peers import Generator, run
+
+    held = bytearray(400 * 1024 * 1024)
+    for i in range(0, len(held), 4096):
+        held[i] = 1
+    build_of_100_mb = "b = bytearray(100 * 1024 * 1024)\nfor i in range(0, len(b), 4096): b[i] = 1"
+    timing = run(Generator("a build", "", [sys.executable, "-c", build_of_100_mb], tmp_path, tmp_path, []))
+    assert 100 < timing.memory < 200, timing
+    assert timing.cpu > 0 and timing.wall >= timing.cpu / 8
+    del held
