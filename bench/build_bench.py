@@ -38,10 +38,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from measure import measure  # noqa: E402
 from synth import make_project  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,15 +54,12 @@ CPU: list[float] = []  # the CPU seconds of each command run, in order
 
 def run(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak resident MB of one command (and of what it started: Pagefind, the
-    workers). Its CPU seconds are added to CPU."""
-    started = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, env=ENV)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"{' '.join(args)} failed with status {status}")
-    CPU.append(usage.ru_utime + usage.ru_stime)
-    return elapsed, usage.ru_maxrss / 1024
+    workers; bench/measure.py). Its CPU seconds are added to CPU."""
+    done = measure(args, env=ENV)
+    if done.status != 0:
+        raise SystemExit(f"{' '.join(args)} failed with status {done.status}: {done.errors.strip()[-500:]}")
+    CPU.append(done.cpu)
+    return done.wall, done.memory
 
 
 def folder_bytes(folder: Path) -> int:

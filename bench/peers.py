@@ -40,7 +40,7 @@ machine's memory: its default is too small for 10,000 explainers.
 For each N and generator: a clean build (no output, no caches), a no-change rebuild over its own
 output, and a rebuild after one explainer's question is reworded; wall and CPU seconds (user
 plus system, over all its processes) and the largest resident set of any one process (os.wait4,
-from a small process that starts the build: see MEASURE), each build a whole process, start-up
+from a small process that starts the build: bench/measure.py), each build a whole process, start-up
 included. Each generator uses every core it can: ours forks
 a worker per core, Hugo runs on threads, Eleventy has one thread. Preparation (making each
 project, converting the YAML into Hugo's content files, again after the edit) is not timed.
@@ -75,7 +75,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +83,7 @@ from typing import Any, Callable
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
+from measure import measure  # noqa: E402
 from synth import make_project  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -609,33 +609,16 @@ class Timing:
     memory: float  # MB, the largest resident set of any one process
 
 
-# Started by this script, which holds every size's expected page set, a build would be measured
-# at this script's size: Linux keeps the largest resident set a process had before it ran another
-# program (here, this script's, as the child began as its copy) in the figure os.wait4 gives. So
-# each build is started by a small process of its own, which reports the build's figures.
-MEASURE = """
-import os, subprocess, sys, time
-started = time.perf_counter()
-process = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL)
-_, status, usage = os.wait4(process.pid, 0)
-with open(sys.argv[1], "w") as out:
-    out.write(f"{status} {time.perf_counter() - started} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}")
-"""
-
-
 def run(generator: Generator) -> Timing:
     """One build of a generator, as a whole process: its wall and CPU seconds, and the largest
-    resident set of it or any process it started, measured by a small process that starts it."""
+    resident set of it or any process it started (bench/measure.py: the build's, not this script's)."""
     # Pagefind reads settings from PAGEFIND_ variables: none leaks in, as none does into our build's.
     env = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")} | generator.env
-    with tempfile.TemporaryFile() as errors, tempfile.NamedTemporaryFile("r") as figures:
-        subprocess.run([PYTHON, "-c", MEASURE, figures.name, *generator.command], cwd=generator.cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors, check=True)
-        status, elapsed, cpu, maxrss = figures.read().split()
-        if int(status) != 0:
-            errors.seek(0)
-            sys.stderr.write(errors.read().decode("utf-8", "replace"))
-            raise SystemExit(f"{generator.name}: {' '.join(generator.command)} failed with status {status}")
-    return Timing(float(elapsed), float(cpu), int(maxrss) / 1024)
+    done = measure(generator.command, generator.cwd, env)
+    if done.status != 0:
+        sys.stderr.write(done.errors)
+        raise SystemExit(f"{generator.name}: {' '.join(generator.command)} failed with status {done.status}")
+    return Timing(done.wall, done.cpu, done.memory)
 
 
 def median(timings: list[Timing]) -> Timing:
