@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import json
 import errno
+import json
 import functools
 import os
 import shutil
@@ -44,6 +44,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from explainer.core.atomic import relative
 from explainer.output.record import MARKER, RECORDS, STAMPS, UNFINISHED
 
 
@@ -281,19 +282,20 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
 
 
-# In a staged tree (`--in-place`): the journal that says its files are to be moved in, and the
-# record and stamps that go in last, under names that are not the tree's own record.
+# In a staged tree (`--in-place`): the journal that says its files are to be moved in, the notes
+# of what the build removes, and the record and stamps that go in last, under names that are not
+# the tree's own record.
 COMMIT = ".explainer-commit"
-REMOVED = ".explainer-removed"  # a folder of notes, one per removal, of the files and folders to remove
+REMOVED = ".explainer-removed"  # a folder of notes: a path a line, a folder's ending in /
 NEXT_RECORD = MARKER + ".next"
 NEXT_STAMPS = STAMPS + ".next"
 STAGED_OWN = frozenset({MARKER, COMMIT, NEXT_RECORD, NEXT_STAMPS})
 
 
-def commit(staged: Path, remove: list[str], remove_folders: list[str]) -> None:
-    """Write the journal of a staged tree whose files are all there: from here on, they are moved in."""
-    journal = json.dumps({"remove": remove, "remove_folders": remove_folders}).encode()
-    (staged / (COMMIT + ".tmp")).write_bytes(journal)
+def commit(staged: Path, remove: list[str]) -> None:
+    """Write the journal of a staged tree whose files are all there, with the files and folders
+    (ending in /) to remove: from here on, they are moved in."""
+    (staged / (COMMIT + ".tmp")).write_bytes(json.dumps({"remove": remove}).encode())
     os.replace(staged / (COMMIT + ".tmp"), staged / COMMIT)
 
 
@@ -301,25 +303,19 @@ def move_in(staged: Path, out: Path) -> None:
     """Carry out a staged tree's journal: remove what it names from out, move every staged file to
     its place in out (replacing the old one), the record last; then remove the staged tree. Each
     step can be taken again, so a build killed half way through is finished by the next."""
-    journal = json.loads((staged / COMMIT).read_bytes())
-    for folder in journal["remove_folders"]:
-        _remove_within(out, folder)
-    for path in journal["remove"]:
-        target = out.joinpath(*path.split("/"))
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        _prune(target.parent, out)
-    made: set[Path] = set()
+    for path in json.loads((staged / COMMIT).read_bytes())["remove"]:
+        if path.endswith("/"):
+            remove_tree(out.joinpath(*relative(path[:-1])))
+        else:
+            remove_file(out, path)
     for top, folders, files in os.walk(staged):
         here = Path(top)
         folders[:] = sorted(f for f in folders if not (here == staged and f.startswith(".explainer-")))
+        moving = sorted((name for name in files if not (here == staged and name in STAGED_OWN)), key=lambda name: (name in RECORDS, name))
         place = out / here.relative_to(staged)
-        for name in sorted(files, key=lambda name: (name in RECORDS, name)):  # a folder's record after its files
-            if here == staged and name in STAGED_OWN:
-                continue
-            if place not in made:
-                _make_folder(place)
-                made.add(place)
+        if moving:  # a folder only for files: one whose files were all dropped again is not made
+            place.mkdir(parents=True, exist_ok=True)
+        for name in moving:  # a folder's record after its files
             os.replace(here / name, place / name)
     for own, name in ((NEXT_STAMPS, STAMPS), (NEXT_RECORD, MARKER)):
         with contextlib.suppress(FileNotFoundError):
@@ -327,29 +323,15 @@ def move_in(staged: Path, out: Path) -> None:
     remove_tree(staged)
 
 
-def _make_folder(folder: Path) -> None:
-    """The folder, made where missing; a file of the old site in its way is removed."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        folder.unlink()
-        folder.mkdir(parents=True, exist_ok=True)
-
-
-def _remove_within(out: Path, folder: str) -> None:
-    target = out.joinpath(*folder.split("/"))
-    if target.is_dir() and not target.is_symlink():
-        shutil.rmtree(target)
-    else:
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-
-
-def _prune(folder: Path, out: Path) -> None:
-    """Remove folders a removal left empty, up to out itself."""
-    while folder != out and folder.is_relative_to(out):
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
+def remove_file(out: Path, path: str) -> list[Path]:
+    """Remove the file at path below out, if it is there, and the folders that leaves empty, up to
+    out itself; returns those folders."""
+    target = out.joinpath(*relative(path))
+    target.unlink(missing_ok=True)
+    emptied = []
+    for parent in target.parents:
+        if parent == out or not parent.is_dir() or any(parent.iterdir()):
+            break
+        parent.rmdir()
+        emptied.append(parent)
+    return emptied

@@ -32,7 +32,7 @@ from explainer.core.atomic import atomic_write, relative
 from explainer.core.parallel import parallel_map
 from explainer.output.record import GROUP_MARKER, MARKER, STAMPS, UNFINISHED, Files, Group, Manifest, group_bytes, manifest_bytes, read_group, stamps_bytes
 from explainer.output.lock import BuildLock
-from explainer.output.swap import INSIDE_NEW, NEXT_RECORD, NEXT_STAMPS, REMOVED, commit, mark_own, move_in, new_tree, remove_tree, swap, swap_inside
+from explainer.output.swap import INSIDE_NEW, NEXT_RECORD, NEXT_STAMPS, REMOVED, commit, mark_own, move_in, new_tree, remove_file, remove_tree, swap, swap_inside
 
 # One file to place: its path below the output, the key of its inputs, and how to make its bytes.
 Planned = tuple[str, str, Callable[[], bytes]]
@@ -193,10 +193,9 @@ class Staged(NewTree):
             with os.fdopen(fd, "w", encoding="utf-8") as note:
                 note.write(lines)
 
-    def _removed(self) -> tuple[set[str], list[str]]:
+    def _removed(self) -> set[str]:
         """The files and the folders (each ending in /) this build removes, from every note."""
-        noted = {line for note in sorted((self.dest / REMOVED).iterdir()) for line in note.read_text("utf-8").splitlines()}
-        return {path for path in noted if not path.endswith("/")}, sorted(path for path in noted if path.endswith("/"))
+        return {line for note in (self.dest / REMOVED).iterdir() for line in note.read_text("utf-8").splitlines()}
 
     def layers(self) -> list[Path]:
         return [self.dest, self.out]
@@ -204,16 +203,15 @@ class Staged(NewTree):
     def dropped(self, path: str) -> bool:
         # Asked of each page once every explainer is written (for the search index): the notes are read once.
         if self._dropped is None:
-            files, folders = self._removed()
-            self._dropped = (files, tuple(folders))
+            removed = self._removed()
+            self._dropped = (removed, tuple(path for path in removed if path.endswith("/")))
         return path in self._dropped[0] or path.startswith(self._dropped[1])
 
     def finish(self, manifest: Manifest) -> bool:
         """Record what was written, write the journal, and move the staged files in."""
         (self.dest / NEXT_STAMPS).write_bytes(stamps_bytes(manifest.seen))
         (self.dest / NEXT_RECORD).write_bytes(manifest_bytes(manifest))
-        files, folders = self._removed()
-        commit(self.dest, sorted(files), [folder.rstrip("/") for folder in folders])
+        commit(self.dest, sorted(self._removed()))  # read again: the search index's old files were removed after the pages
         move_in(self.dest, self.out)
         return True
 
@@ -255,14 +253,7 @@ class InPlace(Output):
 
     def remove(self, paths: Iterable[str]) -> None:
         for path in paths:
-            target = self.out.joinpath(*relative(path))
-            target.unlink(missing_ok=True)
-            # Drop folders the removal emptied, up to the output folder itself.
-            for parent in target.parents:
-                if parent == self.out or not parent.is_dir() or any(parent.iterdir()):
-                    break
-                parent.rmdir()
-                self._folders.discard(parent)
+            self._folders.difference_update(remove_file(self.out, path))
 
     def remove_folders(self, folders: Iterable[str]) -> None:
         """Remove the folders of explainers that are gone."""
