@@ -36,6 +36,22 @@ def strays(root: Path) -> list[str]:
 KILL = [sys.executable, str(Path(__file__).parent / "kill_build.py")]
 
 
+def count_steps(*args: str, no_exchange: bool = False) -> tuple[dict[str, int], str]:
+    """How many times a build of ARGS, run to the end, took each kind of write step, and what it said."""
+    counted = subprocess.run([*KILL, *(["--no-exchange"] if no_exchange else []), "count", *args], capture_output=True, text=True, check=True)
+    return json.loads(counted.stderr.splitlines()[-1]), counted.stderr
+
+
+def built_project_to_edit(folder: Path, n: int, which: int) -> tuple[Path, Path, str, str]:
+    """A synthetic project of n explainers, built; explainer `which`'s file, its text, and its text
+    with its first question reworded."""
+    project = make_project(n, folder)
+    build(project)
+    source = project / "content" / f"explainer-{which:05}.yaml"
+    original = source.read_text("utf-8")
+    return project, source, original, original.replace("question: ", "question: Edited ", 1)
+
+
 def kill_points(counts: dict[str, int]) -> list[str]:
     """Where to kill a build: the first, a middle and the last time it takes each kind of write step."""
     return [f"{kind}:{n}" for kind, count in sorted(counts.items()) for n in sorted({1, (count + 1) // 2, count})]
@@ -44,12 +60,8 @@ def kill_points(counts: dict[str, int]) -> list[str]:
 @pytest.mark.subprocess
 @pytest.mark.slow
 def test_a_build_killed_at_any_write_step_leaves_a_whole_site_and_the_next_build_recovers(tmp_path):
-    project = make_project(20, tmp_path / "project")
-    build(project)
+    project, source, original, edited = built_project_to_edit(tmp_path / "project", 20, 7)
     first = tree(project / "site")
-    source = project / "content" / "explainer-00007.yaml"
-    original = source.read_text("utf-8")
-    edited = original.replace("question: ", "question: Edited ", 1)
     # What a finished build of the edit writes, for comparison.
     source.write_text(edited, "utf-8")
     counted = subprocess.run([*KILL, "count", "--root", str(project), "--out", str(tmp_path / "reference")], capture_output=True, text=True, check=True)
@@ -57,8 +69,7 @@ def test_a_build_killed_at_any_write_step_leaves_a_whole_site_and_the_next_build
     # Every kind of step a rebuild of the edit over the first site takes: folders, links, writes,
     # unlinks, renames, the exchange and the removal of the old tree.
     shutil.copytree(project / "site", tmp_path / "timing")
-    counts = json.loads(subprocess.run([*KILL, "count", "--root", str(project), "--out", str(tmp_path / "timing")],
-                                       capture_output=True, text=True, check=True).stderr.splitlines()[-1])
+    counts, _ = count_steps("--root", str(project), "--out", str(tmp_path / "timing"))
     assert {"mkdir", "link", "unlink", "write", "exchange", "rmtree"} <= set(counts), counts
     assert counted.returncode == 0
 
@@ -306,8 +317,7 @@ def test_a_build_killed_while_moving_its_tree_into_a_mount_point_is_undone_or_fi
         (root / "content" / "a.yaml").write_text(minimal_explainer("a", answer="Changed."), "utf-8")
 
     put_back_first()
-    counted = subprocess.run([*KILL, "count", "--root", str(root), "--out", str(small_disk)], capture_output=True, text=True, check=True)
-    counts = json.loads(counted.stderr.splitlines()[-1])
+    counts, _ = count_steps("--root", str(root), "--out", str(small_disk))
     renames, unlinks = counts["rename"], counts["old-unlink"]
     moved_out = len(os.listdir(small_disk))  # the old site's entries, moved aside first
     assert renames == moved_out + entries
@@ -345,9 +355,8 @@ def test_a_build_killed_at_any_step_of_a_swap_without_exchange_recovers_on_the_n
     build(root, tmp_path / "reference")
     second = tree(tmp_path / "reference")
     shutil.copytree(root / "site", tmp_path / "timing")
-    counted = subprocess.run([*KILL, "--no-exchange", "count", "--root", str(root), "--out", str(tmp_path / "timing")], capture_output=True, text=True, check=True)
-    assert "was missing for a moment" in counted.stderr  # said as it happens
-    counts = json.loads(counted.stderr.splitlines()[-1])
+    counts, said = count_steps("--root", str(root), "--out", str(tmp_path / "timing"), no_exchange=True)
+    assert "was missing for a moment" in said  # said as it happens
     shutil.rmtree(tmp_path / "timing")
     # The two renames of the swap (the last two renames of the build), then the removal of the old site.
     points = [f"rename:{counts['rename'] - 1}", f"rename:{counts['rename']}", "old-rmtree:1", f"old-unlink:{counts['old-unlink']}"]

@@ -6,7 +6,6 @@ the next build."""
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -14,16 +13,11 @@ from pathlib import Path
 
 import pytest
 from helpers import cli, indexed, minimal_explainer, override, snapshot, tree
-from test_failures import KILL, kill_points, make_project, strays
+from test_failures import KILL, built_project_to_edit, count_steps, kill_points, strays
+from test_search import CARD
 
 from explainer.output.swap import COMMIT
 from explainer.pipeline import build
-
-CARD = minimal_explainer("a").replace("answer: |\n      It happened.", """cards:
-      - id: the-card
-        title: A card
-        summary: Wombats dig.
-        detail: Numbats eat termites.""")
 
 
 def test_an_in_place_build_leaves_the_site_a_clean_build_makes_through_edits_additions_renames_and_removals(make_site, tmp_path):
@@ -97,14 +91,10 @@ def test_files_an_explainer_drops_while_many_are_made_again_over_the_cores_are_r
 @pytest.mark.subprocess
 @pytest.mark.slow
 def test_an_in_place_build_killed_at_any_step_leaves_the_old_site_or_a_journal_the_next_build_finishes(tmp_path):
-    project = make_project(8, tmp_path / "project")
-    build(project)
+    project, source, original, edited = built_project_to_edit(tmp_path / "project", 8, 3)
     first = tree(project / "site")
-    source = project / "content" / "explainer-00003.yaml"
-    original = source.read_text("utf-8")
-    edited = original.replace("question: ", "question: Edited ", 1)
     source.write_text(edited, "utf-8")
-    counts = json.loads(subprocess.run([*KILL, "count", "--root", str(project), "--in-place"], capture_output=True, text=True, check=True).stderr.splitlines()[-1])
+    counts, _ = count_steps("--root", str(project), "--in-place")
     second = tree(project / "site")
     assert second != first  # the edit was moved in
     assert {"mkdir", "write", "replace", "unlink"} <= set(counts), counts
