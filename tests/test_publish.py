@@ -4,6 +4,7 @@ about itself, shows its updates and corrections, and deploys to GitHub Pages."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from lxml import html as lxml_html
 from PIL import Image
 from webtools import static_server
 
+from explainer.content.brand import Logo
 from explainer.content.load import load_project
 from explainer.errors import BuildError
 from explainer.pipeline import build
@@ -436,6 +438,26 @@ def test_each_explainer_question_and_card_has_a_1200_by_630_png_with_no_metadata
         assert set(png_chunks(data)) <= {"IHDR", "PLTE", "IDAT", "IEND"}, name
         with Image.open(seed_site / name) as image:
             assert (image.format, image.size) == ("PNG", (1200, 630))
+
+
+def test_a_social_image_png_reads_back_as_the_image_drawn_palette_and_all():
+    # The PNG is written by explainer/render/png.py (zlib-ng's deflate), not by Pillow: read back,
+    # with every chunk's CRC checked, it is the drawn image, index for index, with its logo's colours.
+    logo = Image.new("RGB", (90, 56), (200, 30, 30))
+    logo.paste((20, 140, 60), (45, 0, 90, 56))
+    out = io.BytesIO()
+    logo.save(out, format="PNG")
+    for image in (SocialImage("Why the council’s budget vote matters", "A flood plan", "City Desk", "example.org", "Three barriers."),
+                  SocialImage("خطة المياه", None, "Site", "example.org", logo=Logo(out.getvalue(), 90, 56))):
+        drawn = social.draw_social_image(image)
+        data = social.palette_png(drawn)
+        with Image.open(io.BytesIO(data)) as check:
+            check.verify()
+        with Image.open(io.BytesIO(data)) as read:
+            assert (read.mode, read.size) == ("P", (1200, 630))
+            assert read.tobytes() == drawn.tobytes()
+            assert read.getpalette() == drawn.getpalette()
+            assert read.convert("RGB").tobytes() == drawn.convert("RGB").tobytes()
 
 
 def test_a_social_image_is_light_with_dark_text_where_the_title_goes(seed_site):

@@ -45,6 +45,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from explainer.content.pictures import Picture
 from explainer.render.pictures import bare, upright
+from explainer.render.png import palette_png
 from explainer.plan.pages import SOCIAL_IMAGE_SIZE, SOCIAL_PHOTO, Page
 from explainer.plan.publish import SocialImage
 
@@ -393,12 +394,8 @@ def render_social_image(page: Page) -> bytes:
     shrink in a PNG), in either case with no timestamp or other metadata, the same every build,
     and under MAX_BYTES."""
     drawn = draw_social_image(page.context["image"], page.context.get("root"))
-    out = io.BytesIO()
     if page.template != SOCIAL_PHOTO:
-        # Fast compression: a third larger than the default, in a third of the time. (zlib's
-        # run-length strategy was no quicker for these images, and an eighth larger.)
-        drawn.save(out, format="PNG", compress_level=1)
-        return out.getvalue()
+        return palette_png(drawn)
     for quality in JPEG_QUALITIES:  # the best that stays under the size social sites take quickly
         out = io.BytesIO()
         drawn.convert("RGB").save(out, format="JPEG", quality=quality, optimize=True)
