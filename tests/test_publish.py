@@ -25,7 +25,7 @@ from helpers import REPO, SEED_SLUG, cli, minimal_explainer, parse, snapshot
 from helpers import html_documents as html_files
 from lxml import etree
 from lxml import html as lxml_html
-from PIL import Image
+from PIL import Image, ImageDraw
 from webtools import static_server
 
 from explainer.content.brand import Logo
@@ -486,7 +486,40 @@ def test_social_image_lines_break_where_measuring_each_whole_line_would():
         for size in (26, 30, 44, 56, 68):
             font = social._font(index, size, social.BOLD)
             for width in (1040, 613, 320):
-                assert social.wrap(text, font, width, direction=direction) == measured(text, font, width, direction), (size, width)
+                assert social.wrap(text, font, width, direction=direction) == measured(text, font.font, width, direction), (size, width)
+
+
+# Lines of one script set left to right, which social images draw from glyphs drawn once: kerning
+# pairs, ligatures (ff, fi, fl), accents, digits and punctuation alone, a letter no font has.
+CACHED_LINES = (
+    "AVA, Tom & “Yves” wait: Ti. To. Wa. Ya. LT Vé",
+    "office affluent fjord — the fifth flight",
+    "Ce que change le budget: Zürich, São Paulo, Łódź, Dvořák, İstanbul",
+    "Việt Nam: những thay đổi",
+    "Cafe\u0301 au lait",  # e and a combining accent: one glyph, é
+    "Τι αλλάζει ο νέος προϋπολογισμός",
+    "Почему Трамп хочет снова встретиться",
+    "2025–26 — £1.2bn, 42% (e.g. U.S.) «…»",
+    "Beyond the first plane: \U0001d49c \U0001f600",  # letters past U+FFFF (HarfBuzz counts code points)
+    "\u4e2d\u6587 \u65b0\u95fb",  # Han, which no font has: each letter is the font's box
+)
+# Lines Pillow draws whole: right to left, two scripts, clusters of several glyphs.
+UNCACHED_LINES = ("خطة المياه", "תוכנית המים", "Budget бюджет", "แผนน้ำใหม่", "नई जल योजना", "x\u0301\u0323 marks")
+
+
+def test_a_social_image_line_drawn_from_glyphs_drawn_once_is_pillows_line_pixel_for_pixel_and_as_wide():
+    for size, weight in ((68, social.BOLD), (44, social.BOLD), (30, social.REGULAR), (26, social.REGULAR)):
+        for line in CACHED_LINES:
+            font = social._font(social.font_for(line), size, weight)
+            assert font.cached(line, "ltr"), line
+            ours, pillows = Image.new("L", (1200, 3 * size), 0), Image.new("L", (1200, 3 * size), 0)
+            font.draw(ours, (80, size), line, "ltr")
+            ImageDraw.Draw(pillows).text((80, size), line, font=font.font, fill=255)
+            assert ours.getbbox() and ours.tobytes() == pillows.tobytes(), (size, line)
+            assert font.width(line, "ltr") == font.font.getlength(line), (size, line)
+        for line in UNCACHED_LINES:
+            font = social._font(social.font_for(line), size, weight)
+            assert not font.cached(line, social.direction_of(line)), line
 
 
 # Titles in the scripts the image fonts cover, each with letters a font without them would box.
@@ -528,7 +561,7 @@ def test_arabic_letters_are_joined_as_the_script_writes_them():
     # Shaped, a word's letters take their joined forms and the word is narrower than the same
     # letters set one by one in their standalone forms.
     word = "المدينة"
-    font = social._font(social.font_for(word), 56)
+    font = social._font(social.font_for(word), 56).font
     alone = sum(font.getlength(letter, direction="rtl") for letter in word)
     assert font.getlength(word, direction="rtl") < 0.8 * alone
 

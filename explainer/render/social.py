@@ -13,7 +13,8 @@ installed. Each text (the title, the kicker, the summary, the site's name, the a
 the font of the list that has the most of its letters: Noto Sans for Latin, Greek and Cyrillic,
 then fonts for Arabic, Hebrew, Devanagari, Thai and Tamil. Lines are laid out by Pillow's Raqm
 layout, which shapes each script (joined Arabic letters, Devanagari conjuncts) and orders
-right-to-left text; a text whose first strong letter is right-to-left is set from the right
+right-to-left text (a line of one script set left to right is drawn by render/glyphs.py from
+glyphs drawn once, with the same pixels); a text whose first strong letter is right-to-left is set from the right
 margin (and the picture then goes on the left). A letter no font has is drawn as the font's box.
 The images hold no timestamp or other metadata, so the same inputs give the same bytes.
 
@@ -44,6 +45,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from explainer.content.pictures import Picture
+from explainer.render.glyphs import Glyphs
 from explainer.render.pictures import bare, upright
 from explainer.render.png import palette_png
 from explainer.plan.pages import SOCIAL_IMAGE_SIZE, SOCIAL_PHOTO, Page
@@ -101,11 +103,13 @@ def _letters(index: int) -> frozenset[int]:
 
 
 @cache
-def _font(index: int, size: int, weight: int = REGULAR) -> ImageFont.FreeTypeFont:
-    font = ImageFont.truetype(str(_font_file(FONTS[index])), size, layout_engine=ImageFont.Layout.RAQM)
+def _font(index: int, size: int, weight: int = REGULAR) -> Glyphs:
+    """FONTS[index] at size and weight: Pillow's font, and its glyphs as drawn so far."""
+    path = _font_file(FONTS[index])
+    font = ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
     axes = font.get_variation_axes()
     font.set_variation_by_axes([weight if axis.get("name") in (b"Weight", "Weight") else axis["default"] for axis in axes])
-    return font
+    return Glyphs(font, path, size, weight)
 
 
 def _any_font_has(char: str) -> bool:
@@ -160,11 +164,11 @@ def direction_of(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def _width(font: ImageFont.FreeTypeFont, text: str, direction: str) -> float:
-    return font.getlength(text, direction=direction)
+def _width(font: Glyphs, text: str, direction: str) -> float:
+    return font.width(text, direction)
 
 
-def _fit_word(word: str, font: ImageFont.FreeTypeFont, width: int, direction: str, limit: int | None = None) -> list[str]:
+def _fit_word(word: str, font: Glyphs, width: int, direction: str, limit: int | None = None) -> list[str]:
     """A word wider than the line, broken into pieces that fit; after limit pieces, if given, the
     rest is left whole, as no more of it is shown."""
     pieces = []
@@ -185,7 +189,7 @@ def _fit_word(word: str, font: ImageFont.FreeTypeFont, width: int, direction: st
 SLACK = 0.04
 
 
-def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, limit: int | None = None, direction: str = "ltr") -> list[str]:
+def wrap(text: str, font: Glyphs, width: int, limit: int | None = None, direction: str = "ltr") -> list[str]:
     """Greedy word wrap: as many words on each line as fit in width, as the line is shaped whole.
 
     Each word is measured once per font (a site's titles share most of their words), and a line
@@ -213,7 +217,7 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, limit: int | None 
     return lines if limit is None else lines[: limit + 1]
 
 
-def _clip(lines: list[str], font: ImageFont.FreeTypeFont, width: int, count: int, direction: str) -> list[str]:
+def _clip(lines: list[str], font: Glyphs, width: int, count: int, direction: str) -> list[str]:
     """At most count lines; a cut ends with an ellipsis."""
     if len(lines) <= count:
         return lines
@@ -283,10 +287,9 @@ def coverage(lines: tuple[str, ...], index: int, size: int, direction: str, weig
     font = _font(index, size, weight)
     pitch = round(size * LINE_HEIGHT)
     layer = Image.new("L", (WIDTH, len(lines) * pitch + 3 * size), 0)
-    pen = ImageDraw.Draw(layer)
     for i, line in enumerate(lines):
         x = column.left if direction == "ltr" else column.right - _width(font, line, direction)
-        pen.text((x, size + i * pitch), line, font=font, fill=255, direction=direction)
+        font.draw(layer, (x, size + i * pitch), line, direction)
     return layer
 
 
