@@ -59,7 +59,7 @@ class Glyphs:
         funcs.set_glyph_h_advance_func(self._advance, None)
         self._shaper.funcs = funcs
         self._advances: dict[int, int] = {}  # glyph -> Pillow's advance, 64ths of a pixel
-        self._drawn: dict[int, tuple[Image.Image, int, int] | None] = {}  # glyph -> its pixels and offset; None: not drawn alone
+        self._drawn: dict[int, tuple[Image.Image | None, int, int] | None] = {}  # glyph -> its pixels and offset; None: not drawn alone
         self._unknown = False  # an advance was asked for that Pillow's is not known for yet
 
     def _advance(self, font: hb.Font, glyph: int, data: object) -> int:
@@ -90,10 +90,10 @@ class Glyphs:
                 left, top, right, bottom = self.font.getbbox(cluster, anchor="la")
                 pixels = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
                 ImageDraw.Draw(pixels).text((-left, -top), cluster, font=self.font, fill=255)
-                self._drawn[glyph] = (pixels, left, top)
+                self._drawn[glyph] = (pixels if pixels.getbbox() else None, left, top)  # None: nothing to draw (a space)
         return self._drawn[glyph] is not None
 
-    def _layout(self, text: str) -> tuple[list[tuple[tuple[Image.Image, int, int], int, int]], int] | None:
+    def _layout(self, text: str) -> tuple[list[tuple[tuple[Image.Image | None, int, int], int, int]], int] | None:
         """Each glyph of a line with its pen position (64ths of a pixel, y up), and the line's
         width; None if the line is not sure to come out as Pillow draws it."""
         if not text:
@@ -136,4 +136,5 @@ class Glyphs:
             ImageDraw.Draw(layer).text(xy, text, font=self.font, fill=255, direction=direction)
             return
         for (pixels, left, top), pen_x, pen_y in laid[0]:
-            layer.paste(255, (x + ((pen_x + 32) >> 6) + left, y - ((pen_y + 32) >> 6) + top), pixels)
+            if pixels is not None:
+                    layer.paste(255, (x + ((pen_x + 32) >> 6) + left, y - ((pen_y + 32) >> 6) + top), pixels)

@@ -32,9 +32,9 @@ def palette_png(image: Image.Image) -> bytes:
         raise ValueError(f"palette_png takes a P image, not {image.mode}")
     width, height = image.size
     # Each row of a PNG starts with its filter's type: 0, none (a filter would not shrink palette
-    # indices). The indices are pasted one column in, into a layer whose first column is 0.
-    rows = Image.new("L", (width + 1, height), 0)
-    rows.paste(Image.frombuffer("L", image.size, image.tobytes(), "raw", "L", 0, 1), (1, 0))
+    # indices). The image is pasted one column in, into one whose first column is 0.
+    rows = Image.new("P", (width + 1, height), 0)
+    rows.paste(image, (1, 0))
     palette = bytes(image.getpalette() or [])
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8 bits, colour type 3 (palette), deflate, no interlace
     return SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"PLTE", palette) + _chunk(b"IDAT", zlib_ng.compress(rows.tobytes(), LEVEL)) + _chunk(b"IEND", b"")
