@@ -137,4 +137,4 @@ class Glyphs:
             return
         for (pixels, left, top), pen_x, pen_y in laid[0]:
             if pixels is not None:
-                    layer.paste(255, (x + ((pen_x + 32) >> 6) + left, y - ((pen_y + 32) >> 6) + top), pixels)
+                layer.paste(255, (x + ((pen_x + 32) >> 6) + left, y - ((pen_y + 32) >> 6) + top), pixels)

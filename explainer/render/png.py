@@ -1,8 +1,8 @@
 """A palette image as a PNG, compressed with zlib-ng.
 
-Pillow writes PNGs with the zlib it was built with, whose quickest level spends about 1.5 ms of
-a social image's 4 to 5 on deflating runs of background. zlib-ng's deflate does it in about a
-third of the time, and at its level 2 a fifth smaller than zlib's level 1 (on the images of
+Pillow writes PNGs with the zlib it was built with, whose quickest level spent about 1.5 ms of
+each social image (3.6 ms in all, then) deflating runs of background. zlib-ng's deflate does it
+in about a third of the time, and at its level 2 a fifth smaller than zlib's level 1 (on the images of
 bench/social_images.py: 0.54 ms and 18.6 KB an image, against 1.47 ms and 22.9 KB). Pillow
 cannot be given another compressor, so the few chunks of a palette PNG are written here, as the
 PNG specification lays them out (signature, IHDR, PLTE, IDAT, IEND, each with its CRC-32); the
