@@ -55,8 +55,8 @@ CPU: list[float] = []  # the CPU seconds of each command run, in order
 def run(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak resident MB of one command (and of what it started: Pagefind, the
     workers; bench/measure.py). Its CPU seconds are added to CPU. The disk is synced first, so
-    the writing left by the step before (a build's files, a folder removed) is not timed in this
-    one: without it the floor, run straight after a clean build, took 30 s instead of 19."""
+    less of the writing left by the step before (a build's files, a folder removed) falls in this
+    one's time."""
     os.sync()
     done = measure(args, env=ENV)
     if done.status != 0:
