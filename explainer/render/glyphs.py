@@ -34,10 +34,14 @@ from PIL import Image, ImageDraw, ImageFont
 
 
 @cache
-def _one_script(script: str | None) -> regex.Pattern[str]:
-    """Text of that script and the characters common to all scripts (digits, punctuation, marks)."""
+def _one_script(script: str | None) -> regex.Pattern[str] | None:
+    """Text of that script and the characters common to all scripts (digits, punctuation, marks);
+    None for a script HarfBuzz knows and regex does not (none yet), whose lines Pillow draws."""
     own = rf"\p{{sc={script}}}" if script else ""
-    return regex.compile(rf"[{own}\p{{sc=Zyyy}}\p{{sc=Zinh}}]*")
+    try:
+        return regex.compile(rf"[{own}\p{{sc=Zyyy}}\p{{sc=Zinh}}]*")
+    except regex.error:
+        return None
 
 
 class Glyphs:
@@ -73,7 +77,8 @@ class Glyphs:
         buffer = hb.Buffer()
         buffer.add_str(text)
         buffer.guess_segment_properties()
-        if buffer.direction != "ltr" or not _one_script(buffer.script).fullmatch(text):
+        one_script = _one_script(buffer.script)
+        if buffer.direction != "ltr" or one_script is None or not one_script.fullmatch(text):
             return None
         hb.shape(font, buffer)
         return buffer
