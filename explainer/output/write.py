@@ -59,7 +59,11 @@ class Output:
         return target
 
     def begin(self) -> None: ...
-    def keep(self, path: str) -> bool: ...
+    def keep(self, path: str) -> bool:
+        """Whether the last build's file at path is there to keep (where it stands, unless a
+        subclass carries it over)."""
+        return os.path.isfile(self._last(path))
+
     def write(self, path: str, data: bytes) -> None: ...
     def remove(self, paths: Iterable[str]) -> None: ...
     def remove_folders(self, folders: Iterable[str]) -> None: ...
@@ -175,8 +179,7 @@ class Staged(NewTree):
         (tree / REMOVED).mkdir()
         return tree
 
-    def keep(self, path: str) -> bool:
-        return os.path.isfile(self._last(path))
+    keep = Output.keep  # a kept file is left where it stands, not linked into the staged tree
 
     def remove(self, paths: Iterable[str]) -> None:
         # Unlinked from the staged tree too: a file written and then dropped is not moved in.
@@ -244,9 +247,6 @@ class InPlace(Output):
         self.out.mkdir(parents=True, exist_ok=True)
         # Until this build finishes, its record says nothing may be reused.
         atomic_write(self.out / MARKER, UNFINISHED, sync=False)
-
-    def keep(self, path: str) -> bool:
-        return os.path.isfile(self._last(path))
 
     def write(self, path: str, data: bytes) -> None:
         atomic_write(self._target(path), data, sync=False)
